@@ -1,0 +1,14 @@
+/* commands — the subcommands of `snac`; each lives in cmd_<name>.c.
+ * A command gets argv after its own name (argv[0] is the command name),
+ * prints its errors via cli_fail(), and returns the process exit status. */
+#ifndef SNAC_CLI_COMMANDS_H
+#define SNAC_CLI_COMMANDS_H
+
+int cmd_train(int argc, char **argv);
+int cmd_data(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+
+/* Print "snac <cmd>: <snac_err_msg()>" to stderr; returns the exit status 1. */
+int cli_fail(const char *cmd);
+
+#endif

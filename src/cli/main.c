@@ -1,0 +1,68 @@
+/* main — `snac` entry point: global flags, then dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli/commands.h"
+#include "snac_version.h"
+#include "util/err.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const command commands[] = {
+    {"help", cmd_help, "list commands"},
+    {"version", cmd_version, "print the tool version and git revision"},
+    {"train", cmd_train, "train an MLP from a YAML config and record it in the store"},
+    {"data", cmd_data, "jet data: `data gen` simulates the default dataset, `data info FILE...` describes files"},
+    {"predict", cmd_predict, "surrogate estimate of FPGA resources and latency for a spec or stored model"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+int cli_fail(const char *cmd)
+{
+    fprintf(stderr, "snac %s: %s\n", cmd, snac_err_msg());
+    return 1;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    printf("snac — surrogate-guided neural-architecture codesign for FPGAs\n\nusage: snac <command> [options]\n\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+    printf("\n`snac <command> --help` describes a command's options.\n");
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    printf("snac %s (git %s)\n", SNAC_VERSION, SNAC_GIT_REV);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL must report through return codes, never abort the process. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        cmd_help(0, NULL);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
+    if (strcmp(name, "--version") == 0)
+        name = "version";
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "snac: unknown command '%s' (try `snac help`)\n", argv[1]);
+    return 2;
+}

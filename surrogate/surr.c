@@ -1,0 +1,2 @@
+/* TEMPORARY: replaced by the surrogate helper. */
+typedef int surr_placeholder;
