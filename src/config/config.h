@@ -18,7 +18,7 @@ typedef struct snac_config {
     nn_train_opts training;
     uint64_t seed;          /* training seed (weights init, batch order, dropout) */
     ds_config data;
-    struct {
+    struct snac_output_cfg {
         char db[DS_PATH_CAP];  /* SQLite file, default "snac.db" */
         char run_name[64];
     } output;
