@@ -152,7 +152,10 @@ int db_open(const char *path, snac_db **out)
     }
     sqlite3_busy_timeout(db->h, 10000); /* worker processes share the file */
     int rc;
-    if ((rc = exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys")) ||
+    /* The version check reads only; a refused (newer) file is left exactly as it was. */
+    int v = 0;
+    if ((rc = exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys")) || (rc = user_version(db, &v)) ||
+        (rc = v > DB_SCHEMA_VERSION ? migrate(db) : SNAC_OK) ||
         (rc = exec(db, "PRAGMA journal_mode = WAL", "enabling WAL")) ||
         (rc = exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous")) || (rc = migrate(db))) {
         if (strstr(snac_err_msg(), "file is not a database"))

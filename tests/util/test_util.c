@@ -1,0 +1,107 @@
+/* util: the RNG is reproducible, uniform enough, unbiased in range; error messages compose. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "util/err.h"
+#include "util/rng.h"
+
+static void rng_same_seed_should_give_the_same_stream(void)
+{
+    snac_rng a, b, c;
+    rng_seed(&a, 42);
+    rng_seed(&b, 42);
+    rng_seed(&c, 43);
+    int same = 1, differs = 0;
+    for (int i = 0; i < 1000; i++) {
+        uint64_t x = rng_u64(&a), y = rng_u64(&b), z = rng_u64(&c);
+        same &= x == y;
+        differs |= x != z;
+    }
+    CHECK(same && differs);
+}
+
+static void rng_first_output_should_match_the_reference_algorithm(void)
+{
+    /* splitmix64(0) seeding then xoshiro256**: computed independently with the published
+     * algorithms; pins the stream so stored seeds keep meaning the same trials. */
+    snac_rng r;
+    rng_seed(&r, 0);
+    CHECK(r.s[0] == 0xe220a8397b1dcdafULL);
+    uint64_t s1 = r.s[1];
+    uint64_t expect = ((s1 * 5) << 7 | (s1 * 5) >> 57) * 9;
+    CHECK(rng_u64(&r) == expect);
+}
+
+static void rng_uniform_and_normal_should_have_the_right_moments(void)
+{
+    snac_rng r;
+    rng_seed(&r, 7);
+    double su = 0, sn = 0, sn2 = 0;
+    const int n = 200000;
+    for (int i = 0; i < n; i++) {
+        double u = rng_uniform(&r);
+        CHECK(u >= 0 && u < 1);
+        su += u;
+        double z = rng_normal(&r);
+        sn += z;
+        sn2 += z * z;
+    }
+    CHECK_NEAR(su / n, 0.5, 0.005);
+    CHECK_NEAR(sn / n, 0.0, 0.01);
+    CHECK_NEAR(sn2 / n, 1.0, 0.02);
+}
+
+static void rng_below_should_stay_in_range_and_cover_it(void)
+{
+    snac_rng r;
+    rng_seed(&r, 1);
+    int seen[7] = {0};
+    for (int i = 0; i < 7000; i++) {
+        uint64_t k = rng_below(&r, 7);
+        CHECK(k < 7);
+        if (k < 7)
+            seen[k]++;
+    }
+    for (int k = 0; k < 7; k++)
+        CHECK(seen[k] > 850 && seen[k] < 1150);
+}
+
+static void shuffle_should_permute(void)
+{
+    snac_rng r;
+    rng_seed(&r, 3);
+    size_t idx[100], count[100] = {0};
+    for (size_t i = 0; i < 100; i++)
+        idx[i] = i;
+    rng_shuffle_size(&r, idx, 100);
+    size_t moved = 0;
+    for (size_t i = 0; i < 100; i++) {
+        count[idx[i]]++;
+        moved += idx[i] != i;
+    }
+    for (size_t i = 0; i < 100; i++)
+        CHECK(count[i] == 1);
+    CHECK(moved > 80);
+}
+
+static void err_prefix_should_prepend_context(void)
+{
+    CHECK(snac_err_set(SNAC_EFORMAT, "line %d: bad cell", 3) == SNAC_EFORMAT);
+    CHECK(snac_err_prefix(SNAC_EFORMAT, "%s: ", "data.csv") == SNAC_EFORMAT);
+    CHECK(strcmp(snac_err_msg(), "data.csv: line 3: bad cell") == 0);
+    snac_err_clear();
+    CHECK(snac_err_msg()[0] == '\0');
+    CHECK(strcmp(snac_status_name(SNAC_EDB), "database error") == 0);
+}
+
+int main(void)
+{
+    TEST(rng_same_seed_should_give_the_same_stream);
+    TEST(rng_first_output_should_match_the_reference_algorithm);
+    TEST(rng_uniform_and_normal_should_have_the_right_moments);
+    TEST(rng_below_should_stay_in_range_and_cover_it);
+    TEST(shuffle_should_permute);
+    TEST(err_prefix_should_prepend_context);
+    return check_report();
+}
