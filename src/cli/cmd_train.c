@@ -22,9 +22,10 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: snac train -c CONFIG.yaml [--db FILE] [--epochs N] [--quiet]\n"
+    fprintf(f, "usage: snac train -c CONFIG.yaml [--db FILE] [--epochs N] [--quiet] [--progress]\n"
                "  Train the MLP described by CONFIG on its data; record the run and the model in the store\n"
-               "  (output.db in the config, default snac.db; --db overrides).\n");
+               "  (output.db in the config, default snac.db; --db overrides). One progress line per epoch\n"
+               "  on a terminal (--progress: always; --quiet: never).\n");
 }
 
 typedef struct epoch_ctx {
@@ -118,18 +119,27 @@ int cmd_train(int argc, char **argv)
 {
     const char *config_path = NULL, *db_override = NULL;
     long epochs = 0;
-    bool quiet = false;
+    bool quiet = false, progress = false;
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
-                                         {"epochs", required_argument, NULL, 'e'}, {"quiet", no_argument, NULL, 'q'},
+                                         {"epochs", required_argument, NULL, 'e'}, {"quiet", no_argument, NULL, 'q'}, {"progress", no_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     int ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "c:d:e:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:d:e:qph", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': config_path = optarg; break;
         case 'd': db_override = optarg; break;
-        case 'e': epochs = strtol(optarg, NULL, 10); break;
+        case 'e': {
+            char *end;
+            epochs = strtol(optarg, &end, 10);
+            if (*end || epochs < 1) {
+                fprintf(stderr, "snac train: --epochs expects a positive integer, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        }
         case 'q': quiet = true; break;
+        case 'p': progress = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -139,6 +149,7 @@ int cmd_train(int argc, char **argv)
         return 2;
     }
     progress_set_quiet(quiet);
+    progress_force(progress);
 
     snac_config cfg;
     ds_split data;

@@ -16,6 +16,14 @@
  *          coefficients BLOB, fit_stats TEXT json, fitted_on TEXT json, note TEXT,
  *          active 0/1 (at most one active per toolchain), created_at)
  *   predictions(id, version_id, model_id NULL, spec_sha256, target, value, created_at)
+ *   synthesis_results(id, model_id NULL, spec TEXT json, spec_sha256, toolchain, tool_version, part,
+ *          clock_target_ns, clock_estimated_ns, strategy, reuse_factor, io_type, precision,
+ *          lut, ff, dsp, bram18, uram, latency_best, latency_worst, ii_min, ii_max,
+ *          avail_{lut,ff,dsp,bram18,uram}, bram_note, source_kind, source_path, source_sha256,
+ *          source_row (row within a tabular source; 0 for single-result files),
+ *          created_at; UNIQUE(source_sha256, source_row) makes re-ingesting a no-op)
+ *   validation_stats(id, version_id, toolchain, target, prediction_kind 'stored'|'fresh', n,
+ *          stats TEXT json (MAE, RMSE, MAPE, SMAPE, R2, ... with CIs), created_at)
  */
 #ifndef SNAC_STORE_DB_H
 #define SNAC_STORE_DB_H

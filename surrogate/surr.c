@@ -1,2 +1,0 @@
-/* TEMPORARY: replaced by the surrogate helper. */
-typedef int surr_placeholder;
