@@ -39,6 +39,12 @@ void nn_mlp_layer(const nn_mlp *m, size_t l, nn_layer_view *v);
 float *nn_mlp_weights(nn_mlp *m, size_t l);
 float *nn_mlp_biases(nn_mlp *m, size_t l);
 
+/* The trainable parameters as one contiguous block: the dense weights of every layer
+ * first (the first *n_weights floats, layer 0 first), then every dense bias, then BN
+ * gamma and beta per hidden layer. Running BN statistics are not part of it.
+ * Either size pointer may be NULL. For optimisers, pruning and quantisation passes. */
+float *nn_mlp_params(nn_mlp *m, size_t *n_trainable, size_t *n_weights);
+
 /* A new model with batch norm folded into the preceding dense layers (inference-equivalent). */
 int nn_mlp_fold_bn(const nn_mlp *m, nn_mlp **out);
 
@@ -46,8 +52,10 @@ int nn_mlp_fold_bn(const nn_mlp *m, nn_mlp **out);
  * no dropout. Allocates its own scratch (not a training path). */
 int nn_mlp_predict(const nn_mlp *m, const float *x, size_t n, float *probs);
 
-/* Versioned little-endian binary format ("SNACMLP" + version): arch + every parameter.
- * nn_mlp_save mallocs *buf (caller frees). nn_mlp_load validates sizes and the version. */
+/* Versioned little-endian binary format ("SNACMLP" + version): arch + every parameter
+ * (running BN statistics included) + an FNV-1a checksum; layout in mlp_io.c.
+ * nn_mlp_save mallocs *buf (caller frees with free()). nn_mlp_load validates the magic,
+ * version, sizes and checksum: a truncated or corrupted blob gives SNAC_EFORMAT. */
 int nn_mlp_save(const nn_mlp *m, void **buf, size_t *len);
 int nn_mlp_load(const void *buf, size_t len, nn_mlp **out);
 

@@ -19,9 +19,10 @@ typedef struct nn_train_opts {
     float beta1, beta2, eps;   /* Adam */
     float l1;                  /* L1 penalty on dense weights (not biases, not BN) */
     int threads;               /* OpenBLAS threads; 0 = leave as is */
+    float bn_momentum;         /* running BN statistics: r = mom * r + (1 - mom) * batch */
 } nn_train_opts;
 
-#define NN_TRAIN_OPTS_INIT {10, 128, 1.3e-3f, 0.9f, 0.999f, 1e-7f, 0.0f, 1}
+#define NN_TRAIN_OPTS_INIT {10, 128, 1.3e-3f, 0.9f, 0.999f, 1e-7f, 0.0f, 1, 0.99f}
 
 typedef struct nn_epoch_stats {
     size_t epoch;              /* 1-based */
@@ -39,6 +40,33 @@ typedef int (*nn_epoch_cb)(const nn_epoch_stats *st, void *ctx);
 /* Train `m` in place on `train`, evaluate on `val` (may be NULL or empty) after each epoch. */
 int nn_train(nn_mlp *m, const ds_tensor *train, const ds_tensor *val,
              const nn_train_opts *o, snac_rng *rng, nn_epoch_cb cb, void *ctx);
+
+/* ---- the step-level API nn_train is built on (benchmarks, custom loops, tests) ---- */
+
+typedef struct nn_trainer nn_trainer;
+
+/* A trainer for `m` (borrowed, updated in place; must outlive the trainer) and batches of
+ * up to max_batch rows. One allocation holds gradients, Adam moments, every activation
+ * buffer and the evaluation scratch; the step functions below allocate nothing. */
+int nn_trainer_new(nn_mlp *m, const nn_train_opts *o, size_t max_batch, nn_trainer **out);
+void nn_trainer_free(nn_trainer *t);
+
+/* One Adam step on x (n, n_in), y (n), 1 <= n <= max_batch (training mode: batch
+ * statistics, dropout masks drawn from rng, running statistics updated).
+ * *loss_sum: summed cross-entropy over the n rows (no L1); *correct: argmax hits.
+ * Either output may be NULL. */
+int nn_trainer_step(nn_trainer *t, const float *x, const int32_t *y, size_t n, snac_rng *rng,
+                    double *loss_sum, size_t *correct);
+/* Same, on rows `rows` (n) of `d`, gathered into the trainer's input buffer. */
+int nn_trainer_step_rows(nn_trainer *t, const ds_tensor *d, const size_t *rows, size_t n,
+                         snac_rng *rng, double *loss_sum, size_t *correct);
+/* Forward and backward only, no update: the gradient of the mean batch loss (without
+ * L1) with respect to nn_mlp_params(), in the same order, valid until the next call.
+ * Running statistics are updated as in a step. For gradient checks. */
+int nn_trainer_gradient(nn_trainer *t, const float *x, const int32_t *y, size_t n,
+                        snac_rng *rng, double *loss_sum, const float **grad);
+/* Adam steps taken so far. */
+size_t nn_trainer_steps(const nn_trainer *t);
 
 /* Mean cross-entropy and accuracy of `m` (inference mode) on `t`; confusion may be NULL or
  * (n_out, n_out) row = true class, column = predicted. */
