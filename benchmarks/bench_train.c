@@ -7,7 +7,7 @@
  * those of the GEMMs actually issued, 2 per multiply-accumulate: forward, weight
  * gradient, and input gradient of every layer but the first.
  *
- * Usage: bench_train [steps_per_rep [reps]]   (defaults 400 and 9)
+ * Usage: bench_train [steps_per_rep [reps [threads]]]   (defaults 400, 9, both 1 and 2)
  * Memory: one model, one trainer, the random data set (65536 x 24 floats).
  */
 #include <cblas.h>
@@ -39,8 +39,9 @@ int main(int argc, char **argv)
 {
     size_t steps = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 400;
     size_t reps = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 9;
-    if (steps == 0 || reps == 0 || reps > 99) {
-        fprintf(stderr, "usage: bench_train [steps_per_rep [reps <= 99]]\n");
+    int only = argc > 3 ? atoi(argv[3]) : 0; /* 0: both thread counts */
+    if (steps == 0 || reps == 0 || reps > 99 || only < 0 || only > 2) {
+        fprintf(stderr, "usage: bench_train [steps_per_rep [reps <= 99 [threads 1|2]]]\n");
         return 2;
     }
     nn_arch a = {.n_in = 24, .n_hidden = 8, .hidden = {120, 60, 32, 64, 64, 64, 32, 44},
@@ -67,6 +68,8 @@ int main(int argc, char **argv)
     printf("OpenBLAS core %s; %.0f GEMM FLOP per training sample; %zu steps x %zu reps\n",
            openblas_get_corename(), flops, steps, reps);
     for (int threads = 1; threads <= 2; threads++) {
+        if (only && threads != only)
+            continue;
         openblas_set_num_threads(threads);
         nn_mlp *m;
         nn_trainer *t;

@@ -6,9 +6,10 @@
 
 #include <math.h>
 
+#include "nn/hot.h"
 #include "nn/penalty.h"
 
-void adam_update(float *p, float *m, float *v, const float *grad, size_t n,
+NN_HOT void adam_update(float *p, float *m, float *v, const float *grad, size_t n,
                  const adam_hparams *h, float l1, uint64_t t)
 {
     const float c1 = (float)(1.0 / (1.0 - pow((double)h->beta1, (double)t)));

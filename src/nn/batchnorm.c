@@ -9,10 +9,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "nn/hot.h"
+
 /* ---------------------------------------------------------------------------------- */
 /* statistics */
 
-void bn_stats(float *mean, float *var, const float *x, size_t n_batch, size_t n)
+NN_HOT void bn_stats(float *mean, float *var, const float *x, size_t n_batch, size_t n)
 {
     const float inv_b = 1.0f / (float)n_batch;
     memset(mean, 0, n * sizeof *mean);

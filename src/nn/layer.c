@@ -13,11 +13,12 @@
 
 #include "nn/act.h"
 #include "nn/batchnorm.h"
+#include "nn/hot.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* forward */
 
-void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, float *var, float *istd,
+NN_HOT void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, float *var, float *istd,
                             const float *mask, const float *gamma, const float *beta,
                             size_t n_batch, size_t n, float eps, enum nn_act act)
 {
@@ -44,7 +45,7 @@ void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, float *v
     }
 }
 
-void layer_forward_train(float *h, float *za, const float *mask, const float *b,
+NN_HOT void layer_forward_train(float *h, float *za, const float *mask, const float *b,
                          size_t n_batch, size_t n, enum nn_act act)
 {
     for (size_t r = 0; r < n_batch; r++) {
@@ -75,7 +76,7 @@ static inline void grad_through_act(float *restrict row, const float *restrict a
     act_grad_row(row, ar, n, act);
 }
 
-void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const float *a,
+NN_HOT void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const float *a,
                        const float *xhat, const float *mask, const float *gamma,
                        const float *istd, float *scratch, size_t n_batch, size_t n,
                        enum nn_act act)
@@ -110,7 +111,7 @@ void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const float *a,
     }
 }
 
-void layer_backward(float *dzh, float *db, const float *a, const float *mask,
+NN_HOT void layer_backward(float *dzh, float *db, const float *a, const float *mask,
                     size_t n_batch, size_t n, enum nn_act act)
 {
     memset(db, 0, n * sizeof *db);
