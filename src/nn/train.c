@@ -88,45 +88,43 @@ static int check_opts(const nn_train_opts *o)
     return 0;
 }
 
-/* Hand out n floats from *cur, keeping 64-byte alignment (NULL-safe counting pass). */
-static float *carve(float **cur, size_t n)
+/* Hand out n floats at *off of base (NULL while only sizing), keeping 64-byte alignment. */
+static float *carve(float *base, size_t *off, size_t n)
 {
-    float *p = *cur;
-    *cur += nn_pad_floats(n);
+    float *p = base ? base + *off : NULL;
+    *off += nn_pad_floats(n);
     return p;
 }
 
 /* Lay out the workspace from `base`; returns the number of floats used. With base NULL
- * only the size is computed (the pointers are then meaningless and never used). */
+ * only the size is computed (the pointers are left NULL and never used). */
 static size_t layout(nn_trainer *t, float *base)
 {
     const nn_mlp *m = t->m;
     const nn_arch *a = &m->arch;
-    size_t B = t->max_batch, maxw = mlp_max_width(m);
-    float *cur = base ? base : (float *)NN_ALIGN; /* any aligned non-NULL origin for sizing */
-    float *origin = cur;
-    t->grad = carve(&cur, m->n_train);
-    t->adam_m = carve(&cur, m->n_train);
-    t->adam_v = carve(&cur, m->n_train);
-    t->x = carve(&cur, B * a->n_in);
-    t->y = (int32_t *)carve(&cur, B);
+    size_t B = t->max_batch, maxw = mlp_max_width(m), off = 0;
+    t->grad = carve(base, &off, m->n_train);
+    t->adam_m = carve(base, &off, m->n_train);
+    t->adam_v = carve(base, &off, m->n_train);
+    t->x = carve(base, &off, B * a->n_in);
+    t->y = (int32_t *)carve(base, &off, B); /* int32 and float have the same size */
     for (size_t l = 0; l < a->n_hidden; l++) {
         size_t n = m->dim[l + 1];
-        t->z[l] = carve(&cur, B * n);
-        t->a[l] = a->batch_norm ? carve(&cur, B * n) : t->z[l];
-        t->mask[l] = a->dropout > 0.0f ? carve(&cur, B * n) : NULL;
-        t->h[l] = a->dropout > 0.0f ? carve(&cur, B * n) : t->a[l];
-        t->mean[l] = carve(&cur, n);
-        t->var[l] = carve(&cur, n);
-        t->istd[l] = carve(&cur, n);
+        t->z[l] = carve(base, &off, B * n);
+        t->a[l] = a->batch_norm ? carve(base, &off, B * n) : t->z[l];
+        t->mask[l] = a->dropout > 0.0f ? carve(base, &off, B * n) : NULL;
+        t->h[l] = a->dropout > 0.0f ? carve(base, &off, B * n) : t->a[l];
+        t->mean[l] = carve(base, &off, n);
+        t->var[l] = carve(base, &off, n);
+        t->istd[l] = carve(base, &off, n);
     }
-    t->logits = carve(&cur, B * a->n_out);
-    t->dbuf[0] = carve(&cur, B * maxw);
-    t->dbuf[1] = carve(&cur, B * maxw);
-    t->scratch = carve(&cur, 2 * maxw);
-    t->eval_ws = carve(&cur, mlp_infer_ws_floats(m, EVAL_CHUNK));
-    t->eval_logits = carve(&cur, EVAL_CHUNK * a->n_out);
-    return (size_t)(cur - origin);
+    t->logits = carve(base, &off, B * a->n_out);
+    t->dbuf[0] = carve(base, &off, B * maxw);
+    t->dbuf[1] = carve(base, &off, B * maxw);
+    t->scratch = carve(base, &off, 2 * maxw);
+    t->eval_ws = carve(base, &off, mlp_infer_ws_floats(m, EVAL_CHUNK));
+    t->eval_logits = carve(base, &off, EVAL_CHUNK * a->n_out);
+    return off;
 }
 
 int nn_trainer_new(nn_mlp *m, const nn_train_opts *o, size_t max_batch, nn_trainer **out)
