@@ -22,8 +22,13 @@
 enum ds_format { DS_FORMAT_CSV, DS_FORMAT_HDF5, DS_FORMAT_COUNT };
 extern const char *const ds_format_names[DS_FORMAT_COUNT]; /* "csv", "hdf5" */
 
-enum ds_norm_kind { DS_NORM_NONE, DS_NORM_STANDARD, DS_NORM_ROBUST, DS_NORM_COUNT };
+/* DS_NORM_AUTO (not in the name table): standard for CSV, robust for HDF5, chosen at load time. */
+enum ds_norm_kind { DS_NORM_AUTO = -1, DS_NORM_NONE, DS_NORM_STANDARD, DS_NORM_ROBUST, DS_NORM_COUNT };
 extern const char *const ds_norm_names[DS_NORM_COUNT]; /* "none", "standard", "robust" */
+
+/* Index of `name` in the table, or -1. */
+int ds_format_from_name(const char *name);
+int ds_norm_from_name(const char *name);
 
 /* The `data:` section of a config. */
 typedef struct ds_config {
@@ -76,6 +81,10 @@ typedef struct ds_split {
     char class_names[DS_MAX_CLASSES][DS_NAME_CAP];
     char feature_names[DS_MAX_FEATURES * 8][DS_NAME_CAP]; /* d names, e.g. "c0_pt" */
     ds_norm norm;
+    /* Jets only (0 for CSV): d = n_constituents * n_constituent_features, constituent-major
+     * (c0_pt, c0_etarel, c0_phirel, c1_pt, ...). */
+    size_t n_constituents;
+    size_t n_constituent_features;
 } ds_split;
 
 /* Load per config: read, split (seeded), fit normalisation on train, apply to all. */
@@ -84,5 +93,19 @@ void ds_split_free(ds_split *s);
 
 /* Apply a stored normalisation to a tensor in place (inference on new data). */
 void ds_norm_apply(const ds_norm *nrm, ds_tensor *t);
+
+/* Fit a normalisation of `kind` (not AUTO) on t. group = 0: statistics per column;
+ * group = F > 0 (t->d a multiple of F): statistics pooled per feature kind over the columns
+ * j with j % F == f (all constituent slots), then expanded to d entries.
+ * standard: shift mean, scale std; robust: shift median, scale P95 - P5 (linear
+ * interpolation between order statistics); none: 0 / 1. A zero scale becomes 1. */
+int ds_norm_fit(enum ds_norm_kind kind, const ds_tensor *t, size_t group, ds_norm *out);
+void ds_norm_free(ds_norm *nrm);
+/* Versioned little-endian blob ("SNACNRM" + version + kind + d + shift + scale).
+ * ds_norm_save mallocs *buf (caller frees); ds_norm_load checks magic, version, length. */
+int ds_norm_save(const ds_norm *nrm, void **buf, size_t *len);
+int ds_norm_load(const void *buf, size_t len, ds_norm *out);
+
+void ds_tensor_free(ds_tensor *t);
 
 #endif

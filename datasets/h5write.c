@@ -1,0 +1,103 @@
+/* h5write — jet-layout HDF5 writer; see h5write.h.
+ *
+ * Datasets are contiguous (no chunking/compression): the simulator writes 10,000-jet
+ * files in one call each, and readers take hyperslabs.
+ */
+#include "datasets/h5write.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+#include "datasets/jets.h"
+#include "util/err.h"
+
+long long ds_h5_create(const char *path)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        return snac_err_set(SNAC_EIO, "%s: cannot create the HDF5 file", path);
+    return (long long)f;
+}
+
+void ds_h5_close(long long fid)
+{
+    if (fid >= 0)
+        H5Fclose((hid_t)fid);
+}
+
+int ds_h5_write_array(long long fid, const char *path, const char *key, int rank, const size_t *dims,
+                      const void *data, int is_double)
+{
+    hsize_t hd[8];
+    if (rank < 1 || rank > 8)
+        return snac_err_set(SNAC_EINVAL, "%s: key '%s': rank %d unsupported", path, key, rank);
+    for (int i = 0; i < rank; i++)
+        hd[i] = dims[i];
+    hid_t sp = H5Screate_simple(rank, hd, NULL);
+    hid_t ft = is_double ? H5T_IEEE_F64LE : H5T_IEEE_F32LE, mt = is_double ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
+    hid_t d = sp >= 0 ? H5Dcreate2((hid_t)fid, key, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = SNAC_OK;
+    if (d < 0 || H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        rc = snac_err_set(SNAC_EIO, "%s: key '%s': write failed", path, key);
+    if (d >= 0)
+        H5Dclose(d);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+int ds_h5_write_strings(long long fid, const char *path, const char *key, const char *const *s, size_t n)
+{
+    size_t w = 1;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(s[i]) > w)
+            w = strlen(s[i]);
+    char *buf = calloc(n ? n : 1, w);
+    if (!buf)
+        return snac_err_set(SNAC_ENOMEM, "%s: out of memory", path);
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + i * w, s[i], strlen(s[i]));
+    hsize_t hd[1] = {n};
+    hid_t sp = H5Screate_simple(1, hd, NULL), ty = H5Tcopy(H5T_C_S1);
+    H5Tset_size(ty, w);
+    H5Tset_strpad(ty, H5T_STR_NULLPAD);
+    hid_t d = H5Dcreate2((hid_t)fid, key, ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = SNAC_OK;
+    if (d < 0 || H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        rc = snac_err_set(SNAC_EIO, "%s: key '%s': write failed", path, key);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Tclose(ty);
+    H5Sclose(sp);
+    free(buf);
+    return rc;
+}
+
+int ds_h5_write_jets(const char *path, size_t n_jets, size_t n_stored, const float *constituents,
+                     const double *jets)
+{
+    long long f = ds_h5_create(path);
+    if (f < 0)
+        return (int)f;
+    size_t dc[3] = {n_jets, n_stored, DS_JET_N_PFEAT}, dj[2] = {n_jets, DS_JET_N_COLS};
+    char pn[DS_JET_N_PFEAT_NAMES][16];
+    const char *pnames[DS_JET_N_PFEAT_NAMES];
+    for (int i = 0; i < DS_JET_N_PFEAT_NAMES; i++) {
+        snprintf(pn[i], sizeof pn[i], "j1_%s", ds_jet_pfeat_names[i]);
+        pnames[i] = pn[i];
+    }
+    int rc = ds_h5_write_array(f, path, "jetConstituentList", 3, dc, constituents, 0);
+    if (!rc)
+        rc = ds_h5_write_array(f, path, "jets", 2, dj, jets, 1);
+    if (!rc)
+        rc = ds_h5_write_strings(f, path, "jetFeatureNames", ds_jet_col_names, DS_JET_N_COLS);
+    if (!rc)
+        rc = ds_h5_write_strings(f, path, "particleFeatureNames", pnames, DS_JET_N_PFEAT_NAMES);
+    if (H5Fclose((hid_t)f) < 0 && !rc)
+        rc = snac_err_set(SNAC_EIO, "%s: closing the HDF5 file failed", path);
+    return rc;
+}
