@@ -32,8 +32,8 @@ struct jetsim_ws {
 void jetsim_config_init(jetsim_config *c)
 {
     memset(c, 0, sizeof *c);
-    c->pt_lo = 800.0;
-    c->pt_hi = 1200.0;
+    c->pt_lo = 900.0;
+    c->pt_hi = 1100.0;
     c->eta_max = 1.5;
     c->R = 0.8;
     c->theta_init = 1.0;

@@ -26,7 +26,7 @@
 #include "util/rng.h"
 
 typedef struct jetsim_config {
-    double pt_lo, pt_hi;   /* initiator pT window, GeV (default 800, 1200) */
+    double pt_lo, pt_hi;   /* initiator pT window, GeV (default 900, 1100) */
     double eta_max;        /* |eta| of the initiator (default 1.5) */
     double R;              /* jet radius (0.8) */
     double theta_init;     /* first-emission angle bound of coloured initiators (1.0) */

@@ -27,7 +27,7 @@ static const char gen_help[] =
     "Simulate g, q, W, Z, t jets (balanced) into HDF5 files of 10,000 jets in the hls4ml layout,\n"
     "named jetImage_<k>_<N>p_<start>_<end>.h5 under DIR/train, DIR/val, DIR/test.\n"
     "Defaults: --out out/jets --train 100000 --val 20000 --test 20000 --seed 1\n"
-    "          --pt-min 800 --pt-max 1200 --constituents 30 (stored per jet).\n";
+    "          --pt-min 900 --pt-max 1100 --constituents 30 (stored per jet).\n";
 
 static const char info_help[] =
     "usage: snac data info [--constituents N] [--features a,b,c] [--pt-min GEV] FILE|DIR...\n\n"
