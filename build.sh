@@ -35,7 +35,7 @@ build_sanitize() {
 
 run_demo() {
     mkdir -p out
-    ./build/snac data gen -c configs/default.yaml
+    ./build/snac data gen --out out/jets
     ./build/snac train -c configs/default.yaml
 }
 
