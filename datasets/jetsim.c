@@ -297,19 +297,27 @@ void jetsim_jet(const jetsim_config *c, enum ds_jet_class cls, snac_rng *r, jets
             pt = 1e-3;
         w->hadrons[n_h++] = p4_from_ptetaphim(pt, ax_eta + rr * cos(a), ax_phi + rr * sin(a), 0.0);
     }
-    /* cone around the initiator axis, then the jet = sum of what is kept */
+    /* cone around the initiator axis, jet = sum of what is kept; then once more around that
+     * jet's axis, so every stored constituent lies within R of the jet it describes */
     size_t n_k = 0;
     p4 jet = {0, 0, 0, 0};
-    for (size_t i = 0; i < n_h; i++) {
-        p4 h = w->hadrons[i];
-        double pt = p4_pt(h);
-        if (pt <= 0.0)
-            continue;
-        double de = p4_eta(h) - ax_eta, dp = dphi_wrap(p4_phi(h) - ax_phi);
-        if (de * de + dp * dp < c->R * c->R) {
-            w->kept[n_k++] = h;
-            jet = p4_add(jet, h);
+    double c_eta = ax_eta, c_phi = ax_phi;
+    for (int pass = 0; pass < 2; pass++) {
+        n_k = 0;
+        jet = (p4){0, 0, 0, 0};
+        for (size_t i = 0; i < n_h; i++) {
+            p4 h = w->hadrons[i];
+            if (!(p4_pt(h) > 0.0))
+                continue;
+            double de = p4_eta(h) - c_eta, dp = dphi_wrap(p4_phi(h) - c_phi);
+            if (de * de + dp * dp < c->R * c->R) {
+                w->kept[n_k++] = h;
+                jet = p4_add(jet, h);
+            }
         }
+        if (n_k == 0)
+            break;
+        c_eta = p4_eta(jet), c_phi = p4_phi(jet);
     }
     double j_pt = p4_pt(jet), j_eta = p4_eta(jet), j_phi = p4_phi(jet), j_p = p4_p(jet);
     /* principal axis of the pT-weighted (etarel, phirel) cloud, for etarot / phirot */

@@ -80,7 +80,7 @@ static void jetsim_should_store_sorted_constituents_inside_the_cone(void)
             const float *f = c + p * DS_JET_N_PFEAT;
             if (p > 0 && f[DS_PF_PT] > c[(p - 1) * DS_JET_N_PFEAT + DS_PF_PT])
                 bad_order++;
-            if (f[DS_PF_PT] > 0 && f[DS_PF_DELTAR] > cfg.R + 0.05) /* axis moves from initiator to jet */
+            if (f[DS_PF_PT] > 0 && f[DS_PF_DELTAR] > cfg.R + 0.02) /* second pass may move the axis slightly */
                 bad_cone++;
         }
     }
