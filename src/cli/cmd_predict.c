@@ -1,4 +1,314 @@
-/* TEMPORARY placeholder until the surrogate work lands (replaced by the surrogate helper). */
+/* cmd_predict — `snac predict`: surrogate estimate of FPGA resources and latency
+ * for a YAML spec file or a model stored in the database.
+ *
+ *   snac predict SPEC.yaml            [options]
+ *   snac predict --model ID           [options]
+ *   snac predict --calibration        [--toolchain T] [--method M] [--json]
+ *                                     (the default fit, its in-sample and cross-validated errors)
+ * options: --db PATH (default snac.db) | --no-db, --surrogate ID|NAME (default:
+ *   the active version of the spec's toolchain, created from the shipped
+ *   calibration data if the database has none), --json, and spec overrides
+ *   --bits N --reuse N --part P --clock NS --toolchain T --strategy S --sparsity S.
+ * With a database, the prediction is stored (predictions table).
+ *
+ * Memory: the spec, the model (if any), the version and the database handle are
+ * owned here and released on every path. Workload: one prediction.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/commands.h"
+#include "store/db.h"
+#include "surrogate/surr_calib.h"
+#include "surrogate/surr_fit.h"
+#include "surrogate/surr_part.h"
+#include "surrogate/surr_spec_mlp.h"
+#include "surrogate/surr_specio.h"
+#include "surrogate/surr_store.h"
 #include "util/err.h"
-int cmd_predict(int argc, char **argv) { snac_err_set(SNAC_EINVAL, "not built yet"); return cli_fail("predict"); }
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: snac predict SPEC.yaml | --model ID | --calibration [--method ols|ridge-gcv|ridge-lcurve|robust]\n"
+               "  --db PATH          database (default snac.db); --no-db: fit/predict in memory, store nothing\n"
+               "  --surrogate REF    version id or name (default: active version of the toolchain)\n"
+               "  --json             machine-readable output\n"
+               "  overrides: --bits N --reuse N --part NAME --clock NS --toolchain NAME --strategy NAME --sparsity S\n");
+}
+
+static int parse_num(const char *opt, const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    double d = v ? strtod(v, &end) : 0;
+    if (!v || end == v || *end || !(d >= lo && d <= hi))
+        return snac_err_set(SNAC_EINVAL, "%s: expected a number in [%g, %g], got '%s'", opt, lo, hi, v ? v : "");
+    *out = d;
+    return SNAC_OK;
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static int print_calibration(enum surr_toolchain tc, const surr_fit_options *o, bool json)
+{
+    surr_version v;
+    surr_fit_report rep;
+    int rc = surr_calib_fit(tc, o, &v, &rep);
+    if (rc)
+        return rc;
+    if (json) {
+        printf("{\"name\":");
+        json_str(v.name);
+        printf(",\"note\":");
+        json_str(v.note);
+        printf(",\"fit_stats\":%s,\"fitted_on\":%s}\n", v.fit_stats, v.fitted_on);
+        surr_version_clear(&v);
+        return SNAC_OK;
+    }
+    printf("default surrogate %s (%s, basis v%d)\n%s\n\n", v.name, v.family, v.basis_version, v.note);
+    printf("%-15s %5s %10s | %9s %9s %9s %7s | %6s %9s %9s %9s\n", "target", "n", "lambda", "MAPE", "MdAPE",
+           "RMSE(log)", "R2(log)", "cv_n", "cv MAPE", "cv MdAPE", "cv RMSE");
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        const surr_target_stats *s = &rep.t[t];
+        if (v.t[t].flags & SURR_TM_NO_DATA) {
+            printf("%-15s %5zu %10s | no calibration data: predicts 0\n", surr_target_names[t], s->n, "-");
+            continue;
+        }
+        printf("%-15s %5zu %10.3g | %8.1f%% %8.1f%% %9.3f %7.3f | %6zu %8.1f%% %8.1f%% %9.3f\n",
+               surr_target_names[t], s->n, s->lambda, 100 * s->mape, 100 * s->mdape, s->rmse_log, s->r2_log, s->cv_n,
+               100 * s->cv_mape, 100 * s->cv_mdape, s->cv_rmse_log);
+    }
+    printf("\nerrors are |pred - y| / max(y, 1); cv = leave-one-architecture-out (the paper point is its own group)\n");
+    printf("\ncoefficients (log1p space):\n%-15s", "");
+    for (int k = 0; k < SURR_B_COUNT; k++)
+        printf(" %13s", surr_basis_names[k]);
+    printf("\n");
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        printf("%-15s", surr_target_names[t]);
+        for (int k = 0; k < SURR_B_COUNT; k++) {
+            if (v.t[t].mask & (1u << k))
+                printf(" %13.5g", v.t[t].coef[k]);
+            else
+                printf(" %13s", "-");
+        }
+        printf("\n");
+    }
+    surr_version_clear(&v);
+    return SNAC_OK;
+}
+
+static void describe_spec(const surr_spec *s, const surr_features *x, char *buf, size_t cap)
+{
+    size_t u = 0;
+    u += (size_t)snprintf(buf + u, cap - u, "%zu", s->layer[0].n_in);
+    for (size_t l = 0; l < s->n_layers && u < cap; l++)
+        u += (size_t)snprintf(buf + u, cap - u, "-%zu", s->layer[l].n_out);
+    if (u < cap)
+        snprintf(buf + u, cap - u, " %s%s", surr_act_names[s->layer[0].act], s->layer[0].batch_norm ? "+bn" : "");
+    (void)x;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    const char *spec_path = NULL, *db_path = "snac.db", *surrogate = NULL, *fit_method = NULL;
+    long long model_id = 0;
+    bool json = false, no_db = false, calibration = false;
+    surr_spec_overrides ov = SURR_SPEC_OVERRIDES_INIT;
+    int rc = SNAC_OK;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        double d;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--no-db") == 0) {
+            no_db = true;
+        } else if (strcmp(a, "--calibration") == 0) {
+            calibration = true;
+        } else if (strcmp(a, "--db") == 0 && v) {
+            db_path = v, i++;
+        } else if (strcmp(a, "--method") == 0 && v) {
+            fit_method = v, i++;
+        } else if (strcmp(a, "--surrogate") == 0 && v) {
+            surrogate = v, i++;
+        } else if (strcmp(a, "--model") == 0) {
+            if ((rc = parse_num(a, v, 1, 9e15, &d)))
+                return cli_fail("predict");
+            model_id = (long long)d, i++;
+        } else if (strcmp(a, "--bits") == 0) {
+            if ((rc = parse_num(a, v, 1, SURR_FIXED_MAX_QUANT, &d)))
+                return cli_fail("predict");
+            ov.bits = (int)d, i++;
+        } else if (strcmp(a, "--reuse") == 0) {
+            if ((rc = parse_num(a, v, 1, 1e9, &d)))
+                return cli_fail("predict");
+            ov.reuse_factor = (size_t)d, i++;
+        } else if (strcmp(a, "--clock") == 0) {
+            if ((rc = parse_num(a, v, 1e-3, 1e6, &d)))
+                return cli_fail("predict");
+            ov.clock_ns = d, i++;
+        } else if (strcmp(a, "--sparsity") == 0) {
+            if ((rc = parse_num(a, v, 0, 0.999999, &d)))
+                return cli_fail("predict");
+            ov.sparsity = d, i++;
+        } else if (strcmp(a, "--part") == 0 && v) {
+            ov.part = v, i++;
+        } else if (strcmp(a, "--toolchain") == 0 && v) {
+            ov.toolchain = v, i++;
+        } else if (strcmp(a, "--strategy") == 0 && v) {
+            ov.strategy = v, i++;
+        } else if (a[0] == '-') {
+            snac_err_set(SNAC_EINVAL, "unknown option or missing value: %s (see snac predict --help)", a);
+            return cli_fail("predict");
+        } else if (!spec_path) {
+            spec_path = a;
+        } else {
+            snac_err_set(SNAC_EINVAL, "more than one spec file given ('%s', '%s')", spec_path, a);
+            return cli_fail("predict");
+        }
+    }
+    if (calibration) {
+        int tc = SURR_TC_VIVADO_2019_1;
+        if (ov.toolchain && surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", ov.toolchain, &tc))
+            return cli_fail("predict");
+        surr_fit_options fo = SURR_FIT_OPTIONS_INIT;
+        if (fit_method) {
+            int m;
+            if (surr_enum_parse(surr_fit_method_names, SURR_FIT_COUNT, "fit method", fit_method, &m))
+                return cli_fail("predict");
+            fo.method = (enum surr_fit_method)m;
+        }
+        return print_calibration((enum surr_toolchain)tc, &fo, json) ? cli_fail("predict") : 0;
+    }
+    if (!spec_path == !model_id) {
+        snac_err_set(SNAC_EINVAL, "give exactly one of SPEC.yaml or --model ID (see snac predict --help)");
+        return cli_fail("predict");
+    }
+
+    snac_db *db = NULL;
+    surr_model_spec *ms = NULL;
+    surr_version ver = {0};
+    surr_spec spec;
+    if (!no_db && (rc = db_open(db_path, &db)))
+        goto out;
+    if (model_id) {
+        if (!db) {
+            rc = snac_err_set(SNAC_EINVAL, "--model needs a database (drop --no-db)");
+            goto out;
+        }
+        if ((rc = surr_model_spec_from_db(db, (int64_t)model_id, &ms)))
+            goto out;
+        spec = ms->spec;
+    } else if ((rc = surr_spec_load_yaml(spec_path, &spec))) {
+        goto out;
+    }
+    if ((rc = surr_spec_apply_overrides(&spec, &ov)))
+        goto out;
+    surr_features x;
+    if ((rc = surr_features_extract(&spec, &x)))
+        goto out;
+    const surr_part *part;
+    if ((rc = surr_part_find(spec.part, &part)))
+        goto out;
+    bool created = false;
+    if (surrogate) {
+        if (!db) {
+            rc = snac_err_set(SNAC_EINVAL, "--surrogate needs a database (drop --no-db)");
+            goto out;
+        }
+        if ((rc = surr_version_load_ref(db, surrogate, &ver)))
+            goto out;
+        if (ver.toolchain != spec.toolchain && !json)
+            fprintf(stderr, "snac predict: note: version %s was fitted for %s, the spec targets %s\n", ver.name,
+                    surr_toolchain_names[ver.toolchain], surr_toolchain_names[spec.toolchain]);
+    } else if (db) {
+        if ((rc = surr_version_ensure_default(db, spec.toolchain, &ver, &created)))
+            goto out;
+    } else {
+        surr_fit_report rep;
+        if ((rc = surr_calib_default_version(spec.toolchain, &ver, &rep)))
+            goto out;
+    }
+    surr_prediction p;
+    surr_predict(&ver, &x, part, &p);
+    char sha[65];
+    if ((rc = surr_spec_sha256(&spec, sha)))
+        goto out;
+    if (db && (rc = surr_prediction_insert(db, ver.id, model_id, sha, &p)))
+        goto out;
+
+    char arch[256];
+    describe_spec(&spec, &x, arch, sizeof arch);
+    char wt[64];
+    surr_fixed_format(&spec.layer[0].weight, wt, sizeof wt);
+    if (json) {
+        printf("{\"spec_sha256\":\"%s\",\"model_id\":%lld,\"arch\":", sha, model_id);
+        json_str(arch);
+        printf(",\"part\":");
+        json_str(part->name);
+        printf(",\"clock_ns\":%.17g,\"toolchain\":\"%s\",\"reuse_factor\":%zu,\"strategy\":\"%s\",\"io_type\":\"%s\","
+               "\"weights_known\":%s,",
+               spec.clock_ns, surr_toolchain_names[spec.toolchain], spec.reuse_factor,
+               surr_strategy_names[spec.strategy], surr_io_names[spec.io_type], x.exact ? "true" : "false");
+        printf("\"surrogate\":{\"id\":%lld,\"name\":", (long long)ver.id);
+        json_str(ver.name);
+        printf(",\"family\":\"%s\",\"toolchain\":\"%s\"},\"targets\":{", ver.family,
+               surr_toolchain_names[ver.toolchain]);
+        for (int t = 0; t < SURR_T_COUNT; t++)
+            printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.y[t]);
+        printf("},\"percent_of_part\":{");
+        for (int t = 0; t < SURR_T_COUNT - 2; t++)
+            printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.pct[t]);
+        printf("},\"avg_resource_pct\":%.17g,\"latency_ns\":%.17g,\"bops_mac\":%.17g,\"bops_bitaware\":%.17g,"
+               "\"features\":{", p.avg_resource_pct, p.latency_ns, p.bops_mac, p.bops_bitaware);
+        for (int k = 0; k < SURR_F_COUNT; k++)
+            printf("%s\"%s\":%.17g", k ? "," : "", surr_feature_names[k], x.f[k]);
+        printf("}}\n");
+    } else {
+        printf("snac predict: %s\n", spec_path ? spec_path : "stored model");
+        if (model_id)
+            printf("  model      id %lld\n", model_id);
+        printf("  network    %s, weights %s (%s), RF %zu, %s, %s\n", arch, wt,
+               x.exact ? "actual weights" : "expected values from bits and sparsity", spec.reuse_factor,
+               surr_strategy_names[spec.strategy], surr_io_names[spec.io_type]);
+        printf("  target     %s @ %g ns, toolchain %s\n", part->name, spec.clock_ns,
+               surr_toolchain_names[spec.toolchain]);
+        printf("  surrogate  %s (id %lld, %s)%s\n\n", ver.name, (long long)ver.id, ver.family,
+               created ? " [fitted from the shipped calibration data and stored]" : "");
+        printf("  %-22s %14s %12s\n", "target", "predicted", "% of part");
+        static const char *labels[SURR_T_COUNT] = {"LUT", "FF", "DSP", "BRAM18", "URAM", "latency (cycles)", "II"};
+        for (int t = 0; t < SURR_T_COUNT; t++) {
+            if (t < SURR_T_LATENCY_CYCLES)
+                printf("  %-22s %14.0f %11.3f%%\n", labels[t], p.y[t], p.pct[t]);
+            else
+                printf("  %-22s %14.1f %12s\n", labels[t], p.y[t], "");
+        }
+        printf("  %-22s %14s %11.3f%%\n", "average resources", "", p.avg_resource_pct);
+        printf("  %-22s %14.1f\n", "latency (ns)", p.latency_ns);
+        printf("  %-22s %14.0f\n", "BOPs (MACs, paper)", p.bops_mac);
+        printf("  %-22s %14.0f\n", "BOPs (bit-aware)", p.bops_bitaware);
+        if (db)
+            printf("\n  stored in %s (predictions, spec %.12s...)\n", db_path, sha);
+    }
+out:
+    surr_version_clear(&ver);
+    surr_model_spec_free(ms);
+    db_close(db);
+    return rc ? cli_fail("predict") : 0;
+}

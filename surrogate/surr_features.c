@@ -1,0 +1,210 @@
+/* surr_features — feature extraction and BOPs; see surr_features.h.
+ *
+ * Memory: nothing allocated; per-layer tallies live on the stack.
+ * Workload: one pass over the weights of each layer whose weights are known.
+ */
+#include "surrogate/surr_features.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "util/err.h"
+
+const char *const surr_feature_names[SURR_F_COUNT] = {
+    "macs", "nonzero", "pow2", "general", "csd_digits", "csd_add_bits", "mult_bits", "acc_add_bits",
+    "general_per_cycle", "csd_add_per_cycle", "mult_bits_per_cycle", "acc_add_per_cycle", "stored_bits",
+    "w_bits", "a_bits", "acc_bits", "tree_depth", "tree_depth_max", "layers", "neurons", "out_bits",
+    "table_acts", "relu_bits", "bn_folded", "rf_max", "sparsity", "clock_ns", "fanin"};
+_Static_assert(sizeof surr_feature_names / sizeof *surr_feature_names == SURR_F_COUNT, "feature names");
+
+/* ------------------------------------------------------- expected-mode stats */
+
+void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *mean_csd_general)
+{
+    int w = width < 1 ? 1 : width;
+    int we = w > 16 ? 16 : w; /* enumerate at most 2^16 codes */
+    int64_t lo = is_signed ? -((int64_t)1 << (we - 1)) : 0;
+    int64_t hi = is_signed ? ((int64_t)1 << (we - 1)) - 1 : ((int64_t)1 << we) - 1;
+    double n_nonzero = 0, n_pow2 = 0, csd_sum = 0;
+    for (int64_t v = lo; v <= hi; v++) {
+        if (v == 0)
+            continue;
+        n_nonzero += 1;
+        if (surr_is_pow2(v))
+            n_pow2 += 1;
+        else
+            csd_sum += surr_csd_digits(v);
+    }
+    double general = n_nonzero - n_pow2;
+    double mean = general > 0 ? csd_sum / general : 0.0;
+    double pp = n_nonzero > 0 ? n_pow2 / n_nonzero : 0.0;
+    if (w > we) {
+        /* Beyond 16 bits: NAF has on average 1/3 nonzero digits per extra bit, and
+         * the power-of-two share shrinks as (2W-1)/(2^W-1). */
+        mean += (double)(w - we) / 3.0;
+        pp = (2.0 * w - 1.0) / (ldexp(1.0, w) - 1.0);
+    }
+    *p_pow2 = pp;
+    *mean_csd_general = mean;
+}
+
+/* --------------------------------------------------------------------- BOPs */
+
+double surr_bops_mac(const surr_spec *s)
+{
+    double m = 0;
+    for (size_t l = 0; l < s->n_layers; l++)
+        m += (double)s->layer[l].n_in * (double)s->layer[l].n_out;
+    return m;
+}
+
+/* Zero fraction of layer l: counted from the quantised weights when known. */
+static double layer_sparsity(const surr_layer *L)
+{
+    if (!L->w)
+        return L->sparsity;
+    size_t n = L->n_in * L->n_out, zeros = 0;
+    for (size_t i = 0; i < n; i++)
+        zeros += surr_fixed_quantize(&L->weight, L->w[i]) == 0;
+    return n ? (double)zeros / (double)n : 0.0;
+}
+
+double surr_bops_bitaware(const surr_spec *s)
+{
+    double b = 0;
+    for (size_t l = 0; l < s->n_layers; l++) {
+        const surr_layer *L = &s->layer[l];
+        double n = (double)L->n_in * (double)L->n_out;
+        double bw = L->weight.width, ba = L->input.width;
+        double sp = layer_sparsity(L);
+        b += n * ((1.0 - sp) * bw * ba + bw + ba + log2((double)L->n_in));
+    }
+    return b;
+}
+
+/* ------------------------------------------------------------------ features */
+
+typedef struct layer_tally {
+    double nonzero, pow2, general, csd, csd_add_bits, acc_terms; /* acc_terms: sum over neurons of (terms-1) */
+} layer_tally;
+
+static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
+{
+    int ab = L->input.width, wb = L->weight.width;
+    memset(t, 0, sizeof *t);
+    for (size_t o = 0; o < L->n_out; o++) {
+        const float *row = L->w + o * L->n_in; /* (n_in) */
+        double terms = 0;
+        for (size_t i = 0; i < L->n_in; i++) {
+            float x = row[i];
+            if (!isfinite(x))
+                return snac_err_set(SNAC_EINVAL, "layer %zu: weight [%zu, %zu] is not finite (%g)", l, o, i,
+                                    (double)x);
+            int64_t v = surr_fixed_quantize(&L->weight, x);
+            if (v == 0)
+                continue;
+            t->nonzero += 1;
+            terms += 1;
+            if (surr_is_pow2(v)) {
+                t->pow2 += 1;
+            } else {
+                int d = surr_csd_digits(v);
+                t->general += 1;
+                t->csd += d;
+                t->csd_add_bits += (double)(d - 1) * (ab + wb);
+            }
+        }
+        bool has_bias = true;
+        if (L->b)
+            has_bias = surr_fixed_quantize(&L->bias, L->b[o]) != 0;
+        terms += has_bias ? 1 : 0;
+        t->acc_terms += terms > 1 ? terms - 1 : 0;
+    }
+    return SNAC_OK;
+}
+
+static void tally_expected(const surr_layer *L, layer_tally *t)
+{
+    double p_pow2, mean_csd;
+    surr_weight_code_stats(L->weight.width, L->weight.is_signed, &p_pow2, &mean_csd);
+    double n = (double)L->n_in * (double)L->n_out;
+    int ab = L->input.width, wb = L->weight.width;
+    t->nonzero = (1.0 - L->sparsity) * n;
+    t->pow2 = t->nonzero * p_pow2;
+    t->general = t->nonzero - t->pow2;
+    t->csd = t->general * mean_csd;
+    t->csd_add_bits = t->general * (mean_csd - 1.0) * (ab + wb);
+    /* terms per neuron: (1-s)*n_in weights + the bias */
+    t->acc_terms = (double)L->n_out * (1.0 - L->sparsity) * (double)L->n_in;
+}
+
+int surr_features_extract(const surr_spec *s, surr_features *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = surr_spec_validate(s);
+    if (rc)
+        return rc;
+    double *f = out->f;
+    out->exact = true;
+    double wsum = 0;
+    for (size_t l = 0; l < s->n_layers; l++) {
+        const surr_layer *L = &s->layer[l];
+        layer_tally t;
+        if (L->w) {
+            if ((rc = tally_exact(L, l, &t)))
+                return rc;
+        } else {
+            out->exact = false;
+            tally_expected(L, &t);
+        }
+        double n = (double)L->n_in * (double)L->n_out;
+        double rf = (double)surr_spec_layer_rf(s, l);
+        surr_fixed acc = surr_spec_layer_accum(s, l);
+        int ab = L->input.width, wb = L->weight.width, ob = L->output.width;
+        double mult_bits = t.general * ab * wb;
+        double acc_bits = t.acc_terms * acc.width;
+        f[SURR_F_MACS] += n;
+        f[SURR_F_NONZERO] += t.nonzero;
+        f[SURR_F_POW2] += t.pow2;
+        f[SURR_F_GENERAL] += t.general;
+        f[SURR_F_CSD_DIGITS] += t.csd;
+        f[SURR_F_CSD_ADD_BITS] += t.csd_add_bits;
+        f[SURR_F_MULT_BITS] += mult_bits;
+        f[SURR_F_ACC_ADD_BITS] += acc_bits;
+        f[SURR_F_GENERAL_PER_CYCLE] += t.general / rf;
+        f[SURR_F_CSD_ADD_PER_CYCLE] += t.csd_add_bits / rf;
+        f[SURR_F_MULT_BITS_PER_CYCLE] += mult_bits / rf;
+        f[SURR_F_ACC_ADD_PER_CYCLE] += acc_bits / rf;
+        f[SURR_F_STORED_BITS] += t.nonzero * wb;
+        f[SURR_F_W_BITS] += n * wb;
+        f[SURR_F_A_BITS] += n * ab;
+        f[SURR_F_ACC_BITS] += n * acc.width;
+        f[SURR_F_FANIN] += n * (double)L->n_in;
+        wsum += n;
+        int depth = surr_ceil_log2(L->n_in + 1); /* n_in products + the bias */
+        f[SURR_F_TREE_DEPTH] += depth;
+        if (depth > f[SURR_F_TREE_DEPTH_MAX])
+            f[SURR_F_TREE_DEPTH_MAX] = depth;
+        f[SURR_F_LAYERS] += 1;
+        f[SURR_F_NEURONS] += (double)L->n_out;
+        f[SURR_F_OUT_BITS] += (double)L->n_out * ob;
+        if (L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX)
+            f[SURR_F_TABLE_ACTS] += (double)L->n_out;
+        if (L->act == SURR_ACT_RELU)
+            f[SURR_F_RELU_BITS] += (double)L->n_out * ob;
+        if (L->batch_norm)
+            f[SURR_F_BN_FOLDED] += 1;
+        if (rf > f[SURR_F_RF_MAX])
+            f[SURR_F_RF_MAX] = rf;
+        /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
+        out->bops_bitaware += n * ((t.nonzero / n) * wb * ab + wb + ab + log2((double)L->n_in));
+    }
+    f[SURR_F_W_BITS] /= wsum;
+    f[SURR_F_A_BITS] /= wsum;
+    f[SURR_F_ACC_BITS] /= wsum;
+    f[SURR_F_FANIN] /= wsum;
+    f[SURR_F_SPARSITY] = 1.0 - f[SURR_F_NONZERO] / f[SURR_F_MACS];
+    f[SURR_F_CLOCK_NS] = s->clock_ns;
+    out->bops_mac = f[SURR_F_MACS];
+    return SNAC_OK;
+}

@@ -1,0 +1,77 @@
+/* surr_features — what hls4ml builds for a spec (Latency strategy, io_parallel),
+ * summarised as counts the cost model is linear in: multiplies that survive
+ * constant propagation, free power-of-two weights, canonical-signed-digit (CSD)
+ * adder terms of constant multiplication, operand/accumulator widths, adder-tree
+ * depth, look-up-table activations, folded batch norm, reuse factor; plus both
+ * BOPs figures.
+ *
+ * Exact mode: when a layer's weights are known they are quantised to the layer's
+ * weight type (its rounding/saturation modes) and counted. Expected mode: with
+ * only bit widths and sparsity, the counts are expectations with nonzero weight
+ * codes uniform over the type's nonzero codes.
+ *
+ * Memory: surr_features is plain data; extraction allocates nothing.
+ * Workload: O(total weights) in exact mode (~26k weights for the jet baseline),
+ * O(layers + 2^min(W,16)) in expected mode; run once per spec, not per prediction.
+ */
+#ifndef SNAC_SURROGATE_SURR_FEATURES_H
+#define SNAC_SURROGATE_SURR_FEATURES_H
+
+#include <stdbool.h>
+
+#include "surrogate/surr_spec.h"
+
+enum surr_feature {
+    SURR_F_MACS,            /* sum n_in*n_out: dense multiply-accumulates (the paper's "BOPs") */
+    SURR_F_NONZERO,         /* weights that quantise to nonzero: multiplies hls4ml keeps (zeros fold away) */
+    SURR_F_POW2,            /* nonzero weights equal to +-2^k: a shift, no multiplier, no LUT */
+    SURR_F_GENERAL,         /* nonzero, not +-2^k: real constant multipliers (DSP or LUT shift-add) */
+    SURR_F_CSD_DIGITS,      /* sum of CSD nonzero digits over the general weights (shift-add terms) */
+    SURR_F_CSD_ADD_BITS,    /* sum (csd-1)*(a_w+w_w) over general weights: adder bits of shift-add multipliers */
+    SURR_F_MULT_BITS,       /* sum a_w*w_w over general weights: array-multiplier area if built in LUTs */
+    SURR_F_ACC_ADD_BITS,    /* sum over neurons of (terms-1)*acc_w, terms = nonzero weights + bias: adder tree bits */
+    SURR_F_GENERAL_PER_CYCLE, /* sum general/RF per layer: multipliers instantiated in parallel */
+    SURR_F_CSD_ADD_PER_CYCLE, /* CSD_ADD_BITS/RF per layer: shift-add adder bits instantiated */
+    SURR_F_MULT_BITS_PER_CYCLE, /* MULT_BITS/RF per layer */
+    SURR_F_ACC_ADD_PER_CYCLE, /* ACC_ADD_BITS/RF per layer */
+    SURR_F_STORED_BITS,     /* sum nonzero*w_w: weight bits (a ROM/BRAM when RF is large) */
+    SURR_F_W_BITS,          /* mean weight width W over layers, weighted by n_in*n_out */
+    SURR_F_A_BITS,          /* mean layer-input width, weighted by n_in*n_out */
+    SURR_F_ACC_BITS,        /* mean accumulator width, weighted by n_in*n_out */
+    SURR_F_TREE_DEPTH,      /* sum over layers of ceil(log2 n_in): adder-tree depth on the critical path */
+    SURR_F_TREE_DEPTH_MAX,  /* max over layers of ceil(log2 n_in) */
+    SURR_F_LAYERS,          /* dense layers */
+    SURR_F_NEURONS,         /* sum n_out */
+    SURR_F_OUT_BITS,        /* sum n_out*out_w: layer output registers */
+    SURR_F_TABLE_ACTS,      /* neurons with table activations (tanh, sigmoid: 1024-entry ROM; softmax exp/inv) */
+    SURR_F_RELU_BITS,       /* sum n_out*out_w over ReLU layers: comparators/muxes */
+    SURR_F_BN_FOLDED,       /* layers whose batch norm is folded into the dense weights (no cost) */
+    SURR_F_RF_MAX,          /* largest reuse factor */
+    SURR_F_SPARSITY,        /* zero-weight fraction over all weights */
+    SURR_F_CLOCK_NS,        /* target clock period */
+    SURR_F_FANIN,           /* mean n_in weighted by n_in*n_out: inputs each multiplier/adder tree selects from */
+    SURR_F_COUNT
+};
+extern const char *const surr_feature_names[SURR_F_COUNT];
+
+typedef struct surr_features {
+    double f[SURR_F_COUNT];
+    double bops_mac;      /* sum n_in*n_out (the SNAC-Pack paper's BOPs; 25,916 for the jet baseline) */
+    double bops_bitaware; /* sum n_in*n_out*((1-s)*b_w*b_a + b_w + b_a + log2 n_in) */
+    bool exact;           /* every layer's weights were known and counted */
+} surr_features;
+
+/* Features of a spec. Validates the spec first (errors as surr_spec_validate);
+ * non-finite weights are an error naming the layer and index. */
+int surr_features_extract(const surr_spec *s, surr_features *out);
+
+/* Both BOPs figures alone (cheap: no weight scan unless weights are known). */
+double surr_bops_mac(const surr_spec *s);
+double surr_bops_bitaware(const surr_spec *s);
+
+/* Expected-mode statistics of a W-bit signed weight type with uniformly
+ * distributed nonzero codes: fraction that are +-2^k, and mean CSD digits of the
+ * others (exact enumeration up to W = 16, NAF density 1/3 per extra bit above). */
+void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *mean_csd_general);
+
+#endif

@@ -1,0 +1,214 @@
+/* surr_spec — spec defaults, enum name tables and validation; see surr_spec.h.
+ *
+ * Memory: nothing allocated. Workload: once per spec.
+ */
+#include "surrogate/surr_spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "surrogate/surr_part.h"
+#include "util/err.h"
+
+const char *const surr_toolchain_names[SURR_TC_COUNT] = {"vivado-2019.1", "vivado-2020.1", "vitis-2023.2",
+                                                          "yosys-0.23"};
+const char *const surr_strategy_names[SURR_STRATEGY_COUNT] = {"latency", "resource"};
+const char *const surr_io_names[SURR_IO_COUNT] = {"io_parallel", "io_stream"};
+const char *const surr_act_names[SURR_ACT_COUNT] = {"linear", "relu", "tanh", "sigmoid", "softmax"};
+_Static_assert(sizeof surr_toolchain_names / sizeof *surr_toolchain_names == SURR_TC_COUNT, "toolchain names");
+_Static_assert(sizeof surr_strategy_names / sizeof *surr_strategy_names == SURR_STRATEGY_COUNT, "strategy names");
+_Static_assert(sizeof surr_io_names / sizeof *surr_io_names == SURR_IO_COUNT, "io names");
+_Static_assert(sizeof surr_act_names / sizeof *surr_act_names == SURR_ACT_COUNT, "act names");
+
+int surr_enum_from_name(const char *const *names, int count, const char *name)
+{
+    for (int i = 0; i < count; i++)
+        if (strcasecmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+int surr_enum_parse(const char *const *names, int count, const char *what, const char *name, int *out)
+{
+    int k = surr_enum_from_name(names, count, name);
+    if (k >= 0) {
+        *out = k;
+        return SNAC_OK;
+    }
+    char known[256];
+    size_t used = 0;
+    known[0] = '\0';
+    for (int i = 0; i < count && used < sizeof known; i++) {
+        int n = snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", names[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    return snac_err_set(SNAC_EINVAL, "unknown %s '%s'; known: %s", what, name, known);
+}
+
+int surr_ceil_log2(size_t n)
+{
+    int k = 0;
+    while (k < 63 && ((size_t)1 << k) < n)
+        k++;
+    return k;
+}
+
+int surr_spec_init_mlp(surr_spec *s, const size_t *widths, size_t n_widths, enum surr_act hidden, bool batch_norm)
+{
+    memset(s, 0, sizeof *s);
+    if (n_widths < 2 || n_widths - 1 > SURR_MAX_LAYERS)
+        return snac_err_set(SNAC_EINVAL, "an MLP spec needs 2..%d widths (input, hidden..., output); got %zu",
+                            SURR_MAX_LAYERS + 1, n_widths);
+    s->n_layers = n_widths - 1;
+    for (size_t l = 0; l < s->n_layers; l++) {
+        surr_layer *L = &s->layer[l];
+        L->n_in = widths[l];
+        L->n_out = widths[l + 1];
+        bool last = l + 1 == s->n_layers;
+        L->act = last ? SURR_ACT_LINEAR : hidden;
+        L->batch_norm = last ? false : batch_norm;
+        L->weight = L->bias = L->input = L->output = SURR_FIXED_INIT(16, 6);
+        L->accum = SURR_FIXED_INIT(0, 0);
+    }
+    s->reuse_factor = 1;
+    s->strategy = SURR_STRATEGY_LATENCY;
+    s->io_type = SURR_IO_PARALLEL;
+    snprintf(s->part, sizeof s->part, "%s", "xcvu13p-flga2577-2-e");
+    s->clock_ns = 5.0;
+    s->toolchain = SURR_TC_VIVADO_2019_1;
+    s->table_size = 1024;
+    return SNAC_OK;
+}
+
+void surr_spec_set_precision(surr_spec *s, const surr_fixed *weight, const surr_fixed *bias,
+                             const surr_fixed *input, const surr_fixed *output, const surr_fixed *accum)
+{
+    for (size_t l = 0; l < s->n_layers; l++) {
+        surr_layer *L = &s->layer[l];
+        if (weight)
+            L->weight = *weight;
+        if (bias)
+            L->bias = *bias;
+        if (input)
+            L->input = *input;
+        if (output)
+            L->output = *output;
+        if (accum)
+            L->accum = *accum;
+    }
+}
+
+size_t surr_spec_layer_rf(const surr_spec *s, size_t l)
+{
+    return s->layer[l].reuse_factor ? s->layer[l].reuse_factor : s->reuse_factor;
+}
+
+surr_fixed surr_spec_layer_accum(const surr_spec *s, size_t l)
+{
+    const surr_layer *L = &s->layer[l];
+    if (L->accum.width > 0)
+        return L->accum;
+    int lg = surr_ceil_log2(L->n_in);
+    surr_fixed a = SURR_FIXED_INIT(L->input.width + L->weight.width + lg + 1,
+                                   L->input.integer + L->weight.integer + lg + 1);
+    return a;
+}
+
+bool surr_rf_valid(size_t n_in, size_t n_out, size_t rf)
+{
+    /* hls4ml (Dense, io_parallel): multfactor = min(n_in, rf),
+     * multiplier_limit = ceil(n_in*n_out / multfactor); valid when
+     * (multiplier_limit % n_out == 0 or rf >= n_in) and (rf % n_in == 0 or rf < n_in)
+     * and (n_in*n_out) % rf == 0. */
+    if (rf == 0 || n_in == 0 || n_out == 0)
+        return false;
+    size_t n = n_in * n_out;
+    size_t multfactor = rf < n_in ? rf : n_in;
+    size_t limit = (n + multfactor - 1) / multfactor;
+    bool ok = (limit % n_out == 0) || rf >= n_in;
+    ok = ok && ((rf % n_in == 0) || rf < n_in);
+    ok = ok && (n % rf == 0);
+    return ok;
+}
+
+/* The valid reuse factors closest below and above rf, for the message. */
+static void rf_neighbours(size_t n_in, size_t n_out, size_t rf, size_t *below, size_t *above)
+{
+    *below = 1;
+    *above = 0;
+    for (size_t r = rf; r >= 1; r--)
+        if (surr_rf_valid(n_in, n_out, r)) {
+            *below = r;
+            break;
+        }
+    for (size_t r = rf + 1; r <= n_in * n_out; r++)
+        if (surr_rf_valid(n_in, n_out, r)) {
+            *above = r;
+            break;
+        }
+}
+
+int surr_spec_validate(const surr_spec *s)
+{
+    if (s->n_layers == 0 || s->n_layers > SURR_MAX_LAYERS)
+        return snac_err_set(SNAC_EINVAL, "spec has %zu dense layers; 1..%d are supported", s->n_layers,
+                            SURR_MAX_LAYERS);
+    const surr_part *part;
+    int rc = surr_part_find(s->part, &part);
+    if (rc)
+        return rc;
+    if ((unsigned)s->toolchain >= SURR_TC_COUNT)
+        return snac_err_set(SNAC_EINVAL, "unknown toolchain (enum value %d)", (int)s->toolchain);
+    if ((unsigned)s->strategy >= SURR_STRATEGY_COUNT || (unsigned)s->io_type >= SURR_IO_COUNT)
+        return snac_err_set(SNAC_EINVAL, "bad strategy or io_type");
+    if (!(s->clock_ns > 0.0) || !isfinite(s->clock_ns))
+        return snac_err_set(SNAC_EINVAL, "clock period %g ns: must be a positive number", s->clock_ns);
+    if (s->reuse_factor == 0)
+        return snac_err_set(SNAC_EINVAL, "reuse factor 0: must be at least 1");
+    if (s->table_size == 0)
+        return snac_err_set(SNAC_EINVAL, "activation table size 0: must be at least 1");
+    for (size_t l = 0; l < s->n_layers; l++) {
+        const surr_layer *L = &s->layer[l];
+        if (L->n_in == 0 || L->n_out == 0)
+            return snac_err_set(SNAC_EINVAL,
+                                "layer %zu: zero width (n_in=%zu, n_out=%zu): every layer needs at least one input "
+                                "and one output", l, L->n_in, L->n_out);
+        if (l > 0 && s->layer[l - 1].n_out != L->n_in)
+            return snac_err_set(SNAC_EINVAL, "layer %zu: n_in=%zu does not match layer %zu's n_out=%zu", l,
+                                L->n_in, l - 1, s->layer[l - 1].n_out);
+        if ((unsigned)L->act >= SURR_ACT_COUNT)
+            return snac_err_set(SNAC_EINVAL, "layer %zu: bad activation", l);
+        char what[64];
+        const surr_fixed *types[4] = {&L->weight, &L->bias, &L->input, &L->output};
+        const char *names[4] = {"weight", "bias", "input", "output"};
+        for (int k = 0; k < 4; k++) {
+            snprintf(what, sizeof what, "layer %zu %s precision", l, names[k]);
+            if ((rc = surr_fixed_check(types[k], what)))
+                return rc;
+        }
+        if (L->weight.width > SURR_FIXED_MAX_QUANT)
+            return snac_err_set(SNAC_EINVAL, "layer %zu weight precision: W=%d exceeds %d bits", l,
+                                L->weight.width, SURR_FIXED_MAX_QUANT);
+        if (L->accum.width != 0) {
+            snprintf(what, sizeof what, "layer %zu accumulator precision", l);
+            if ((rc = surr_fixed_check(&L->accum, what)))
+                return rc;
+        }
+        if (!(L->sparsity >= 0.0 && L->sparsity < 1.0))
+            return snac_err_set(SNAC_EINVAL, "layer %zu: sparsity %g outside [0, 1)", l, L->sparsity);
+        size_t rf = surr_spec_layer_rf(s, l);
+        if (rf == 0 || (!s->rf_unchecked && !surr_rf_valid(L->n_in, L->n_out, rf))) {
+            size_t below, above;
+            rf_neighbours(L->n_in, L->n_out, rf, &below, &above);
+            return snac_err_set(SNAC_EINVAL,
+                                "layer %zu (%zu x %zu): reuse factor %zu does not divide the layer's %zu "
+                                "multiplications as hls4ml requires; nearest valid: %zu%s%.0zu", l, L->n_in,
+                                L->n_out, rf, L->n_in * L->n_out, below, above ? " or " : "", above);
+        }
+    }
+    return SNAC_OK;
+}

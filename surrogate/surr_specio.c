@@ -1,0 +1,357 @@
+/* surr_specio — YAML specs, overrides and canonical text; see surr_specio.h.
+ *
+ * Memory: the parsed document is freed before return. Workload: once per spec.
+ */
+#include "surrogate/surr_specio.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/yaml_doc.h"
+#include "surrogate/surr_part.h"
+#include "surrogate/surr_sha256.h"
+#include "util/err.h"
+#include "util/fileio.h"
+
+/* ---------------------------------------------------------------- sections */
+
+typedef struct model_sec {
+    size_t widths[SURR_MAX_LAYERS + 1];
+    size_t n_widths;
+    char activation[32];
+    char output_activation[32];
+    bool batch_norm;
+} model_sec;
+
+typedef struct prec_sec {
+    char weight[64], bias[64], input[64], output[64], accum[64];
+    double sparsity;
+} prec_sec;
+
+typedef struct layer_sec {
+    size_t index;
+    char weight[64], bias[64], input[64], output[64], accum[64];
+    double sparsity;
+    size_t reuse_factor;
+} layer_sec;
+
+typedef struct hls_sec {
+    size_t reuse_factor;
+    char strategy[32], io_type[32], part[48], toolchain[32];
+    double clock_period;
+    size_t table_size;
+} hls_sec;
+
+#define STR(s, m, k) {k, CFG_STRING, offsetof(s, m), 0, 0, sizeof(((s *)0)->m), 0, 0, NULL, 0, NULL}
+#define NUM(s, m, k, t, lo, hi) {k, t, offsetof(s, m), lo, hi, 0, 0, 0, NULL, 0, NULL}
+
+static const cfg_field model_fields[] = {
+    {"widths", CFG_SIZE_LIST, offsetof(model_sec, widths), 0, 1e9, SURR_MAX_LAYERS + 1,
+     offsetof(model_sec, n_widths), 0, NULL, 0, NULL},
+    STR(model_sec, activation, "activation"),
+    STR(model_sec, output_activation, "output_activation"),
+    NUM(model_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
+};
+static const cfg_field prec_fields[] = {
+    STR(prec_sec, weight, "weight"), STR(prec_sec, bias, "bias"), STR(prec_sec, input, "input"),
+    STR(prec_sec, output, "output"), STR(prec_sec, accum, "accum"),
+    NUM(prec_sec, sparsity, "sparsity", CFG_DOUBLE, 0, 1),
+};
+static const cfg_field layer_fields[] = {
+    NUM(layer_sec, index, "index", CFG_SIZE, 0, SURR_MAX_LAYERS - 1),
+    STR(layer_sec, weight, "weight"), STR(layer_sec, bias, "bias"), STR(layer_sec, input, "input"),
+    STR(layer_sec, output, "output"), STR(layer_sec, accum, "accum"),
+    NUM(layer_sec, sparsity, "sparsity", CFG_DOUBLE, 0, 1),
+    NUM(layer_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
+};
+static const cfg_field hls_fields[] = {
+    NUM(hls_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
+    STR(hls_sec, strategy, "strategy"), STR(hls_sec, io_type, "io_type"), STR(hls_sec, part, "part"),
+    STR(hls_sec, toolchain, "toolchain"),
+    NUM(hls_sec, clock_period, "clock_period", CFG_DOUBLE, -1e9, 1e9),
+    NUM(hls_sec, table_size, "table_size", CFG_SIZE, 0, 1 << 24),
+};
+#define N(a) (sizeof a / sizeof a[0])
+
+/* Error at the node of `key` in `map` (or the map itself). */
+static int at_key(int code, const cfg_doc *d, const cfg_node *map, const char *key)
+{
+    const cfg_node *n = map ? cfg_map_get(d, map, key) : NULL;
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", snac_err_msg());
+    return cfg_errorf(code, d, n ? n : map, "%s: %s", key, msg);
+}
+
+static int parse_type(const cfg_doc *d, const cfg_node *map, const char *key, const char *text, surr_fixed *out,
+                      bool allow_auto)
+{
+    if (!text[0])
+        return SNAC_OK; /* not given */
+    if (allow_auto && strcmp(text, "auto") == 0) {
+        *out = SURR_FIXED_INIT(0, 0);
+        return SNAC_OK;
+    }
+    int rc = surr_fixed_parse(text, out);
+    return rc ? at_key(rc, d, map, key) : SNAC_OK;
+}
+
+static int parse_enum(const cfg_doc *d, const cfg_node *map, const char *key, const char *text,
+                      const char *const *names, int count, const char *what, int *out)
+{
+    if (!text[0])
+        return SNAC_OK;
+    int rc = surr_enum_parse(names, count, what, text, out);
+    return rc ? at_key(rc, d, map, key) : SNAC_OK;
+}
+
+static int read_doc(const cfg_doc *d, surr_spec *out)
+{
+    const cfg_node *root = cfg_doc_root(d);
+    if (!root || cfg_node_kind(d, root) != CFG_KIND_MAPPING)
+        return cfg_errorf(SNAC_EINVAL, d, root, "a spec file is a mapping with sections model, precision, layers, hls");
+    static const char *const sections[] = {"model", "precision", "layers", "hls"};
+    for (size_t i = 0; i < cfg_map_len(d, root); i++) {
+        const cfg_node *k, *v;
+        cfg_map_at(d, root, i, &k, &v);
+        const char *ks = cfg_node_scalar(d, k);
+        bool known = false;
+        for (size_t j = 0; j < N(sections); j++)
+            known |= ks && strcmp(ks, sections[j]) == 0;
+        if (!known)
+            return cfg_errorf(SNAC_EINVAL, d, k, "unknown section '%s' (expected model, precision, layers, hls)",
+                              ks ? ks : "?");
+    }
+    const cfg_node *mnode = cfg_map_get(d, root, "model");
+    if (!mnode)
+        return cfg_errorf(SNAC_EINVAL, d, root, "missing section 'model' (with widths: [n_in, ..., n_out])");
+    model_sec m = {.activation = "relu", .output_activation = "linear"};
+    int rc = cfg_read_map(d, mnode, "model", model_fields, N(model_fields), &m);
+    if (rc)
+        return rc;
+    if (m.n_widths < 2)
+        return cfg_errorf(SNAC_EINVAL, d, mnode, "model.widths needs at least an input and an output width");
+    int hidden, outact;
+    if ((rc = parse_enum(d, mnode, "activation", m.activation, surr_act_names, SURR_ACT_COUNT, "activation",
+                         &hidden)) ||
+        (rc = parse_enum(d, mnode, "output_activation", m.output_activation, surr_act_names, SURR_ACT_COUNT,
+                         "activation", &outact)))
+        return rc;
+    surr_spec s;
+    if ((rc = surr_spec_init_mlp(&s, m.widths, m.n_widths, (enum surr_act)hidden, m.batch_norm)))
+        return cfg_errorf(rc, d, mnode, "%s", snac_err_msg());
+    s.layer[s.n_layers - 1].act = (enum surr_act)outact;
+
+    const cfg_node *pnode = cfg_map_get(d, root, "precision");
+    if (pnode) {
+        prec_sec p = {.sparsity = 0};
+        if ((rc = cfg_read_map(d, pnode, "precision", prec_fields, N(prec_fields), &p)))
+            return rc;
+        if (p.sparsity >= 1.0)
+            return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, pnode, "sparsity"), "sparsity %g outside [0, 1)",
+                              p.sparsity);
+        surr_fixed t;
+        for (size_t l = 0; l < s.n_layers; l++) {
+            surr_layer *L = &s.layer[l];
+            t = L->weight;
+            if ((rc = parse_type(d, pnode, "weight", p.weight, &t, false)))
+                return rc;
+            L->weight = t;
+            t = L->bias;
+            if ((rc = parse_type(d, pnode, "bias", p.bias, &t, false)))
+                return rc;
+            L->bias = t;
+            t = L->input;
+            if ((rc = parse_type(d, pnode, "input", p.input, &t, false)))
+                return rc;
+            L->input = t;
+            t = L->output;
+            if ((rc = parse_type(d, pnode, "output", p.output, &t, false)))
+                return rc;
+            L->output = t;
+            t = L->accum;
+            if ((rc = parse_type(d, pnode, "accum", p.accum, &t, true)))
+                return rc;
+            L->accum = t;
+            L->sparsity = p.sparsity;
+        }
+    }
+    const cfg_node *hnode = cfg_map_get(d, root, "hls");
+    if (hnode) {
+        hls_sec h = {.reuse_factor = 1, .clock_period = 5.0, .table_size = 1024};
+        if ((rc = cfg_read_map(d, hnode, "hls", hls_fields, N(hls_fields), &h)))
+            return rc;
+        int k;
+        s.reuse_factor = h.reuse_factor;
+        k = (int)s.strategy;
+        if ((rc = parse_enum(d, hnode, "strategy", h.strategy, surr_strategy_names, SURR_STRATEGY_COUNT, "strategy",
+                             &k)))
+            return rc;
+        s.strategy = (enum surr_strategy)k;
+        k = (int)s.io_type;
+        if ((rc = parse_enum(d, hnode, "io_type", h.io_type, surr_io_names, SURR_IO_COUNT, "io_type", &k)))
+            return rc;
+        s.io_type = (enum surr_io)k;
+        k = (int)s.toolchain;
+        if ((rc = parse_enum(d, hnode, "toolchain", h.toolchain, surr_toolchain_names, SURR_TC_COUNT, "toolchain",
+                             &k)))
+            return rc;
+        s.toolchain = (enum surr_toolchain)k;
+        if (h.part[0]) {
+            const surr_part *part;
+            if ((rc = surr_part_find(h.part, &part)))
+                return at_key(rc, d, hnode, "part");
+            snprintf(s.part, sizeof s.part, "%s", part->name);
+        }
+        s.clock_ns = h.clock_period;
+        s.table_size = h.table_size;
+    }
+    const cfg_node *lnode = cfg_map_get(d, root, "layers");
+    if (lnode) {
+        if (cfg_node_kind(d, lnode) != CFG_KIND_SEQUENCE)
+            return cfg_errorf(SNAC_EINVAL, d, lnode, "layers: expected a list of per-layer overrides");
+        for (size_t i = 0; i < cfg_seq_len(d, lnode); i++) {
+            const cfg_node *e = cfg_seq_at(d, lnode, i);
+            layer_sec ls = {.index = (size_t)-1, .sparsity = -1};
+            if ((rc = cfg_read_map(d, e, "layers[]", layer_fields, N(layer_fields), &ls)))
+                return rc;
+            if (ls.index == (size_t)-1 || ls.index >= s.n_layers)
+                return cfg_errorf(SNAC_EINVAL, d, e, "layers[%zu]: index missing or not below %zu (the dense layers)",
+                                  i, s.n_layers);
+            surr_layer *L = &s.layer[ls.index];
+            if ((rc = parse_type(d, e, "weight", ls.weight, &L->weight, false)) ||
+                (rc = parse_type(d, e, "bias", ls.bias, &L->bias, false)) ||
+                (rc = parse_type(d, e, "input", ls.input, &L->input, false)) ||
+                (rc = parse_type(d, e, "output", ls.output, &L->output, false)) ||
+                (rc = parse_type(d, e, "accum", ls.accum, &L->accum, true)))
+                return rc;
+            if (ls.sparsity >= 1.0)
+                return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, e, "sparsity"), "sparsity %g outside [0, 1)",
+                                  ls.sparsity);
+            if (ls.sparsity >= 0)
+                L->sparsity = ls.sparsity;
+            L->reuse_factor = ls.reuse_factor;
+        }
+    }
+    if ((rc = surr_spec_validate(&s)))
+        return snac_err_prefix(rc, "%s: ", cfg_doc_name(d));
+    *out = s;
+    return SNAC_OK;
+}
+
+int surr_spec_parse_yaml(const char *text, size_t len, const char *name, surr_spec *out)
+{
+    cfg_doc *d;
+    int rc = cfg_doc_parse(text, len, name, &d);
+    if (rc)
+        return rc;
+    rc = read_doc(d, out);
+    cfg_doc_free(d);
+    return rc;
+}
+
+int surr_spec_load_yaml(const char *path, surr_spec *out)
+{
+    cfg_doc *d;
+    int rc = cfg_doc_load(path, &d);
+    if (rc)
+        return rc;
+    rc = read_doc(d, out);
+    cfg_doc_free(d);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- overrides */
+
+int surr_spec_apply_overrides(surr_spec *s, const surr_spec_overrides *o)
+{
+    int rc, k;
+    if (o->bits < 0 || o->bits > SURR_FIXED_MAX_QUANT)
+        return snac_err_set(SNAC_EINVAL, "--bits %d: must be 1..%d", o->bits, SURR_FIXED_MAX_QUANT);
+    for (size_t l = 0; l < s->n_layers; l++) {
+        surr_layer *L = &s->layer[l];
+        if (o->bits > 0) {
+            surr_fixed *types[4] = {&L->weight, &L->bias, &L->input, &L->output};
+            for (int t = 0; t < 4; t++) {
+                types[t]->width = o->bits;
+                if (types[t]->integer > o->bits)
+                    types[t]->integer = o->bits;
+            }
+        }
+        if (o->reuse_factor)
+            L->reuse_factor = 0;
+        if (o->sparsity >= 0 && !L->w)
+            L->sparsity = o->sparsity;
+    }
+    if (o->reuse_factor)
+        s->reuse_factor = o->reuse_factor;
+    if (o->part) {
+        const surr_part *p;
+        if ((rc = surr_part_find(o->part, &p)))
+            return rc;
+        snprintf(s->part, sizeof s->part, "%s", p->name);
+    }
+    if (o->clock_ns != 0)
+        s->clock_ns = o->clock_ns;
+    if (o->toolchain) {
+        if ((rc = surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", o->toolchain, &k)))
+            return rc;
+        s->toolchain = (enum surr_toolchain)k;
+    }
+    if (o->strategy) {
+        if ((rc = surr_enum_parse(surr_strategy_names, SURR_STRATEGY_COUNT, "strategy", o->strategy, &k)))
+            return rc;
+        s->strategy = (enum surr_strategy)k;
+    }
+    return surr_spec_validate(s);
+}
+
+/* ------------------------------------------------------------ canonical text */
+
+size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
+{
+    size_t u = 0;
+#define OUT(...)                                                                   \
+    do {                                                                           \
+        int n_ = snprintf(u < cap ? buf + u : NULL, u < cap ? cap - u : 0, __VA_ARGS__); \
+        if (n_ > 0)                                                                \
+            u += (size_t)n_;                                                       \
+    } while (0)
+    OUT("snac-spec 1\nrf %zu\nstrategy %s\nio %s\npart %s\nclock %.17g\ntoolchain %s\ntable %zu\nrf_unchecked %d\n",
+        s->reuse_factor, surr_strategy_names[s->strategy], surr_io_names[s->io_type], s->part, s->clock_ns,
+        surr_toolchain_names[s->toolchain], s->table_size, (int)s->rf_unchecked);
+    for (size_t l = 0; l < s->n_layers; l++) {
+        const surr_layer *L = &s->layer[l];
+        char tw[64], tb[64], ti[64], to[64], ta[64], wh[65] = "-", bh[65] = "-";
+        surr_fixed_format(&L->weight, tw, sizeof tw);
+        surr_fixed_format(&L->bias, tb, sizeof tb);
+        surr_fixed_format(&L->input, ti, sizeof ti);
+        surr_fixed_format(&L->output, to, sizeof to);
+        if (L->accum.width)
+            surr_fixed_format(&L->accum, ta, sizeof ta);
+        else
+            snprintf(ta, sizeof ta, "auto");
+        if (L->w)
+            surr_sha256_hex(L->w, L->n_in * L->n_out * sizeof *L->w, wh);
+        if (L->b)
+            surr_sha256_hex(L->b, L->n_out * sizeof *L->b, bh);
+        OUT("layer %zu %zu %zu %s bn=%d w=%s b=%s in=%s out=%s acc=%s sparsity=%.17g rf=%zu wsha=%s bsha=%s\n", l,
+            L->n_in, L->n_out, surr_act_names[L->act], (int)L->batch_norm, tw, tb, ti, to, ta,
+            L->w ? 0.0 : L->sparsity, L->reuse_factor, wh, bh);
+    }
+#undef OUT
+    return u;
+}
+
+int surr_spec_sha256(const surr_spec *s, char hex[65])
+{
+    size_t need = surr_spec_canonical(s, NULL, 0);
+    char *buf = malloc(need + 1);
+    if (!buf)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    surr_spec_canonical(s, buf, need + 1);
+    surr_sha256_hex(buf, need, hex);
+    free(buf);
+    return SNAC_OK;
+}

@@ -1,0 +1,46 @@
+/* surr_specio — reading a surr_spec from a YAML spec file, applying command-line
+ * overrides, and the canonical text of a spec (hashed into spec_sha256).
+ *
+ * YAML layout (see configs/specs/; every section optional except model.widths):
+ *   model:     widths [n0, n1, ..., nL], activation relu|tanh|sigmoid,
+ *              output_activation linear|softmax, batch_norm bool
+ *   precision: weight/bias/input/output "ap_fixed<W,I[,Q,O]>", accum "auto" or a type,
+ *              sparsity [0,1)           (defaults for every layer)
+ *   layers:    list of {index, weight, bias, input, output, accum, sparsity, reuse_factor}
+ *   hls:       reuse_factor, strategy latency|resource, io_type io_parallel|io_stream,
+ *              part, clock_period (ns), toolchain, table_size
+ * Errors carry file:line:column.
+ *
+ * Memory: a spec read from YAML has no weights (w = b = NULL); nothing retained.
+ */
+#ifndef SNAC_SURROGATE_SURR_SPECIO_H
+#define SNAC_SURROGATE_SURR_SPECIO_H
+
+#include <stddef.h>
+
+#include "surrogate/surr_spec.h"
+
+int surr_spec_load_yaml(const char *path, surr_spec *out);
+/* Parse YAML text; `name` stands for the path in messages. */
+int surr_spec_parse_yaml(const char *text, size_t len, const char *name, surr_spec *out);
+
+/* Command-line overrides; zero/NULL fields leave the spec alone. */
+typedef struct surr_spec_overrides {
+    int bits;              /* every weight/bias/input/output type becomes W = bits (I clipped to bits) */
+    size_t reuse_factor;   /* spec-wide RF (per-layer RFs are cleared) */
+    const char *part;
+    double clock_ns;
+    const char *toolchain;
+    const char *strategy;
+    double sparsity;       /* < 0: leave; applies to layers without known weights */
+} surr_spec_overrides;
+#define SURR_SPEC_OVERRIDES_INIT ((surr_spec_overrides){0, 0, NULL, 0.0, NULL, NULL, -1.0})
+int surr_spec_apply_overrides(surr_spec *s, const surr_spec_overrides *o);
+
+/* Canonical text of the spec (a weight hash per layer with known weights) into
+ * buf; returns the length that was needed (like snprintf). */
+size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap);
+/* SHA-256 of the canonical text. */
+int surr_spec_sha256(const surr_spec *s, char hex[65]);
+
+#endif
