@@ -54,6 +54,10 @@ static int read_sections(const cfg_doc *d, snac_config *c)
         {.key = "training", .type = CFG_SKIP},
         {.key = "data", .type = CFG_SKIP},
         {.key = "output", .type = CFG_SKIP},
+        /* read by the search driver (src/search) from the same document */
+        {.key = "search", .type = CFG_SKIP},
+        {.key = "search_space", .type = CFG_SKIP},
+        {.key = "deploy", .type = CFG_SKIP},
     };
     int rc = cfg_read_map(d, root, "top level", top, COUNT(top), c);
     if (rc)

@@ -8,7 +8,8 @@
  *
  * Schema, version 1:
  *   runs(id, kind, name, config_yaml, config_path, seed, tool_version, git_rev,
- *        started_at, finished_at, status, data_norm BLOB, result TEXT json)
+ *        started_at, finished_at, status, data_norm BLOB, state BLOB (resumable search state),
+ *        result TEXT json)
  *   epochs(run_id, epoch, train_loss, train_acc, val_loss, val_acc, seconds, samples_per_s)
  *   models(id, run_id, name, arch TEXT json, n_params, macs, test_acc, test_loss,
  *          weights BLOB (nn_mlp_save format), created_at)
@@ -22,6 +23,9 @@
  *          avail_{lut,ff,dsp,bram18,uram}, bram_note, source_kind, source_path, source_sha256,
  *          source_row (row within a tabular source; 0 for single-result files),
  *          created_at; UNIQUE(source_sha256, source_row) makes re-ingesting a no-op)
+ *   trials(id, run_id, generation, idx, genome TEXT, arch TEXT json, seed, status 'done'|'failed'|'cached',
+ *          accuracy, val_loss, bops_mac, bops_bit, objectives TEXT json, violation, train_seconds,
+ *          model_id NULL, created_at; UNIQUE(run_id, generation, idx))
  *   validation_stats(id, version_id, toolchain, target, prediction_kind 'stored'|'fresh', n,
  *          stats TEXT json (MAE, RMSE, MAPE, SMAPE, R2, ... with CIs), created_at)
  */
