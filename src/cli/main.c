@@ -23,6 +23,7 @@ static const command commands[] = {
     {"train", cmd_train, "train an MLP from a YAML config and record it in the store"},
     {"data", cmd_data, "jet data: `data gen` simulates the default dataset, `data info FILE...` describes files"},
     {"predict", cmd_predict, "surrogate estimate of FPGA resources and latency for a spec or stored model"},
+    {"ingest", cmd_ingest, "store real synthesis results: csynth.xml/.rpt, vivado_synth.rpt, hls4ml projects, sweep CSVs"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

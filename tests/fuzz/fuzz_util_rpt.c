@@ -1,0 +1,9 @@
+/* fuzz_util_rpt — libFuzzer harness for the util_rpt reader (see fuzz_targets.h). */
+#include "fuzz_targets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_util_rpt(data, size);
+    return 0;
+}

@@ -1,0 +1,27 @@
+/* rpt_csynth_rpt — read the text synthesis report of Vivado HLS / Vitis HLS
+ * (<top>_csynth.rpt), used when there is no csynth.xml.
+ *
+ * Read by meaning, so 2018.x to 2024.x layouts all work:
+ *   header "== Vivado HLS Report for" | "== Vitis HLS Report for"  -> toolchain (required)
+ *   "* Version:" -> tool version; "* Target device:" -> part (required)
+ *   Timing summary: the first clock row of the table whose header has Target and
+ *     Estimated ("5.00 ns") -> clock target / estimated (required)
+ *   Latency summary: the first data row; cells with a time unit (absolute
+ *     latency) and the pipeline type are dropped; the remaining four are
+ *     latency min, max and interval min, max ("?" = unknown) (required)
+ *   Utilization Estimates summary: columns by header name (BRAM_18K, DSP48E |
+ *     DSP, FF, LUT, URAM); rows Total (required) and Available.
+ *
+ * Memory: nothing kept. Errors (SNAC_EFORMAT) name the file and the line or the
+ * section that is missing.
+ */
+#ifndef SNAC_VALIDATION_RPT_CSYNTH_RPT_H
+#define SNAC_VALIDATION_RPT_CSYNTH_RPT_H
+
+#include <stddef.h>
+
+#include "validation/rpt_result.h"
+
+int rpt_csynth_rpt_read(const char *buf, size_t len, const char *name, rpt_result *out);
+
+#endif
