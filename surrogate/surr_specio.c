@@ -11,7 +11,7 @@
 
 #include "config/yaml_doc.h"
 #include "surrogate/surr_part.h"
-#include "surrogate/surr_sha256.h"
+#include "util/sha256.h"
 #include "util/err.h"
 #include "util/fileio.h"
 
@@ -333,9 +333,9 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
         else
             snprintf(ta, sizeof ta, "auto");
         if (L->w)
-            surr_sha256_hex(L->w, L->n_in * L->n_out * sizeof *L->w, wh);
+            sha256_hex(L->w, L->n_in * L->n_out * sizeof *L->w, wh);
         if (L->b)
-            surr_sha256_hex(L->b, L->n_out * sizeof *L->b, bh);
+            sha256_hex(L->b, L->n_out * sizeof *L->b, bh);
         OUT("layer %zu %zu %zu %s bn=%d w=%s b=%s in=%s out=%s acc=%s sparsity=%.17g rf=%zu wsha=%s bsha=%s\n", l,
             L->n_in, L->n_out, surr_act_names[L->act], (int)L->batch_norm, tw, tb, ti, to, ta,
             L->w ? 0.0 : L->sparsity, L->reuse_factor, wh, bh);
@@ -351,7 +351,7 @@ int surr_spec_sha256(const surr_spec *s, char hex[65])
     if (!buf)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     surr_spec_canonical(s, buf, need + 1);
-    surr_sha256_hex(buf, need, hex);
+    sha256_hex(buf, need, hex);
     free(buf);
     return SNAC_OK;
 }

@@ -22,7 +22,7 @@
 #include "validation/rpt_csynth_xml.h"
 #include "validation/rpt_hls4ml.h"
 #include "validation/rpt_util.h"
-#include "validation/sha256.h"
+#include "util/sha256.h"
 
 /* ---- detection -------------------------------------------------------------- */
 

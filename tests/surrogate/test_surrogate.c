@@ -13,7 +13,7 @@
 #include "surrogate/surr_calib.h"
 #include "surrogate/surr_fit.h"
 #include "surrogate/surr_specio.h"
-#include "surrogate/surr_sha256.h"
+#include "util/sha256.h"
 #include "surrogate/surr_store.h"
 #include "util/rng.h"
 #include "util/err.h"
@@ -314,16 +314,6 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     remove(path);
 }
 
-static void sha256_should_match_fips_vectors(void)
-{
-    char h[65];
-    surr_sha256_hex("abc", 3, h);
-    CHECK(strcmp(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
-    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    surr_sha256_hex(m, strlen(m), h);
-    CHECK(strcmp(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
-}
-
 static void predict_should_answer_every_target_for_the_baseline(void)
 {
     surr_version v;
@@ -353,7 +343,6 @@ int main(void)
     TEST(default_version_should_be_monotone_in_weights_and_widths);
     TEST(bad_specs_should_fail_with_their_message);
     TEST(version_should_round_trip_through_sqlite_bit_for_bit);
-    TEST(sha256_should_match_fips_vectors);
     TEST(predict_should_answer_every_target_for_the_baseline);
     return check_report();
 }

@@ -12,7 +12,7 @@
 #include "util/fileio.h"
 #include "validation/ingest.h"
 #include "validation/ingest_spec.h"
-#include "validation/sha256.h"
+#include "util/sha256.h"
 
 static char path_buf[4096];
 

@@ -4,8 +4,8 @@
  * Memory: none; the context is a plain struct on the caller's stack.
  * Workload: a report file (kilobytes to a few megabytes) hashed once per ingest.
  */
-#ifndef SNAC_VALIDATION_SHA256_H
-#define SNAC_VALIDATION_SHA256_H
+#ifndef SNAC_UTIL_SHA256_H
+#define SNAC_UTIL_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>

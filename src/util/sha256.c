@@ -3,7 +3,7 @@
  * The message is processed in 512-bit blocks; the padding (a 1 bit, zeros, the
  * 64-bit big-endian bit length) is appended by sha256_final(). No allocation.
  */
-#include "validation/sha256.h"
+#include "util/sha256.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "validation/sha256.h"
+#include "util/sha256.h"
 
 static void sha256_should_match_fips_180_2_vectors(void)
 {
