@@ -17,7 +17,12 @@
 long long ds_h5_create(const char *path)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE); /* root group without timestamps too */
+    if (fcpl >= 0)
+        H5Pset_obj_track_times(fcpl, 0);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl >= 0 ? fcpl : H5P_DEFAULT, H5P_DEFAULT);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
     if (f < 0)
         return snac_err_set(SNAC_EIO, "%s: cannot create the HDF5 file", path);
     return (long long)f;
@@ -27,6 +32,19 @@ void ds_h5_close(long long fid)
 {
     if (fid >= 0)
         H5Fclose((hid_t)fid);
+}
+
+/* Create dataset `key` without modification times in its header, so the same jets give
+ * byte-identical files (HDF5 records the creation time by default). */
+static hid_t create_untimed(hid_t fid, const char *key, hid_t type, hid_t space)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0)
+        return -1;
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t d = H5Dcreate2(fid, key, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    return d;
 }
 
 int ds_h5_write_array(long long fid, const char *path, const char *key, int rank, const size_t *dims,
@@ -39,7 +57,7 @@ int ds_h5_write_array(long long fid, const char *path, const char *key, int rank
         hd[i] = dims[i];
     hid_t sp = H5Screate_simple(rank, hd, NULL);
     hid_t ft = is_double ? H5T_IEEE_F64LE : H5T_IEEE_F32LE, mt = is_double ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
-    hid_t d = sp >= 0 ? H5Dcreate2((hid_t)fid, key, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    hid_t d = sp >= 0 ? create_untimed((hid_t)fid, key, ft, sp) : -1;
     int rc = SNAC_OK;
     if (d < 0 || H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
         rc = snac_err_set(SNAC_EIO, "%s: key '%s': write failed", path, key);
@@ -65,7 +83,7 @@ int ds_h5_write_strings(long long fid, const char *path, const char *key, const 
     hid_t sp = H5Screate_simple(1, hd, NULL), ty = H5Tcopy(H5T_C_S1);
     H5Tset_size(ty, w);
     H5Tset_strpad(ty, H5T_STR_NULLPAD);
-    hid_t d = H5Dcreate2((hid_t)fid, key, ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t d = create_untimed((hid_t)fid, key, ty, sp);
     int rc = SNAC_OK;
     if (d < 0 || H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
         rc = snac_err_set(SNAC_EIO, "%s: key '%s': write failed", path, key);
