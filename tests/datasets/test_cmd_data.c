@@ -51,6 +51,17 @@ static void data_gen_should_write_loadable_zenodo_named_files(void)
     CHECK_STR_CONTAINS(out, "median");
 }
 
+/* Same seed, byte-identical files (no HDF5 timestamps); another seed, other jets. */
+static void data_gen_should_be_reproducible_to_the_byte(void)
+{
+    CHECK(system("rm -rf cli_rep1 cli_rep2 cli_rep3") == 0);
+    CHECK(run("data gen --out cli_rep1 --train 500 --val 0 --test 0 --seed 4") == 0);
+    CHECK(run("data gen --out cli_rep2 --train 500 --val 0 --test 0 --seed 4") == 0);
+    CHECK(run("data gen --out cli_rep3 --train 500 --val 0 --test 0 --seed 5") == 0);
+    CHECK(system("cmp -s cli_rep1/train/jetImage_0_30p_0_500.h5 cli_rep2/train/jetImage_0_30p_0_500.h5") == 0);
+    CHECK(system("cmp -s cli_rep1/train/jetImage_0_30p_0_500.h5 cli_rep3/train/jetImage_0_30p_0_500.h5") != 0);
+}
+
 static void data_cli_should_fail_clearly_on_bad_input(void)
 {
     CHECK(run("data gen --train abc") == 1);
@@ -69,6 +80,7 @@ static void data_cli_should_fail_clearly_on_bad_input(void)
 int main(void)
 {
     TEST(data_gen_should_write_loadable_zenodo_named_files);
+    TEST(data_gen_should_be_reproducible_to_the_byte);
     TEST(data_cli_should_fail_clearly_on_bad_input);
     return check_report();
 }
