@@ -24,6 +24,8 @@ static const command commands[] = {
     {"data", cmd_data, "jet data: `data gen` simulates the default dataset, `data info FILE...` describes files"},
     {"predict", cmd_predict, "surrogate estimate of FPGA resources and latency for a spec or stored model"},
     {"ingest", cmd_ingest, "store real synthesis results: csynth.xml/.rpt, vivado_synth.rpt, hls4ml projects, sweep CSVs"},
+    {"search", cmd_search, "NSGA-II global search: accuracy, BOPs and surrogate objectives; resumable, parallel"},
+    {"pareto", cmd_pareto, "Pareto front of a stored search run: table, CSV, JSON"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

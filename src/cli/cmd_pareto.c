@@ -1,0 +1,75 @@
+/* cmd_pareto — `snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all]`:
+ * the Pareto front of a stored search run (search_pareto.h) as a table, and optionally
+ * exported as CSV and/or JSON ("-" = standard output, replacing the table).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "search/search_pareto.h"
+#include "store/db.h"
+#include "util/err.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all]\n"
+               "  Print the Pareto front of search run RUN (feasible, non-dominated trained trials) with\n"
+               "  accuracy, BOPs, objective values and the stored surrogate predictions.\n"
+               "  --db: the store (default snac.db); --csv/--json: export (\"-\" = stdout instead of the table);\n"
+               "  --all: every trained trial, front members flagged.\n");
+}
+
+static int export_to(snac_db *db, search_pareto_opts *po, enum search_pareto_format fmt, const char *path)
+{
+    po->format = fmt;
+    if (strcmp(path, "-") == 0)
+        return search_pareto_write(db, po, stdout, NULL);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return snac_err_set(SNAC_EIO, "cannot write %s", path);
+    int rc = search_pareto_write(db, po, f, NULL);
+    if (fclose(f) && !rc)
+        rc = snac_err_set(SNAC_EIO, "cannot write %s", path);
+    return rc;
+}
+
+int cmd_pareto(int argc, char **argv)
+{
+    const char *db_file = "snac.db", *csv = NULL, *json = NULL;
+    bool all = false;
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'}, {"csv", required_argument, NULL, 'C'},
+                                         {"json", required_argument, NULL, 'J'}, {"all", no_argument, NULL, 'a'},
+                                         {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "d:ah", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': db_file = optarg; break;
+        case 'C': csv = optarg; break;
+        case 'J': json = optarg; break;
+        case 'a': all = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    char *end = NULL;
+    long long run = optind + 1 == argc ? strtoll(argv[optind], &end, 10) : 0;
+    if (run < 1 || !end || *end) {
+        usage(stderr);
+        return 2;
+    }
+    snac_db *db = NULL;
+    search_pareto_opts po = {run, SEARCH_PARETO_TEXT, all};
+    int rc = db_open(db_file, &db);
+    bool to_stdout = (csv && strcmp(csv, "-") == 0) || (json && strcmp(json, "-") == 0);
+    if (!rc && !to_stdout)
+        rc = search_pareto_write(db, &po, stdout, NULL);
+    if (!rc && csv)
+        rc = export_to(db, &po, SEARCH_PARETO_CSV, csv);
+    if (!rc && json)
+        rc = export_to(db, &po, SEARCH_PARETO_JSON, json);
+    db_close(db);
+    return rc ? cli_fail("pareto") : 0;
+}

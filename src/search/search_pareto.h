@@ -1,0 +1,35 @@
+/* search_pareto — the Pareto front of a stored search run, as a table, CSV or JSON.
+ *
+ * The front is taken over every trained trial of the run ('done' rows; failed and
+ * cached rows add nothing new): the feasible (violation 0) trials that no other
+ * feasible trial dominates in the run's objectives; when no trial is feasible, the
+ * least-violating ones. Architectures seen twice are listed once. Each row carries the
+ * trial's accuracy, both BOPs, its objective values and the surrogate's predictions
+ * (from `predictions`, matched by spec hash and the run's surrogate version).
+ *
+ * Memory: rows are read into heap arrays freed before return.
+ * Workload: O(T^2 M) over T trials of the run (500 in the paper: instant).
+ */
+#ifndef SNAC_SEARCH_SEARCH_PARETO_H
+#define SNAC_SEARCH_SEARCH_PARETO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/db.h"
+
+enum search_pareto_format { SEARCH_PARETO_TEXT, SEARCH_PARETO_CSV, SEARCH_PARETO_JSON, SEARCH_PARETO_FORMAT_COUNT };
+extern const char *const search_pareto_format_names[SEARCH_PARETO_FORMAT_COUNT]; /* "text", "csv", "json" */
+
+typedef struct search_pareto_opts {
+    int64_t run_id;
+    enum search_pareto_format format;
+    bool all; /* every trained trial, not only the front (front members flagged) */
+} search_pareto_opts;
+
+/* Write the front of run o->run_id to out; *n_front (may be NULL) = front size. */
+int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front);
+
+#endif

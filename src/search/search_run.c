@@ -1,0 +1,675 @@
+/* search_run — the global-search driver; see search_run.h for the store layout and
+ * the resume argument.
+ *
+ * Memory: one driver struct owns the config, the data, the surrogate version, the
+ * NSGA-II object, the prepared statements and every population-sized buffer; all are
+ * allocated before the first generation and released by driver_free.
+ * Workload: per generation one ask/tell (microseconds), N trainings (the cost), N + 1
+ * transactions.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "search/search_run.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "config/config.h"
+#include "search/nsga2.h"
+#include "search/search_config.h"
+#include "search/search_eval.h"
+#include "search/search_workers.h"
+#include "store/db.h"
+#include "surrogate/surr_part.h"
+#include "surrogate/surr_store.h"
+#include "util/err.h"
+#include "util/progress.h"
+
+#define JSON_CAP 2048
+
+typedef struct driver {
+    snac_config cfg;
+    search_config sc;
+    ds_split data;
+    snac_db *db;
+    int64_t run_id;
+    surr_version ver;
+    const surr_part *part;
+    nsga2 *s;
+    size_t n_genes, n_obj, pop, n_workers;
+    nsga2_gene genes[SEARCH_MAX_GENES];
+    /* population-sized buffers, allocated once */
+    double *fk;        /* (pop, n_obj) objectives of the batch's eval rows, in b.eval order */
+    double *vk;        /* (pop) */
+    double *jg;        /* (pop, n_genes) genomes of the jobs */
+    uint64_t *jseed;   /* (pop) */
+    size_t *jk;        /* (pop) job -> position in b.eval */
+    unsigned char *have; /* (pop) row already stored (resume) */
+    double *have_f;    /* (pop, n_obj) */
+    double *have_v;    /* (pop) */
+    void *state;       /* nsga2_save buffer */
+    size_t state_cap;
+    sqlite3_stmt *ins_trial, *ins_pred, *sel_gen, *upd_state;
+    /* per generation */
+    const nsga2_batch *b;
+    size_t kill_after, committed;
+    search_run_summary sum;
+} driver;
+
+/* ---------------------------------------------------------------- small helpers */
+
+static int prep(driver *d, const char *sql, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(db_handle(d->db), sql, -1, st, NULL) != SQLITE_OK)
+        return db_error(d->db, "prepare");
+    return SNAC_OK;
+}
+
+static int step_done(driver *d, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? SNAC_OK : db_error(d->db, what);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static void bind_real(sqlite3_stmt *st, int i, double v)
+{
+    if (isfinite(v))
+        sqlite3_bind_double(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* {"names":[..],"values":[..],"f":[..]<extra>} */
+static void objectives_json(const driver *d, const double *f, const char *extra, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "{\"names\":[");
+    for (size_t k = 0; k < d->n_obj && n < cap; k++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s\"%s\"", k ? "," : "", search_metric_names[d->sc.obj[k]]);
+    n += n < cap ? (size_t)snprintf(buf + n, cap - n, "],\"values\":[") : 0;
+    for (size_t k = 0; k < d->n_obj && n < cap; k++) {
+        double v = d->sc.obj[k] == SEARCH_M_ACCURACY ? 1.0 - f[k] : f[k];
+        n += (size_t)snprintf(buf + n, cap - n, "%s%.17g", k ? "," : "", v);
+    }
+    n += n < cap ? (size_t)snprintf(buf + n, cap - n, "],\"f\":[") : 0;
+    for (size_t k = 0; k < d->n_obj && n < cap; k++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%.17g", k ? "," : "", f[k]);
+    if (n < cap)
+        snprintf(buf + n, cap - n, "]%s}", extra ? extra : "");
+}
+
+/* ---------------------------------------------------------------- store writes */
+
+static int insert_trial(driver *d, size_t gen, size_t row, const char *status, uint64_t seed, const double *f,
+                        double viol, const search_trial_result *r, const char *extra, int64_t model_id)
+{
+    char genome[256], arch[1024], obj[JSON_CAP], now[32];
+    const double *g = d->b->genomes + row * d->n_genes;
+    nn_arch a;
+    search_hparams hp;
+    search_space_decode(&d->sc.space, g, d->data.d, d->data.n_classes, &a, &hp);
+    search_genome_format(g, d->n_genes, genome, sizeof genome);
+    search_arch_json(&a, &hp, arch, sizeof arch);
+    objectives_json(d, f, extra, obj, sizeof obj);
+    db_now(now);
+    sqlite3_stmt *st = d->ins_trial;
+    sqlite3_bind_int64(st, 1, d->run_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)gen);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)row);
+    sqlite3_bind_text(st, 4, genome, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, arch, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)seed);
+    sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
+    if (r) {
+        bind_real(st, 8, r->accuracy);
+        bind_real(st, 9, r->val_loss);
+        bind_real(st, 10, r->status == SEARCH_TRIAL_DONE ? r->pred.bops_mac : (double)nn_arch_macs(&a));
+        bind_real(st, 11, r->status == SEARCH_TRIAL_DONE ? r->pred.bops_bitaware : NAN);
+        bind_real(st, 14, r->train_seconds);
+    } else {
+        sqlite3_bind_double(st, 10, (double)nn_arch_macs(&a));
+    }
+    sqlite3_bind_text(st, 12, obj, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 13, viol);
+    if (model_id)
+        sqlite3_bind_int64(st, 15, model_id);
+    sqlite3_bind_text(st, 16, now, -1, SQLITE_TRANSIENT);
+    return step_done(d, st, "insert trial");
+}
+
+static int insert_predictions(driver *d, int64_t model_id, const search_trial_result *r)
+{
+    char now[32];
+    db_now(now);
+    static const char *const extra_names[2] = {"avg_resource_pct", "latency_ns"};
+    for (int t = 0; t < SURR_T_COUNT + 2; t++) {
+        sqlite3_stmt *st = d->ins_pred;
+        sqlite3_bind_int64(st, 1, d->ver.id);
+        if (model_id)
+            sqlite3_bind_int64(st, 2, model_id);
+        sqlite3_bind_text(st, 3, r->spec_sha256, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, t < SURR_T_COUNT ? surr_target_names[t] : extra_names[t - SURR_T_COUNT], -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_double(st, 5, t < SURR_T_COUNT ? r->pred.y[t] : t == SURR_T_COUNT ? r->pred.avg_resource_pct
+                                                                                         : r->pred.latency_ns);
+        sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+        int rc = step_done(d, st, "insert prediction");
+        if (rc)
+            return rc;
+    }
+    return SNAC_OK;
+}
+
+/* One trained trial: model, trial row and predictions in one transaction. */
+static int store_trained(driver *d, size_t row, uint64_t seed, const search_trial_result *r)
+{
+    int rc = db_begin(d->db);
+    if (rc)
+        return rc;
+    int64_t model_id = 0;
+    const double *g = d->b->genomes + row * d->n_genes;
+    nn_arch a;
+    search_hparams hp;
+    search_space_decode(&d->sc.space, g, d->data.d, d->data.n_classes, &a, &hp);
+    if (r->status == SEARCH_TRIAL_DONE && r->model) {
+        char arch[1024], name[64];
+        search_arch_json(&a, &hp, arch, sizeof arch);
+        snprintf(name, sizeof name, "search %lld g%zu/%zu", (long long)d->run_id, d->b->generation, row);
+        db_model m = {d->run_id, name, arch, (int64_t)nn_arch_params(&a), (int64_t)nn_arch_macs(&a), NAN, NAN,
+                      r->model, r->model_len};
+        rc = db_model_insert(d->db, &m, &model_id);
+    }
+    char extra[512];
+    if (r->status == SEARCH_TRIAL_DONE)
+        snprintf(extra, sizeof extra, ",\"surrogate_version\":%lld,\"spec_sha256\":\"%s\"", (long long)d->ver.id,
+                 r->spec_sha256);
+    else {
+        /* the error text may hold quotes: keep the JSON valid */
+        size_t n = (size_t)snprintf(extra, sizeof extra, ",\"error\":\"");
+        for (const char *p = r->error; *p && n + 8 < sizeof extra; p++)
+            extra[n++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '\'' : *p;
+        snprintf(extra + n, sizeof extra - n, "\"");
+    }
+    if (!rc)
+        rc = insert_trial(d, d->b->generation, row, r->status == SEARCH_TRIAL_DONE ? "done" : "failed", seed, r->f,
+                          r->viol, r, extra, model_id);
+    if (!rc && r->status == SEARCH_TRIAL_DONE)
+        rc = insert_predictions(d, model_id, r);
+    if (!rc)
+        rc = db_commit(d->db);
+    if (rc)
+        db_rollback(d->db);
+    return rc;
+}
+
+static int save_state(driver *d)
+{
+    size_t need = nsga2_save_size(d->s), len = 0;
+    if (need > d->state_cap) {
+        void *nb = realloc(d->state, need);
+        if (!nb)
+            return snac_err_set(SNAC_ENOMEM, "out of memory");
+        d->state = nb;
+        d->state_cap = need;
+    }
+    int rc = nsga2_save(d->s, d->state, d->state_cap, &len);
+    if (rc)
+        return rc;
+    sqlite3_bind_blob(d->upd_state, 1, d->state, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(d->upd_state, 2, d->run_id);
+    return step_done(d, d->upd_state, "save search state");
+}
+
+/* After tell: the rows the cache answered (CACHED, DUP) and the state, in one transaction. */
+static int finish_generation(driver *d)
+{
+    const nsga2_batch *b = d->b;
+    int rc = db_begin(d->db);
+    if (rc)
+        return rc;
+    for (size_t row = 0; !rc && row < b->n; row++) {
+        if (b->status[row] == NSGA2_ROW_NEW)
+            continue;
+        char extra[96];
+        snprintf(extra, sizeof extra, ",\"cache\":\"%s\"", nsga2_row_names[b->status[row]]);
+        rc = insert_trial(d, b->generation, row, "cached", search_trial_seed(d->sc.seed, b->generation, row),
+                          b->f + row * d->n_obj, b->viol[row], NULL, extra, 0);
+        d->sum.cached++;
+    }
+    if (!rc)
+        rc = save_state(d);
+    if (!rc)
+        rc = db_commit(d->db);
+    if (rc)
+        db_rollback(d->db);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- resume support */
+
+/* Read "f":[a,b,...] out of an objectives JSON (written by objectives_json with %.17g). */
+static int parse_f(const char *json, double *f, size_t n)
+{
+    const char *p = json ? strstr(json, "\"f\":[") : NULL;
+    if (!p)
+        return -1;
+    p += 5;
+    for (size_t k = 0; k < n; k++) {
+        char *end;
+        f[k] = strtod(p, &end);
+        if (end == p)
+            return -1;
+        p = end;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+/* Trials of generation gen already stored (an interrupted generation). */
+static int load_generation(driver *d, size_t gen)
+{
+    memset(d->have, 0, d->pop);
+    sqlite3_stmt *st = d->sel_gen;
+    sqlite3_bind_int64(st, 1, d->run_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)gen);
+    int s, rc = SNAC_OK;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 row = sqlite3_column_int64(st, 0);
+        const char *obj = (const char *)sqlite3_column_text(st, 1);
+        if (row < 0 || (size_t)row >= d->pop || parse_f(obj, d->have_f + (size_t)row * d->n_obj, d->n_obj)) {
+            rc = snac_err_set(SNAC_EFORMAT, "run %lld: trial row %lld of generation %zu is unreadable",
+                              (long long)d->run_id, (long long)row, gen);
+            break;
+        }
+        d->have_v[row] = sqlite3_column_double(st, 2);
+        d->have[row] = 1;
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(d->db, "read stored trials");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the generation loop */
+
+static int on_result(size_t job, const search_trial_result *r, void *ctx)
+{
+    driver *d = ctx;
+    size_t k = d->jk[job], row = d->b->eval[k];
+    memcpy(d->fk + k * d->n_obj, r->f, d->n_obj * sizeof(double));
+    d->vk[k] = r->viol;
+    int rc = store_trained(d, row, d->jseed[job], r);
+    if (rc)
+        return rc;
+    d->sum.trained++;
+    d->sum.failed += r->status != SEARCH_TRIAL_DONE;
+    if (r->status == SEARCH_TRIAL_DONE)
+        progress_line("gen %zu trial %2zu: acc %.4f  bops %.0f  avg %.3f%%  lat %.0f cyc  dsp %.0f  viol %.3g  %.1f s",
+                      d->b->generation, row, r->accuracy, r->pred.bops_mac, r->pred.avg_resource_pct,
+                      r->pred.y[SURR_T_LATENCY_CYCLES], r->pred.y[SURR_T_DSP], r->viol, r->train_seconds);
+    else
+        progress_line("gen %zu trial %2zu: failed: %s", d->b->generation, row, r->error);
+    if (d->kill_after && ++d->committed >= d->kill_after)
+        raise(SIGKILL); /* test hook: a crash right after a commit */
+    return SNAC_OK;
+}
+
+static void generation_summary(driver *d, double seconds)
+{
+    if (!progress_enabled())
+        return;
+    nsga2_population p;
+    if (nsga2_get_population(d->s, &p))
+        return;
+    size_t front = 0;
+    double best_acc = NAN;
+    for (size_t i = 0; i < p.n; i++) {
+        front += p.rank[i] == 0 && p.viol[i] <= 0;
+        for (size_t k = 0; k < d->n_obj; k++)
+            if (d->sc.obj[k] == SEARCH_M_ACCURACY && p.viol[i] <= 0 && !(1.0 - p.f[i * d->n_obj + k] <= best_acc))
+                best_acc = 1.0 - p.f[i * d->n_obj + k];
+    }
+    double hv = NAN;
+    if (d->n_obj == 2 || d->n_obj == 3) {
+        /* reference: 10% beyond the feasible population's worst value of each objective (display only) */
+        double ref[3] = {-INFINITY, -INFINITY, -INFINITY};
+        for (size_t i = 0; i < p.n; i++)
+            for (size_t k = 0; k < d->n_obj && p.viol[i] <= 0; k++)
+                ref[k] = fmax(ref[k], p.f[i * d->n_obj + k]);
+        for (size_t k = 0; k < d->n_obj; k++)
+            ref[k] += 0.1 * fabs(ref[k]) + 1e-9;
+        if (isfinite(ref[0]) && nsga2_front_hv(d->s, ref, &hv))
+            hv = NAN;
+    }
+    progress_line("generation %zu/%zu done: front %zu, best accuracy %.4f, hypervolume %.6g, %.1f s",
+                  d->b->generation + 1, search_config_generations(&d->sc), front, best_acc, hv, seconds);
+}
+
+static int run_generations(driver *d)
+{
+    search_eval_ctx ec = {&d->sc, &d->cfg.training, &d->data, &d->ver, d->part};
+    size_t n_gen = search_config_generations(&d->sc);
+    nsga2_stats stats;
+    nsga2_get_stats(d->s, &stats);
+    while (stats.generation < n_gen) {
+        double t0 = progress_now();
+        nsga2_batch b;
+        int rc = nsga2_ask(d->s, &b);
+        if (rc)
+            return rc;
+        d->b = &b;
+        if ((rc = load_generation(d, b.generation)))
+            return rc;
+        size_t n_jobs = 0;
+        for (size_t k = 0; k < b.n_eval; k++) {
+            size_t row = b.eval[k];
+            if (d->have[row]) {
+                memcpy(d->fk + k * d->n_obj, d->have_f + row * d->n_obj, d->n_obj * sizeof(double));
+                d->vk[k] = d->have_v[row];
+                d->sum.reused++;
+                continue;
+            }
+            memcpy(d->jg + n_jobs * d->n_genes, b.genomes + row * d->n_genes, d->n_genes * sizeof(double));
+            d->jseed[n_jobs] = search_trial_seed(d->sc.seed, b.generation, row);
+            d->jk[n_jobs++] = k;
+        }
+        rc = search_workers_run(&ec, d->jg, d->n_genes, d->jseed, n_jobs, d->n_workers, d->sc.store_models, on_result,
+                                d);
+        if (rc)
+            return rc;
+        if ((rc = nsga2_tell(d->s, d->fk, d->vk)))
+            return rc;
+        /* the batch view stays readable after tell, now with every row's objectives (nsga2.h) */
+        if ((rc = finish_generation(d)))
+            return rc;
+        nsga2_get_stats(d->s, &stats);
+        d->sum.generations = stats.generation;
+        generation_summary(d, progress_now() - t0);
+    }
+    return SNAC_OK;
+}
+
+/* ---------------------------------------------------------------- setup and teardown */
+
+static void driver_free(driver *d)
+{
+    sqlite3_finalize(d->ins_trial);
+    sqlite3_finalize(d->ins_pred);
+    sqlite3_finalize(d->sel_gen);
+    sqlite3_finalize(d->upd_state);
+    nsga2_free(d->s);
+    surr_version_clear(&d->ver);
+    db_close(d->db);
+    ds_split_free(&d->data);
+    snac_config_free(&d->cfg);
+    free(d->fk);
+    free(d->vk);
+    free(d->jg);
+    free(d->jseed);
+    free(d->jk);
+    free(d->have);
+    free(d->have_f);
+    free(d->have_v);
+    free(d->state);
+}
+
+/* Both configs from the YAML text (a new run's file, or the text stored with the run). */
+static int parse_configs(driver *d, const char *text, size_t len, const char *name)
+{
+    int rc = snac_config_parse(text, len, name, &d->cfg);
+    if (!rc)
+        rc = search_config_parse(text, len, name, &d->sc);
+    return rc;
+}
+
+static int load_data(driver *d)
+{
+    int rc = ds_load(&d->cfg.data, &d->data);
+    if (rc)
+        return rc;
+    if (d->data.val.n == 0)
+        return snac_err_set(SNAC_EINVAL, "search: the validation set is empty (data.val_fraction > 0 is needed: "
+                                         "accuracy objectives are measured on it)");
+    progress_line("data: %zu train / %zu val rows, %zu features, %zu classes", d->data.train.n, d->data.val.n,
+                  d->data.d, d->data.n_classes);
+    return SNAC_OK;
+}
+
+static int alloc_buffers(driver *d)
+{
+    size_t N = d->pop, M = d->n_obj, G = d->n_genes;
+    d->fk = calloc(N * M, sizeof *d->fk);
+    d->vk = calloc(N, sizeof *d->vk);
+    d->jg = calloc(N * G, sizeof *d->jg);
+    d->jseed = calloc(N, sizeof *d->jseed);
+    d->jk = calloc(N, sizeof *d->jk);
+    d->have = calloc(N, 1);
+    d->have_f = calloc(N * M, sizeof *d->have_f);
+    d->have_v = calloc(N, sizeof *d->have_v);
+    if (!d->fk || !d->vk || !d->jg || !d->jseed || !d->jk || !d->have || !d->have_f || !d->have_v)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    int rc;
+    if ((rc = prep(d,
+                   "INSERT INTO trials(run_id, generation, idx, genome, arch, seed, status, accuracy, val_loss, "
+                   "bops_mac, bops_bit, objectives, violation, train_seconds, model_id, created_at) "
+                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+                   &d->ins_trial)) ||
+        (rc = prep(d,
+                   "INSERT INTO predictions(version_id, model_id, spec_sha256, target, value, created_at) "
+                   "VALUES(?1,?2,?3,?4,?5,?6)",
+                   &d->ins_pred)) ||
+        (rc = prep(d,
+                   "SELECT idx, objectives, violation FROM trials WHERE run_id = ?1 AND generation = ?2 "
+                   "AND status IN ('done','failed')",
+                   &d->sel_gen)) ||
+        (rc = prep(d, "UPDATE runs SET state = ?1 WHERE id = ?2", &d->upd_state)))
+        return rc;
+    return SNAC_OK;
+}
+
+static void space_setup(driver *d)
+{
+    d->n_genes = search_space_n_genes(&d->sc.space);
+    search_space_genes(&d->sc.space, d->genes);
+    d->n_obj = d->sc.n_obj;
+    d->pop = d->sc.population;
+}
+
+static int new_nsga2(driver *d)
+{
+    double seeds[SEARCH_MAX_SEEDS * SEARCH_MAX_GENES];
+    size_t n_seeds = d->sc.n_seeds < d->pop ? d->sc.n_seeds : d->pop;
+    for (size_t i = 0; i < n_seeds; i++) {
+        int rc = search_space_encode(&d->sc.space, &d->sc.seed_arch[i], &d->sc.seed_hp[i], seeds + i * d->n_genes);
+        if (rc)
+            return snac_err_prefix(rc, "search.seed_architectures[%zu]: ", i);
+    }
+    nsga2_config nc = NSGA2_CONFIG_INIT;
+    nc.pop_size = d->pop;
+    nc.n_obj = d->n_obj;
+    nc.n_genes = d->n_genes;
+    nc.genes = d->genes;
+    nc.p_crossover = d->sc.p_crossover;
+    nc.p_mutation = d->sc.p_mutation;
+    nc.n_seeds = n_seeds;
+    nc.seeds = seeds;
+    snac_rng rng;
+    rng_seed(&rng, d->sc.seed);
+    return nsga2_new(&nc, &rng, &d->s);
+}
+
+static int find_surrogate(driver *d)
+{
+    int rc;
+    if (d->sc.deploy.surrogate[0]) {
+        if ((rc = surr_version_load_ref(d->db, d->sc.deploy.surrogate, &d->ver)))
+            return rc;
+    } else {
+        bool created = false;
+        if ((rc = surr_version_ensure_default(d->db, d->sc.deploy.toolchain, &d->ver, &created)))
+            return rc;
+    }
+    return surr_part_find(d->sc.deploy.part, &d->part);
+}
+
+static int set_result(driver *d, const char *status, const char *json)
+{
+    sqlite3_stmt *st;
+    int rc = prep(d, status ? "UPDATE runs SET result = ?1, status = ?3, finished_at = NULL WHERE id = ?2"
+                            : "UPDATE runs SET result = ?1 WHERE id = ?2",
+                  &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, d->run_id);
+    if (status)
+        sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? SNAC_OK : db_error(d->db, "update run");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int open_new(driver *d, const search_run_opts *o)
+{
+    int rc = snac_config_load(o->config_path, &d->cfg);
+    if (!rc)
+        rc = search_config_parse(d->cfg.text, strlen(d->cfg.text), o->config_path, &d->sc);
+    if (rc)
+        return rc;
+    space_setup(d);
+    /* everything the user can get wrong is checked before the store is touched */
+    if ((rc = new_nsga2(d)) || (rc = load_data(d)))
+        return rc;
+    if ((rc = db_open(o->db_path ? o->db_path : d->cfg.output.db, &d->db)) || (rc = find_surrogate(d)) ||
+        (rc = alloc_buffers(d)))
+        return rc;
+    void *norm = NULL;
+    size_t norm_len = 0;
+    if ((rc = ds_norm_save(&d->data.norm, &norm, &norm_len)))
+        return rc;
+    char result[128];
+    snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
+    db_run run = {"search", d->cfg.output.run_name[0] ? d->cfg.output.run_name : NULL, d->cfg.text, d->cfg.path,
+                  d->sc.seed};
+    if (!(rc = db_begin(d->db))) {
+        if ((rc = db_run_insert(d->db, &run, &d->run_id)) || (rc = db_run_set_norm(d->db, d->run_id, norm, norm_len)) ||
+            (rc = set_result(d, NULL, result)) || (rc = db_commit(d->db)))
+            db_rollback(d->db);
+    }
+    free(norm);
+    return rc;
+}
+
+static int open_resume(driver *d, const search_run_opts *o, bool *done)
+{
+    if (!o->db_path)
+        return snac_err_set(SNAC_EINVAL, "search: --resume needs the database (--db FILE)");
+    int rc = db_open(o->db_path, &d->db);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    if ((rc = prep(d, "SELECT kind, config_yaml, config_path, status, state, result FROM runs WHERE id = ?1", &st)))
+        return rc;
+    sqlite3_bind_int64(st, 1, o->resume);
+    void *state = NULL;
+    size_t state_len = 0;
+    int64_t ver_id = 0;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = snac_err_set(SNAC_ENOTFOUND, "search: no run %lld in %s", (long long)o->resume, o->db_path);
+    } else if (strcmp((const char *)sqlite3_column_text(st, 0), "search") != 0) {
+        rc = snac_err_set(SNAC_EINVAL, "search: run %lld is a '%s' run, not a search", (long long)o->resume,
+                          (const char *)sqlite3_column_text(st, 0));
+    } else {
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        const char *path = (const char *)sqlite3_column_text(st, 2);
+        char name[600];
+        snprintf(name, sizeof name, "%s (stored with run %lld)", path ? path : "config", (long long)o->resume);
+        *done = strcmp((const char *)sqlite3_column_text(st, 3), "done") == 0;
+        rc = parse_configs(d, text, strlen(text), name);
+        state_len = (size_t)sqlite3_column_bytes(st, 4);
+        if (!rc && state_len) {
+            state = malloc(state_len);
+            if (!state)
+                rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+            else
+                memcpy(state, sqlite3_column_blob(st, 4), state_len);
+        }
+        const char *res = (const char *)sqlite3_column_text(st, 5);
+        const char *p = res ? strstr(res, "\"surrogate_version\":") : NULL;
+        if (p)
+            ver_id = strtoll(p + 20, NULL, 10);
+    }
+    sqlite3_finalize(st);
+    d->run_id = o->resume;
+    if (!rc) {
+        space_setup(d);
+        rc = state ? nsga2_load(state, state_len, &d->s) : new_nsga2(d);
+    }
+    free(state);
+    if (rc || *done)
+        return rc;
+    if (!ver_id)
+        return snac_err_set(SNAC_EFORMAT, "search: run %lld does not record its surrogate version", (long long)d->run_id);
+    if ((rc = surr_version_load(d->db, ver_id, &d->ver)) || (rc = surr_part_find(d->sc.deploy.part, &d->part)) ||
+        (rc = load_data(d)) || (rc = alloc_buffers(d)))
+        return rc;
+    char result[128];
+    snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
+    return set_result(d, "running", result);
+}
+
+int search_run(const search_run_opts *o, search_run_summary *out)
+{
+    driver *d = calloc(1, sizeof *d);
+    if (!d)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    snac_config_init(&d->cfg);
+    double t0 = progress_now();
+    bool done = false;
+    int rc = o->resume > 0 ? open_resume(d, o, &done) : open_new(d, o);
+    if (!rc && !done) {
+        d->n_workers = o->workers ? o->workers : d->sc.workers ? d->sc.workers : search_workers_default();
+        d->sum.workers = d->n_workers;
+        const char *k = getenv("SNAC_SEARCH_KILL_AFTER");
+        d->kill_after = k ? (size_t)strtoull(k, NULL, 10) : 0;
+        progress_line("search run %lld: %zu generations x %zu, %zu epochs per trial, %zu workers, surrogate version %lld",
+                      (long long)d->run_id, search_config_generations(&d->sc), d->pop, d->sc.epochs, d->n_workers,
+                      (long long)d->ver.id);
+        rc = run_generations(d);
+        nsga2_stats stats;
+        nsga2_get_stats(d->s, &stats);
+        d->sum.generations = stats.generation;
+        char result[256];
+        snprintf(result, sizeof result, "{\"surrogate_version\":%lld,\"generations\":%zu,\"evaluations\":%zu}",
+                 (long long)d->ver.id, stats.generation, stats.n_evals);
+        if (!rc) {
+            rc = db_run_finish(d->db, d->run_id, "done", result);
+        } else if (d->run_id) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", snac_err_msg());
+            db_run_finish(d->db, d->run_id, "failed", result); /* best effort; resumable all the same */
+            snac_err_set(rc, "%s", msg);
+        }
+    } else if (!rc && d->s) {
+        nsga2_stats stats;
+        nsga2_get_stats(d->s, &stats);
+        d->sum.generations = stats.generation;
+    }
+    d->sum.run_id = d->run_id;
+    if (d->db)
+        snprintf(d->sum.db_path, sizeof d->sum.db_path, "%s", db_path(d->db));
+    d->sum.seconds = progress_now() - t0;
+    if (out)
+        *out = d->sum;
+    driver_free(d);
+    free(d);
+    return rc;
+}
