@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "datasets/loaders.h"
+#include "util/bytes.h"
 #include "util/err.h"
 #include "util/rng.h"
 
@@ -181,44 +182,6 @@ int ds_norm_fit(enum ds_norm_kind kind, const ds_tensor *t, size_t group, ds_nor
 #define NORM_VERSION 1u
 #define NORM_HEADER (8 + 4 + 4 + 8)
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-static void put_f32(unsigned char *p, float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    put_u32(p, u);
-}
-static float get_f32(const unsigned char *p)
-{
-    uint32_t u = get_u32(p);
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
 int ds_norm_save(const ds_norm *nrm, void **buf, size_t *len)
 {
     *buf = NULL;
@@ -230,12 +193,12 @@ int ds_norm_save(const ds_norm *nrm, void **buf, size_t *len)
     if (!p)
         return snac_err_set(SNAC_ENOMEM, "normalisation: out of memory");
     memcpy(p, NORM_MAGIC, 8); /* includes the NUL */
-    put_u32(p + 8, NORM_VERSION);
-    put_u32(p + 12, (uint32_t)nrm->kind);
-    put_u64(p + 16, nrm->d);
+    le_put_u32(p + 8, NORM_VERSION);
+    le_put_u32(p + 12, (uint32_t)nrm->kind);
+    le_put_u64(p + 16, nrm->d);
     for (size_t j = 0; j < nrm->d; j++) {
-        put_f32(p + NORM_HEADER + 4 * j, nrm->shift[j]);
-        put_f32(p + NORM_HEADER + 4 * (nrm->d + j), nrm->scale[j]);
+        le_put_f32(p + NORM_HEADER + 4 * j, nrm->shift[j]);
+        le_put_f32(p + NORM_HEADER + 4 * (nrm->d + j), nrm->scale[j]);
     }
     *buf = p;
     *len = n;
@@ -248,8 +211,8 @@ int ds_norm_load(const void *buf, size_t len, ds_norm *out)
     const unsigned char *p = buf;
     if (len < NORM_HEADER || memcmp(p, NORM_MAGIC, 8) != 0)
         return snac_err_set(SNAC_EFORMAT, "normalisation blob: bad magic or too short (%zu bytes)", len);
-    uint32_t version = get_u32(p + 8), kind = get_u32(p + 12);
-    uint64_t d = get_u64(p + 16);
+    uint32_t version = le_get_u32(p + 8), kind = le_get_u32(p + 12);
+    uint64_t d = le_get_u64(p + 16);
     if (version != NORM_VERSION)
         return snac_err_set(SNAC_EFORMAT, "normalisation blob: version %u, this build reads %u", version, NORM_VERSION);
     if (kind >= DS_NORM_COUNT)
@@ -263,8 +226,8 @@ int ds_norm_load(const void *buf, size_t len, ds_norm *out)
         return snac_err_set(SNAC_ENOMEM, "normalisation: out of memory");
     }
     for (size_t j = 0; j < d; j++) {
-        shift[j] = get_f32(p + NORM_HEADER + 4 * j);
-        scale[j] = get_f32(p + NORM_HEADER + 4 * (d + j));
+        shift[j] = le_get_f32(p + NORM_HEADER + 4 * j);
+        scale[j] = le_get_f32(p + NORM_HEADER + 4 * (d + j));
         if (!isfinite(shift[j]) || !isfinite(scale[j]) || scale[j] == 0.0f) {
             free(shift), free(scale);
             return snac_err_set(SNAC_EFORMAT, "normalisation blob: entry %zu is not finite or has zero scale", j);

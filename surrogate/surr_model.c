@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bytes.h"
 #include "util/err.h"
 
 const char *const surr_target_names[SURR_T_COUNT] = {"lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii"};
@@ -130,38 +131,6 @@ void surr_predict(const surr_version *v, const surr_features *x, const surr_part
 
 /* ---------------------------------------------------------------------- blob */
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-
-static void put_f64(unsigned char *p, double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(u >> (8 * i));
-}
-
-static double get_f64(const unsigned char *p)
-{
-    uint64_t u = 0;
-    for (int i = 0; i < 8; i++)
-        u |= (uint64_t)p[i] << (8 * i);
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
-
 #define BLOB_HEADER 20u
 #define BLOB_TARGET (8u + 8u * SURR_B_COUNT)
 
@@ -172,16 +141,16 @@ int surr_coef_encode(const surr_version *v, void **blob, size_t *len)
     if (!b)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     memcpy(b, "SNSV", 4);
-    put_u32(b + 4, 1);
-    put_u32(b + 8, (uint32_t)v->basis_version);
-    put_u32(b + 12, SURR_T_COUNT);
-    put_u32(b + 16, SURR_B_COUNT);
+    le_put_u32(b + 4, 1);
+    le_put_u32(b + 8, (uint32_t)v->basis_version);
+    le_put_u32(b + 12, SURR_T_COUNT);
+    le_put_u32(b + 16, SURR_B_COUNT);
     unsigned char *p = b + BLOB_HEADER;
     for (int t = 0; t < SURR_T_COUNT; t++) {
-        put_u32(p, v->t[t].mask);
-        put_u32(p + 4, v->t[t].flags);
+        le_put_u32(p, v->t[t].mask);
+        le_put_u32(p + 4, v->t[t].flags);
         for (int k = 0; k < SURR_B_COUNT; k++)
-            put_f64(p + 8 + 8 * k, v->t[t].coef[k]);
+            le_put_f64(p + 8 + 8 * k, v->t[t].coef[k]);
         p += BLOB_TARGET;
     }
     *blob = b;
@@ -194,10 +163,10 @@ int surr_coef_decode(const void *blob, size_t len, surr_version *v)
     const unsigned char *b = blob;
     if (len < BLOB_HEADER || memcmp(b, "SNSV", 4) != 0)
         return snac_err_set(SNAC_EFORMAT, "surrogate coefficients: not an SNSV blob");
-    if (get_u32(b + 4) != 1)
+    if (le_get_u32(b + 4) != 1)
         return snac_err_set(SNAC_EFORMAT, "surrogate coefficients: blob format %u is newer than this tool",
-                            get_u32(b + 4));
-    uint32_t bv = get_u32(b + 8), nt = get_u32(b + 12), nb = get_u32(b + 16);
+                            le_get_u32(b + 4));
+    uint32_t bv = le_get_u32(b + 8), nt = le_get_u32(b + 12), nb = le_get_u32(b + 16);
     if (bv != SURR_BASIS_VERSION || nt != SURR_T_COUNT || nb != SURR_B_COUNT)
         return snac_err_set(SNAC_EFORMAT,
                             "surrogate coefficients: basis version %u with %u targets x %u functions; this tool "
@@ -209,10 +178,10 @@ int surr_coef_decode(const void *blob, size_t len, surr_version *v)
     v->basis_version = (int)bv;
     const unsigned char *p = b + BLOB_HEADER;
     for (int t = 0; t < SURR_T_COUNT; t++) {
-        v->t[t].mask = get_u32(p);
-        v->t[t].flags = get_u32(p + 4);
+        v->t[t].mask = le_get_u32(p);
+        v->t[t].flags = le_get_u32(p + 4);
         for (int k = 0; k < SURR_B_COUNT; k++)
-            v->t[t].coef[k] = get_f64(p + 8 + 8 * k);
+            v->t[t].coef[k] = le_get_f64(p + 8 + 8 * k);
         p += BLOB_TARGET;
     }
     return SNAC_OK;

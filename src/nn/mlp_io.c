@@ -27,6 +27,7 @@
 
 #include "nn/mlp.h"
 #include "nn/mlp_priv.h"
+#include "util/bytes.h"
 #include "util/err.h"
 
 #define MLP_MAGIC "SNACMLP"          /* 8 bytes with the terminating NUL */
@@ -34,50 +35,7 @@
 #define MLP_FIXED_HEADER 48u
 
 /* ---------------------------------------------------------------------------------- */
-/* little-endian primitives */
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_f32(unsigned char *p, float f)
-{
-    uint32_t v;
-    memcpy(&v, &f, sizeof v);
-    put_u32(p, v);
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static float get_f32(const unsigned char *p)
-{
-    uint32_t v = get_u32(p);
-    float f;
-    memcpy(&f, &v, sizeof f);
-    return f;
-}
+/* checksum (the little-endian primitives are in util/bytes.h) */
 
 static uint32_t fnv1a(const unsigned char *p, size_t n)
 {
@@ -104,22 +62,22 @@ int nn_mlp_save(const nn_mlp *m, void **buf, size_t *len)
     if (!p)
         return snac_err_set(SNAC_ENOMEM, "mlp_save: out of memory for %zu bytes", n);
     memcpy(p, MLP_MAGIC, 8);
-    put_u32(p + 8, MLP_FORMAT_VERSION);
-    put_u32(p + 12, (uint32_t)a->act);
-    put_u32(p + 16, a->batch_norm ? 1u : 0u);
-    put_u32(p + 20, (uint32_t)a->n_hidden);
-    put_u64(p + 24, a->n_in);
-    put_u64(p + 32, a->n_out);
-    put_f32(p + 40, a->dropout);
-    put_f32(p + 44, m->bn_eps);
+    le_put_u32(p + 8, MLP_FORMAT_VERSION);
+    le_put_u32(p + 12, (uint32_t)a->act);
+    le_put_u32(p + 16, a->batch_norm ? 1u : 0u);
+    le_put_u32(p + 20, (uint32_t)a->n_hidden);
+    le_put_u64(p + 24, a->n_in);
+    le_put_u64(p + 32, a->n_out);
+    le_put_f32(p + 40, a->dropout);
+    le_put_f32(p + 44, m->bn_eps);
     size_t off = MLP_FIXED_HEADER;
     for (size_t l = 0; l < a->n_hidden; l++, off += 8)
-        put_u64(p + off, a->hidden[l]);
-    put_u64(p + off, m->n_total);
+        le_put_u64(p + off, a->hidden[l]);
+    le_put_u64(p + off, m->n_total);
     off += 8;
     for (size_t i = 0; i < m->n_total; i++, off += 4)
-        put_f32(p + off, m->params[i]);
-    put_u32(p + off, fnv1a(p, off));
+        le_put_f32(p + off, m->params[i]);
+    le_put_u32(p + off, fnv1a(p, off));
     *buf = p;
     *len = n;
     return 0;
@@ -141,11 +99,11 @@ int nn_mlp_load(const void *buf, size_t len, nn_mlp **out)
     if (len < MLP_FIXED_HEADER)
         return snac_err_set(SNAC_EFORMAT, "mlp_load: truncated header (%zu of %u bytes)", len,
                             MLP_FIXED_HEADER);
-    uint32_t version = get_u32(p + 8);
+    uint32_t version = le_get_u32(p + 8);
     if (version != MLP_FORMAT_VERSION)
         return snac_err_set(SNAC_EFORMAT, "mlp_load: unsupported format version %u (expected %u)",
                             version, MLP_FORMAT_VERSION);
-    uint32_t act = get_u32(p + 12), bn = get_u32(p + 16), n_hidden = get_u32(p + 20);
+    uint32_t act = le_get_u32(p + 12), bn = le_get_u32(p + 16), n_hidden = le_get_u32(p + 20);
     if (act >= NN_ACT_COUNT || bn > 1 || n_hidden > NN_MAX_HIDDEN)
         return snac_err_set(SNAC_EFORMAT,
                             "mlp_load: corrupt header (activation %u, batch norm %u, %u hidden layers)",
@@ -156,19 +114,19 @@ int nn_mlp_load(const void *buf, size_t len, nn_mlp **out)
 
     nn_arch a;
     memset(&a, 0, sizeof a);
-    uint64_t n_in = get_u64(p + 24), n_out = get_u64(p + 32);
+    uint64_t n_in = le_get_u64(p + 24), n_out = le_get_u64(p + 32);
     a.act = (enum nn_act)act;
     a.batch_norm = bn == 1;
     a.n_hidden = n_hidden;
-    a.dropout = get_f32(p + 40);
-    float eps = get_f32(p + 44);
+    a.dropout = le_get_f32(p + 40);
+    float eps = le_get_f32(p + 44);
     if (n_in > NN_MAX_WIDTH || n_out > NN_MAX_WIDTH)
         return snac_err_set(SNAC_EFORMAT, "mlp_load: corrupt sizes (n_in %llu, n_out %llu)",
                             (unsigned long long)n_in, (unsigned long long)n_out);
     a.n_in = (size_t)n_in;
     a.n_out = (size_t)n_out;
     for (size_t l = 0; l < n_hidden; l++) {
-        uint64_t w = get_u64(p + MLP_FIXED_HEADER + 8 * l);
+        uint64_t w = le_get_u64(p + MLP_FIXED_HEADER + 8 * l);
         if (w > NN_MAX_WIDTH)
             return snac_err_set(SNAC_EFORMAT, "mlp_load: corrupt width %llu of hidden layer %zu",
                                 (unsigned long long)w, l);
@@ -179,7 +137,7 @@ int nn_mlp_load(const void *buf, size_t len, nn_mlp **out)
     if (!(eps > 0.0f && isfinite(eps)))
         return snac_err_set(SNAC_EFORMAT, "mlp_load: corrupt BN epsilon %g", (double)eps);
 
-    uint64_t count = get_u64(p + head - 8);
+    uint64_t count = le_get_u64(p + head - 8);
     size_t n_total = mlp_count_floats(&a), need = head + 4 * n_total + 4;
     if (count != n_total)
         return snac_err_set(SNAC_EFORMAT, "mlp_load: %llu parameters stored, architecture needs %zu",
@@ -187,7 +145,7 @@ int nn_mlp_load(const void *buf, size_t len, nn_mlp **out)
     if (len != need)
         return snac_err_set(SNAC_EFORMAT, "mlp_load: %s blob (%zu bytes, expected %zu)",
                             len < need ? "truncated" : "oversized", len, need);
-    uint32_t sum = get_u32(p + need - 4), want = fnv1a(p, need - 4);
+    uint32_t sum = le_get_u32(p + need - 4), want = fnv1a(p, need - 4);
     if (sum != want)
         return snac_err_set(SNAC_EFORMAT, "mlp_load: checksum mismatch (stored %08x, computed %08x)",
                             sum, want);
@@ -197,7 +155,7 @@ int nn_mlp_load(const void *buf, size_t len, nn_mlp **out)
         return rc;
     m->bn_eps = eps;
     for (size_t i = 0; i < m->n_total; i++)
-        m->params[i] = get_f32(p + head + 4 * i);
+        m->params[i] = le_get_f32(p + head + 4 * i);
     *out = m;
     return 0;
 }
