@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# End-to-end `snac search` and `snac pareto` on a tiny CSV: the run finishes and prints its
+# front, the store holds every trial, pareto exports CSV/JSON, --resume of a finished run
+# is a no-op, and bad usage / bad input fail with a message and a non-zero status.
+set -u
+SNAC=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fails=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1; shift
+    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
+}
+q() { sqlite3 "$work/s.db" "$1"; }
+
+awk 'BEGIN { srand(7); print "a,b,c,d,label";
+  for (i = 0; i < 400; i++) { k = i % 3; printf "%.4f,%.4f,%.4f,%.4f,%s\n",
+    k + 0.5 * (rand() - 0.5), -k + 0.5 * (rand() - 0.5), rand(), 2 * k + rand(), substr("xyz", k + 1, 1) } }' > d.csv
+cat > s.yaml <<YAML
+training: {batch_size: 32}
+data: {format: csv, files: d.csv, class_column: label, val_fraction: 0.25, test_fraction: 0.1, seed: 2}
+output: {db: s.db}
+search:
+  trials: 8
+  population: 4
+  epochs: 1
+  seed: 3
+  workers: 2
+  objectives: [accuracy, bops_mac]
+search_space:
+  layers: [1, 2]
+  widths: [[8, 16], [4, 8]]
+YAML
+
+"$SNAC" search -c s.yaml --quiet > out.txt 2> err.txt
+check "search exits 0" test $? -eq 0
+check "search prints the front" grep -q "on the front of" out.txt
+check "every asked row is a trial" test "$(q 'SELECT count(*) FROM trials')" -eq 8
+check "run is done" test "$(q "SELECT status FROM runs WHERE id = 1")" = done
+check "quiet: no progress lines" test ! -s err.txt
+"$SNAC" pareto 1 --db s.db --csv front.csv --json front.json > table.txt
+check "pareto exits 0" test $? -eq 0
+check "pareto table" grep -q "objectives: accuracy (max) bops_mac (min)" table.txt
+check "csv header" grep -q "^trial_id,generation,idx,front,accuracy" front.csv
+check "json" grep -q '"objectives":\["accuracy","bops_mac"\]' front.json
+check "csv to stdout" sh -c "'$SNAC' pareto 1 --db s.db --csv - | head -1 | grep -q ^trial_id"
+"$SNAC" search --resume 1 --db s.db --quiet > again.txt
+check "resume of a finished run trains nothing" grep -q "0 trials trained here" again.txt
+check "still 8 trials" test "$(q 'SELECT count(*) FROM trials')" -eq 8
+
+"$SNAC" search > /dev/null 2>&1
+check "no config: usage error" test $? -eq 2
+"$SNAC" search --resume 1 > /dev/null 2>&1
+check "resume without --db: usage error" test $? -eq 2
+"$SNAC" pareto 7 --db s.db > /dev/null 2> e2.txt
+check "pareto of a missing run fails" test $? -eq 1
+check "  and says so" grep -q "no run 7" e2.txt
+sed 's/objectives: \[accuracy, bops_mac\]/objectives: [accuracy, speed]/' s.yaml > bad.yaml
+"$SNAC" search -c bad.yaml > /dev/null 2> e3.txt
+check "unknown objective fails" test $? -eq 1
+check "  with file:line:column" grep -q "bad.yaml:10:.*unknown metric 'speed'" e3.txt
+
+echo "$fails failed"
+test $fails -eq 0
