@@ -19,25 +19,40 @@ _Static_assert(sizeof surr_feature_names / sizeof *surr_feature_names == SURR_F_
 
 /* ------------------------------------------------------- expected-mode stats */
 
+/* The enumeration below costs 2^we steps; its result depends only on (we, signed),
+ * so each thread memoises it (the validation layer extracts features for
+ * thousands of stored results). */
+typedef struct code_stats_memo {
+    bool done;
+    double pp, mean;
+} code_stats_memo;
+static _Thread_local code_stats_memo code_stats_cache[17][2];
+
 void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *mean_csd_general)
 {
     int w = width < 1 ? 1 : width;
     int we = w > 16 ? 16 : w; /* enumerate at most 2^16 codes */
-    int64_t lo = is_signed ? -((int64_t)1 << (we - 1)) : 0;
-    int64_t hi = is_signed ? ((int64_t)1 << (we - 1)) - 1 : ((int64_t)1 << we) - 1;
-    double n_nonzero = 0, n_pow2 = 0, csd_sum = 0;
-    for (int64_t v = lo; v <= hi; v++) {
-        if (v == 0)
-            continue;
-        n_nonzero += 1;
-        if (surr_is_pow2(v))
-            n_pow2 += 1;
-        else
-            csd_sum += surr_csd_digits(v);
+    code_stats_memo *memo = &code_stats_cache[we][is_signed ? 1 : 0];
+    if (!memo->done) {
+        int64_t lo = is_signed ? -((int64_t)1 << (we - 1)) : 0;
+        int64_t hi = is_signed ? ((int64_t)1 << (we - 1)) - 1 : ((int64_t)1 << we) - 1;
+        double n_nonzero = 0, n_pow2 = 0, csd_sum = 0;
+        for (int64_t v = lo; v <= hi; v++) {
+            if (v == 0)
+                continue;
+            n_nonzero += 1;
+            if (surr_is_pow2(v))
+                n_pow2 += 1;
+            else
+                csd_sum += surr_csd_digits(v);
+        }
+        double general = n_nonzero - n_pow2;
+        memo->mean = general > 0 ? csd_sum / general : 0.0;
+        memo->pp = n_nonzero > 0 ? n_pow2 / n_nonzero : 0.0;
+        memo->done = true;
     }
-    double general = n_nonzero - n_pow2;
-    double mean = general > 0 ? csd_sum / general : 0.0;
-    double pp = n_nonzero > 0 ? n_pow2 / n_nonzero : 0.0;
+    double mean = memo->mean;
+    double pp = memo->pp;
     if (w > we) {
         /* Beyond 16 bits: NAF has on average 1/3 nonzero digits per extra bit, and
          * the power-of-two share shrinks as (2W-1)/(2^W-1). */

@@ -75,14 +75,21 @@ bool rpt_number(const char *s, size_t len, double *out)
 
 size_t rpt_layers_from_model_name(const char *name, size_t *layers, size_t cap)
 {
-    if (strcmp(name, "KERAS_3layer") == 0) { /* the hls4ml jet tagger of data/README.md */
-        static const size_t jet[] = {16, 64, 32, 32, 5};
-        size_t n = sizeof jet / sizeof jet[0];
-        if (n > cap)
-            return 0;
-        memcpy(layers, jet, sizeof jet);
-        return n;
-    }
+    /* Named sweep models (surrogate/calibration/PROVENANCE.md): the jet tagger of
+     * data/README.md; "2layer_100x100" = 100-100-100; the digit recogniser 784-16-10
+     * (checked against the DSP counts: 908 at RF 14 = 896 + 12). */
+    static const struct { const char *name; size_t n; size_t w[5]; } named[] = {
+        {"KERAS_3layer", 5, {16, 64, 32, 32, 5}},
+        {"2layer_100x100", 3, {100, 100, 100}},
+        {"KERAS_digit_recognizer_mlp", 3, {784, 16, 10}},
+    };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strcmp(name, named[i].name) == 0) {
+            if (named[i].n > cap)
+                return 0;
+            memcpy(layers, named[i].w, named[i].n * sizeof layers[0]);
+            return named[i].n;
+        }
     const char *p = strstr(name, "dense_");
     if (!p)
         return 0;

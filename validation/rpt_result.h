@@ -81,7 +81,8 @@ void rpt_strlcpy(char *dst, const char *src, size_t cap);
 bool rpt_number(const char *s, size_t len, double *out);
 
 /* Model-name conventions of the hls4ml sweeps: "KERAS_dense_16x200x5" -> 16,200,5;
- * "KERAS_3layer" -> 16,64,32,32,5 (the jet tagger). Returns the count (0 if unknown). */
+ * "KERAS_3layer" -> 16,64,32,32,5 (the jet tagger); "2layer_100x100" -> 100,100,100;
+ * "KERAS_digit_recognizer_mlp" -> 784,16,10. Returns the count (0 if unknown). */
 size_t rpt_layers_from_model_name(const char *name, size_t *layers, size_t cap);
 
 #endif

@@ -26,6 +26,8 @@ static const command commands[] = {
     {"ingest", cmd_ingest, "store real synthesis results: csynth.xml/.rpt, vivado_synth.rpt, hls4ml projects, sweep CSVs"},
     {"search", cmd_search, "NSGA-II global search: accuracy, BOPs and surrogate objectives; resumable, parallel"},
     {"pareto", cmd_pareto, "Pareto front of a stored search run: table, CSV, JSON"},
+    {"validate", cmd_validate, "surrogate error statistics against the ingested synthesis results (stored per version)"},
+    {"refit", cmd_refit, "refit the surrogate of a toolchain from its synthesis results; activate only if better"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

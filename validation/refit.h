@@ -1,0 +1,86 @@
+/* refit — the refit driver: a new surrogate version from the synthesis results
+ * of one toolchain, its cross-validated error against the parent's on the same
+ * held-out folds, and the activation rule.
+ *
+ * Folds are by architecture: the distinct vrow groups are shuffled with a seeded
+ * snac_rng and dealt round-robin into K folds (or, with a hold-out fraction F,
+ * ceil(F*G) groups form the single held-out fold), so every row of a network is
+ * in one fold. For each fold the candidate is fitted (surr_fit_version, the same
+ * fit as the default version) on the other folds and predicts the held-out rows;
+ * the parent (the currently active version, fixed) predicts the same rows. The
+ * held-out predictions are pooled per target and scored with vstats.
+ *
+ * Rule: score = mean over LUT, FF and DSP of the pooled held-out MAPE
+ * (100|y - p|/|y| over rows with y != 0; a target without such rows is left out
+ * of the mean). The candidate is "better" when its score is lower than the
+ * parent's. Targets with fewer than fit.min_samples measured rows (in a fold or
+ * in the final fit) keep the parent's coefficients, so a refit never turns a
+ * fitted target into "no data".
+ *
+ * Memory: refit_run allocates the samples and per-row predictions and frees
+ * them before returning; the new version owns its strings (surr_version_clear).
+ * Workload: 10,000 rows x (K + 1) fits of 7 targets: well under a second.
+ */
+#ifndef SNAC_VALIDATION_REFIT_H
+#define SNAC_VALIDATION_REFIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+#include "surrogate/surr_fit.h"
+#include "validation/vrows.h"
+#include "validation/vstats.h"
+
+/* What the candidate is:
+ *   full         a new fit of every target from the results (surr_fit_version, the
+ *                same fit as the default version: up to 14 basis functions);
+ *   recalibrate  the parent's model corrected per target in log space,
+ *                log1p(y) = a + b * z_parent (2 parameters, surr_fit_linear), which
+ *                stays in the same model family and needs far fewer architectures;
+ *   auto         full when the training rows span >= REFIT_FULL_MIN_GROUPS
+ *                architectures, else recalibrate (decided per fold and for the final fit). */
+enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_MODE_COUNT };
+extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", "recalibrate" */
+#define REFIT_FULL_MIN_GROUPS 12
+
+typedef struct refit_opts {
+    enum refit_mode mode;
+    size_t kfold;            /* folds (>= 2); ignored when holdout > 0 */
+    double holdout;          /* in (0, 1): one split holding out this fraction of architectures */
+    uint64_t seed;           /* fold assignment */
+    surr_fit_options fit;    /* method, monotone, min_samples (cross_validate is ignored: off) */
+} refit_opts;
+#define REFIT_OPTS_INIT ((refit_opts){REFIT_AUTO, 5, 0.0, 511, SURR_FIT_OPTIONS_INIT})
+
+/* The targets the rule averages. */
+#define REFIT_RULE_TARGETS "lut, ff, dsp"
+
+typedef struct refit_side {
+    vstats t[SURR_T_COUNT];  /* pooled held-out statistics (no bootstrap) */
+    double rmse_log[SURR_T_COUNT]; /* held-out RMSE of log1p(p) - log1p(y) */
+    double score;            /* the rule's score (NaN when undefined) */
+} refit_side;
+
+typedef struct refit_report {
+    size_t n_rows, n_groups, n_folds;
+    refit_side cand, parent;
+    bool better;
+    enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO) */
+    uint32_t inherited;      /* bit t: target t kept the parent's coefficients in the final fit */
+    surr_fit_report fit;     /* the final fit's in-sample report */
+} refit_report;
+
+/* Cross-validate and fit a new version of parent->toolchain from rows[0..n)
+ * (groups in rows[i].group, 0..n_groups-1). The new version gets family, basis,
+ * coefficients, toolchain, parent_id = parent->id, fit_stats (the report as JSON),
+ * fitted_on (the synthesis_results ids) and a note; its name is left empty. */
+int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *parent, const refit_opts *o,
+              surr_version *out, refit_report *rep);
+
+/* Store v (name "refit-<toolchain>-<next id>" when empty) with its parent; make it
+ * active when `activate`. */
+int refit_store(snac_db *db, surr_version *v, bool activate);
+
+#endif
