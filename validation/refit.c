@@ -313,11 +313,34 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
     }
     if ((rc = score_side(rows, n, pc, &rep->cand, ya, pa)) || (rc = score_side(rows, n, pp, &rep->parent, ya, pa)))
         goto out;
+    /* per target, keep the parent's model where the refit does not lower the held-out MAPE */
+    uint32_t keep = 0;
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        double c = rep->cand.t[t].v[VS_MAPE], p = rep->parent.t[t].v[VS_MAPE];
+        if (isfinite(p) && !(c < p)) {
+            keep |= 1u << t;
+            rep->cand.t[t] = rep->parent.t[t];
+            rep->cand.rmse_log[t] = rep->parent.rmse_log[t];
+        }
+    }
+    rep->cand.score = 0;
+    size_t used = 0;
+    for (size_t k = 0; k < N_RULE; k++)
+        if (isfinite(rep->cand.t[rule_targets[k]].v[VS_MAPE])) {
+            rep->cand.score += rep->cand.t[rule_targets[k]].v[VS_MAPE];
+            used++;
+        }
+    rep->cand.score = used ? rep->cand.score / (double)used : NAN;
     rep->better = isfinite(rep->cand.score) && (!isfinite(rep->parent.score) || rep->cand.score < rep->parent.score);
 
     /* the new version: every row */
     if ((rc = fit_inherit(all, n, n_groups, o, parent, out, &rep->fit, &rep->inherited, &rep->mode, seen)))
         goto out;
+    for (int t = 0; t < SURR_T_COUNT; t++)
+        if (keep & (1u << t)) {
+            out->t[t] = parent->t[t];
+            rep->kept |= 1u << t;
+        }
     out->toolchain = parent->toolchain;
     out->parent_id = parent->id;
     char *js = NULL;

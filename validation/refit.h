@@ -15,7 +15,10 @@
  * of the mean). The candidate is "better" when its score is lower than the
  * parent's. Targets with fewer than fit.min_samples measured rows (in a fold or
  * in the final fit) keep the parent's coefficients, so a refit never turns a
- * fitted target into "no data".
+ * fitted target into "no data". Per target, the new version takes the refitted
+ * model only where its held-out MAPE is lower than the parent's, else keeps the
+ * parent's (reported in `kept`); that choice uses the same folds as the score, so
+ * the score of the kept targets is the parent's and the rule compares the rest.
  *
  * Memory: refit_run allocates the samples and per-row predictions and frees
  * them before returning; the new version owns its strings (surr_version_clear).
@@ -69,6 +72,8 @@ typedef struct refit_report {
     bool better;
     enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO) */
     uint32_t inherited;      /* bit t: target t kept the parent's coefficients in the final fit */
+    uint32_t kept;           /* bit t: target t kept the parent's model because the refit's held-out
+                                MAPE was not lower (cand.t[t] then shows the parent's numbers) */
     surr_fit_report fit;     /* the final fit's in-sample report */
 } refit_report;
 

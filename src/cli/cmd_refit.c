@@ -179,6 +179,10 @@ int cmd_refit(int argc, char **argv)
             printf("  (no active version: the default was fitted from the shipped calibration data and stored)\n");
         print_table(&rep, &parent);
         for (int t = 0; t < SURR_T_COUNT; t++)
+            if (rep.kept & (1u << t))
+                printf("  %s: the refit did not lower the held-out MAPE, keeps the parent's model\n",
+                       surr_target_names[t]);
+        for (int t = 0; t < SURR_T_COUNT; t++)
             if (rep.inherited & (1u << t))
                 printf("  %s: too few results, keeps the parent's coefficients\n", surr_target_names[t]);
         if (!store)
