@@ -11,47 +11,47 @@ fail=0
 check() { if ! eval "$1"; then echo "FAIL: $1"; fail=1; fi; }
 
 $SNAC ingest --db $DB --csv $F/rf_sweeps/*.csv >/dev/null
-out=$($SNAC validate --db $DB --bootstrap 100 2>err.txt); rc=$?
+out=$($SNAC validate --db $DB --bootstrap 100 2>cli_refit_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "^validate vivado-2019.1: 219 results"'
 check 'echo "$out" | grep -q "^fresh predictions by default-vivado-2019.1-b1 (id 1)"'
 check 'echo "$out" | grep -Eq "^lut +219 "'
 check '[ "$(sqlite3 $DB "SELECT COUNT(*) FROM validation_stats WHERE version_id = 1 AND prediction_kind = '"'fresh'"'")" = 6 ]'
 
-out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 5 2>err.txt); rc=$?
+out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 5 2>cli_refit_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "5 folds by architecture, seed 511"'
 check 'echo "$out" | grep -q "new is better"'
 check 'echo "$out" | grep -q "stored as version 2 \"refit-vivado-2019.1-v2\" (parent 1 \"default-vivado-2019.1-b1\"), activated"'
 check '[ "$(sqlite3 $DB "SELECT id, parent_id FROM surrogate_versions WHERE active = 1")" = "2|1" ]'
 
-out=$($SNAC validate --db $DB --compare 1 --bootstrap 50 --json 2>err.txt); rc=$?
+out=$($SNAC validate --db $DB --compare 1 --bootstrap 50 --json 2>cli_refit_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "\"fresh\":{\"kind\":\"fresh\",\"version_id\":2"'
 check 'echo "$out" | grep -q "\"compare\":{\"kind\":\"fresh\",\"version_id\":1"'
 
 # refitting the refit on the same data is not better than itself: stored, not activated
-out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --holdout 0.3 2>err.txt); rc=$?
+out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --holdout 0.3 2>cli_refit_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "1 hold-out split by architecture"'
 active=$(sqlite3 $DB "SELECT id FROM surrogate_versions WHERE active = 1")
 if echo "$out" | grep -q "not activated"; then check '[ "$active" = 2 ]'; else check '[ "$active" = 3 ]'; fi
-out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --force --no-store --json 2>err.txt); rc=$?
+out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --force --no-store --json 2>cli_refit_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "\"stored\":false,\"activated\":false"'
 
 $SNAC refit --db $DB >/dev/null 2>&1; rc=$?
 check '[ $rc -eq 2 ]'
-$SNAC refit --db $DB --toolchain vitis-2023.2 >/dev/null 2>err.txt; rc=$?
+$SNAC refit --db $DB --toolchain vitis-2023.2 >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 1 ]'
-check 'grep -q "no synthesis results with a usable spec for vitis-2023.2" err.txt'
-$SNAC refit --db $DB --toolchain quartus >/dev/null 2>err.txt; rc=$?
+check 'grep -q "no synthesis results with a usable spec for vitis-2023.2" cli_refit_err.txt'
+$SNAC refit --db $DB --toolchain quartus >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 1 ]'
-$SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 3 --holdout 0.2 >/dev/null 2>err.txt; rc=$?
+$SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 3 --holdout 0.2 >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 1 ]'
-$SNAC validate --db $DB --surrogate nosuch >/dev/null 2>err.txt; rc=$?
+$SNAC validate --db $DB --surrogate nosuch >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 1 ]'
 
-rm -f $DB $DB-wal $DB-shm err.txt
+rm -f $DB $DB-wal $DB-shm cli_refit_err.txt
 [ $fail -eq 0 ] && echo "cli_refit ok"
 exit $fail
