@@ -146,7 +146,7 @@ int cmd_refit(int argc, char **argv)
     vrows R = VROWS_INIT;
     refit_report rep;
     bool created = false, activated = false;
-    int rc = db_open(db_path, &db);
+    int rc = db_open_existing(db_path, &db);
     if (rc)
         goto out;
     if ((rc = surr_version_ensure_default(db, (enum surr_toolchain)tc, &parent, &created)))

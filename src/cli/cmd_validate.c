@@ -203,7 +203,7 @@ int cmd_validate(int argc, char **argv)
     snac_db *db = NULL;
     surr_version pinned = {0}, cmp = {0};
     vval_report rep = {0};
-    int rc = db_open(db_path, &db);
+    int rc = db_open_existing(db_path, &db);
     if (rc)
         goto out;
     if (surrogate && (rc = surr_version_load_ref(db, surrogate, &pinned)))

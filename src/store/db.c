@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "snac_version.h"
 #include "util/err.h"
@@ -213,6 +214,15 @@ int db_open(const char *path, snac_db **out)
     }
     *out = db;
     return SNAC_OK;
+}
+
+int db_open_existing(const char *path, snac_db **out)
+{
+    *out = NULL;
+    if (access(path, F_OK) != 0)
+        return snac_err_set(SNAC_ENOTFOUND, "%s: no such database (give --db, or run a command that creates it)",
+                            path);
+    return db_open(path, out);
 }
 
 void db_close(snac_db *db)

@@ -42,6 +42,8 @@
 typedef struct snac_db snac_db;
 
 int db_open(const char *path, snac_db **out);
+/* Like db_open, but a missing file is an error (commands that only read what exists). */
+int db_open_existing(const char *path, snac_db **out);
 void db_close(snac_db *db);
 sqlite3 *db_handle(snac_db *db);
 const char *db_path(const snac_db *db);

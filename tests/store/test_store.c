@@ -140,6 +140,19 @@ static void non_database_should_be_refused(void)
     remove_db();
 }
 
+static void open_existing_should_not_create_a_file(void)
+{
+    remove_db();
+    snac_db *db;
+    CHECK(db_open_existing(DB, &db) == SNAC_ENOTFOUND && db == NULL);
+    CHECK_STR_CONTAINS(snac_err_msg(), "no such database");
+    CHECK(access(DB, F_OK) != 0);
+    CHECK(db_open(DB, &db) == 0);
+    db_close(db);
+    CHECK(db_open_existing(DB, &db) == 0);
+    db_close(db);
+}
+
 int main(void)
 {
     TEST(open_should_create_a_versioned_wal_database);
@@ -148,6 +161,7 @@ int main(void)
     TEST(rollback_should_leave_no_partial_rows);
     TEST(newer_schema_should_be_refused_and_left_untouched);
     TEST(non_database_should_be_refused);
+    TEST(open_existing_should_not_create_a_file);
     remove_db();
     return check_report();
 }
