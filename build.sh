@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # snacpack's one entry point on a fresh Debian 12 machine (root, or sudo available):
-#   ./build.sh demo   install packages, build, make the default jet data, train the baseline
+#   ./build.sh demo   install packages, build, make the default jet data, train the baseline,
+#                     run the SNAC-Pack global search (500 trials) and print its Pareto front
 #   ./build.sh test   install packages, build (release + ASan/UBSan), run the whole CTest suite
 #   ./build.sh build  install packages and build only
 # Every step is idempotent: packages already present are not reinstalled, builds are incremental.
@@ -37,6 +38,7 @@ run_demo() {
     mkdir -p out
     ./build/snac data gen --out out/jets
     ./build/snac train -c configs/default.yaml
+    ./build/snac search -c configs/search_snac.yaml
 }
 
 run_tests() {
