@@ -6,12 +6,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "datasets/dataset.h"
 #include "datasets/jets.h"
@@ -36,25 +38,14 @@ static const char info_help[] =
     "constituents, padding excluded). Defaults: 8 constituents, pt,etarel,phirel, pt-min 2.\n"
     "A .csv file is described per column instead (header, class column 'class').\n";
 
-static int parse_size(const char *opt, const char *v, size_t *out)
+/* A count option (--train, --constituents, ...) into a size_t. */
+static int arg_size(const char *opt, const char *s, size_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long x = v ? strtoull(v, &end, 10) : 0;
-    if (!v || !*v || *end || errno || v[0] == '-')
-        return snac_err_set(SNAC_EINVAL, "%s expects a non-negative integer, got '%s'", opt, v ? v : "");
-    *out = (size_t)x;
-    return SNAC_OK;
-}
-
-static int parse_double(const char *opt, const char *v, double *out)
-{
-    char *end;
-    double x = v ? strtod(v, &end) : 0.0;
-    if (!v || !*v || *end || !isfinite(x))
-        return snac_err_set(SNAC_EINVAL, "%s expects a number, got '%s'", opt, v ? v : "");
-    *out = x;
-    return SNAC_OK;
+    uint64_t v;
+    int rc = cli_arg_uint(opt, s, 0, SIZE_MAX, &v);
+    if (!rc)
+        *out = (size_t)v;
+    return rc;
 }
 
 static int make_dir(const char *path)
@@ -85,31 +76,36 @@ static int data_gen(int argc, char **argv)
     jetsim_config c;
     jetsim_config_init(&c);
     int rc = SNAC_OK;
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        size_t s;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(gen_help, stdout);
-            return 0;
-        } else if (!strcmp(a, "--out") && v) {
-            out = v, i++;
-        } else if (!strcmp(a, "--train")) {
-            rc = parse_size(a, v, &n[0]), i++;
-        } else if (!strcmp(a, "--val")) {
-            rc = parse_size(a, v, &n[1]), i++;
-        } else if (!strcmp(a, "--test")) {
-            rc = parse_size(a, v, &n[2]), i++;
-        } else if (!strcmp(a, "--seed")) {
-            rc = parse_size(a, v, &s), seed = s, i++;
-        } else if (!strcmp(a, "--pt-min")) {
-            rc = parse_double(a, v, &c.pt_lo), i++;
-        } else if (!strcmp(a, "--pt-max")) {
-            rc = parse_double(a, v, &c.pt_hi), i++;
-        } else if (!strcmp(a, "--constituents")) {
-            rc = parse_size(a, v, &c.n_stored), i++;
-        } else {
-            rc = snac_err_set(SNAC_EINVAL, "gen: unknown or incomplete option '%s' (see `snac data gen --help`)", a);
+    /* long options only, except -h: the other letters are just switch labels */
+    static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+                                         {"train", required_argument, NULL, 'T'},
+                                         {"val", required_argument, NULL, 'V'},
+                                         {"test", required_argument, NULL, 'E'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"pt-min", required_argument, NULL, 'l'},
+                                         {"pt-max", required_argument, NULL, 'u'},
+                                         {"constituents", required_argument, NULL, 'n'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int ch;
+    optind = 1;
+    while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': out = optarg; break;
+        case 'T': rc = arg_size("--train", optarg, &n[0]); break;
+        case 'V': rc = arg_size("--val", optarg, &n[1]); break;
+        case 'E': rc = arg_size("--test", optarg, &n[2]); break;
+        case 's': rc = cli_arg_uint("--seed", optarg, 0, UINT64_MAX, &seed); break;
+        case 'l': rc = cli_arg_double("--pt-min", optarg, -HUGE_VAL, HUGE_VAL, &c.pt_lo); break;
+        case 'u': rc = cli_arg_double("--pt-max", optarg, -HUGE_VAL, HUGE_VAL, &c.pt_hi); break;
+        case 'n': rc = arg_size("--constituents", optarg, &c.n_stored); break;
+        case 'h': fputs(gen_help, stdout); return 0;
+        default: fputs(gen_help, stderr); return 2;
         }
+    }
+    if (!rc && optind != argc) {
+        fputs(gen_help, stderr);
+        return 2;
     }
     if (!rc)
         rc = jetsim_config_check(&c);
@@ -250,34 +246,34 @@ static int data_info(int argc, char **argv)
 {
     ds_config c;
     ds_config_init(&c);
-    int rc = SNAC_OK, n_paths = 0;
-    const char *paths[256];
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(info_help, stdout);
-            return 0;
-        } else if (!strcmp(a, "--constituents")) {
-            rc = parse_size(a, v, &c.n_constituents), i++;
-        } else if (!strcmp(a, "--pt-min")) {
-            rc = parse_double(a, v, &c.pt_min), i++;
-        } else if (!strcmp(a, "--features") && v) {
-            c.n_features = 0;
+    int rc = SNAC_OK;
+    static const struct option opts[] = {{"constituents", required_argument, NULL, 'n'},
+                                         {"features", required_argument, NULL, 'f'},
+                                         {"pt-min", required_argument, NULL, 'l'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int ch;
+    optind = 1;
+    while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'n': rc = arg_size("--constituents", optarg, &c.n_constituents); break;
+        case 'l': rc = cli_arg_double("--pt-min", optarg, -HUGE_VAL, HUGE_VAL, &c.pt_min); break;
+        case 'f': {
             char buf[1024];
-            snprintf(buf, sizeof buf, "%s", v);
+            snprintf(buf, sizeof buf, "%s", optarg);
+            c.n_features = 0;
             for (char *tok = strtok(buf, ","); tok && c.n_features < DS_MAX_FEATURES; tok = strtok(NULL, ","))
                 snprintf(c.features[c.n_features++], DS_NAME_CAP, "%s", tok);
-            i++;
-        } else if (a[0] == '-') {
-            rc = snac_err_set(SNAC_EINVAL, "info: unknown or incomplete option '%s' (see `snac data info --help`)", a);
-        } else if (n_paths < 256) {
-            paths[n_paths++] = a;
+            break;
+        }
+        case 'h': fputs(info_help, stdout); return 0;
+        default: fputs(info_help, stderr); return 2;
         }
     }
-    if (!rc && n_paths == 0)
+    if (!rc && optind == argc)
         rc = snac_err_set(SNAC_EINVAL, "info: no files given (see `snac data info --help`)");
-    for (int i = 0; i < n_paths && !rc; i++)
-        rc = info_one(&c, paths[i]);
+    for (int i = optind; i < argc && !rc; i++)
+        rc = info_one(&c, argv[i]);
     return rc ? cli_fail("data") : 0;
 }
 

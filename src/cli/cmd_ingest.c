@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "store/db.h"
 #include "util/err.h"
@@ -51,13 +52,10 @@ int cmd_ingest(int argc, char **argv)
         switch (ch) {
         case 'd': db_path_arg = optarg; break;
         case 'm': {
-            char *end;
-            long long id = strtoll(optarg, &end, 10);
-            if (*end || id < 1) {
-                snac_err_set(SNAC_EINVAL, "--model '%s': expected a positive model id", optarg);
+            uint64_t id;
+            if (cli_arg_uint("--model", optarg, 1, INT64_MAX, &id))
                 return cli_fail("ingest");
-            }
-            o.model_id = id;
+            o.model_id = (int64_t)id;
             break;
         }
         case 's': spec_path = optarg; break;

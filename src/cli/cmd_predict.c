@@ -14,12 +14,14 @@
  * Memory: the spec, the model (if any), the version and the database handle are
  * owned here and released on every path. Workload: one prediction.
  */
+#include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "store/db.h"
 #include "surrogate/surr_calib.h"
@@ -37,16 +39,6 @@ static void usage(FILE *f)
                "  --surrogate REF    version id or name (default: active version of the toolchain)\n"
                "  --json             machine-readable output\n"
                "  overrides: --bits N --reuse N --part NAME --clock NS --toolchain NAME --strategy NAME --sparsity S\n");
-}
-
-static int parse_num(const char *opt, const char *v, double lo, double hi, double *out)
-{
-    char *end;
-    double d = v ? strtod(v, &end) : 0;
-    if (!v || end == v || *end || !(d >= lo && d <= hi))
-        return snac_err_set(SNAC_EINVAL, "%s: expected a number in [%g, %g], got '%s'", opt, lo, hi, v ? v : "");
-    *out = d;
-    return SNAC_OK;
 }
 
 static void json_str(const char *s)
@@ -129,60 +121,63 @@ int cmd_predict(int argc, char **argv)
     bool json = false, no_db = false, calibration = false;
     surr_spec_overrides ov = SURR_SPEC_OVERRIDES_INIT;
     int rc = SNAC_OK;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        double d;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--no-db") == 0) {
-            no_db = true;
-        } else if (strcmp(a, "--calibration") == 0) {
-            calibration = true;
-        } else if (strcmp(a, "--db") == 0 && v) {
-            db_path = v, i++;
-        } else if (strcmp(a, "--method") == 0 && v) {
-            fit_method = v, i++;
-        } else if (strcmp(a, "--surrogate") == 0 && v) {
-            surrogate = v, i++;
-        } else if (strcmp(a, "--model") == 0) {
-            if ((rc = parse_num(a, v, 1, 9e15, &d)))
-                return cli_fail("predict");
-            model_id = (long long)d, i++;
-        } else if (strcmp(a, "--bits") == 0) {
-            if ((rc = parse_num(a, v, 1, SURR_FIXED_MAX_QUANT, &d)))
-                return cli_fail("predict");
-            ov.bits = (int)d, i++;
-        } else if (strcmp(a, "--reuse") == 0) {
-            if ((rc = parse_num(a, v, 1, 1e9, &d)))
-                return cli_fail("predict");
-            ov.reuse_factor = (size_t)d, i++;
-        } else if (strcmp(a, "--clock") == 0) {
-            if ((rc = parse_num(a, v, 1e-3, 1e6, &d)))
-                return cli_fail("predict");
-            ov.clock_ns = d, i++;
-        } else if (strcmp(a, "--sparsity") == 0) {
-            if ((rc = parse_num(a, v, 0, 0.999999, &d)))
-                return cli_fail("predict");
-            ov.sparsity = d, i++;
-        } else if (strcmp(a, "--part") == 0 && v) {
-            ov.part = v, i++;
-        } else if (strcmp(a, "--toolchain") == 0 && v) {
-            ov.toolchain = v, i++;
-        } else if (strcmp(a, "--strategy") == 0 && v) {
-            ov.strategy = v, i++;
-        } else if (a[0] == '-') {
-            snac_err_set(SNAC_EINVAL, "unknown option or missing value: %s (see snac predict --help)", a);
-            return cli_fail("predict");
-        } else if (!spec_path) {
-            spec_path = a;
-        } else {
-            snac_err_set(SNAC_EINVAL, "more than one spec file given ('%s', '%s')", spec_path, a);
-            return cli_fail("predict");
+    /* long options only, except -h: the other letters are just switch labels */
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"no-db", no_argument, NULL, 'N'},
+                                         {"calibration", no_argument, NULL, 'C'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"method", required_argument, NULL, 'M'},
+                                         {"surrogate", required_argument, NULL, 'S'},
+                                         {"model", required_argument, NULL, 'm'},
+                                         {"bits", required_argument, NULL, 'b'},
+                                         {"reuse", required_argument, NULL, 'r'},
+                                         {"clock", required_argument, NULL, 'k'},
+                                         {"sparsity", required_argument, NULL, 'x'},
+                                         {"part", required_argument, NULL, 'p'},
+                                         {"toolchain", required_argument, NULL, 't'},
+                                         {"strategy", required_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int ch;
+    uint64_t u;
+    optind = 1;
+    while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = true; break;
+        case 'N': no_db = true; break;
+        case 'C': calibration = true; break;
+        case 'd': db_path = optarg; break;
+        case 'M': fit_method = optarg; break;
+        case 'S': surrogate = optarg; break;
+        case 'm':
+            if (!(rc = cli_arg_uint("--model", optarg, 1, INT64_MAX, &u)))
+                model_id = (long long)u;
+            break;
+        case 'b':
+            if (!(rc = cli_arg_uint("--bits", optarg, 1, SURR_FIXED_MAX_QUANT, &u)))
+                ov.bits = (int)u;
+            break;
+        case 'r':
+            if (!(rc = cli_arg_uint("--reuse", optarg, 1, 1000000000, &u)))
+                ov.reuse_factor = (size_t)u;
+            break;
+        case 'k': rc = cli_arg_double("--clock", optarg, 1e-3, 1e6, &ov.clock_ns); break;
+        case 'x': rc = cli_arg_double("--sparsity", optarg, 0, 0.999999, &ov.sparsity); break;
+        case 'p': ov.part = optarg; break;
+        case 't': ov.toolchain = optarg; break;
+        case 's': ov.strategy = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
         }
     }
+    if (rc)
+        return cli_fail("predict");
+    if (argc - optind > 1) {
+        snac_err_set(SNAC_EINVAL, "more than one spec file given ('%s', '%s')", argv[optind], argv[optind + 1]);
+        return cli_fail("predict");
+    }
+    if (optind < argc)
+        spec_path = argv[optind];
     if (calibration) {
         int tc = SURR_TC_VIVADO_2019_1;
         if (ov.toolchain && surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", ov.toolchain, &tc))

@@ -12,12 +12,14 @@
  * Memory: rows, versions and the database handle are owned here and released on
  * every path. Workload: well under a second for 10,000 results (bench_refit).
  */
+#include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "store/db.h"
 #include "surrogate/surr_store.h"
@@ -71,59 +73,54 @@ int cmd_refit(int argc, char **argv)
     const char *db_path = "snac.db", *tc_name = NULL, *method = NULL;
     bool json = false, store = true, force = false, kfold_given = false;
     refit_opts o = REFIT_OPTS_INIT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--no-store") == 0) {
-            store = false;
-        } else if (strcmp(a, "--activate") == 0) {
-            force = false;
-        } else if (strcmp(a, "--force") == 0) {
-            force = true;
-        } else if (strcmp(a, "--db") == 0 && v) {
-            db_path = v, i++;
-        } else if (strcmp(a, "--toolchain") == 0 && v) {
-            tc_name = v, i++;
-        } else if (strcmp(a, "--mode") == 0 && v) {
+    /* long options only, except -h: the other letters are just switch labels */
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"no-store", no_argument, NULL, 'n'},
+                                         {"activate", no_argument, NULL, 'a'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"toolchain", required_argument, NULL, 't'},
+                                         {"mode", required_argument, NULL, 'M'},
+                                         {"method", required_argument, NULL, 'm'},
+                                         {"kfold", required_argument, NULL, 'k'},
+                                         {"holdout", required_argument, NULL, 'H'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int ch, rc = SNAC_OK;
+    uint64_t k;
+    optind = 1;
+    while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = true; break;
+        case 'n': store = false; break;
+        case 'a': force = false; break;
+        case 'f': force = true; break;
+        case 'd': db_path = optarg; break;
+        case 't': tc_name = optarg; break;
+        case 'M': {
             int m;
-            if (surr_enum_parse(refit_mode_names, REFIT_MODE_COUNT, "refit mode", v, &m))
-                return cli_fail("refit");
-            o.mode = (enum refit_mode)m, i++;
-        } else if (strcmp(a, "--method") == 0 && v) {
-            method = v, i++;
-        } else if (strcmp(a, "--kfold") == 0 && v) {
-            long k = strtol(v, &end, 10);
-            if (*end || k < 2 || k > 1000) {
-                snac_err_set(SNAC_EINVAL, "--kfold: expected 2..1000, got '%s'", v);
-                return cli_fail("refit");
-            }
-            o.kfold = (size_t)k, kfold_given = true, i++;
-        } else if (strcmp(a, "--holdout") == 0 && v) {
-            double f = strtod(v, &end);
-            if (*end || !(f > 0 && f < 1)) {
-                snac_err_set(SNAC_EINVAL, "--holdout: expected a fraction in (0, 1), got '%s'", v);
-                return cli_fail("refit");
-            }
-            o.holdout = f, i++;
-        } else if (strcmp(a, "--seed") == 0 && v) {
-            unsigned long long s = strtoull(v, &end, 10);
-            if (*end || !*v) {
-                snac_err_set(SNAC_EINVAL, "--seed: expected an integer, got '%s'", v);
-                return cli_fail("refit");
-            }
-            o.seed = s, i++;
-        } else {
-            snac_err_set(SNAC_EINVAL, "unknown option or missing value: %s (see snac refit --help)", a);
-            usage(stderr);
-            return 2;
+            if (!(rc = surr_enum_parse(refit_mode_names, REFIT_MODE_COUNT, "refit mode", optarg, &m)))
+                o.mode = (enum refit_mode)m;
+            break;
+        }
+        case 'm': method = optarg; break;
+        case 'k':
+            if (!(rc = cli_arg_uint("--kfold", optarg, 2, 1000, &k)))
+                o.kfold = (size_t)k, kfold_given = true;
+            break;
+        case 'H': /* a fraction strictly inside (0, 1) */
+            if (!(rc = cli_arg_double("--holdout", optarg, 0, 1, &o.holdout)) && (o.holdout == 0 || o.holdout == 1))
+                rc = snac_err_set(SNAC_EINVAL, "--holdout expects a fraction in (0, 1), got '%s'", optarg);
+            break;
+        case 's': rc = cli_arg_uint("--seed", optarg, 0, UINT64_MAX, &o.seed); break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
         }
     }
-    if (!tc_name) {
+    if (rc)
+        return cli_fail("refit");
+    if (!tc_name || optind != argc) {
         usage(stderr);
         return 2;
     }
@@ -146,7 +143,7 @@ int cmd_refit(int argc, char **argv)
     vrows R = VROWS_INIT;
     refit_report rep;
     bool created = false, activated = false;
-    int rc = db_open_existing(db_path, &db);
+    rc = db_open_existing(db_path, &db);
     if (rc)
         goto out;
     if ((rc = surr_version_ensure_default(db, (enum surr_toolchain)tc, &parent, &created)))

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "search/search_pareto.h"
 #include "search/search_run.h"
@@ -28,16 +29,6 @@ static void usage(FILE *f)
                "  Prints the Pareto front at the end (see `snac pareto`).\n");
 }
 
-static int parse_count(const char *s, long long *out)
-{
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < 1)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_search(int argc, char **argv)
 {
     search_run_opts o = SEARCH_RUN_OPTS_INIT;
@@ -47,25 +38,25 @@ int cmd_search(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},         {"progress", no_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int ch;
-    long long v;
+    uint64_t v;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:d:w:r:qph", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': o.config_path = optarg; break;
         case 'd': o.db_path = optarg; break;
         case 'w':
-            if (parse_count(optarg, &v)) {
-                fprintf(stderr, "snac search: --workers expects a positive integer, got '%s'\n", optarg);
+            if (cli_arg_uint("--workers", optarg, 1, SIZE_MAX, &v)) {
+                cli_fail("search");
                 return 2;
             }
             o.workers = (size_t)v;
             break;
         case 'r':
-            if (parse_count(optarg, &v)) {
-                fprintf(stderr, "snac search: --resume expects a run id, got '%s'\n", optarg);
+            if (cli_arg_uint("--resume", optarg, 1, INT64_MAX, &v)) {
+                cli_fail("search");
                 return 2;
             }
-            o.resume = v;
+            o.resume = (int64_t)v;
             break;
         case 'q': quiet = true; break;
         case 'p': progress = true; break;

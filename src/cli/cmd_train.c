@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "config/config.h"
 #include "datasets/dataset.h"
@@ -118,33 +119,31 @@ static int train_and_record(snac_config *cfg, ds_split *data, snac_db *db, int64
 int cmd_train(int argc, char **argv)
 {
     const char *config_path = NULL, *db_override = NULL;
-    long epochs = 0;
+    uint64_t epochs = 0; /* 0: the config's */
     bool quiet = false, progress = false;
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
-                                         {"epochs", required_argument, NULL, 'e'}, {"quiet", no_argument, NULL, 'q'}, {"progress", no_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+                                         {"epochs", required_argument, NULL, 'e'}, {"quiet", no_argument, NULL, 'q'},
+                                         {"progress", no_argument, NULL, 'p'},     {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:d:e:qph", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': config_path = optarg; break;
         case 'd': db_override = optarg; break;
-        case 'e': {
-            char *end;
-            epochs = strtol(optarg, &end, 10);
-            if (*end || epochs < 1) {
-                fprintf(stderr, "snac train: --epochs expects a positive integer, got '%s'\n", optarg);
+        case 'e':
+            if (cli_arg_uint("--epochs", optarg, 1, UINT64_MAX, &epochs)) {
+                cli_fail("train");
                 return 2;
             }
             break;
-        }
         case 'q': quiet = true; break;
         case 'p': progress = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (!config_path || optind != argc || epochs < 0) {
+    if (!config_path || optind != argc) {
         usage(stderr);
         return 2;
     }

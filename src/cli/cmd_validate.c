@@ -14,12 +14,14 @@
  * Memory: versions, reports and the database handle are owned here and released
  * on every path. Workload: seconds at most (bootstrap dominates).
  */
+#include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "store/db.h"
 #include "surrogate/surr_store.h"
@@ -158,43 +160,42 @@ int cmd_validate(int argc, char **argv)
     const char *db_path = "snac.db", *surrogate = NULL, *compare = NULL, *tc_name = NULL;
     bool json = false, store = true;
     vstats_opts so = VSTATS_OPTS_INIT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--no-store") == 0) {
-            store = false;
-        } else if (strcmp(a, "--db") == 0 && v) {
-            db_path = v, i++;
-        } else if (strcmp(a, "--toolchain") == 0 && v) {
-            tc_name = v, i++;
-        } else if (strcmp(a, "--surrogate") == 0 && v) {
-            surrogate = v, i++;
-        } else if (strcmp(a, "--compare") == 0 && v) {
-            compare = v, i++;
-        } else if (strcmp(a, "--bootstrap") == 0 && v) {
-            long long b = strtoll(v, &end, 10);
-            if (*end || b < 0 || b > 1000000) {
-                snac_err_set(SNAC_EINVAL, "--bootstrap: expected 0..1000000 resamples, got '%s'", v);
-                return cli_fail("validate");
-            }
-            so.n_boot = (size_t)b, i++;
-        } else if (strcmp(a, "--seed") == 0 && v) {
-            unsigned long long s = strtoull(v, &end, 10);
-            if (*end || !*v) {
-                snac_err_set(SNAC_EINVAL, "--seed: expected an integer, got '%s'", v);
-                return cli_fail("validate");
-            }
-            so.seed = s, i++;
-        } else {
-            snac_err_set(SNAC_EINVAL, "unknown option or missing value: %s (see snac validate --help)", a);
-            usage(stderr);
-            return 2;
+    /* long options only, except -h: the other letters are just switch labels */
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"no-store", no_argument, NULL, 'n'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"toolchain", required_argument, NULL, 't'},
+                                         {"surrogate", required_argument, NULL, 'S'},
+                                         {"compare", required_argument, NULL, 'c'},
+                                         {"bootstrap", required_argument, NULL, 'b'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int ch, rc = SNAC_OK;
+    uint64_t b;
+    optind = 1;
+    while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = true; break;
+        case 'n': store = false; break;
+        case 'd': db_path = optarg; break;
+        case 't': tc_name = optarg; break;
+        case 'S': surrogate = optarg; break;
+        case 'c': compare = optarg; break;
+        case 'b':
+            if (!(rc = cli_arg_uint("--bootstrap", optarg, 0, 1000000, &b)))
+                so.n_boot = (size_t)b;
+            break;
+        case 's': rc = cli_arg_uint("--seed", optarg, 0, UINT64_MAX, &so.seed); break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
         }
+    }
+    if (rc)
+        return cli_fail("validate");
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
     }
     int tc_arg = -1;
     if (tc_name && surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", tc_name, &tc_arg))
@@ -203,7 +204,7 @@ int cmd_validate(int argc, char **argv)
     snac_db *db = NULL;
     surr_version pinned = {0}, cmp = {0};
     vval_report rep = {0};
-    int rc = db_open_existing(db_path, &db);
+    rc = db_open_existing(db_path, &db);
     if (rc)
         goto out;
     if (surrogate && (rc = surr_version_load_ref(db, surrogate, &pinned)))

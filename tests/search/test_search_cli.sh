@@ -53,6 +53,12 @@ check "still 8 trials" test "$(q 'SELECT count(*) FROM trials')" -eq 8
 check "no config: usage error" test $? -eq 2
 "$SNAC" search --resume 1 > /dev/null 2>&1
 check "resume without --db: usage error" test $? -eq 2
+"$SNAC" search -c s.yaml --workers 0 > /dev/null 2> e1.txt
+check "--workers 0: usage error" test $? -eq 2
+check "  naming the option" grep -q "snac search: --workers expects a positive integer, got '0'" e1.txt
+"$SNAC" search --resume x --db s.db > /dev/null 2> e1.txt
+check "--resume x: usage error" test $? -eq 2
+check "  naming the option" grep -q "snac search: --resume expects a positive integer, got 'x'" e1.txt
 "$SNAC" pareto 7 --db s.db > /dev/null 2> e2.txt
 check "pareto of a missing run fails" test $? -eq 1
 check "  and says so" grep -q "no run 7" e2.txt

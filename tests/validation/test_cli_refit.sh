@@ -52,6 +52,38 @@ check '[ $rc -eq 1 ]'
 $SNAC validate --db $DB --surrogate nosuch >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 1 ]'
 
+# option errors: a bad value names the option (exit 1); an unknown option or a missing
+# value prints the usage on stderr (exit 2); --help prints it on stdout (exit 0)
+$SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 1 >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 1 ]'
+check 'grep -q "snac refit: --kfold expects an integer in \[2, 1000\], got '"'1'"'" cli_refit_err.txt'
+$SNAC refit --db $DB --toolchain vivado-2019.1 --holdout 1 >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 1 ]'
+check 'grep -q "snac refit: --holdout expects a fraction in (0, 1)" cli_refit_err.txt'
+$SNAC refit --db $DB --toolchain vivado-2019.1 --seed -1 >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 1 ]'
+check 'grep -q "snac refit: --seed expects a non-negative integer" cli_refit_err.txt'
+$SNAC refit --db $DB --toolchain vivado-2019.1 --frobnicate >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 2 ]'
+check 'grep -q "^usage: snac refit" cli_refit_err.txt'
+$SNAC refit --db $DB --toolchain >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 2 ]'
+check 'grep -q "^usage: snac refit" cli_refit_err.txt'
+out=$($SNAC refit --help 2>/dev/null); rc=$?
+check '[ $rc -eq 0 ]'
+check 'echo "$out" | grep -q "^usage: snac refit"'
+$SNAC validate --db $DB --bootstrap x >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 1 ]'
+check 'grep -q "snac validate: --bootstrap expects an integer in \[0, 1000000\], got '"'x'"'" cli_refit_err.txt'
+$SNAC validate --db $DB --frobnicate >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 2 ]'
+check 'grep -q "^usage: snac validate" cli_refit_err.txt'
+$SNAC validate --db $DB --seed >/dev/null 2>cli_refit_err.txt; rc=$?
+check '[ $rc -eq 2 ]'
+out=$($SNAC validate --help 2>/dev/null); rc=$?
+check '[ $rc -eq 0 ]'
+check 'echo "$out" | grep -q "^usage: snac validate"'
+
 rm -f $DB $DB-wal $DB-shm cli_refit_err.txt
 [ $fail -eq 0 ] && echo "cli_refit ok"
 exit $fail
