@@ -15,8 +15,8 @@
  * every other column 0. The jetImage arrays are not produced.
  *
  * Memory: a jetsim_ws holds every scratch array, the grooming workspace included (allocated
- * once by jetsim_ws_new); generating a jet allocates nothing. Workload: ~12 k jets/s on one
- * core at -O2 (about 60% of it the O(n^2) C/A reclustering).
+ * once by jetsim_ws_new); generating a jet allocates nothing. Workload: ~25 k jets/s on one
+ * core at -O2 (about a third of it the C/A reclustering).
  */
 #ifndef SNAC_DATASETS_JETSIM_H
 #define SNAC_DATASETS_JETSIM_H
