@@ -30,7 +30,6 @@ extern const char *const ds_jet_col_names[DS_JET_N_COLS];
 #define DS_JET_COL_PT 1
 #define DS_JET_COL_ETA 2
 #define DS_JET_COL_MASS 3
-#define DS_JET_COL_MASS_MMDT 48 /* "j_mass_mmdt": mMDT-groomed mass (z_cut 0.1, beta 0) */
 #define DS_JET_COL_MULT 52
 
 /* Index of a constituent feature by name ("pt" or "j1_pt"), or -1 (pdgid is not selectable). */

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "datasets/decay.h"
-#include "datasets/groom.h"
 #include "datasets/h5write.h"
 #include "datasets/hadronize.h"
 #include "datasets/kinematics.h"
@@ -28,7 +27,6 @@ struct jetsim_ws {
     p4 kept[WS_HADRONS];
     double key[WS_HADRONS];
     size_t order[WS_HADRONS];
-    jetgroom_ws *groom; /* C/A + mMDT for up to WS_HADRONS constituents */
 };
 
 void jetsim_config_init(jetsim_config *c)
@@ -47,7 +45,6 @@ void jetsim_config_init(jetsim_config *c)
     c->ue_mean_pt = 0.7;
     for (int k = 0; k < DS_JET_CLASS_COUNT; k++)
         c->frac[k] = 1.0 / DS_JET_CLASS_COUNT;
-    c->mmdt_zcut = 0.1;
     c->n_stored = 30;
 }
 
@@ -63,8 +60,6 @@ int jetsim_config_check(const jetsim_config *c)
         !(c->kt_smear >= 0.0) || !(c->ue_mean_n >= 0.0 && c->ue_mean_n < 100.0) || !(c->ue_mean_pt > 0.0) ||
         !(c->theta_init > 0.0))
         return snac_err_set(SNAC_EINVAL, "jetsim: shower/hadronisation parameters out of range");
-    if (!(c->mmdt_zcut >= 0.0 && c->mmdt_zcut < 0.5))
-        return snac_err_set(SNAC_EINVAL, "jetsim: mMDT z_cut %g must be in [0, 0.5)", c->mmdt_zcut);
     double s = 0.0;
     for (int k = 0; k < DS_JET_CLASS_COUNT; k++) {
         if (!(c->frac[k] >= 0.0))
@@ -80,26 +75,13 @@ int jetsim_config_check(const jetsim_config *c)
 
 int jetsim_ws_new(jetsim_ws **out)
 {
-    jetsim_ws *w = malloc(sizeof *w);
-    *out = NULL;
-    if (!w)
+    *out = malloc(sizeof **out);
+    if (!*out)
         return snac_err_set(SNAC_ENOMEM, "jetsim: out of memory for the workspace");
-    int rc = jetgroom_ws_new(WS_HADRONS, &w->groom);
-    if (rc) {
-        free(w);
-        return rc;
-    }
-    *out = w;
     return SNAC_OK;
 }
 
-void jetsim_ws_free(jetsim_ws *w)
-{
-    if (!w)
-        return;
-    jetgroom_ws_free(w->groom);
-    free(w);
-}
+void jetsim_ws_free(jetsim_ws *w) { free(w); }
 
 /* ---------------------------------------------------------------- initiators */
 
@@ -377,9 +359,6 @@ void jetsim_jet(const jetsim_config *c, enum ds_jet_class cls, snac_rng *r, jets
     jet_row[DS_JET_COL_PT] = j_pt;
     jet_row[DS_JET_COL_ETA] = j_eta;
     jet_row[DS_JET_COL_MASS] = p4_mass(jet);
-    p4 groomed; /* n_k <= WS_HADRONS and the z_cut was checked: cannot fail */
-    if (jetgroom_mmdt(w->kept, n_k, c->mmdt_zcut, w->groom, &groomed) == SNAC_OK)
-        jet_row[DS_JET_COL_MASS_MMDT] = p4_mass(groomed);
     jet_row[DS_JET_COL_MULT] = (double)n_k;
     jet_row[DS_JET_LABEL_COL + cls] = 1.0;
 }

@@ -10,13 +10,11 @@
  * partons' four-momentum (momentum-conservation scheme), Poisson soft underlying activity, the cone
  * cut Delta R < R around the initiator axis, jet = sum of constituents, constituent
  * features relative to the jet axis, sorted by pT, the first n_stored kept (zero-padded).
- * jets row: j_pt, j_eta, j_mass, j_mass_mmdt (C/A reclustering + mMDT of all constituents
- * in the cone, groom.c), j_multiplicity (all constituents in the cone) and the one-hot labels;
- * every other column 0. The jetImage arrays are not produced.
+ * jets row: j_pt, j_eta, j_mass, j_multiplicity (all constituents in the cone) and the
+ * one-hot labels; every other column 0. The jetImage arrays are not produced.
  *
- * Memory: a jetsim_ws holds every scratch array, the grooming workspace included (allocated
- * once by jetsim_ws_new); generating a jet allocates nothing. Workload: ~25 k jets/s on one
- * core at -O2 (about a third of it the C/A reclustering).
+ * Memory: a jetsim_ws holds every scratch array (allocated once by jetsim_ws_new);
+ * generating a jet allocates nothing. Workload: ~50 k jets/s on one core at -O2.
  */
 #ifndef SNAC_DATASETS_JETSIM_H
 #define SNAC_DATASETS_JETSIM_H
@@ -39,7 +37,6 @@ typedef struct jetsim_config {
     double ue_mean_n;      /* mean number of soft particles in the cone (3) */
     double ue_mean_pt;     /* their mean pT, exponential, GeV (0.7) */
     double frac[DS_JET_CLASS_COUNT]; /* class fractions g, q, w, z, t (0.2 each) */
-    double mmdt_zcut;      /* z_cut of the mMDT groomed mass j_mass_mmdt, in [0, 0.5) (0.1) */
     size_t n_stored;       /* constituents stored per jet (30) */
 } jetsim_config;
 

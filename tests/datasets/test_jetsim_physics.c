@@ -2,14 +2,10 @@
  * median jet masses of W, Z, t within 10% of 80.4 / 91.2 / 172.5 GeV; quark jets lighter
  * than W jets and gluon jets heavier than quark jets (Casimir scaling: ungroomed R = 0.8
  * masses of 1 TeV QCD jets are not far below m_W, see the datasets report); gluon jets
- * >= 1.3x the constituent multiplicity of quark jets; the mMDT groomed mass (z_cut 0.1): never above
- * the ungroomed one, q jets well below m_W, g jets at most half their ungroomed mass. The W, Z, t and
- * g groomed medians are printed, not asserted: at seed 7 they are W 60, Z 72, t 143, g 63 GeV, i.e.
- * the simulated resonance jets lose ~25% to mMDT and g stays above 0.6 m_W (open simulator issue);
+ * >= 1.3x the constituent multiplicity of quark jets;
  * exact class balance, jets inside the pT window, reproducibility for a fixed seed.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "check.h"
 #include "datasets/jetsim.h"
@@ -75,32 +71,6 @@ static void jetsim_should_give_resonance_masses_and_qcd_multiplicities(void)
     fprintf(stderr, "  g/q multiplicity ratio %.2f\n", mult[DS_JET_G] / mult[DS_JET_Q]);
 }
 
-static void jetsim_should_groom_qcd_jets_below_the_resonances(void)
-{
-    CHECK(strcmp(ds_jet_col_names[DS_JET_COL_MASS_MMDT], "j_mass_mmdt") == 0);
-    double *mass[DS_JET_CLASS_COUNT];
-    size_t cnt[DS_JET_CLASS_COUNT] = {0}, above = 0;
-    for (int k = 0; k < DS_JET_CLASS_COUNT; k++)
-        mass[k] = malloc(N_JETS * sizeof(double));
-    for (size_t i = 0; i < N_JETS; i++) {
-        const double *row = jets + i * DS_JET_N_COLS;
-        for (int k = 0; k < DS_JET_CLASS_COUNT; k++)
-            if (row[DS_JET_LABEL_COL + k] == 1.0)
-                mass[k][cnt[k]++] = row[DS_JET_COL_MASS_MMDT];
-        if (row[DS_JET_COL_MASS_MMDT] > row[DS_JET_COL_MASS] * (1.0 + 1e-9))
-            above++; /* grooming only removes particles */
-    }
-    CHECK_MSG(above == 0, "%zu groomed masses above the ungroomed ones", above);
-    double med[DS_JET_CLASS_COUNT];
-    for (int k = 0; k < DS_JET_CLASS_COUNT; k++) {
-        med[k] = median_of(mass[k], cnt[k]);
-        fprintf(stderr, "  %s: median mMDT mass %.1f GeV\n", ds_jet_class_names[k], med[k]);
-        free(mass[k]);
-    }
-    CHECK_MSG(med[DS_JET_Q] < 0.6 * 80.4, "q groomed median %.1f", med[DS_JET_Q]);
-    CHECK_MSG(med[DS_JET_G] < 0.5 * 145.4, "g groomed median %.1f", med[DS_JET_G]); /* ungroomed 145.4 */
-}
-
 static void jetsim_should_store_sorted_constituents_inside_the_cone(void)
 {
     size_t bad_order = 0, bad_cone = 0;
@@ -160,7 +130,6 @@ int main(void)
     CHECK(jetsim_fill(&cfg, N_JETS, &r, w, con, jets) == 0);
     jetsim_ws_free(w);
     TEST(jetsim_should_give_resonance_masses_and_qcd_multiplicities);
-    TEST(jetsim_should_groom_qcd_jets_below_the_resonances);
     TEST(jetsim_should_store_sorted_constituents_inside_the_cone);
     TEST(jetsim_should_repeat_for_the_same_seed);
     TEST(jetsim_should_reject_bad_fractions);
