@@ -45,16 +45,6 @@ static int on_epoch(const nn_epoch_stats *s, void *p)
     return db_epoch_insert(c->db, c->run_id, &e);
 }
 
-static void arch_json(const nn_arch *a, char *buf, size_t cap)
-{
-    size_t n = (size_t)snprintf(buf, cap, "{\"n_in\":%zu,\"hidden\":[", a->n_in);
-    for (size_t l = 0; l < a->n_hidden && n < cap; l++)
-        n += (size_t)snprintf(buf + n, cap - n, "%s%zu", l ? "," : "", a->hidden[l]);
-    if (n < cap)
-        snprintf(buf + n, cap - n, "],\"n_out\":%zu,\"activation\":\"%s\",\"batch_norm\":%s,\"dropout\":%g}",
-                 a->n_out, nn_act_names[a->act], a->batch_norm ? "true" : "false", (double)a->dropout);
-}
-
 static void print_confusion(const ds_split *s, const size_t *conf)
 {
     size_t k = s->n_classes;
@@ -93,7 +83,7 @@ static int train_and_record(snac_config *cfg, ds_split *data, snac_db *db, int64
         rc = nn_mlp_save(m, &blob, &blob_len);
     if (!rc) {
         char arch[1024], result[256];
-        arch_json(&cfg->model, arch, sizeof arch);
+        nn_arch_json(&cfg->model, arch, sizeof arch);
         snprintf(result, sizeof result, "{\"test_acc\":%.6f,\"test_loss\":%.6f,\"n_test\":%zu}", acc, loss,
                  data->test.n);
         db_model mrow = {run_id, cfg->output.run_name[0] ? cfg->output.run_name : NULL, arch,

@@ -31,5 +31,9 @@ typedef struct nn_arch {
 size_t nn_arch_macs(const nn_arch *a);
 /* Number of trainable parameters (weights, biases, BN gamma/beta). */
 size_t nn_arch_params(const nn_arch *a);
+/* The architecture as a JSON object (the `arch` text stored with models and trials):
+ * {"n_in":24,"hidden":[...],"n_out":5,"activation":"relu","batch_norm":true,"dropout":0}.
+ * Returns the length snprintf would have written; truncated (still NUL-terminated) if >= cap. */
+size_t nn_arch_json(const nn_arch *a, char *buf, size_t cap);
 
 #endif

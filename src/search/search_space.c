@@ -193,13 +193,8 @@ void search_genome_format(const double *g, size_t n_genes, char *buf, size_t cap
 
 void search_arch_json(const nn_arch *a, const search_hparams *hp, char *buf, size_t cap)
 {
-    size_t n = (size_t)snprintf(buf, cap, "{\"n_in\":%zu,\"hidden\":[", a->n_in);
-    for (size_t l = 0; l < a->n_hidden && n < cap; l++)
-        n += (size_t)snprintf(buf + n, cap - n, "%s%zu", l ? "," : "", a->hidden[l]);
-    if (n < cap)
-        snprintf(buf + n, cap - n,
-                 "],\"n_out\":%zu,\"activation\":\"%s\",\"batch_norm\":%s,\"dropout\":%.17g,"
-                 "\"learning_rate\":%.17g,\"l1\":%.17g}",
-                 a->n_out, nn_act_names[a->act], a->batch_norm ? "true" : "false", (double)a->dropout,
-                 hp->learning_rate, hp->l1);
+    /* the network's own JSON, with the trial's training hyperparameters added before the '}' */
+    size_t n = nn_arch_json(a, buf, cap);
+    if (n < cap && n > 0)
+        snprintf(buf + n - 1, cap - n + 1, ",\"learning_rate\":%.17g,\"l1\":%.17g}", hp->learning_rate, hp->l1);
 }
