@@ -218,8 +218,25 @@ static void evaluate_of_fresh_and_empty_sets_should_be_defined(void)
     nn_mlp_free(m);
 }
 
+static void arch_json_and_counts_should_describe_the_network(void)
+{
+    nn_arch a = {.n_in = 24, .n_hidden = 2, .hidden = {16, 8}, .n_out = 5, .act = NN_ACT_TANH,
+                 .batch_norm = true, .dropout = 0.05f};
+    char buf[256];
+    const char *want = "{\"n_in\":24,\"hidden\":[16,8],\"n_out\":5,\"activation\":\"tanh\","
+                       "\"batch_norm\":true,\"dropout\":0.0500000007}";
+    CHECK(nn_arch_json(&a, buf, sizeof buf) == strlen(want));
+    CHECK_MSG(strcmp(buf, want) == 0, "%s", buf);
+    char small[10];
+    CHECK(nn_arch_json(&a, small, sizeof small) == strlen(want)); /* reports the size it needs */
+    CHECK(strlen(small) == sizeof small - 1);
+    CHECK(nn_arch_macs(&a) == 24 * 16 + 16 * 8 + 8 * 5);
+    CHECK(nn_arch_params(&a) == (24 * 16 + 16) + 2 * 16 + (16 * 8 + 8) + 2 * 8 + (8 * 5 + 5));
+}
+
 int main(void)
 {
+    TEST(arch_json_and_counts_should_describe_the_network);
     TEST(new_model_should_follow_the_initialisation_rules);
     TEST(invalid_architecture_should_be_rejected);
     TEST(folded_batch_norm_should_predict_like_unfolded_inference);
