@@ -15,7 +15,7 @@
 const char *const surr_target_names[SURR_T_COUNT] = {"lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii"};
 const char *const surr_basis_names[SURR_B_COUNT] = {
     "one", "log_mults", "log_csd_add", "log_mult_bits", "log_acc_add", "log_w_bits", "log_a_bits",
-    "log_rf", "log_stored", "tree_depth", "layers", "log_table", "log_out_bits", "log_fanin"};
+    "log_rf", "log_stored", "log_tree_depth", "log_layers", "log_table", "log_out_bits", "log_fanin"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
 _Static_assert(sizeof surr_basis_names / sizeof *surr_basis_names == SURR_B_COUNT, "basis names");
 _Static_assert(SURR_B_COUNT <= 32, "basis masks are 32-bit");
@@ -34,8 +34,8 @@ void surr_basis_eval(const surr_features *x, double phi[SURR_B_COUNT])
     phi[SURR_B_LOG_A_BITS] = log(f[SURR_F_A_BITS] > 1 ? f[SURR_F_A_BITS] : 1);
     phi[SURR_B_LOG_RF] = log(f[SURR_F_RF_MAX] > 1 ? f[SURR_F_RF_MAX] : 1);
     phi[SURR_B_LOG_STORED] = log1p(f[SURR_F_STORED_BITS]);
-    phi[SURR_B_TREE_DEPTH] = f[SURR_F_TREE_DEPTH];
-    phi[SURR_B_LAYERS] = f[SURR_F_LAYERS];
+    phi[SURR_B_TREE_DEPTH] = log1p(f[SURR_F_TREE_DEPTH]);
+    phi[SURR_B_LAYERS] = log(f[SURR_F_LAYERS] > 1 ? f[SURR_F_LAYERS] : 1);
     phi[SURR_B_LOG_TABLE] = log1p(f[SURR_F_TABLE_ACTS]);
     phi[SURR_B_LOG_OUT_BITS] = log1p(f[SURR_F_OUT_BITS]);
     phi[SURR_B_LOG_FANIN] = log(f[SURR_F_FANIN] > 1 ? f[SURR_F_FANIN] : 1);

@@ -30,7 +30,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 1
+#define SURR_BASIS_VERSION 2
 enum surr_basis {
     SURR_B_ONE,            /* 1: intercept */
     SURR_B_LOG_MULTS,      /* log1p(general multipliers per cycle) */
@@ -41,8 +41,8 @@ enum surr_basis {
     SURR_B_LOG_A_BITS,     /* log(mean input width) */
     SURR_B_LOG_RF,         /* log(max reuse factor) */
     SURR_B_LOG_STORED,     /* log1p(stored nonzero weight bits) */
-    SURR_B_TREE_DEPTH,     /* sum ceil(log2(n_in+1)) */
-    SURR_B_LAYERS,         /* dense layers */
+    SURR_B_TREE_DEPTH,     /* log1p of sum ceil(log2(n_in+1)): latency adds up over layers, so log-log */
+    SURR_B_LAYERS,         /* log of the dense layer count */
     SURR_B_LOG_TABLE,      /* log1p(table-activation neurons) */
     SURR_B_LOG_OUT_BITS,   /* log1p(output register bits) */
     SURR_B_LOG_FANIN,      /* log(mean fan-in): operand-select muxes when RF > 1 */
@@ -68,7 +68,7 @@ typedef struct surr_target_model {
 
 typedef struct surr_version {
     int64_t id;                 /* row id in surrogate_versions; 0 = not stored */
-    char name[96];              /* unique, e.g. "default-vivado-2019.1-b1" */
+    char name[96];              /* unique, e.g. "default-vivado-2019.1-b2" */
     char family[48];            /* "loglin-ridge-gcv", "loglin-ols", "loglin-robust", ... */
     int basis_version;          /* SURR_BASIS_VERSION it was fitted with */
     enum surr_toolchain toolchain;
