@@ -14,6 +14,7 @@
 
 #include "search/dominance.h"
 #include "search/search_config.h"
+#include "search/search_run.h"
 #include "surrogate/surr_model.h"
 #include "util/err.h"
 
@@ -38,22 +39,6 @@ static char *dup_text(sqlite3_stmt *st, int col)
 static double col_real(sqlite3_stmt *st, int col)
 {
     return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
-}
-
-static int parse_f(const char *json, double *f, size_t n)
-{
-    const char *p = json ? strstr(json, "\"f\":[") : NULL;
-    if (!p)
-        return -1;
-    p += 5;
-    for (size_t k = 0; k < n; k++) {
-        char *end;
-        f[k] = strtod(p, &end);
-        if (end == p)
-            return -1;
-        p = end + (*end == ',');
-    }
-    return 0;
 }
 
 static void free_rows(prow *r, size_t n)
@@ -112,7 +97,7 @@ static int load_rows(snac_db *db, int64_t run_id, size_t n_obj, prow **out, size
         const char *sha = obj ? strstr(obj, "\"spec_sha256\":\"") : NULL;
         if (sha)
             snprintf(r->sha, sizeof r->sha, "%.64s", sha + 15);
-        if (parse_f(obj, r->f, n_obj)) {
+        if (search_objectives_f(obj, r->f, n_obj)) {
             rc = snac_err_set(SNAC_EFORMAT, "trial %lld: objectives are unreadable", (long long)r->id);
             break;
         }

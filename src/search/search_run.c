@@ -254,7 +254,7 @@ static int finish_generation(driver *d)
 /* ---------------------------------------------------------------- resume support */
 
 /* Read "f":[a,b,...] out of an objectives JSON (written by objectives_json with %.17g). */
-static int parse_f(const char *json, double *f, size_t n)
+int search_objectives_f(const char *json, double *f, size_t n)
 {
     const char *p = json ? strstr(json, "\"f\":[") : NULL;
     if (!p)
@@ -265,9 +265,7 @@ static int parse_f(const char *json, double *f, size_t n)
         f[k] = strtod(p, &end);
         if (end == p)
             return -1;
-        p = end;
-        if (*p == ',')
-            p++;
+        p = end + (*end == ',');
     }
     return 0;
 }
@@ -283,7 +281,7 @@ static int load_generation(driver *d, size_t gen)
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 row = sqlite3_column_int64(st, 0);
         const char *obj = (const char *)sqlite3_column_text(st, 1);
-        if (row < 0 || (size_t)row >= d->pop || parse_f(obj, d->have_f + (size_t)row * d->n_obj, d->n_obj)) {
+        if (row < 0 || (size_t)row >= d->pop || search_objectives_f(obj, d->have_f + (size_t)row * d->n_obj, d->n_obj)) {
             rc = snac_err_set(SNAC_EFORMAT, "run %lld: trial row %lld of generation %zu is unreadable",
                               (long long)d->run_id, (long long)row, gen);
             break;

@@ -56,4 +56,7 @@ typedef struct search_run_summary {
 
 int search_run(const search_run_opts *o, search_run_summary *out);
 
+/* The objective vector "f":[...] of a stored trial's objectives JSON; -1 if absent or short. */
+int search_objectives_f(const char *json, double *f, size_t n);
+
 #endif
