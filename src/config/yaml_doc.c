@@ -53,7 +53,27 @@ int cfg_doc_parse(const char *text, size_t len, const char *name, cfg_doc **out)
         free(d);
         return rc;
     }
+    /* Only the first document would be read: a second one (after ---) is refused, not ignored. */
+    yaml_document_t next;
+    int rc = SNAC_OK;
+    if (!yaml_parser_load(&p, &next)) {
+        rc = snac_err_set(SNAC_EFORMAT, "%s:%zu:%zu: YAML syntax error: %s%s%s", name,
+                          (size_t)p.problem_mark.line + 1, (size_t)p.problem_mark.column + 1,
+                          p.problem ? p.problem : "unknown problem", p.context ? " " : "", p.context ? p.context : "");
+    } else {
+        const yaml_node_t *root = yaml_document_get_root_node(&next);
+        if (root && !(root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0))
+            rc = snac_err_set(SNAC_EFORMAT, "%s:%zu:%zu: a second YAML document: only one is read, put every "
+                              "section in the first", name, (size_t)next.start_mark.line + 1,
+                              (size_t)next.start_mark.column + 1);
+        yaml_document_delete(&next);
+    }
     yaml_parser_delete(&p);
+    if (rc) {
+        yaml_document_delete(&d->doc);
+        free(d);
+        return rc;
+    }
     *out = d;
     return SNAC_OK;
 }

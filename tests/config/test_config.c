@@ -96,6 +96,8 @@ static void config_should_reject_bad_input_with_its_location(void)
     expect_error("model: [1, 2]\n", SNAC_EINVAL, "t.yaml:1:8", "expected a mapping");
     expect_error("model:\n  hidden: [1\n", SNAC_EFORMAT, "t.yaml:", "YAML syntax error");
     expect_error("", SNAC_EINVAL, "t.yaml", "empty config");
+    expect_error("data:\n  files: a\n---\nmodel:\n  hidden: [8]\n", SNAC_EFORMAT, "t.yaml:3:1",
+                 "a second YAML document");
     expect_error("model:\n  dropout: 0.2\n", SNAC_EINVAL, "t.yaml", "data.files");
     expect_error("data:\n  files: a\n  val_fraction: 0.5\n  test_fraction: 0.5\n", SNAC_ERANGE, "t.yaml",
                  "at least 5%");
