@@ -157,6 +157,8 @@ static int read_one(const ds_config *c, const char *path, bool first, csv_state 
     if (rc)
         return rc;
     char *p = text;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark (spreadsheet exports) */
+        p += 3;
     size_t line = 0, n_cols = 0, n_feat = 0;
     bool have_header = false;
     while (*p) {

@@ -101,6 +101,24 @@ static void csv_should_accept_integer_labels_and_selected_columns(void)
     ds_tensor_free(&t);
 }
 
+static void csv_should_skip_a_utf8_byte_order_mark(void)
+{
+    write_text("ds_bom.csv", "\xEF\xBB\xBF" "class,a\ng,1\nq,2\n");
+    ds_config c;
+    ds_config_init(&c);
+    ds_tensor t;
+    ds_split meta = {0};
+    size_t nf;
+    const char *p = "ds_bom.csv";
+    int rc = ds_csv_read(&c, &p, 1, 1, &t, &nf, &meta);
+    CHECK_MSG(rc == 0, "%s", snac_err_msg());
+    if (rc)
+        return;
+    CHECK(t.n == 2 && t.d == 1 && meta.n_classes == 2);
+    CHECK(t.y[0] == 0 && t.y[1] == 1 && t.x[1] == 2.0f);
+    ds_tensor_free(&t);
+}
+
 static void expect_error(const char *name, const char *text, const char *want1, const char *want2)
 {
     if (text)
@@ -145,6 +163,7 @@ int main(void)
 {
     TEST(csv_should_map_openml_labels_in_sorted_order);
     TEST(csv_should_accept_integer_labels_and_selected_columns);
+    TEST(csv_should_skip_a_utf8_byte_order_mark);
     TEST(csv_should_reject_ragged_rows_with_the_line);
     TEST(csv_should_reject_non_numeric_cells_with_line_and_column);
     TEST(csv_should_reject_nan_and_inf);
