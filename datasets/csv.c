@@ -156,6 +156,15 @@ static int read_one(const ds_config *c, const char *path, bool first, csv_state 
     int rc = snac_read_file(path, &text, &len);
     if (rc)
         return rc;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) { /* the line splitter stops at a NUL: refuse rather than silently drop the rest */
+        size_t at = 1;
+        for (const char *q = text; q < nul; q++)
+            at += *q == '\n';
+        rc = snac_err_set(SNAC_EFORMAT, "%s:%zu: NUL byte in a text file (binary or UTF-16 data?)", path, at);
+        free(text);
+        return rc;
+    }
     char *p = text;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark (spreadsheet exports) */
         p += 3;

@@ -149,6 +149,14 @@ static void csv_should_reject_nan_and_inf(void)
     expect_error("ds_inf.csv", "a,b,class\n1,2,g\n3,1e999,q\n", ":3:", "column 'b'");
 }
 
+static void csv_should_reject_a_nul_byte_with_its_line(void)
+{
+    FILE *f = fopen("ds_nul.csv", "wb");
+    fwrite("a,class\n1,g\n2,q\0\n3,g\n4,q\n", 1, 25, f);
+    fclose(f);
+    expect_error("ds_nul.csv", NULL, ":3:", "NUL byte");
+}
+
 static void csv_should_reject_an_empty_file(void)
 {
     expect_error("ds_empty.csv", "", "empty file", NULL);
@@ -167,6 +175,7 @@ int main(void)
     TEST(csv_should_reject_ragged_rows_with_the_line);
     TEST(csv_should_reject_non_numeric_cells_with_line_and_column);
     TEST(csv_should_reject_nan_and_inf);
+    TEST(csv_should_reject_a_nul_byte_with_its_line);
     TEST(csv_should_reject_an_empty_file);
     TEST(csv_should_reject_a_missing_class_column);
     return check_report();
