@@ -2,6 +2,7 @@
  * the Pareto front of a stored search run (search_pareto.h) as a table, and optionally
  * exported as CSV and/or JSON ("-" = standard output, replacing the table).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,8 +56,9 @@ int cmd_pareto(int argc, char **argv)
         }
     }
     char *end = NULL;
+    errno = 0;
     long long run = optind + 1 == argc ? strtoll(argv[optind], &end, 10) : 0;
-    if (run < 1 || !end || *end) {
+    if (run < 1 || !end || *end || errno == ERANGE) { /* an id past LLONG_MAX is not clamped to it */
         usage(stderr);
         return 2;
     }

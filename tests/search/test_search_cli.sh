@@ -62,6 +62,8 @@ check "  naming the option" grep -q "snac search: --resume expects a positive in
 "$SNAC" pareto 7 --db s.db > /dev/null 2> e2.txt
 check "pareto of a missing run fails" test $? -eq 1
 check "  and says so" grep -q "no run 7" e2.txt
+"$SNAC" pareto 99999999999999999999999 --db s.db > /dev/null 2>&1
+check "pareto of a run id past LLONG_MAX: usage error" test $? -eq 2
 sed 's/objectives: \[accuracy, bops_mac\]/objectives: [accuracy, speed]/' s.yaml > bad.yaml
 "$SNAC" search -c bad.yaml > /dev/null 2> e3.txt
 check "unknown objective fails" test $? -eq 1
