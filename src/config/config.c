@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/yaml_doc.h"
+#include "datasets/jets.h"
 #include "util/err.h"
 #include "util/fileio.h"
 
@@ -129,6 +130,16 @@ static int read_sections(const cfg_doc *d, snac_config *c)
         return rc;
     if (!norm_seen)
         c->data.norm = c->data.format == DS_FORMAT_HDF5 ? DS_NORM_ROBUST : DS_NORM_STANDARD;
+    /* constituent feature names are known without opening a file: say where a bad one is */
+    const cfg_node *feats = dnode ? cfg_map_get(d, dnode, "features") : NULL;
+    for (size_t i = 0; feats && c->data.format == DS_FORMAT_HDF5 && i < c->data.n_features; i++)
+        if (ds_jet_pfeat_index(c->data.features[i]) < 0)
+            return cfg_errorf(SNAC_EINVAL, d,
+                              cfg_node_kind(d, feats) == CFG_KIND_SEQUENCE ? cfg_seq_at(d, feats, i) : feats,
+                              "data.features: unknown constituent feature '%s' (the 16 of jetConstituentList: "
+                              "px, py, pz, e, erel, pt, ptrel, eta, etarel, etarot, phi, phirel, phirot, deltaR, "
+                              "costheta, costhetarel)",
+                              c->data.features[i]);
     if (!dnode || c->data.n_files == 0)
         return cfg_errorf(SNAC_EINVAL, d, dnode ? dnode : root, "data.files: expected at least one data file");
     if (c->data.val_fraction + (c->data.n_test_files ? 0 : c->data.test_fraction) >= 0.95)

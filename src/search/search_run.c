@@ -581,7 +581,7 @@ static int open_resume(driver *d, const search_run_opts *o, bool *done)
     size_t state_len = 0;
     int64_t ver_id = 0;
     if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = snac_err_set(SNAC_ENOTFOUND, "search: no run %lld in %s", (long long)o->resume, o->db_path);
+        rc = snac_err_set(SNAC_ENOTFOUND, "no run %lld in %s", (long long)o->resume, o->db_path);
     } else if (strcmp((const char *)sqlite3_column_text(st, 0), "search") != 0) {
         rc = snac_err_set(SNAC_EINVAL, "search: run %lld is a '%s' run, not a search", (long long)o->resume,
                           (const char *)sqlite3_column_text(st, 0));

@@ -102,6 +102,8 @@ static void config_should_reject_bad_input_with_its_location(void)
     expect_error("data:\n  files: a\n  val_fraction: 0.5\n  test_fraction: 0.5\n", SNAC_ERANGE, "t.yaml",
                  "at least 5%");
     expect_error("data:\n  files: a\n  files: b\n", SNAC_EINVAL, "t.yaml:3:3", "duplicate key 'files'");
+    expect_error("data:\n  format: hdf5\n  files: a\n  features: [pt, bogus]\n", SNAC_EINVAL, "t.yaml:4:18",
+                 "unknown constituent feature 'bogus'");
     expect_error("data:\n  files: a\n  format: parquet\n", SNAC_EINVAL, "t.yaml:3:11", "not one of: csv, hdf5");
     expect_error("model:\n  hidden: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]\n", SNAC_ERANGE, "t.yaml:2:11",
                  "too many entries");
