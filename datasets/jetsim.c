@@ -92,6 +92,11 @@ static jetsim_parton parton_from(p4 p, int gluon, double theta)
     return q;
 }
 
+/* theta_init is a bound in (eta, phi) distance, as the jet radius is; the shower works with 3D
+ * angles, and dR ~ theta * cosh(eta) near the axis, so the 3D bound is theta_init / cosh(eta)
+ * (= theta_init * pT / |p|). Without this, forward jets showered into wider cones than central ones. */
+static double start_angle(p4 p, double theta_init) { return theta_init * p4_pt(p) / p4_p(p); }
+
 static double opening_angle(p4 a, p4 b)
 {
     double c = (a.px * b.px + a.py * b.py + a.pz * b.pz) / (p4_p(a) * p4_p(b));
@@ -189,8 +194,8 @@ static size_t make_partons(const jetsim_config *c, enum ds_jet_class cls, snac_r
     case DS_JET_G:
     case DS_JET_Q: {
         *axis = p4_from_ptetaphim(pt, eta, phi, 0.0);
-        jetsim_shower(parton_from(*axis, cls == DS_JET_G, c->theta_init), c->q0, r, w->partons, &n, w->stack,
-                      WS_PARTONS);
+        jetsim_parton init = parton_from(*axis, cls == DS_JET_G, start_angle(*axis, c->theta_init));
+        jetsim_shower(init, c->q0, r, w->partons, &n, w->stack, WS_PARTONS);
         break;
     }
     case DS_JET_W:
@@ -215,7 +220,7 @@ static size_t make_partons(const jetsim_config *c, enum ds_jet_class cls, snac_r
         jetsim_decay2(*axis, mt, JETSIM_M_B, mw, r, &bq, &wb);
         jetsim_decay2(wb, mw, 0.0, 0.0, r, &q1, &q2);
         /* the b is colour-connected outside the top system: it showers from theta_init */
-        jetsim_shower(parton_from(bq, 0, c->theta_init), c->q0, r, w->partons, &n, w->stack, WS_PARTONS);
+        jetsim_shower(parton_from(bq, 0, start_angle(bq, c->theta_init)), c->q0, r, w->partons, &n, w->stack, WS_PARTONS);
         size_t nb = n;
         shower_pair(c, wb, mw, q1, q2, r, w, &n);
         restore_decay(w, *axis, mt, 0, nb, n);

@@ -29,7 +29,7 @@ typedef struct jetsim_config {
     double pt_lo, pt_hi;   /* initiator pT window, GeV (default 900, 1100) */
     double eta_max;        /* |eta| of the initiator (default 1.5) */
     double R;              /* jet radius (0.8) */
-    double theta_init;     /* first-emission angle bound of coloured initiators (1.0) */
+    double theta_init;     /* first-emission bound of coloured initiators, in (eta, phi) distance (1.0) */
     double q0;             /* shower kT cutoff, GeV (1.0) */
     double frag_a;         /* Field-Feynman a (0.77) */
     double frag_stop;      /* GeV (1.0) */
