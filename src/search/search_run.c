@@ -54,7 +54,9 @@ typedef struct driver {
     double *have_v;    /* (pop) */
     void *state;       /* nsga2_save buffer */
     size_t state_cap;
-    sqlite3_stmt *ins_trial, *ins_pred, *sel_gen, *upd_state;
+    sqlite3_stmt *ins_trial, *ins_pred, *sel_gen, *upd_state, *sel_same;
+    double hv_ref[3];  /* progress hypervolume reference, fixed once set (display only) */
+    bool hv_ref_set;
     /* per generation */
     const nsga2_batch *b;
     size_t kill_after, committed;
@@ -106,8 +108,14 @@ static void objectives_json(const driver *d, const double *f, const char *extra,
 
 /* ---------------------------------------------------------------- store writes */
 
+/* The measured columns of a trial row; NAN / 0 store NULL. */
+typedef struct trial_vals {
+    double accuracy, val_loss, bops_mac, bops_bit, train_seconds;
+    int64_t model_id, same_as;
+} trial_vals;
+
 static int insert_trial(driver *d, size_t gen, size_t row, const char *status, uint64_t seed, const double *f,
-                        double viol, const search_trial_result *r, const char *extra, int64_t model_id)
+                        double viol, const trial_vals *v, const char *extra)
 {
     char genome[256], arch[1024], obj[JSON_CAP], now[32];
     const double *g = d->b->genomes + row * d->n_genes;
@@ -126,20 +134,18 @@ static int insert_trial(driver *d, size_t gen, size_t row, const char *status, u
     sqlite3_bind_text(st, 5, arch, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)seed);
     sqlite3_bind_text(st, 7, status, -1, SQLITE_STATIC);
-    if (r) {
-        bind_real(st, 8, r->accuracy);
-        bind_real(st, 9, r->val_loss);
-        bind_real(st, 10, r->status == SEARCH_TRIAL_DONE ? r->pred.bops_mac : (double)nn_arch_macs(&a));
-        bind_real(st, 11, r->status == SEARCH_TRIAL_DONE ? r->pred.bops_bitaware : NAN);
-        bind_real(st, 14, r->train_seconds);
-    } else {
-        sqlite3_bind_double(st, 10, (double)nn_arch_macs(&a));
-    }
+    bind_real(st, 8, v->accuracy);
+    bind_real(st, 9, v->val_loss);
+    bind_real(st, 10, isfinite(v->bops_mac) ? v->bops_mac : (double)nn_arch_macs(&a));
+    bind_real(st, 11, v->bops_bit);
     sqlite3_bind_text(st, 12, obj, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(st, 13, viol);
-    if (model_id)
-        sqlite3_bind_int64(st, 15, model_id);
+    bind_real(st, 14, v->train_seconds);
+    if (v->model_id)
+        sqlite3_bind_int64(st, 15, v->model_id);
     sqlite3_bind_text(st, 16, now, -1, SQLITE_TRANSIENT);
+    if (v->same_as)
+        sqlite3_bind_int64(st, 17, v->same_as);
     return step_done(d, st, "insert trial");
 }
 
@@ -196,9 +202,11 @@ static int store_trained(driver *d, size_t row, uint64_t seed, const search_tria
             extra[n++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '\'' : *p;
         snprintf(extra + n, sizeof extra - n, "\"");
     }
+    bool ok = r->status == SEARCH_TRIAL_DONE;
+    trial_vals v = {r->accuracy, r->val_loss, ok ? r->pred.bops_mac : NAN, ok ? r->pred.bops_bitaware : NAN,
+                    r->train_seconds, model_id, 0};
     if (!rc)
-        rc = insert_trial(d, d->b->generation, row, r->status == SEARCH_TRIAL_DONE ? "done" : "failed", seed, r->f,
-                          r->viol, r, extra, model_id);
+        rc = insert_trial(d, d->b->generation, row, ok ? "done" : "failed", seed, r->f, r->viol, &v, extra);
     if (!rc && r->status == SEARCH_TRIAL_DONE)
         rc = insert_predictions(d, model_id, r);
     if (!rc)
@@ -226,6 +234,67 @@ static int save_state(driver *d)
     return step_done(d, d->upd_state, "save search state");
 }
 
+static double column_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+/* "3,0,1,..." (search_genome_format) back into n genes; -1 if it does not hold exactly n. */
+static int parse_genome(const char *text, double *g, size_t n)
+{
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        unsigned long long x = strtoull(p, &end, 10);
+        if (end == p || (i + 1 < n ? *end != ',' : *end != '\0'))
+            return -1;
+        g[i] = (double)x;
+        p = end + 1;
+    }
+    return 0;
+}
+
+/* The trained trial a cache-answered row repeats: the latest 'done'/'failed' trial of this
+ * run up to this generation with the same genome identity (genome.h: active genes only) —
+ * the one whose objectives the NSGA-II cache holds (a CACHED row), or the batch's NEW twin
+ * (a DUP row). Candidates are narrowed by the architecture JSON (the same identity always
+ * gives the same JSON) and confirmed on the genome itself. v->same_as = 0 if none. */
+static int find_repeated(driver *d, size_t row, trial_vals *v)
+{
+    const nsga2_batch *b = d->b;
+    const double *g = b->genomes + row * d->n_genes;
+    nsga2_space sp = {d->n_genes, d->genes};
+    char arch[1024];
+    nn_arch a;
+    search_hparams hp;
+    search_space_decode(&d->sc.space, g, d->data.d, d->data.n_classes, &a, &hp);
+    search_arch_json(&a, &hp, arch, sizeof arch);
+    sqlite3_stmt *st = d->sel_same;
+    sqlite3_bind_int64(st, 1, d->run_id);
+    sqlite3_bind_text(st, 2, arch, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)b->generation);
+    int s;
+    double cand[SEARCH_MAX_GENES];
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        if (!text || parse_genome(text, cand, d->n_genes) || nsga2_genome_check(&sp, cand) ||
+            !nsga2_genome_same(&sp, g, cand))
+            continue;
+        v->same_as = sqlite3_column_int64(st, 0);
+        v->accuracy = column_real(st, 2);
+        v->val_loss = column_real(st, 3);
+        v->bops_mac = column_real(st, 4);
+        v->bops_bit = column_real(st, 5);
+        v->model_id = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 6);
+        s = SQLITE_DONE;
+        break;
+    }
+    int rc = s == SQLITE_DONE ? SNAC_OK : db_error(d->db, "find the trial a cached row repeats");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
 /* After tell: the rows the cache answered (CACHED, DUP) and the state, in one transaction. */
 static int finish_generation(driver *d)
 {
@@ -238,8 +307,11 @@ static int finish_generation(driver *d)
             continue;
         char extra[96];
         snprintf(extra, sizeof extra, ",\"cache\":\"%s\"", nsga2_row_names[b->status[row]]);
+        trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0}; /* nothing trained for this row */
+        if ((rc = find_repeated(d, row, &v)))
+            break;
         rc = insert_trial(d, b->generation, row, "cached", search_trial_seed(d->sc.seed, b->generation, row),
-                          b->f + row * d->n_obj, b->viol[row], NULL, extra, 0);
+                          b->f + row * d->n_obj, b->viol[row], &v, extra);
         d->sum.cached++;
     }
     if (!rc)
@@ -320,6 +392,21 @@ static int on_result(size_t job, const search_trial_result *r, void *ctx)
     return SNAC_OK;
 }
 
+/* Progress hypervolume reference (display only): 10% beyond the worst feasible value of
+ * each objective over the n points (those with mask[i], if mask); unset if none is feasible. */
+static void set_hv_ref(driver *d, const double *f, const double *viol, const unsigned char *mask, size_t n)
+{
+    double ref[3] = {-INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d->n_obj && viol[i] <= 0 && (!mask || mask[i]); k++)
+            ref[k] = fmax(ref[k], f[i * d->n_obj + k]);
+    if (!isfinite(ref[0]))
+        return;
+    for (size_t k = 0; k < d->n_obj; k++)
+        d->hv_ref[k] = ref[k] + 0.1 * fabs(ref[k]) + 1e-9;
+    d->hv_ref_set = true;
+}
+
 static void generation_summary(driver *d, double seconds)
 {
     if (!progress_enabled())
@@ -336,17 +423,19 @@ static void generation_summary(driver *d, double seconds)
                 best_acc = 1.0 - p.f[i * d->n_obj + k];
     }
     double hv = NAN;
-    if (d->n_obj == 2 || d->n_obj == 3) {
-        /* reference: 10% beyond the feasible population's worst value of each objective (display only) */
-        double ref[3] = {-INFINITY, -INFINITY, -INFINITY};
-        for (size_t i = 0; i < p.n; i++)
-            for (size_t k = 0; k < d->n_obj && p.viol[i] <= 0; k++)
-                ref[k] = fmax(ref[k], p.f[i * d->n_obj + k]);
-        for (size_t k = 0; k < d->n_obj; k++)
-            ref[k] += 0.1 * fabs(ref[k]) + 1e-9;
-        if (isfinite(ref[0]) && nsga2_front_hv(d->s, ref, &hv))
-            hv = NAN;
+    if ((d->n_obj == 2 || d->n_obj == 3) && !d->hv_ref_set) {
+        /* The reference is fixed for the run, so the values are comparable across
+         * generations: the initial population's (on resume: its stored trained trials,
+         * which cover its duplicates too); until some trial is feasible, the current one. */
+        if (d->b->generation == 0)
+            set_hv_ref(d, p.f, p.viol, NULL, p.n);
+        else if (load_generation(d, 0) == SNAC_OK) /* have_* are reloaded at each generation's start */
+            set_hv_ref(d, d->have_f, d->have_v, d->have, d->pop);
+        if (!d->hv_ref_set)
+            set_hv_ref(d, p.f, p.viol, NULL, p.n);
     }
+    if (d->hv_ref_set && nsga2_front_hv(d->s, d->hv_ref, &hv))
+        hv = NAN;
     progress_line("generation %zu/%zu done: front %zu, best accuracy %.4f, hypervolume %.6g, %.1f s",
                   d->b->generation + 1, search_config_generations(&d->sc), front, best_acc, hv, seconds);
 }
@@ -403,6 +492,7 @@ static void driver_free(driver *d)
     sqlite3_finalize(d->ins_pred);
     sqlite3_finalize(d->sel_gen);
     sqlite3_finalize(d->upd_state);
+    sqlite3_finalize(d->sel_same);
     nsga2_free(d->s);
     surr_version_clear(&d->ver);
     db_close(d->db);
@@ -457,8 +547,8 @@ static int alloc_buffers(driver *d)
     int rc;
     if ((rc = prep(d,
                    "INSERT INTO trials(run_id, generation, idx, genome, arch, seed, status, accuracy, val_loss, "
-                   "bops_mac, bops_bit, objectives, violation, train_seconds, model_id, created_at) "
-                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+                   "bops_mac, bops_bit, objectives, violation, train_seconds, model_id, created_at, same_as) "
+                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
                    &d->ins_trial)) ||
         (rc = prep(d,
                    "INSERT INTO predictions(version_id, model_id, spec_sha256, target, value, created_at) "
@@ -468,6 +558,11 @@ static int alloc_buffers(driver *d)
                    "SELECT idx, objectives, violation FROM trials WHERE run_id = ?1 AND generation = ?2 "
                    "AND status IN ('done','failed')",
                    &d->sel_gen)) ||
+        (rc = prep(d,
+                   "SELECT id, genome, accuracy, val_loss, bops_mac, bops_bit, model_id FROM trials "
+                   "WHERE run_id = ?1 AND arch = ?2 AND generation <= ?3 AND status IN ('done','failed') "
+                   "ORDER BY generation DESC, idx DESC",
+                   &d->sel_same)) ||
         (rc = prep(d, "UPDATE runs SET state = ?1 WHERE id = ?2", &d->upd_state)))
         return rc;
     return SNAC_OK;

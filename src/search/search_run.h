@@ -7,10 +7,12 @@
  *              normalisation, state = the nsga2_save blob after the last finished generation,
  *              result = {"surrogate_version": id, ...} (the version every prediction used)
  *   trials     one row per asked row of every generation: status 'done' / 'failed' (trained
- *              here) or 'cached' (a genome evaluated before: objectives copied), genome text,
- *              architecture JSON, trial seed, validation accuracy and loss, both BOPs, the
- *              objectives JSON {"names", "values", "f" (minimised), "surrogate_version",
- *              "spec_sha256"}, violation, training seconds, model_id
+ *              here) or 'cached' (a genome evaluated before), genome text, architecture
+ *              JSON, trial seed, validation accuracy and loss, both BOPs, the objectives
+ *              JSON {"names", "values", "f" (minimised), "surrogate_version", "spec_sha256"},
+ *              violation, training seconds, model_id. A cached row repeats the trial that
+ *              trained the same genome identity (genome.h) in this run: same_as = its id,
+ *              accuracy, val_loss, BOPs and model_id copied from it, train_seconds 0
  *   models     the trained candidate's weights (search.store_models, default on)
  *   predictions  the surrogate's every target for every trained candidate, with its version
  * Writes: one transaction per trained trial (trial + model + predictions) and one per

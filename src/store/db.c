@@ -116,6 +116,7 @@ static const char *const migrations[] = {
     "  violation REAL,"
     "  train_seconds REAL,"
     "  model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,"
+    "  same_as INTEGER REFERENCES trials(id),"
     "  created_at TEXT NOT NULL,"
     "  UNIQUE(run_id, generation, idx));"
     "CREATE TABLE validation_stats("

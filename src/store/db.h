@@ -25,7 +25,11 @@
  *          created_at; UNIQUE(source_sha256, source_row) makes re-ingesting a no-op)
  *   trials(id, run_id, generation, idx, genome TEXT, arch TEXT json, seed, status 'done'|'failed'|'cached',
  *          accuracy, val_loss, bops_mac, bops_bit, objectives TEXT json, violation, train_seconds,
- *          model_id NULL, created_at; UNIQUE(run_id, generation, idx))
+ *          model_id NULL, same_as NULL, created_at; UNIQUE(run_id, generation, idx))
+ *          A 'cached' row (an architecture the run already trained: the search's genome
+ *          cache answered it) repeats that trial: same_as = the id of the 'done'/'failed'
+ *          trial of the same genome identity, whose accuracy, val_loss, BOPs and model_id
+ *          it copies (its predictions are the model's); train_seconds 0.
  *   validation_stats(id, version_id, toolchain, target, prediction_kind 'stored'|'fresh', n,
  *          stats TEXT json (MAE, RMSE, MAPE, SMAPE, R2, ... with CIs), created_at)
  */

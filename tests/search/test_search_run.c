@@ -45,8 +45,22 @@ static void write_data(void)
     fclose(f);
 }
 
+#define DEFAULT_SPACE                      \
+    "  layers: [1, 2, 3]\n"                 \
+    "  widths: [[8, 16, 32], [4, 8], [4, 8]]\n" \
+    "  learning_rate: [0.003, 0.01]\n"
+/* Two architectures only: every generation repeats some (duplicates in a batch, cache hits later). */
+#define TINY_SPACE                                                                          \
+    "  layers: [2]\n"                                                                        \
+    "  widths: [[8, 16], [8]]\n"                                                             \
+    "  activation: [relu]\n"                                                                 \
+    "  batch_norm: [true]\n"                                                                 \
+    "  learning_rate: [0.01]\n"                                                              \
+    "  l1: [0]\n"                                                                            \
+    "  dropout: [0]\n"
+
 /* A config with its own database name; `extra` goes into the search section. */
-static void write_config(const char *name, const char *db, const char *extra)
+static void write_config_space(const char *name, const char *db, const char *extra, const char *space)
 {
     char p[512];
     path_in(p, sizeof p, name);
@@ -65,11 +79,14 @@ static void write_config(const char *name, const char *db, const char *extra)
             "  seed_architectures: [{hidden: [16, 8], activation: relu, batch_norm: true}]\n"
             "%s"
             "search_space:\n"
-            "  layers: [1, 2, 3]\n"
-            "  widths: [[8, 16, 32], [4, 8], [4, 8]]\n"
-            "  learning_rate: [0.003, 0.01]\n",
-            dir, dir, db, extra);
+            "%s",
+            dir, dir, db, extra, space);
     fclose(f);
+}
+
+static void write_config(const char *name, const char *db, const char *extra)
+{
+    write_config_space(name, db, extra, DEFAULT_SPACE);
 }
 
 static int run_config(const char *name, size_t workers, search_run_summary *s)
@@ -109,10 +126,14 @@ static char *trial_table(sqlite3 *h)
     char *buf = calloc(cap, 1);
     sqlite3_prepare_v2(h,
                        "SELECT generation, idx, genome, arch, seed, status, quote(accuracy), quote(val_loss), "
-                       "quote(bops_mac), quote(bops_bit), objectives, quote(violation) FROM trials ORDER BY generation, idx",
+                       "quote(bops_mac), quote(bops_bit), objectives, quote(violation), quote(train_seconds = 0), "
+                       /* ids depend on the order trials finish in: the repeated trial by position */
+                       "(SELECT 'g' || s.generation || '/' || s.idx FROM trials s WHERE s.id = t.same_as), "
+                       "(SELECT count(*) FROM trials s WHERE s.id = t.same_as AND s.model_id IS t.model_id) "
+                       "FROM trials t ORDER BY generation, idx",
                        -1, &st, NULL);
     while (sqlite3_step(st) == SQLITE_ROW && n + 4096 < cap) {
-        for (int c = 0; c < 12; c++) {
+        for (int c = 0; c < 15; c++) {
             const char *t = (const char *)sqlite3_column_text(st, c);
             n += (size_t)snprintf(buf + n, cap - n, "%s|", t ? t : "NULL");
         }
@@ -262,6 +283,84 @@ static void killed_search_should_resume_to_the_uninterrupted_result(void)
     CHECK(rc == 0 && s.trained == 0 && s.generations == 3);
 }
 
+static void check_cached_rows_complete(sqlite3 *h, const search_run_summary *sum)
+{
+    const search_run_summary s = *sum;
+    /* cached rows are complete: they repeat the trial that trained their architecture */
+    CHECK(s.cached >= 8 && s.trained >= 1 && s.failed == 0);
+    CHECK(q_int(h, "SELECT count(*) FROM trials WHERE accuracy IS NULL OR val_loss IS NULL OR bops_mac IS NULL "
+                   "OR bops_bit IS NULL OR model_id IS NULL") == 0);
+    CHECK(q_int(h, "SELECT count(*) FROM trials WHERE (status = 'cached') <> (same_as IS NOT NULL)") == 0);
+    CHECK(q_int(h, "SELECT count(*) FROM trials c JOIN trials t ON t.id = c.same_as WHERE c.status = 'cached' "
+                   "AND t.status = 'done' AND t.run_id = c.run_id AND t.arch = c.arch AND t.accuracy = c.accuracy "
+                   "AND t.val_loss = c.val_loss AND t.bops_mac = c.bops_mac AND t.bops_bit = c.bops_bit "
+                   "AND t.model_id = c.model_id AND c.train_seconds = 0 AND t.objectives IS NOT NULL "
+                   "AND json_extract(t.objectives, '$.f') = json_extract(c.objectives, '$.f') "
+                   "AND t.violation = c.violation "
+                   "AND (t.generation < c.generation OR (t.generation = c.generation AND "
+                   "json_extract(c.objectives, '$.cache') = 'duplicate'))") == (long long)s.cached);
+    CHECK(q_int(h, "SELECT count(*) FROM models") == (long long)s.trained);
+    /* no new predictions for a repeat: still 9 per trained model */
+    CHECK(q_int(h, "SELECT count(*) FROM predictions") == 9 * (long long)(s.trained - s.failed));
+}
+
+static void cached_trials_should_repeat_the_trained_trial(void)
+{
+    write_config_space("cache.yaml", "cache.db", "", TINY_SPACE);
+    search_run_summary s;
+    int rc = run_config("cache.yaml", 1, &s);
+    CHECK_MSG(rc == 0, "%s", snac_err_msg());
+    CHECK(s.trained + s.cached == 12);
+    sqlite3 *h = open_db("cache.db");
+    check_cached_rows_complete(h, &s);
+    /* both kinds of repeat occur: a duplicate within a batch, a cache hit from an earlier generation */
+    CHECK(q_int(h, "SELECT count(*) FROM trials WHERE json_extract(objectives, '$.cache') = 'cached'") >= 4);
+    sqlite3_close(h);
+
+    /* the same with 2 workers (trial ids differ with the finishing order: compared by position) */
+    write_config_space("cachepar.yaml", "cachepar.db", "", TINY_SPACE);
+    rc = run_config("cachepar.yaml", 2, &s);
+    CHECK_MSG(rc == 0, "%s", snac_err_msg());
+    sqlite3 *a = open_db("cache.db"), *b = open_db("cachepar.db");
+    char *ta = trial_table(a), *tb = trial_table(b);
+    CHECK(strstr(ta, "|g0/") != NULL);
+    CHECK_MSG(strcmp(ta, tb) == 0, "serial:\n%s\nparallel:\n%s", ta, tb);
+    free(ta);
+    free(tb);
+    sqlite3_close(b);
+
+    /* killed after its first trained trial and resumed: the cached rows written after the
+     * resume point at the trial stored before the kill */
+    write_config_space("cachekill.yaml", "cachekill.db", "", TINY_SPACE);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SNAC_SEARCH_KILL_AFTER", "1", 1);
+        run_config("cachekill.yaml", 1, &s);
+        _exit(3);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %d", st);
+    char p[512];
+    path_in(p, sizeof p, "cachekill.db");
+    search_run_opts o = SEARCH_RUN_OPTS_INIT;
+    o.db_path = p;
+    o.resume = 1;
+    o.workers = 1;
+    rc = search_run(&o, &s);
+    CHECK_MSG(rc == 0, "%s", snac_err_msg());
+    b = open_db("cachekill.db");
+    ta = trial_table(a);
+    tb = trial_table(b);
+    CHECK_MSG(strcmp(ta, tb) == 0, "uninterrupted:\n%s\nresumed:\n%s", ta, tb);
+    CHECK(q_int(b, "SELECT count(*) FROM trials WHERE status = 'cached' AND (same_as IS NULL OR accuracy IS NULL)") == 0);
+    free(ta);
+    free(tb);
+    sqlite3_close(a);
+    sqlite3_close(b);
+}
+
 static void pareto_should_export_the_front_as_csv_and_json(void)
 {
     char p[512];
@@ -296,6 +395,37 @@ static void pareto_should_export_the_front_as_csv_and_json(void)
     CHECK(search_pareto_write(db, &po, f, NULL) == SNAC_ENOTFOUND);
     fclose(f);
     free(buf);
+    db_close(db);
+}
+
+/* The cached rows now carry accuracy and BOPs too, but the export lists each trained
+ * architecture once: the front and --all count trained ('done') trials only. */
+static void pareto_should_list_a_repeated_architecture_once(void)
+{
+    char p[512];
+    path_in(p, sizeof p, "cache.db");
+    sqlite3 *h = open_db("cache.db");
+    long long done = q_int(h, "SELECT count(*) FROM trials WHERE status = 'done'");
+    CHECK(q_int(h, "SELECT count(*) FROM trials WHERE status = 'cached'") >= 8);
+    CHECK(q_int(h, "SELECT count(DISTINCT arch) FROM trials WHERE status = 'done'") == done);
+    sqlite3_close(h);
+    snac_db *db = NULL;
+    CHECK(db_open(p, &db) == 0);
+    for (int all = 0; all < 2; all++) {
+        char *buf = NULL;
+        size_t len = 0, nf = 0;
+        FILE *f = open_memstream(&buf, &len);
+        search_pareto_opts po = {1, SEARCH_PARETO_JSON, all == 1};
+        CHECK(search_pareto_write(db, &po, f, &nf) == 0);
+        fclose(f);
+        long long listed = 0;
+        for (const char *c = buf; (c = strstr(c, "\"trial_id\":")) != NULL; c++)
+            listed++;
+        CHECK(nf >= 1 && (long long)nf <= done);
+        CHECK_MSG(listed == (all ? done : (long long)nf), "all=%d: %lld listed, %lld trained, front %zu", all, listed,
+                  done, nf);
+        free(buf);
+    }
     db_close(db);
 }
 
@@ -338,7 +468,9 @@ int main(void)
     TEST(serial_run_should_store_every_trial_model_and_prediction);
     TEST(two_workers_should_give_the_same_results_as_serial);
     TEST(killed_search_should_resume_to_the_uninterrupted_result);
+    TEST(cached_trials_should_repeat_the_trained_trial);
     TEST(pareto_should_export_the_front_as_csv_and_json);
+    TEST(pareto_should_list_a_repeated_architecture_once);
     TEST(bad_input_should_fail_before_the_store_is_created);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
