@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/rng.h"
 
 const char *const nsga2_gene_kind_names[NSGA2_GENE_KIND_COUNT] = {"categorical", "real"};
 _Static_assert(sizeof nsga2_gene_kind_names / sizeof nsga2_gene_kind_names[0] == NSGA2_GENE_KIND_COUNT,
@@ -86,24 +87,17 @@ bool nsga2_genome_active(const nsga2_space *sp, const double *g, size_t i)
     }
 }
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 uint64_t nsga2_genome_hash(const nsga2_space *sp, const double *g)
 {
     const uint64_t inactive = 0x6e73676132696e61ULL; /* any fixed word; equality decides, not the hash */
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ sp->n_genes;
+    uint64_t h = RNG_GOLDEN_GAMMA ^ sp->n_genes;
     for (size_t i = 0; i < sp->n_genes; i++) {
         uint64_t w = inactive;
         if (nsga2_genome_active(sp, g, i)) {
             double v = g[i] + 0.0; /* -0.0 -> +0.0, so equal values hash equal */
             memcpy(&w, &v, sizeof w);
         }
-        h = mix64(h ^ w) + 0x9e3779b97f4a7c15ULL;
+        h = rng_mix64(h ^ w) + RNG_GOLDEN_GAMMA;
     }
     return h;
 }

@@ -17,6 +17,7 @@
 #include "surrogate/surr_specio.h"
 #include "util/err.h"
 #include "util/progress.h"
+#include "util/rng.h"
 
 #define FAILED_COST 1e30
 #define FAILED_VIOLATION 1e6
@@ -29,14 +30,8 @@ void search_trial_result_clear(search_trial_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* splitmix64 finaliser over the three inputs: independent streams per trial. */
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
+/* splitmix64 steps over the three inputs: independent streams per trial. */
+static uint64_t mix(uint64_t x) { return rng_mix64(x + RNG_GOLDEN_GAMMA); }
 
 uint64_t search_trial_seed(uint64_t run_seed, size_t generation, size_t row)
 {

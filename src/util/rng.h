@@ -14,6 +14,15 @@ typedef struct snac_rng {
     uint64_t s[4];
 } snac_rng;
 
+/* The splitmix64 finaliser: a bijective 64-bit mixer for hashes and seed derivation. */
+static inline uint64_t rng_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+#define RNG_GOLDEN_GAMMA 0x9e3779b97f4a7c15ULL /* splitmix64's increment */
+
 void rng_seed(snac_rng *r, uint64_t seed);
 uint64_t rng_u64(snac_rng *r);
 /* Uniform in [0, 1) with 53 random bits. */
