@@ -338,34 +338,30 @@ static int check_pnames(h5file *f, const int *feat, size_t n_feat)
     return SNAC_OK;
 }
 
-/* Read jets [j0, j0+m): constituents (m, n_stored, 16) and labels (m, 5). */
-static int read_chunk(h5file *f, size_t j0, size_t m, float *cbuf, double *lbuf)
+/* Read the hyperslab start[0..rank) + count[0..rank) of dataset d into buf (native type t). */
+static int read_slab(const h5file *f, hid_t d, const char *key, hid_t t, int rank, const hsize_t *start,
+                     const hsize_t *count, void *buf)
 {
-    hsize_t start3[3] = {j0, 0, 0}, count3[3] = {m, f->n_stored, f->n_pfeat};
-    hsize_t start2[2] = {j0, DS_JET_LABEL_COL}, count2[2] = {m, DS_JET_CLASS_COUNT};
     int rc = SNAC_OK;
-    hid_t fs = H5Dget_space(f->dconst), ms = H5Screate_simple(3, count3, NULL);
-    if (fs < 0 || ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start3, NULL, count3, NULL) < 0 ||
-        H5Dread(f->dconst, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, cbuf) < 0)
-        rc = snac_err_set(SNAC_EFORMAT, "%s: key '%s': read of jets %zu..%zu failed (truncated or corrupt file)",
-                          f->path, KEY_CONST, j0, j0 + m - 1);
-    if (fs >= 0)
-        H5Sclose(fs);
-    if (ms >= 0)
-        H5Sclose(ms);
-    if (rc)
-        return rc;
-    fs = H5Dget_space(f->djets);
-    ms = H5Screate_simple(2, count2, NULL);
-    if (fs < 0 || ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start2, NULL, count2, NULL) < 0 ||
-        H5Dread(f->djets, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, lbuf) < 0)
-        rc = snac_err_set(SNAC_EFORMAT, "%s: key '%s': read of jets %zu..%zu failed (truncated or corrupt file)",
-                          f->path, KEY_JETS, j0, j0 + m - 1);
+    hid_t fs = H5Dget_space(d), ms = H5Screate_simple(rank, count, NULL);
+    if (fs < 0 || ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+        H5Dread(d, t, ms, fs, H5P_DEFAULT, buf) < 0)
+        rc = snac_err_set(SNAC_EFORMAT, "%s: key '%s': read of jets %llu..%llu failed (truncated or corrupt file)",
+                          f->path, key, (unsigned long long)start[0], (unsigned long long)(start[0] + count[0] - 1));
     if (fs >= 0)
         H5Sclose(fs);
     if (ms >= 0)
         H5Sclose(ms);
     return rc;
+}
+
+/* Read jets [j0, j0+m): constituents (m, n_stored, 16) and labels (m, 5). */
+static int read_chunk(h5file *f, size_t j0, size_t m, float *cbuf, double *lbuf)
+{
+    hsize_t start3[3] = {j0, 0, 0}, count3[3] = {m, f->n_stored, f->n_pfeat};
+    hsize_t start2[2] = {j0, DS_JET_LABEL_COL}, count2[2] = {m, DS_JET_CLASS_COUNT};
+    int rc = read_slab(f, f->dconst, KEY_CONST, H5T_NATIVE_FLOAT, 3, start3, count3, cbuf);
+    return rc ? rc : read_slab(f, f->djets, KEY_JETS, H5T_NATIVE_DOUBLE, 2, start2, count2, lbuf);
 }
 
 static int check_labels(const h5file *f, size_t jet, const double *l, int *cls)
