@@ -19,6 +19,7 @@
 #include "nn/train.h"
 #include "store/db.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "util/progress.h"
 
 static void usage(FILE *f)
@@ -42,7 +43,11 @@ static int on_epoch(const nn_epoch_stats *s, void *p)
                   c->epochs, s->train_loss, s->train_acc, s->val_loss, s->val_acc, s->samples_per_s);
     db_epoch e = {(int64_t)s->epoch, s->train_loss, s->train_acc, s->val_loss, s->val_acc, s->seconds,
                   s->samples_per_s};
-    return db_epoch_insert(c->db, c->run_id, &e);
+    int rc = db_epoch_insert(c->db, c->run_id, &e);
+    if (!rc && snac_interrupted())
+        rc = snac_err_set(SNAC_EINTR, "interrupted by %s after epoch %zu", snac_interrupt_name(snac_interrupted()),
+                          s->epoch);
+    return rc;
 }
 
 static void print_confusion(const ds_split *s, const size_t *conf)
@@ -122,7 +127,7 @@ int cmd_train(int argc, char **argv)
         case 'c': config_path = optarg; break;
         case 'd': db_override = optarg; break;
         case 'e':
-            if (cli_arg_uint("--epochs", optarg, 1, UINT64_MAX, &epochs)) {
+            if (cli_arg_uint("--epochs", optarg, 1, 100000, &epochs)) { /* the config's training.epochs range */
                 cli_fail("train");
                 return 2;
             }
@@ -139,6 +144,7 @@ int cmd_train(int argc, char **argv)
     }
     progress_set_quiet(quiet);
     progress_force(progress);
+    snac_interrupt_install(); /* SIGINT/SIGTERM: finish the epoch's write, mark the run interrupted */
 
     snac_config cfg;
     ds_split data;
@@ -180,8 +186,14 @@ int cmd_train(int argc, char **argv)
         if (rc) {
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", snac_err_msg());
-            db_run_finish(db, run_id, "failed", NULL); /* best effort; the original error is what we report */
-            snac_err_set(rc, "%s", msg);
+            if (snac_interrupted()) {
+                db_run_finish(db, run_id, "interrupted", NULL);
+                snac_err_set(rc, "run %lld %s; a training run does not resume: run `snac train -c %s` again", (long long)run_id,
+                             msg, config_path);
+            } else {
+                db_run_finish(db, run_id, "failed", NULL); /* best effort; the original error is what we report */
+                snac_err_set(rc, "%s", msg);
+            }
         }
     }
     int status = rc ? cli_fail("train") : 0;
