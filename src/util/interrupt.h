@@ -4,7 +4,8 @@
  * work in flight (a trial's or an epoch's transaction) finishes, the caller sees
  * snac_interrupted() at its next check, marks the run 'interrupted' and says how to go on.
  * A second signal of the same kind kills the process as usual (SA_RESETHAND).
- * Handlers use SA_RESTART, so blocking calls resume; poll() still returns EINTR.
+ * Handlers use SA_RESTART, so blocking calls resume; poll() still returns EINTR. A signal
+ * ignored when the process started (SIGINT of a background job in a script) stays ignored.
  *
  * Memory: none. Workload: one flag read per check.
  */
