@@ -396,7 +396,7 @@ int search_config_load(const char *path, search_config *c)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = snac_read_file(path, &text, &len);
+    int rc = snac_read_file_max(path, SNAC_READ_MAX_CONFIG, "config", &text, &len);
     if (!rc)
         rc = search_config_parse(text, len, path, c);
     free(text);
