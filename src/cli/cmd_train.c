@@ -5,11 +5,13 @@
  * and validated before the database is opened, so a malformed file leaves the
  * store untouched. Each write (run, epoch, final model + status) is one transaction.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
@@ -34,6 +36,7 @@ typedef struct epoch_ctx {
     snac_db *db;
     int64_t run_id;
     size_t epochs;
+    unsigned long pause_ms;
 } epoch_ctx;
 
 static int on_epoch(const nn_epoch_stats *s, void *p)
@@ -44,6 +47,10 @@ static int on_epoch(const nn_epoch_stats *s, void *p)
     db_epoch e = {(int64_t)s->epoch, s->train_loss, s->train_acc, s->val_loss, s->val_acc, s->seconds,
                   s->samples_per_s};
     int rc = db_epoch_insert(c->db, c->run_id, &e);
+    if (c->pause_ms) { /* test hook (SNAC_TRAIN_PAUSE_MS): a slow epoch without using a core */
+        struct timespec ts = {(time_t)(c->pause_ms / 1000), (long)(c->pause_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (!rc && snac_interrupted())
         rc = snac_err_set(SNAC_EINTR, "interrupted by %s after epoch %zu", snac_interrupt_name(snac_interrupted()),
                           s->epoch);
@@ -78,7 +85,8 @@ static int train_and_record(snac_config *cfg, ds_split *data, snac_db *db, int64
     rng_seed(&rng, cfg->seed);
     if (!rc)
         rc = nn_mlp_new(&cfg->model, &rng, &m);
-    epoch_ctx ctx = {db, run_id, cfg->training.epochs};
+    const char *pm = getenv("SNAC_TRAIN_PAUSE_MS");
+    epoch_ctx ctx = {db, run_id, cfg->training.epochs, pm ? strtoul(pm, NULL, 10) : 0};
     if (!rc)
         rc = nn_train(m, &data->train, &data->val, &cfg->training, &rng, on_epoch, &ctx);
     double loss = NAN, acc = NAN;
@@ -176,8 +184,10 @@ int cmd_train(int argc, char **argv)
     if (!rc) {
         db_run run = {"train", cfg.output.run_name[0] ? cfg.output.run_name : NULL, cfg.text, cfg.path, cfg.seed};
         if (!(rc = db_begin(db))) {
+            char fp[DS_FINGERPRINT_CAP];
+            ds_fingerprint(&data, fp);
             if ((rc = db_run_insert(db, &run, &run_id)) || (rc = db_run_set_norm(db, run_id, norm, norm_len)) ||
-                (rc = db_commit(db)))
+                (rc = db_run_set_fingerprint(db, run_id, fp)) || (rc = db_commit(db)))
                 db_rollback(db);
         }
     }

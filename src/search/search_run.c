@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -60,7 +61,7 @@ typedef struct driver {
     bool hv_ref_set;
     /* per generation */
     const nsga2_batch *b;
-    size_t kill_after, committed;
+    size_t kill_after, committed, pause_ms;
     char fingerprint[DS_FINGERPRINT_CAP]; /* of the loaded data (ds_fingerprint) */
     search_run_summary sum;
 } driver;
@@ -391,6 +392,10 @@ static int on_result(size_t job, const search_trial_result *r, void *ctx)
         progress_line("gen %zu trial %2zu: failed: %s", d->b->generation, row, r->error);
     if (d->kill_after && ++d->committed >= d->kill_after)
         raise(SIGKILL); /* test hook: a crash right after a commit */
+    if (d->pause_ms) { /* test hook: a slow trial, without burning a core */
+        struct timespec ts = {(time_t)(d->pause_ms / 1000), (long)(d->pause_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (snac_interrupted())
         return snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
     return SNAC_OK;
@@ -776,6 +781,8 @@ int search_run(const search_run_opts *o, search_run_summary *out)
         d->sum.workers = d->n_workers < d->pop ? d->n_workers : d->pop;
         const char *k = getenv("SNAC_SEARCH_KILL_AFTER");
         d->kill_after = k ? (size_t)strtoull(k, NULL, 10) : 0;
+        const char *pm = getenv("SNAC_SEARCH_PAUSE_MS");
+        d->pause_ms = pm ? (size_t)strtoull(pm, NULL, 10) : 0;
         progress_line("search run %lld: %zu generations x %zu, %zu epochs per trial, %zu workers, surrogate version %lld",
                       (long long)d->run_id, search_config_generations(&d->sc), d->pop, d->sc.epochs, d->n_workers,
                       (long long)d->ver.id);
