@@ -358,15 +358,19 @@ int db_open_existing(const char *path, snac_db **out)
     return rc ? rc : open_rw(path, false, out);
 }
 
-/* A read-only connection: first the normal way (works while the directory is writable or
- * the -shm file exists); if SQLite cannot set up WAL shared memory there (a read-only
- * directory, a read-only medium), as an immutable file: no locks, no journal files. */
-static int open_ro_as(snac_db *db, bool immutable)
+/* A connection that reads only. Where the file and its directory are writable it is an
+ * ordinary read-write connection with PRAGMA query_only (so, as the last one to close, it
+ * checkpoints and removes the -wal/-shm files like any other); elsewhere SQLITE_OPEN_READONLY,
+ * and if SQLite cannot set up WAL shared memory there (a read-only directory or medium), an
+ * immutable open: no locks, no journal files. */
+enum ro_mode { RO_QUERY_ONLY, RO_READONLY, RO_IMMUTABLE };
+
+static int open_ro_as(snac_db *db, enum ro_mode mode)
 {
     char uri[2200];
-    int flags = SQLITE_OPEN_READONLY;
+    int flags = mode == RO_QUERY_ONLY ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
     const char *name = db->path;
-    if (immutable) {
+    if (mode == RO_IMMUTABLE) {
         /* file: URI; '%', '?' and '#' in the path are escaped */
         size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
         for (const char *p = db->path; *p && n + 4 < sizeof uri; p++)
@@ -379,7 +383,9 @@ static int open_ro_as(snac_db *db, bool immutable)
     if (sqlite3_open_v2(name, &db->h, flags, NULL) != SQLITE_OK)
         return SNAC_EDB;
     sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
-    int v = 0;
+    int v = 0, rc;
+    if (mode == RO_QUERY_ONLY && (rc = exec(db, "PRAGMA query_only = 1", "opening read-only")))
+        return rc;
     return user_version(db, &v);
 }
 
@@ -393,10 +399,13 @@ int db_open_readonly(const char *path, snac_db **out)
     if (!db)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     snprintf(db->path, sizeof db->path, "%s", path);
-    if (open_ro_as(db, false)) {
+    char dir[1024];
+    dir_of(path, dir, sizeof dir);
+    enum ro_mode mode = access(path, W_OK) == 0 && access(dir, W_OK) == 0 ? RO_QUERY_ONLY : RO_READONLY;
+    if (open_ro_as(db, mode)) {
         sqlite3_close(db->h);
         db->h = NULL;
-        if ((rc = open_ro_as(db, true))) {
+        if ((rc = open_ro_as(db, RO_IMMUTABLE))) {
             rc = db->h ? db_error(db, "cannot open database for reading")
                        : snac_err_set(SNAC_EDB, "%s: cannot open database for reading", path);
             if (strstr(snac_err_msg(), "file is not a database"))
