@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <hdf5.h>
 
 #include "cli/commands.h"
 #include "snac_version.h"
@@ -57,6 +58,9 @@ int main(int argc, char **argv)
 {
     /* GSL must report through return codes, never abort the process. */
     gsl_set_error_handler_off();
+    /* HDF5's exit-time cleanup crashes on a file whose close failed (a full disk: HDF5 1.10
+     * H5F__close_cb); every file is closed explicitly, so skip it. Before any other H5 call. */
+    H5dont_atexit();
     if (argc < 2) {
         cmd_help(0, NULL);
         return 2;
