@@ -35,13 +35,14 @@ static const cfg_node *N(const yaml_node_t *n) { return (const cfg_node *)n; }
  * alias expanded: ten nested aliases of ten are 10^10 nodes. The document is measured as
  * it would be read — nodes and scalar bytes with every alias expanded, memoised per node —
  * and refused past the budget, as is nesting deeper than CFG_MAX_DEPTH (the walk recurses)
- * and an alias inside its own anchor. */
+ * and an alias inside its own anchor. A scalar holding a NUL is refused too (C strings
+ * would silently end there). */
 typedef struct budget {
     const yaml_document_t *doc;
     uint64_t *nodes, *bytes; /* per node id - 1: expanded size of its subtree */
     unsigned char *state;    /* 0 not seen, 1 on the current path, 2 measured */
     const yaml_node_t *bad;  /* where the walk stopped */
-    int why;                 /* 1 too deep, 2 recursive */
+    int why;                 /* 1 too deep, 2 recursive, 3 NUL in a scalar */
 } budget;
 
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
@@ -63,6 +64,11 @@ static int measure(budget *b, int id, size_t depth)
     uint64_t nodes = 1, bytes = 0;
     if (n->type == YAML_SCALAR_NODE) {
         bytes = n->data.scalar.length;
+        if (memchr(n->data.scalar.value, '\0', n->data.scalar.length)) {
+            b->bad = n; /* "a\0b": every reader would see "a" */
+            b->why = 3;
+            return -1;
+        }
     } else if (n->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
             if (measure(b, *it, depth + 1))
@@ -97,8 +103,9 @@ static int check_budget(const yaml_document_t *doc, const char *name)
     } else if (measure(&b, 1, 0)) {
         rc = snac_err_set(SNAC_ERANGE, "%s:%zu:%zu: %s", name, (size_t)b.bad->start_mark.line + 1,
                           (size_t)b.bad->start_mark.column + 1,
-                          b.why == 2 ? "an alias refers to the node that contains it (recursive YAML)"
-                                     : "YAML nested deeper than " CFG_MAX_DEPTH_TEXT " levels");
+                          b.why == 2   ? "an alias refers to the node that contains it (recursive YAML)"
+                          : b.why == 3 ? "a NUL character (\\0) inside a string"
+                                       : "YAML nested deeper than " CFG_MAX_DEPTH_TEXT " levels");
     } else if (b.nodes[0] > CFG_MAX_NODES || b.bytes[0] > CFG_MAX_BYTES) {
         rc = snac_err_set(SNAC_ERANGE,
                           "%s: with its aliases expanded the YAML holds %llu nodes and %llu bytes of scalars, more "

@@ -649,6 +649,8 @@ static int open_new(driver *d, const search_run_opts *o)
         return rc;
     space_setup(d);
     /* everything the user can get wrong is checked before the store is touched */
+    if ((rc = surr_part_find(d->sc.deploy.part, &d->part)))
+        return snac_err_prefix(rc, "%s: deploy.part: ", o->config_path);
     if ((rc = new_nsga2(d)) || (rc = load_data(d)))
         return rc;
     if ((rc = db_open(o->db_path ? o->db_path : d->cfg.output.db, &d->db)) || (rc = find_surrogate(d)) ||
