@@ -3,7 +3,8 @@
 # run 'interrupted' and print how to resume; `snac runs` lists runs and shows a run whose
 # process is gone (SIGKILL) as interrupted; a run being resumed is owned, and a second
 # resume is refused without touching it; a resume on other data is refused naming what
-# changed; every interrupted run resumes to the trials of an uninterrupted one.
+# changed; a damaged search state is reported with the database and run (item 11); every
+# interrupted run resumes to the trials of an uninterrupted one.
 # Tiny CSV data; SNAC_SEARCH_PAUSE_MS / SNAC_TRAIN_PAUSE_MS slow runs down without CPU.
 set -u
 SNAC=$1
@@ -97,6 +98,14 @@ cp d.orig d.csv
 "$SNAC" search --resume 1 --db k.db --quiet > /dev/null 2>&1
 check "resume on the same data finishes" test $? -eq 0
 check "  with the uninterrupted run's trials" test "$(trials k.db)" = "$(trials ref.db)"
+
+# --- item 11: a damaged search state names the database and the run
+SNAC_SEARCH_KILL_AFTER=6 "$SNAC" search -c s.yaml --db st.db --quiet > /dev/null 2>&1
+sqlite3 st.db "UPDATE runs SET state = CAST(substr(state, 1, 40) ||
+  CASE WHEN hex(substr(state, 41, 1)) = '5A' THEN x'5b' ELSE x'5a' END || substr(state, 42) AS BLOB)"
+"$SNAC" search --resume 1 --db st.db --quiet > /dev/null 2> err6.txt
+check "damaged search state: resume fails" test $? -eq 1
+check "  naming the database and the run" grep -q "st.db: run 1: stored search state: .*checksum mismatch" err6.txt
 
 # --- item 8: SIGTERM stops a training run after its epoch, marked interrupted
 cat > t.yaml <<YAML
