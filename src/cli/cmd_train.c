@@ -165,7 +165,10 @@ int cmd_train(int argc, char **argv)
         cfg.training.epochs = (size_t)epochs;
     if (db_override)
         snprintf(cfg.output.db, sizeof cfg.output.db, "%s", db_override);
-    if (ds_load(&cfg.data, &data)) {
+    if (ds_load(&cfg.data, &data) ||
+        (snac_interrupted() && snac_err_set(SNAC_EINTR, "interrupted by %s before training started; nothing stored",
+                                            snac_interrupt_name(snac_interrupted())))) {
+        ds_split_free(&data);
         snac_config_free(&cfg);
         return cli_fail("train");
     }
