@@ -40,6 +40,8 @@ run_and_kill() {
 store_sane() {
     local db=$1
     [ "$(q "$db" 'PRAGMA integrity_check')" = ok ] || { echo "  integrity_check failed: $db"; return 1; }
+    # killed before the schema was created (in one transaction): an empty database, no rows to check
+    [ "$(q "$db" 'PRAGMA user_version')" -eq 0 ] && [ "$(q "$db" 'SELECT count(*) FROM sqlite_master')" -eq 0 ] && return 0
     [ "$(q "$db" 'SELECT count(*) FROM (SELECT 1 FROM trials GROUP BY run_id, generation, idx HAVING count(*) > 1)')" -eq 0 ] ||
         { echo "  duplicate trials"; return 1; }
     [ "$(q "$db" "SELECT count(*) FROM trials WHERE status = 'done' AND (model_id IS NULL OR
