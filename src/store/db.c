@@ -2,7 +2,9 @@
  *
  * Memory: snac_db owns the sqlite3 connection and a copy of the path.
  * Workload: a handful of writes per epoch or trial; statements are prepared per
- * call (microseconds) to keep the code plain.
+ * call (microseconds) to keep the code plain. A write open reads the whole file once
+ * (PRAGMA quick_check); a migration or a WAL switch may wait for other processes up to
+ * DB_BUSY_TIMEOUT_MS.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "store/db.h"
