@@ -14,6 +14,8 @@
 #include <sqlite3.h>
 
 #include "cli/commands.h"
+#include "config/config.h"
+#include "search/search_config.h"
 #include "store/db.h"
 #include "util/err.h"
 
@@ -29,6 +31,30 @@ static const char *text(sqlite3_stmt *st, int i)
 {
     const char *s = (const char *)sqlite3_column_text(st, i);
     return s ? s : "";
+}
+
+/* "12/24 trials" or "3/10 epochs": what is stored against the budget of the run's own
+ * config text; just the count if the text does not parse (a run of another snac). */
+static void progress_of(sqlite3_stmt *st, char *out, size_t cap)
+{
+    const char *kind = text(st, 1), *yaml = text(st, 12);
+    long long done = sqlite3_column_int64(st, 6);
+    bool search = strcmp(kind, "search") == 0;
+    size_t budget = 0;
+    if (search) {
+        search_config sc;
+        if (search_config_parse(yaml, strlen(yaml), "config", &sc) == SNAC_OK)
+            budget = sc.trials;
+    } else {
+        snac_config c;
+        if (snac_config_parse(yaml, strlen(yaml), "config", &c) == SNAC_OK)
+            budget = c.training.epochs;
+        snac_config_free(&c);
+    }
+    if (budget)
+        snprintf(out, cap, "%lld/%zu %s", done, budget, search ? "trials" : "epochs");
+    else
+        snprintf(out, cap, "%lld %s", done, search ? "trials" : "epochs");
 }
 
 /* The effective status and the next command of one row. */
@@ -84,10 +110,10 @@ int cmd_runs(int argc, char **argv)
     sqlite3_stmt *st = NULL;
     const char *sql =
         "SELECT r.id, r.kind, coalesce(r.name, ''), r.started_at, r.status, coalesce(r.config_path, ''),"
-        " CASE r.kind WHEN 'search' THEN (SELECT count(*) || ' trials' FROM trials t WHERE t.run_id = r.id)"
-        "             ELSE (SELECT count(*) || ' epochs' FROM epochs e WHERE e.run_id = r.id) END,"
+        " CASE r.kind WHEN 'search' THEN (SELECT count(*) FROM trials t WHERE t.run_id = r.id)"
+        "             ELSE (SELECT count(*) FROM epochs e WHERE e.run_id = r.id) END,"
         " (SELECT max(m.id) FROM models m WHERE m.run_id = r.id AND r.kind <> 'search'),"
-        " r.owner_pid, r.owner_host, r.owner_start, coalesce(r.finished_at, '-')"
+        " r.owner_pid, r.owner_host, r.owner_start, coalesce(r.finished_at, '-'), r.config_yaml"
         " FROM runs r ORDER BY r.id";
     if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) {
         db_error(db, "listing runs");
@@ -99,10 +125,11 @@ int cmd_runs(int argc, char **argv)
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *status;
-        char next[1200];
+        char next[1200], prog[64];
         describe(db_file, st, &status, next, sizeof next);
+        progress_of(st, prog, sizeof prog);
         printf("%5lld  %-7s %-20.20s %-12s %-20s  %-20s  %-12s  %s\n", (long long)sqlite3_column_int64(st, 0),
-               text(st, 1), text(st, 2), status, text(st, 3), text(st, 11), text(st, 6), next);
+               text(st, 1), text(st, 2), status, text(st, 3), text(st, 11), prog, next);
     }
     int rc = s == SQLITE_DONE ? SNAC_OK : db_error(db, "listing runs");
     sqlite3_finalize(st);

@@ -78,6 +78,8 @@ check "runs: the resumed run is running" grep -Eq "^ +1 +search .*running " runs
 wait $p1
 check "first resume finishes" test $? -eq 0
 check "run done" test "$(q s.db 'SELECT status FROM runs WHERE id = 1')" = done
+"$SNAC" runs --db s.db > runs2b.txt
+check "runs: done, the budget reached, the front as next step" grep -Eq "^ +1 +search .*done .* 24/24 trials +snac pareto 1 --db s.db" runs2b.txt
 check "interrupted + resumed trials equal the uninterrupted run's" test "$(trials s.db)" = "$(trials ref.db)"
 check "no duplicate trial rows" test "$(q s.db 'SELECT count(*) FROM (SELECT 1 FROM trials GROUP BY run_id, generation, idx HAVING count(*) > 1)')" -eq 0
 
@@ -120,6 +122,8 @@ kill -TERM $pid
 wait $pid
 check "SIGTERM: train exits 1" test $? -eq 1
 check "  run interrupted" test "$(q t.db 'SELECT status FROM runs')" = interrupted
+"$SNAC" runs --db t.db > runs5.txt
+check "  runs: epochs against the budget, the re-run command" grep -Eq "^ +1 +train .*interrupted .* [1-9][0-9]*/200 epochs +snac train -c t.yaml --db t.db" runs5.txt
 check "  message" grep -q "run 1 interrupted by SIGTERM after epoch .*run \`snac train -c t.yaml\` again" err5.txt
 check "  no model stored" test "$(q t.db 'SELECT count(*) FROM models')" -eq 0
 
