@@ -117,6 +117,12 @@ static int grow(csv_state *st)
 static int resolve_columns(const ds_config *c, char **cells, size_t n_cells, const char *path,
                            size_t *feat_col, size_t *n_feat, size_t *class_col)
 {
+    /* a name twice would make "column 'a'" ambiguous in every later message */
+    for (size_t i = 0; i < n_cells; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cells[i], cells[j]) == 0)
+                return snac_err_set(SNAC_EFORMAT, "%s:1: column '%s' appears twice in the header (columns %zu and %zu)",
+                                    path, cells[i], j + 1, i + 1);
     long cls = -1;
     for (size_t i = 0; i < n_cells; i++)
         if (strcmp(cells[i], c->class_column) == 0)

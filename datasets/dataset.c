@@ -12,6 +12,7 @@
 #include "datasets/dataset.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "util/bytes.h"
 #include "util/err.h"
 #include "util/rng.h"
+#include "util/sha256.h"
 
 const char *const ds_format_names[DS_FORMAT_COUNT] = {"csv", "hdf5"};
 const char *const ds_norm_names[DS_NORM_COUNT] = {"none", "standard", "robust"};
@@ -371,4 +373,27 @@ int ds_load(const ds_config *c, ds_split *out)
     }
     free(s);
     return rc;
+}
+
+/* ---------------------------------------------------------------- fingerprint */
+
+void ds_fingerprint(const ds_split *s, char out[DS_FINGERPRINT_CAP])
+{
+    const ds_tensor *t[3] = {&s->train, &s->val, &s->test};
+    static const char *const names[3] = {"train", "val", "test"};
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        sha256_ctx c;
+        unsigned char dg[SHA256_DIGEST_LEN];
+        sha256_init(&c);
+        if (t[i]->n) {
+            sha256_update(&c, t[i]->x, t[i]->n * t[i]->d * sizeof *t[i]->x);
+            sha256_update(&c, t[i]->y, t[i]->n * sizeof *t[i]->y);
+        }
+        sha256_final(&c, dg);
+        n += (size_t)snprintf(out + n, DS_FINGERPRINT_CAP - n, "%s%s %zux%zu ", i ? "; " : "", names[i], t[i]->n,
+                              t[i]->d);
+        for (int k = 0; k < 8 && n + 3 < DS_FINGERPRINT_CAP; k++)
+            n += (size_t)snprintf(out + n, DS_FINGERPRINT_CAP - n, "%02x", dg[k]);
+    }
 }

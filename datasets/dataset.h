@@ -91,6 +91,12 @@ typedef struct ds_split {
 int ds_load(const ds_config *c, ds_split *out);
 void ds_split_free(ds_split *s);
 
+/* What the loaded data is, for a resume to refuse other data: per set "name NxD" and the
+ * first 16 hex digits of the SHA-256 of its rows and labels as loaded (normalised),
+ * joined by "; ", e.g. "train 5000x24 3f2a...; val 1000x24 ...; test 1000x24 ...". */
+#define DS_FINGERPRINT_CAP 160
+void ds_fingerprint(const ds_split *s, char out[DS_FINGERPRINT_CAP]);
+
 /* Apply a stored normalisation to a tensor in place (inference on new data). */
 void ds_norm_apply(const ds_norm *nrm, ds_tensor *t);
 

@@ -5,6 +5,7 @@
  */
 #include "datasets/h5write.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,12 +96,25 @@ int ds_h5_write_strings(long long fid, const char *path, const char *key, const 
     return rc;
 }
 
+/* " (no space left on device)" when the last failure was a full disk, else "". */
+static const char *disk_hint(void)
+{
+    return errno == ENOSPC || errno == EDQUOT ? " (no space left on device)" : "";
+}
+
+/* Written under "<path>.partial" and renamed into place when complete, so a failure (a full
+ * disk, a kill) never leaves a truncated or empty .h5 under the final name; the partial file
+ * is removed on failure. */
 int ds_h5_write_jets(const char *path, size_t n_jets, size_t n_stored, const float *constituents,
                      const double *jets)
 {
-    long long f = ds_h5_create(path);
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.partial", path) >= (int)sizeof tmp)
+        return snac_err_set(SNAC_EINVAL, "%s: path too long", path);
+    errno = 0;
+    long long f = ds_h5_create(tmp);
     if (f < 0)
-        return (int)f;
+        return snac_err_set(SNAC_EIO, "%s: cannot create the HDF5 file%s", path, disk_hint());
     size_t dc[3] = {n_jets, n_stored, DS_JET_N_PFEAT}, dj[2] = {n_jets, DS_JET_N_COLS};
     char pn[DS_JET_N_PFEAT_NAMES][16];
     const char *pnames[DS_JET_N_PFEAT_NAMES];
@@ -116,6 +130,15 @@ int ds_h5_write_jets(const char *path, size_t n_jets, size_t n_stored, const flo
     if (!rc)
         rc = ds_h5_write_strings(f, path, "particleFeatureNames", pnames, DS_JET_N_PFEAT_NAMES);
     if (H5Fclose((hid_t)f) < 0 && !rc)
-        rc = snac_err_set(SNAC_EIO, "%s: closing the HDF5 file failed", path);
+        rc = snac_err_set(SNAC_EIO, "%s: closing the HDF5 file failed%s", path, disk_hint());
+    if (rc && disk_hint()[0] && !strstr(snac_err_msg(), "no space")) {
+        char m[1024];
+        snprintf(m, sizeof m, "%s", snac_err_msg());
+        snac_err_set(rc, "%s%s", m, disk_hint());
+    }
+    if (!rc && rename(tmp, path) != 0)
+        rc = snac_err_set(SNAC_EIO, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
+    if (rc)
+        remove(tmp);
     return rc;
 }

@@ -48,4 +48,9 @@ typedef struct ds_jets_shape {
 } ds_jets_shape;
 int ds_jets_describe(const char *path, ds_jets_shape *out);
 
+/* Shapes a jet file may claim (the hls4ml files: 10,000 jets of 100 or 150 constituents);
+ * larger headers are refused as malformed before anything is allocated or read. */
+#define DS_JETS_MAX_PER_FILE 100000000ULL
+#define DS_JETS_MAX_STORED 10000
+
 #endif

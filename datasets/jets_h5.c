@@ -304,7 +304,13 @@ static int h5_open(const char *path, h5file *f)
         rc = snac_err_set(SNAC_EFORMAT, "%s: key '%s': shape (%llu, %llu, %llu), expected (n, N, %d)", path,
                           KEY_CONST, (unsigned long long)dc[0], (unsigned long long)dc[1],
                           (unsigned long long)dc[2], DS_JET_N_PFEAT);
-    if (!rc && (dj[0] != dc[0] || dj[1] < DS_JET_LABEL_COL + DS_JET_CLASS_COUNT))
+    /* a header can claim any shape (unallocated storage reads as fill values): bound it before
+     * anything is sized or read from it */
+    if (!rc && (dc[0] > DS_JETS_MAX_PER_FILE || dc[1] > DS_JETS_MAX_STORED))
+        rc = snac_err_set(SNAC_EFORMAT, "%s: key '%s': shape (%llu, %llu, %llu): at most %llu jets of %d constituents "
+                          "per file", path, KEY_CONST, (unsigned long long)dc[0], (unsigned long long)dc[1],
+                          (unsigned long long)dc[2], (unsigned long long)DS_JETS_MAX_PER_FILE, DS_JETS_MAX_STORED);
+    if (!rc && (dj[0] != dc[0] || dj[1] < DS_JET_LABEL_COL + DS_JET_CLASS_COUNT || dj[1] > 4096))
         rc = snac_err_set(SNAC_EFORMAT, "%s: key '%s': shape (%llu, %llu), expected (%llu, %d)", path, KEY_JETS,
                           (unsigned long long)dj[0], (unsigned long long)dj[1], (unsigned long long)dc[0],
                           DS_JET_N_COLS);

@@ -232,8 +232,14 @@ int surr_version_ensure_default(snac_db *db, enum surr_toolchain tc, surr_versio
     }
     snac_err_clear();
     if ((rc = surr_version_insert(db, out, true))) {
+        /* insert-or-reuse: another process may have stored the default since we looked
+         * (name is UNIQUE, the insert is one BEGIN IMMEDIATE transaction): take its version */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", snac_err_msg());
         surr_version_clear(out);
-        return rc;
+        if (surr_version_load_active(db, tc, out) == SNAC_OK)
+            return SNAC_OK;
+        return snac_err_set(rc, "%s", msg);
     }
     if (created)
         *created = true;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
@@ -22,6 +23,9 @@
 #include "util/progress.h"
 
 #define JETS_PER_FILE 10000
+/* At most this many jets per split (100x the hls4ml dataset's 880k): a typo such as
+ * --train 1000000000000 is refused up front instead of filling the disk. */
+#define DATA_GEN_MAX_JETS 100000000ULL
 
 static const char gen_help[] =
     "usage: snac data gen [--out DIR] [--train N] [--val N] [--test N] [--seed S]\n"
@@ -68,6 +72,21 @@ static int make_dir(const char *path)
 
 /* ---------------------------------------------------------------- gen */
 
+/* Refuse up front when the files cannot fit: the estimate is the arrays' size (float
+ * constituents, double jet columns), the HDF5 overhead is small beside it. */
+static int check_space(const char *dir, size_t n_jets, size_t n_stored)
+{
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) != 0)
+        return SNAC_OK; /* unknown: the writer reports a full disk by file */
+    double need = (double)n_jets * ((double)n_stored * DS_JET_N_PFEAT * sizeof(float) + DS_JET_N_COLS * sizeof(double));
+    double free_b = (double)vfs.f_bavail * (double)vfs.f_frsize;
+    if (need > free_b)
+        return snac_err_set(SNAC_EIO, "%s: %zu jets need about %.3g GB, only %.3g GB are free there", dir, n_jets,
+                            need / 1e9, free_b / 1e9);
+    return SNAC_OK;
+}
+
 static int data_gen(int argc, char **argv)
 {
     const char *out = "out/jets";
@@ -107,9 +126,20 @@ static int data_gen(int argc, char **argv)
         fputs(gen_help, stderr);
         return 2;
     }
+    static const char *const opt_names[3] = {"--train", "--val", "--test"};
+    for (int s = 0; !rc && s < 3; s++)
+        if (n[s] > DATA_GEN_MAX_JETS)
+            rc = snac_err_set(SNAC_EINVAL, "%s %zu: at most %llu jets per split", opt_names[s], n[s],
+                              DATA_GEN_MAX_JETS);
+    if (!rc && n[0] + n[1] + n[2] == 0)
+        rc = snac_err_set(SNAC_EINVAL, "nothing to generate: --train, --val and --test are all 0");
     if (!rc)
         rc = jetsim_config_check(&c);
-    if (rc)
+    if (rc) {
+        cli_fail("data");
+        return 2; /* every problem so far is in the command line */
+    }
+    if ((rc = make_dir(out)) || (rc = check_space(out, n[0] + n[1] + n[2], c.n_stored)))
         return cli_fail("data");
     const char *split[3] = {"train", "val", "test"};
     jetsim_ws *w = NULL;
@@ -272,6 +302,10 @@ static int data_info(int argc, char **argv)
     }
     if (!rc && optind == argc)
         rc = snac_err_set(SNAC_EINVAL, "info: no files given (see `snac data info --help`)");
+    if (rc) {
+        cli_fail("data");
+        return 2; /* a usage error */
+    }
     for (int i = optind; i < argc && !rc; i++)
         rc = info_one(&c, argv[i]);
     return rc ? cli_fail("data") : 0;
@@ -283,12 +317,13 @@ int cmd_data(int argc, char **argv)
         printf("usage: snac data gen [options]   simulate the default jet dataset\n"
                "       snac data info FILE...    describe jet HDF5 (or CSV) files\n"
                "`snac data gen --help`, `snac data info --help` list the options.\n");
-        return argc < 2 ? 1 : 0;
+        return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "gen"))
         return data_gen(argc - 1, argv + 1);
     if (!strcmp(argv[1], "info"))
         return data_info(argc - 1, argv + 1);
     snac_err_set(SNAC_EINVAL, "unknown subcommand '%s' (gen, info)", argv[1]);
-    return cli_fail("data");
+    cli_fail("data");
+    return 2;
 }

@@ -64,7 +64,7 @@ int cmd_pareto(int argc, char **argv)
     }
     snac_db *db = NULL;
     search_pareto_opts po = {run, SEARCH_PARETO_TEXT, all};
-    int rc = db_open_existing(db_file, &db);
+    int rc = db_open_readonly(db_file, &db);
     bool to_stdout = (csv && strcmp(csv, "-") == 0) || (json && strcmp(json, "-") == 0);
     if (!rc && !to_stdout)
         rc = search_pareto_write(db, &po, stdout, NULL);

@@ -200,7 +200,7 @@ int cmd_predict(int argc, char **argv)
     surr_model_spec *ms = NULL;
     surr_version ver = {0};
     surr_spec spec;
-    if (!no_db && (rc = db_open(db_path, &db)))
+    if (!no_db && (rc = model_id ? db_open_existing(db_path, &db) : db_open(db_path, &db)))
         goto out;
     if (model_id) {
         if (!db) {

@@ -15,6 +15,7 @@
 #include "search/search_run.h"
 #include "store/db.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "util/progress.h"
 
 static void usage(FILE *f)
@@ -70,6 +71,7 @@ int cmd_search(int argc, char **argv)
     }
     progress_set_quiet(quiet);
     progress_force(progress);
+    snac_interrupt_install(); /* SIGINT/SIGTERM: finish the trial's transaction, mark the run interrupted */
 
     search_run_summary s;
     if (search_run(&o, &s))
@@ -81,7 +83,7 @@ int cmd_search(int argc, char **argv)
     /* the front, from the store: what `snac pareto RUN` prints */
     snac_db *db = NULL;
     search_pareto_opts po = {s.run_id, SEARCH_PARETO_TEXT, false};
-    int rc = db_open(s.db_path, &db);
+    int rc = db_open_readonly(s.db_path, &db);
     if (!rc)
         rc = search_pareto_write(db, &po, stdout, NULL);
     db_close(db);

@@ -5,11 +5,13 @@
  * and validated before the database is opened, so a malformed file leaves the
  * store untouched. Each write (run, epoch, final model + status) is one transaction.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
@@ -19,6 +21,7 @@
 #include "nn/train.h"
 #include "store/db.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "util/progress.h"
 
 static void usage(FILE *f)
@@ -33,6 +36,7 @@ typedef struct epoch_ctx {
     snac_db *db;
     int64_t run_id;
     size_t epochs;
+    unsigned long pause_ms;
 } epoch_ctx;
 
 static int on_epoch(const nn_epoch_stats *s, void *p)
@@ -42,7 +46,15 @@ static int on_epoch(const nn_epoch_stats *s, void *p)
                   c->epochs, s->train_loss, s->train_acc, s->val_loss, s->val_acc, s->samples_per_s);
     db_epoch e = {(int64_t)s->epoch, s->train_loss, s->train_acc, s->val_loss, s->val_acc, s->seconds,
                   s->samples_per_s};
-    return db_epoch_insert(c->db, c->run_id, &e);
+    int rc = db_epoch_insert(c->db, c->run_id, &e);
+    if (c->pause_ms) { /* test hook (SNAC_TRAIN_PAUSE_MS): a slow epoch without using a core */
+        struct timespec ts = {(time_t)(c->pause_ms / 1000), (long)(c->pause_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (!rc && snac_interrupted())
+        rc = snac_err_set(SNAC_EINTR, "interrupted by %s after epoch %zu", snac_interrupt_name(snac_interrupted()),
+                          s->epoch);
+    return rc;
 }
 
 static void print_confusion(const ds_split *s, const size_t *conf)
@@ -73,7 +85,8 @@ static int train_and_record(snac_config *cfg, ds_split *data, snac_db *db, int64
     rng_seed(&rng, cfg->seed);
     if (!rc)
         rc = nn_mlp_new(&cfg->model, &rng, &m);
-    epoch_ctx ctx = {db, run_id, cfg->training.epochs};
+    const char *pm = getenv("SNAC_TRAIN_PAUSE_MS");
+    epoch_ctx ctx = {db, run_id, cfg->training.epochs, pm ? strtoul(pm, NULL, 10) : 0};
     if (!rc)
         rc = nn_train(m, &data->train, &data->val, &cfg->training, &rng, on_epoch, &ctx);
     double loss = NAN, acc = NAN;
@@ -122,7 +135,7 @@ int cmd_train(int argc, char **argv)
         case 'c': config_path = optarg; break;
         case 'd': db_override = optarg; break;
         case 'e':
-            if (cli_arg_uint("--epochs", optarg, 1, UINT64_MAX, &epochs)) {
+            if (cli_arg_uint("--epochs", optarg, 1, 100000, &epochs)) { /* the config's training.epochs range */
                 cli_fail("train");
                 return 2;
             }
@@ -139,6 +152,7 @@ int cmd_train(int argc, char **argv)
     }
     progress_set_quiet(quiet);
     progress_force(progress);
+    snac_interrupt_install(); /* SIGINT/SIGTERM: finish the epoch's write, mark the run interrupted */
 
     snac_config cfg;
     ds_split data;
@@ -151,7 +165,10 @@ int cmd_train(int argc, char **argv)
         cfg.training.epochs = (size_t)epochs;
     if (db_override)
         snprintf(cfg.output.db, sizeof cfg.output.db, "%s", db_override);
-    if (ds_load(&cfg.data, &data)) {
+    if (ds_load(&cfg.data, &data) ||
+        (snac_interrupted() && snac_err_set(SNAC_EINTR, "interrupted by %s before training started; nothing stored",
+                                            snac_interrupt_name(snac_interrupted())))) {
+        ds_split_free(&data);
         snac_config_free(&cfg);
         return cli_fail("train");
     }
@@ -170,8 +187,10 @@ int cmd_train(int argc, char **argv)
     if (!rc) {
         db_run run = {"train", cfg.output.run_name[0] ? cfg.output.run_name : NULL, cfg.text, cfg.path, cfg.seed};
         if (!(rc = db_begin(db))) {
+            char fp[DS_FINGERPRINT_CAP];
+            ds_fingerprint(&data, fp);
             if ((rc = db_run_insert(db, &run, &run_id)) || (rc = db_run_set_norm(db, run_id, norm, norm_len)) ||
-                (rc = db_commit(db)))
+                (rc = db_run_set_fingerprint(db, run_id, fp)) || (rc = db_commit(db)))
                 db_rollback(db);
         }
     }
@@ -180,8 +199,14 @@ int cmd_train(int argc, char **argv)
         if (rc) {
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", snac_err_msg());
-            db_run_finish(db, run_id, "failed", NULL); /* best effort; the original error is what we report */
-            snac_err_set(rc, "%s", msg);
+            if (snac_interrupted()) {
+                db_run_finish(db, run_id, "interrupted", NULL);
+                snac_err_set(rc, "run %lld %s; a training run does not resume: run `snac train -c %s` again", (long long)run_id,
+                             msg, config_path);
+            } else {
+                db_run_finish(db, run_id, "failed", NULL); /* best effort; the original error is what we report */
+                snac_err_set(rc, "%s", msg);
+            }
         }
     }
     int status = rc ? cli_fail("train") : 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <hdf5.h>
 
 #include "cli/commands.h"
 #include "snac_version.h"
@@ -25,6 +26,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "surrogate estimate of FPGA resources and latency for a spec or stored model"},
     {"ingest", cmd_ingest, "store real synthesis results: csynth.xml/.rpt, vivado_synth.rpt, hls4ml projects, sweep CSVs"},
     {"search", cmd_search, "NSGA-II global search: accuracy, BOPs and surrogate objectives; resumable, parallel"},
+    {"runs", cmd_runs, "list the runs of a store: status (a run whose process is gone shows as interrupted), next step"},
     {"pareto", cmd_pareto, "Pareto front of a stored search run: table, CSV, JSON"},
     {"validate", cmd_validate, "surrogate error statistics against the ingested synthesis results (stored per version)"},
     {"refit", cmd_refit, "refit the surrogate of a toolchain from its synthesis results; activate only if better"},
@@ -56,6 +58,9 @@ int main(int argc, char **argv)
 {
     /* GSL must report through return codes, never abort the process. */
     gsl_set_error_handler_off();
+    /* HDF5's exit-time cleanup crashes on a file whose close failed (a full disk: HDF5 1.10
+     * H5F__close_cb); every file is closed explicitly, so skip it. Before any other H5 call. */
+    H5dont_atexit();
     if (argc < 2) {
         cmd_help(0, NULL);
         return 2;

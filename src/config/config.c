@@ -178,7 +178,7 @@ int snac_config_load(const char *path, snac_config *c)
 {
     char *buf;
     size_t len;
-    int rc = snac_read_file(path, &buf, &len);
+    int rc = snac_read_file_max(path, SNAC_READ_MAX_CONFIG, "config", &buf, &len);
     if (rc) {
         snac_config_init(c);
         return rc;

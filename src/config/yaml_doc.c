@@ -28,6 +28,98 @@ struct cfg_doc {
 static const yaml_node_t *Y(const cfg_node *n) { return (const yaml_node_t *)n; }
 static const cfg_node *N(const yaml_node_t *n) { return (const cfg_node *)n; }
 
+/* ---------------------------------------------------------------- budget */
+
+/* libyaml resolves an alias to the anchored node itself, so the document stays small, but
+ * every reader that walks it (a spec turned into JSON, a list read per element) sees each
+ * alias expanded: ten nested aliases of ten are 10^10 nodes. The document is measured as
+ * it would be read — nodes and scalar bytes with every alias expanded, memoised per node —
+ * and refused past the budget, as is nesting deeper than CFG_MAX_DEPTH (the walk recurses)
+ * and an alias inside its own anchor. A scalar holding a NUL is refused too (C strings
+ * would silently end there). */
+typedef struct budget {
+    const yaml_document_t *doc;
+    uint64_t *nodes, *bytes; /* per node id - 1: expanded size of its subtree */
+    unsigned char *state;    /* 0 not seen, 1 on the current path, 2 measured */
+    const yaml_node_t *bad;  /* where the walk stopped */
+    int why;                 /* 1 too deep, 2 recursive, 3 NUL in a scalar */
+} budget;
+
+static uint64_t sat_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+
+static int measure(budget *b, int id, size_t depth)
+{
+    const yaml_node_t *n = yaml_document_get_node((yaml_document_t *)b->doc, id);
+    if (!n)
+        return 0;
+    size_t i = (size_t)id - 1;
+    if (b->state[i] == 2)
+        return 0;
+    if (b->state[i] == 1 || depth > CFG_MAX_DEPTH) {
+        b->bad = n;
+        b->why = b->state[i] == 1 ? 2 : 1;
+        return -1;
+    }
+    b->state[i] = 1;
+    uint64_t nodes = 1, bytes = 0;
+    if (n->type == YAML_SCALAR_NODE) {
+        bytes = n->data.scalar.length;
+        if (memchr(n->data.scalar.value, '\0', n->data.scalar.length)) {
+            b->bad = n; /* "a\0b": every reader would see "a" */
+            b->why = 3;
+            return -1;
+        }
+    } else if (n->type == YAML_SEQUENCE_NODE) {
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+            if (measure(b, *it, depth + 1))
+                return -1;
+            nodes = sat_add(nodes, b->nodes[*it - 1]);
+            bytes = sat_add(bytes, b->bytes[*it - 1]);
+        }
+    } else if (n->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+            if (measure(b, p->key, depth + 1) || measure(b, p->value, depth + 1))
+                return -1;
+            nodes = sat_add(nodes, sat_add(b->nodes[p->key - 1], b->nodes[p->value - 1]));
+            bytes = sat_add(bytes, sat_add(b->bytes[p->key - 1], b->bytes[p->value - 1]));
+        }
+    }
+    b->nodes[i] = nodes;
+    b->bytes[i] = bytes;
+    b->state[i] = 2;
+    return 0;
+}
+
+static int check_budget(const yaml_document_t *doc, const char *name)
+{
+    const yaml_node_t *root = yaml_document_get_root_node((yaml_document_t *)doc);
+    if (!root)
+        return SNAC_OK;
+    size_t n = (size_t)(doc->nodes.top - doc->nodes.start);
+    budget b = {doc, calloc(n, sizeof(uint64_t)), calloc(n, sizeof(uint64_t)), calloc(n, 1), NULL, 0};
+    int rc = SNAC_OK;
+    if (!b.nodes || !b.bytes || !b.state) {
+        rc = snac_err_set(SNAC_ENOMEM, "%s: out of memory", name);
+    } else if (measure(&b, 1, 0)) {
+        rc = snac_err_set(SNAC_ERANGE, "%s:%zu:%zu: %s", name, (size_t)b.bad->start_mark.line + 1,
+                          (size_t)b.bad->start_mark.column + 1,
+                          b.why == 2   ? "an alias refers to the node that contains it (recursive YAML)"
+                          : b.why == 3 ? "a NUL character (\\0) inside a string"
+                                       : "YAML nested deeper than " CFG_MAX_DEPTH_TEXT " levels");
+    } else if (b.nodes[0] > CFG_MAX_NODES || b.bytes[0] > CFG_MAX_BYTES) {
+        rc = snac_err_set(SNAC_ERANGE,
+                          "%s: with its aliases expanded the YAML holds %llu nodes and %llu bytes of scalars, more "
+                          "than the %llu nodes / %llu bytes a snac input may hold (aliases that multiply: an alias "
+                          "bomb?)",
+                          name, (unsigned long long)b.nodes[0], (unsigned long long)b.bytes[0],
+                          (unsigned long long)CFG_MAX_NODES, (unsigned long long)CFG_MAX_BYTES);
+    }
+    free(b.nodes);
+    free(b.bytes);
+    free(b.state);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- loading */
 
 int cfg_doc_parse(const char *text, size_t len, const char *name, cfg_doc **out)
@@ -69,6 +161,8 @@ int cfg_doc_parse(const char *text, size_t len, const char *name, cfg_doc **out)
         yaml_document_delete(&next);
     }
     yaml_parser_delete(&p);
+    if (!rc)
+        rc = check_budget(&d->doc, name);
     if (rc) {
         yaml_document_delete(&d->doc);
         free(d);
@@ -83,7 +177,7 @@ int cfg_doc_load(const char *path, cfg_doc **out)
     *out = NULL;
     char *buf;
     size_t len;
-    int rc = snac_read_file(path, &buf, &len);
+    int rc = snac_read_file_max(path, SNAC_READ_MAX_CONFIG, "YAML", &buf, &len);
     if (rc)
         return rc;
     rc = cfg_doc_parse(buf, len, path, out);

@@ -7,6 +7,10 @@
  * line, column and what was expected. Nested sections are read by looking the
  * sub-mapping up with cfg_map_get() and calling cfg_read_map() on it.
  *
+ * Every document is checked against a budget when parsed: at most CFG_MAX_NODES nodes and
+ * CFG_MAX_BYTES bytes of scalars with all aliases expanded (so an alias bomb is refused
+ * before any reader walks it), nesting at most CFG_MAX_DEPTH, no recursive alias.
+ *
  * Memory: cfg_doc owns the libyaml document; nodes are borrowed from it.
  */
 #ifndef SNAC_CONFIG_YAML_DOC_H
@@ -14,6 +18,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#define CFG_MAX_NODES 100000ULL
+#define CFG_MAX_BYTES (8ULL << 20)
+#define CFG_MAX_DEPTH 64
+#define CFG_MAX_DEPTH_TEXT "64"
 
 typedef struct cfg_doc cfg_doc;
 typedef struct cfg_node cfg_node; /* opaque: a node of the document */

@@ -285,6 +285,16 @@ static int read_space(const cfg_doc *d, const cfg_node *n, search_space *sp)
     int rc = cfg_read_map(d, n, "search_space", f, COUNT(f), &fr);
     if (rc)
         return rc;
+    /* an empty list is a mistake, not "the default" (as for search.objectives) */
+    static const char *const lists[] = {"layers", "learning_rate", "l1", "dropout", "activation"};
+    for (size_t i = 0; i < COUNT(lists); i++) {
+        const cfg_node *e = cfg_map_get(d, n, lists[i]);
+        if (e && cfg_node_kind(d, e) == CFG_KIND_SEQUENCE && cfg_seq_len(d, e) == 0)
+            return cfg_errorf(SNAC_EINVAL, d, e,
+                              "search_space.%s: an empty list; give at least one choice, or leave the key out for "
+                              "SNAC-Pack's Table 1",
+                              lists[i]);
+    }
 #define TAKE(cnt, dst, src)                           \
     if (fr.cnt) {                                     \
         sp->cnt = fr.cnt;                             \
@@ -396,7 +406,7 @@ int search_config_load(const char *path, search_config *c)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = snac_read_file(path, &text, &len);
+    int rc = snac_read_file_max(path, SNAC_READ_MAX_CONFIG, "config", &text, &len);
     if (!rc)
         rc = search_config_parse(text, len, path, c);
     free(text);

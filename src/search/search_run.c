@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -28,6 +29,7 @@
 #include "surrogate/surr_part.h"
 #include "surrogate/surr_store.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "util/progress.h"
 
 #define JSON_CAP 2048
@@ -59,7 +61,8 @@ typedef struct driver {
     bool hv_ref_set;
     /* per generation */
     const nsga2_batch *b;
-    size_t kill_after, committed;
+    size_t kill_after, committed, pause_ms;
+    char fingerprint[DS_FINGERPRINT_CAP]; /* of the loaded data (ds_fingerprint) */
     search_run_summary sum;
 } driver;
 
@@ -389,6 +392,12 @@ static int on_result(size_t job, const search_trial_result *r, void *ctx)
         progress_line("gen %zu trial %2zu: failed: %s", d->b->generation, row, r->error);
     if (d->kill_after && ++d->committed >= d->kill_after)
         raise(SIGKILL); /* test hook: a crash right after a commit */
+    if (d->pause_ms) { /* test hook: a slow trial, without burning a core */
+        struct timespec ts = {(time_t)(d->pause_ms / 1000), (long)(d->pause_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (snac_interrupted())
+        return snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
     return SNAC_OK;
 }
 
@@ -409,8 +418,6 @@ static void set_hv_ref(driver *d, const double *f, const double *viol, const uns
 
 static void generation_summary(driver *d, double seconds)
 {
-    if (!progress_enabled())
-        return;
     nsga2_population p;
     if (nsga2_get_population(d->s, &p))
         return;
@@ -436,7 +443,7 @@ static void generation_summary(driver *d, double seconds)
     }
     if (d->hv_ref_set && nsga2_front_hv(d->s, d->hv_ref, &hv))
         hv = NAN;
-    progress_line("generation %zu/%zu done: front %zu, best accuracy %.4f, hypervolume %.6g, %.1f s",
+    progress_milestone("generation %zu/%zu done: front %zu, best accuracy %.4f, hypervolume %.6g, %.1f s",
                   d->b->generation + 1, search_config_generations(&d->sc), front, best_acc, hv, seconds);
 }
 
@@ -447,6 +454,8 @@ static int run_generations(driver *d)
     nsga2_stats stats;
     nsga2_get_stats(d->s, &stats);
     while (stats.generation < n_gen) {
+        if (snac_interrupted())
+            return snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
         double t0 = progress_now();
         nsga2_batch b;
         int rc = nsga2_ask(d->s, &b);
@@ -528,6 +537,7 @@ static int load_data(driver *d)
                                          "accuracy objectives are measured on it)");
     progress_line("data: %zu train / %zu val rows, %zu features, %zu classes", d->data.train.n, d->data.val.n,
                   d->data.d, d->data.n_classes);
+    ds_fingerprint(&d->data, d->fingerprint);
     return SNAC_OK;
 }
 
@@ -639,6 +649,8 @@ static int open_new(driver *d, const search_run_opts *o)
         return rc;
     space_setup(d);
     /* everything the user can get wrong is checked before the store is touched */
+    if ((rc = surr_part_find(d->sc.deploy.part, &d->part)))
+        return snac_err_prefix(rc, "%s: deploy.part: ", o->config_path);
     if ((rc = new_nsga2(d)) || (rc = load_data(d)))
         return rc;
     if ((rc = db_open(o->db_path ? o->db_path : d->cfg.output.db, &d->db)) || (rc = find_surrogate(d)) ||
@@ -654,27 +666,59 @@ static int open_new(driver *d, const search_run_opts *o)
                   d->sc.seed};
     if (!(rc = db_begin(d->db))) {
         if ((rc = db_run_insert(d->db, &run, &d->run_id)) || (rc = db_run_set_norm(d->db, d->run_id, norm, norm_len)) ||
-            (rc = set_result(d, NULL, result)) || (rc = db_commit(d->db)))
+            (rc = db_run_set_fingerprint(d->db, d->run_id, d->fingerprint)) || (rc = set_result(d, NULL, result)) ||
+            (rc = db_commit(d->db)))
             db_rollback(d->db);
     }
     free(norm);
     return rc;
 }
 
+/* The data read now must be the data the run started on ("" stored: a run from before
+ * fingerprints, accepted). The message names each set that differs. */
+static int check_fingerprint(driver *d, const char *stored)
+{
+    if (!stored[0] || strcmp(stored, d->fingerprint) == 0)
+        return SNAC_OK;
+    char then[DS_FINGERPRINT_CAP], now[DS_FINGERPRINT_CAP], diff[700] = "";
+    snprintf(then, sizeof then, "%s", stored);
+    snprintf(now, sizeof now, "%s", d->fingerprint);
+    char *sa = NULL, *sb = NULL;
+    char *a = strtok_r(then, ";", &sa), *b = strtok_r(now, ";", &sb);
+    size_t n = 0;
+    for (; a || b; a = strtok_r(NULL, ";", &sa), b = strtok_r(NULL, ";", &sb)) {
+        while (a && *a == ' ')
+            a++;
+        while (b && *b == ' ')
+            b++;
+        if (a && b && strcmp(a, b) == 0)
+            continue;
+        if (n < sizeof diff)
+            n += (size_t)snprintf(diff + n, sizeof diff - n, "%s%s then, %s now", n ? "; " : "", a ? a : "-",
+                                  b ? b : "-");
+    }
+    return snac_err_set(SNAC_EINVAL,
+                        "%s: run %lld was started on other data than data.files reads now (%s); a resume must see "
+                        "the same data: restore it, or start a new search",
+                        db_path(d->db), (long long)d->run_id, diff);
+}
+
 static int open_resume(driver *d, const search_run_opts *o, bool *done)
 {
     if (!o->db_path)
         return snac_err_set(SNAC_EINVAL, "search: --resume needs the database (--db FILE)");
-    int rc = db_open(o->db_path, &d->db);
+    int rc = db_open_existing(o->db_path, &d->db); /* a mistyped --db is not created */
     if (rc)
         return rc;
     sqlite3_stmt *st;
-    if ((rc = prep(d, "SELECT kind, config_yaml, config_path, status, state, result FROM runs WHERE id = ?1", &st)))
+    if ((rc = prep(d, "SELECT kind, config_yaml, config_path, status, state, result, data_fingerprint FROM runs "
+                      "WHERE id = ?1", &st)))
         return rc;
     sqlite3_bind_int64(st, 1, o->resume);
     void *state = NULL;
     size_t state_len = 0;
     int64_t ver_id = 0;
+    char stored_fp[DS_FINGERPRINT_CAP] = "";
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = snac_err_set(SNAC_ENOTFOUND, "no run %lld in %s", (long long)o->resume, o->db_path);
     } else if (strcmp((const char *)sqlite3_column_text(st, 0), "search") != 0) {
@@ -699,12 +743,16 @@ static int open_resume(driver *d, const search_run_opts *o, bool *done)
         const char *p = res ? strstr(res, "\"surrogate_version\":") : NULL;
         if (p)
             ver_id = strtoll(p + 20, NULL, 10);
+        const char *fp = (const char *)sqlite3_column_text(st, 6);
+        snprintf(stored_fp, sizeof stored_fp, "%s", fp ? fp : "");
     }
     sqlite3_finalize(st);
     d->run_id = o->resume;
     if (!rc) {
         space_setup(d);
         rc = state ? nsga2_load(state, state_len, &d->s) : new_nsga2(d);
+        if (rc && state)
+            rc = snac_err_prefix(rc, "%s: run %lld: stored search state: ", o->db_path, (long long)d->run_id);
     }
     free(state);
     if (rc || *done)
@@ -712,7 +760,8 @@ static int open_resume(driver *d, const search_run_opts *o, bool *done)
     if (!ver_id)
         return snac_err_set(SNAC_EFORMAT, "search: run %lld does not record its surrogate version", (long long)d->run_id);
     if ((rc = surr_version_load(d->db, ver_id, &d->ver)) || (rc = surr_part_find(d->sc.deploy.part, &d->part)) ||
-        (rc = load_data(d)) || (rc = alloc_buffers(d)))
+        (rc = load_data(d)) || (rc = check_fingerprint(d, stored_fp)) || (rc = alloc_buffers(d)) ||
+        (rc = db_run_claim(d->db, d->run_id)))
         return rc;
     char result[128];
     snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
@@ -730,9 +779,12 @@ int search_run(const search_run_opts *o, search_run_summary *out)
     int rc = o->resume > 0 ? open_resume(d, o, &done) : open_new(d, o);
     if (!rc && !done) {
         d->n_workers = o->workers ? o->workers : d->sc.workers ? d->sc.workers : search_workers_default();
-        d->sum.workers = d->n_workers;
+        /* a generation never has more jobs than the population: that many processes at most */
+        d->sum.workers = d->n_workers < d->pop ? d->n_workers : d->pop;
         const char *k = getenv("SNAC_SEARCH_KILL_AFTER");
         d->kill_after = k ? (size_t)strtoull(k, NULL, 10) : 0;
+        const char *pm = getenv("SNAC_SEARCH_PAUSE_MS");
+        d->pause_ms = pm ? (size_t)strtoull(pm, NULL, 10) : 0;
         progress_line("search run %lld: %zu generations x %zu, %zu epochs per trial, %zu workers, surrogate version %lld",
                       (long long)d->run_id, search_config_generations(&d->sc), d->pop, d->sc.epochs, d->n_workers,
                       (long long)d->ver.id);
@@ -745,6 +797,13 @@ int search_run(const search_run_opts *o, search_run_summary *out)
                  (long long)d->ver.id, stats.generation, stats.n_evals);
         if (!rc) {
             rc = db_run_finish(d->db, d->run_id, "done", result);
+        } else if (d->run_id && snac_interrupted()) {
+            /* the transaction in flight was finished; nothing is lost that a resume cannot redo */
+            db_run_finish(d->db, d->run_id, "interrupted", result);
+            rc = snac_err_set(SNAC_EINTR, "run %lld interrupted by %s after %zu finished generations; resume it "
+                              "with: snac search --resume %lld --db %s", (long long)d->run_id,
+                              snac_interrupt_name(snac_interrupted()), stats.generation, (long long)d->run_id,
+                              db_path(d->db));
         } else if (d->run_id) {
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", snac_err_msg());

@@ -24,7 +24,9 @@
  * are trained with their own seeds. So a resumed run ends where an uninterrupted one does.
  *
  * Test hook: SNAC_SEARCH_KILL_AFTER=K makes the process SIGKILL itself right after its
- * K-th trained trial is committed (the resume test's "crash mid-generation").
+ * K-th trained trial is committed (the resume test's "crash mid-generation");
+ * SNAC_SEARCH_PAUSE_MS=M sleeps M ms after each committed trial (a slow run for the
+ * signal, ownership and crash tests, without using a core).
  *
  * Memory: the driver allocates its buffers (population-sized) and prepares its statements
  * once; the generation loop reuses them. Workload: the trials dominate.

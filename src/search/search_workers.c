@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/err.h"
+#include "util/interrupt.h"
 
 #define JOB_STOP UINT64_MAX
 
@@ -65,6 +66,7 @@ static void worker_main(int cmd_fd, int res_fd, const search_eval_ctx *ec, const
                         const uint64_t *seeds, size_t n_jobs, bool keep_model)
 {
     signal(SIGPIPE, SIG_DFL);
+    snac_interrupt_default(); /* Ctrl-C stops a worker at once; the parent records the interruption */
     for (;;) {
         uint64_t job;
         if (read_full(cmd_fd, &job, sizeof job) || job == JOB_STOP || job >= n_jobs)
@@ -182,6 +184,10 @@ int search_workers_run(const search_eval_ctx *ec, const double *genomes, size_t 
             if (ws[i].job != JOB_STOP)
                 pf[np++] = (struct pollfd){.fd = ws[i].res_fd, .events = POLLIN};
         if (poll(pf, np, -1) < 0) {
+            if (errno == EINTR && snac_interrupted()) {
+                rc = snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
+                break;
+            }
             if (errno == EINTR)
                 continue;
             rc = snac_err_set(SNAC_EIO, "search workers: poll: %s", strerror(errno));

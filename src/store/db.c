@@ -2,14 +2,20 @@
  *
  * Memory: snac_db owns the sqlite3 connection and a copy of the path.
  * Workload: a handful of writes per epoch or trial; statements are prepared per
- * call (microseconds) to keep the code plain.
+ * call (microseconds) to keep the code plain. A write open reads the whole file once
+ * (PRAGMA quick_check); a migration or a WAL switch may wait for other processes up to
+ * DB_BUSY_TIMEOUT_MS.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "store/db.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +134,12 @@ static const char *const migrations[] = {
     "  n INTEGER NOT NULL,"
     "  stats TEXT NOT NULL,"
     "  created_at TEXT NOT NULL);",
+    /* 1 -> 2: the process that owns a running run (a resume claims it; `snac runs` shows a
+     * run whose process is gone as interrupted) and the fingerprint of the data it read */
+    "ALTER TABLE runs ADD COLUMN owner_pid INTEGER;"
+    "ALTER TABLE runs ADD COLUMN owner_host TEXT;"
+    "ALTER TABLE runs ADD COLUMN owner_start INTEGER;"
+    "ALTER TABLE runs ADD COLUMN data_fingerprint TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");
@@ -159,12 +171,8 @@ static int user_version(snac_db *db, int *v)
     return rc == SQLITE_ROW ? SNAC_OK : db_error(db, "reading schema version");
 }
 
-static int migrate(snac_db *db)
+static int too_new(snac_db *db, int v)
 {
-    int v;
-    int rc = user_version(db, &v);
-    if (rc)
-        return rc;
     if (v > DB_SCHEMA_VERSION)
         return snac_err_set(SNAC_EDB,
                             "%s: database schema version %d is newer than this snac supports (%d); "
@@ -172,44 +180,158 @@ static int migrate(snac_db *db)
                             db->path, v, DB_SCHEMA_VERSION);
     if (v < 0)
         return snac_err_set(SNAC_EDB, "%s: invalid schema version %d", db->path, v);
+    return SNAC_OK;
+}
+
+/* Bring the schema to DB_SCHEMA_VERSION. Another process may be migrating the same file
+ * at this moment, so the version read outside a transaction is only a hint: the version
+ * that decides is read again inside BEGIN IMMEDIATE (which waits for the other writer),
+ * and every step runs in that one transaction. */
+static int migrate(snac_db *db)
+{
+    int v;
+    int rc = user_version(db, &v);
+    if (rc || (rc = too_new(db, v)))
+        return rc;
+    if (v == DB_SCHEMA_VERSION)
+        return SNAC_OK;
+    if ((rc = db_begin(db)))
+        return rc;
+    if ((rc = user_version(db, &v)) || (rc = too_new(db, v))) {
+        db_rollback(db);
+        return rc;
+    }
     for (; v < DB_SCHEMA_VERSION; v++) {
-        if ((rc = db_begin(db)))
-            return rc;
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         if ((rc = exec(db, migrations[v], "migrating schema")) || (rc = exec(db, pragma, "setting schema version"))) {
             db_rollback(db);
             return rc;
         }
-        if ((rc = db_commit(db)))
-            return rc;
     }
+    return db_commit(db);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* PRAGMA journal_mode = WAL needs a moment with no other writer; the busy handler is not
+ * always consulted for it, so it is retried here (up to the busy timeout). The pragma
+ * answers with the mode in force: anything but "wal" means "not yet". */
+static int enable_wal(snac_db *db)
+{
+    for (long waited = 0;; waited += 20) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(db->h, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+        bool wal = false;
+        if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *m = (const char *)sqlite3_column_text(st, 0);
+            wal = m && strcmp(m, "wal") == 0;
+            rc = SQLITE_OK;
+        }
+        sqlite3_finalize(st);
+        if (wal)
+            return SNAC_OK;
+        int busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_OK;
+        if (!busy || waited >= DB_BUSY_TIMEOUT_MS)
+            return rc == SQLITE_OK ? snac_err_set(SNAC_EDB, "%s: enabling WAL: the database stayed busy for %d s",
+                                                  db->path, DB_BUSY_TIMEOUT_MS / 1000)
+                                   : db_error(db, "enabling WAL");
+        sleep_ms(20);
+    }
+}
+
+/* PRAGMA quick_check: refuse to write into a damaged file (writes would spread the damage). */
+static int check_integrity(snac_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(20)", -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "checking integrity");
+    char first[256] = "";
+    int n = 0, s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(st, 0);
+        if (m && strcmp(m, "ok") == 0)
+            continue;
+        if (!n++)
+            snprintf(first, sizeof first, "%s", m ? m : "?");
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) {
+        int code = sqlite3_errcode(db->h);
+        if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+            return snac_err_set(SNAC_EDB, "%s: the database is corrupt (%s); refusing to write to it. Restore a "
+                                "backup, or salvage it with `sqlite3 %s .recover`", db->path, sqlite3_errmsg(db->h),
+                                db->path);
+        return db_error(db, "checking integrity");
+    }
+    if (n)
+        return snac_err_set(SNAC_EDB, "%s: the database is corrupt (PRAGMA quick_check found %d%s problem%s; first: "
+                            "%s); refusing to write to it. Restore a backup, or salvage it with `sqlite3 %s .recover`",
+                            db->path, n, n >= 20 ? " or more" : "", n == 1 ? "" : "s", first, db->path);
     return SNAC_OK;
 }
 
-int db_open(const char *path, snac_db **out)
+/* The directory of path, for messages about journal files. */
+static void dir_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, cap, ".");
+    else if (slash == path)
+        snprintf(dir, cap, "/");
+    else
+        snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+}
+
+/* A write open that failed for want of permission: say which permission. */
+static int explain_readonly(snac_db *db, int rc)
+{
+    int code = sqlite3_extended_errcode(db->h) & 0xff;
+    if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN && code != SQLITE_PERM)
+        return rc;
+    char dir[1024];
+    dir_of(db->path, dir, sizeof dir);
+    if (access(dir, W_OK) != 0)
+        return snac_err_set(SNAC_EDB, "%s: cannot write: the directory %s is not writable (SQLite keeps its "
+                            "journal files next to the database); read-only commands (pareto, runs) still work",
+                            db->path, dir);
+    if (access(db->path, W_OK) != 0)
+        return snac_err_set(SNAC_EDB, "%s: cannot write: the file is read-only", db->path);
+    return rc;
+}
+
+static int open_rw(const char *path, bool create, snac_db **out)
 {
     *out = NULL;
     snac_db *db = calloc(1, sizeof *db);
     if (!db)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     snprintf(db->path, sizeof db->path, "%s", path);
-    if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
         int rc = db->h ? db_error(db, "cannot open database")
                        : snac_err_set(SNAC_EDB, "%s: cannot open database", path);
+        if (db->h)
+            rc = explain_readonly(db, rc);
         db_close(db);
         return rc;
     }
-    sqlite3_busy_timeout(db->h, 10000); /* worker processes share the file */
+    sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS); /* processes share the file */
     int rc;
     /* The version check reads only; a refused (newer) file is left exactly as it was. */
     int v = 0;
     if ((rc = exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys")) || (rc = user_version(db, &v)) ||
-        (rc = v > DB_SCHEMA_VERSION ? migrate(db) : SNAC_OK) ||
-        (rc = exec(db, "PRAGMA journal_mode = WAL", "enabling WAL")) ||
-        (rc = exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous")) || (rc = migrate(db))) {
+        (rc = too_new(db, v)) || (rc = enable_wal(db)) ||
+        (rc = exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous")) || (rc = check_integrity(db)) ||
+        (rc = migrate(db))) {
         if (strstr(snac_err_msg(), "file is not a database"))
             rc = snac_err_set(SNAC_EDB, "%s: not an SQLite database", path);
+        else
+            rc = explain_readonly(db, rc);
         db_close(db);
         return rc;
     }
@@ -217,13 +339,99 @@ int db_open(const char *path, snac_db **out)
     return SNAC_OK;
 }
 
+int db_open(const char *path, snac_db **out) { return open_rw(path, true, out); }
+
+static int missing(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return snac_err_set(SNAC_ENOTFOUND, "%s: no such database (give --db, or run a command that creates it)",
+                            path);
+    if (!S_ISREG(sb.st_mode))
+        return snac_err_set(SNAC_EDB, "%s: not a database file (a %s)", path,
+                            S_ISDIR(sb.st_mode) ? "directory" : "special file");
+    return SNAC_OK;
+}
+
 int db_open_existing(const char *path, snac_db **out)
 {
     *out = NULL;
-    if (access(path, F_OK) != 0)
-        return snac_err_set(SNAC_ENOTFOUND, "%s: no such database (give --db, or run a command that creates it)",
-                            path);
-    return db_open(path, out);
+    int rc = missing(path);
+    return rc ? rc : open_rw(path, false, out);
+}
+
+/* A connection that reads only. Where the file and its directory are writable it is an
+ * ordinary read-write connection with PRAGMA query_only (so, as the last one to close, it
+ * checkpoints and removes the -wal/-shm files like any other); elsewhere SQLITE_OPEN_READONLY,
+ * and if SQLite cannot set up WAL shared memory there (a read-only directory or medium), an
+ * immutable open: no locks, no journal files. */
+enum ro_mode { RO_QUERY_ONLY, RO_READONLY, RO_IMMUTABLE };
+
+static int open_ro_as(snac_db *db, enum ro_mode mode)
+{
+    char uri[2200];
+    int flags = mode == RO_QUERY_ONLY ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    const char *name = db->path;
+    if (mode == RO_IMMUTABLE) {
+        /* file: URI; '%', '?' and '#' in the path are escaped */
+        size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
+        for (const char *p = db->path; *p && n + 4 < sizeof uri; p++)
+            n += (size_t)(strchr("%?#", *p) ? snprintf(uri + n, sizeof uri - n, "%%%02X", (unsigned char)*p)
+                                            : snprintf(uri + n, sizeof uri - n, "%c", *p));
+        snprintf(uri + n, sizeof uri - n, "?immutable=1");
+        name = uri;
+        flags |= SQLITE_OPEN_URI;
+    }
+    if (sqlite3_open_v2(name, &db->h, flags, NULL) != SQLITE_OK)
+        return SNAC_EDB;
+    sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+    int v = 0, rc;
+    if (mode == RO_QUERY_ONLY && (rc = exec(db, "PRAGMA query_only = 1", "opening read-only")))
+        return rc;
+    return user_version(db, &v);
+}
+
+int db_open_readonly(const char *path, snac_db **out)
+{
+    *out = NULL;
+    int rc = missing(path);
+    if (rc)
+        return rc;
+    snac_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    snprintf(db->path, sizeof db->path, "%s", path);
+    char dir[1024];
+    dir_of(path, dir, sizeof dir);
+    enum ro_mode mode = access(path, W_OK) == 0 && access(dir, W_OK) == 0 ? RO_QUERY_ONLY : RO_READONLY;
+    if (open_ro_as(db, mode)) {
+        sqlite3_close(db->h);
+        db->h = NULL;
+        if ((rc = open_ro_as(db, RO_IMMUTABLE))) {
+            rc = db->h ? db_error(db, "cannot open database for reading")
+                       : snac_err_set(SNAC_EDB, "%s: cannot open database for reading", path);
+            if (strstr(snac_err_msg(), "file is not a database"))
+                rc = snac_err_set(SNAC_EDB, "%s: not an SQLite database", path);
+            db_close(db);
+            return rc;
+        }
+    }
+    int v = 0;
+    if ((rc = user_version(db, &v)) || (rc = too_new(db, v))) {
+        db_close(db);
+        return rc;
+    }
+    if (v < DB_SCHEMA_VERSION) {
+        /* an older file: migrate it if it can be written, else say what to do */
+        db_close(db);
+        if (open_rw(path, false, out) == SNAC_OK)
+            return SNAC_OK;
+        return snac_err_set(SNAC_EDB, "%s: schema version %d is older than this snac's (%d) and the file cannot be "
+                            "written to upgrade it: copy it somewhere writable, or use the snac that wrote it",
+                            path, v, DB_SCHEMA_VERSION);
+    }
+    *out = db;
+    return SNAC_OK;
 }
 
 void db_close(snac_db *db)
@@ -288,16 +496,125 @@ static void bind_real(sqlite3_stmt *st, int i, double v)
         sqlite3_bind_double(st, i, v);
 }
 
+/* ---------------------------------------------------------------- run owners */
+
+void db_self_host(char *host, size_t cap)
+{
+    if (gethostname(host, cap) != 0 || !host[0])
+        snprintf(host, cap, "localhost");
+    host[cap - 1] = '\0';
+}
+
+/* State letter and start time (field 22, clock ticks since boot) of /proc/PID/stat; -1 if unreadable. */
+static int proc_stat(int64_t pid, char *state, int64_t *start)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold blanks and ')' */
+    char *p = strrchr(buf, ')');
+    if (!p || p[1] != ' ' || !p[2])
+        return -1;
+    *state = p[2];
+    p++; /* the blank before field 3 */
+    for (int field = 3; field < 22 && p; field++)
+        p = strchr(p + 1, ' ');
+    *start = p ? strtoll(p + 1, NULL, 10) : 0;
+    return 0;
+}
+
+int64_t db_proc_start(int64_t pid)
+{
+    char state;
+    int64_t start = 0;
+    return proc_stat(pid, &state, &start) ? 0 : start;
+}
+
+int db_owner_alive(const char *host, int64_t pid, int64_t start)
+{
+    char self[256];
+    db_self_host(self, sizeof self);
+    if (!host || pid <= 0 || strcmp(host, self) != 0)
+        return -1;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return 0;
+    char state;
+    int64_t now = 0;
+    if (proc_stat(pid, &state, &now) == 0) {
+        if (state == 'Z' || state == 'X')
+            return 0; /* exited, not yet reaped */
+        if (start && now && now != start)
+            return 0; /* the pid was reused by another process */
+    }
+    return 1;
+}
+
+int db_run_claim(snac_db *db, int64_t run_id)
+{
+    int rc = db_begin(db);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->h, "SELECT status, owner_pid, owner_host, owner_start FROM runs WHERE id = ?", -1,
+                           &st, NULL) != SQLITE_OK) {
+        rc = db_error(db, "prepare");
+        db_rollback(db);
+        return rc;
+    }
+    sqlite3_bind_int64(st, 1, run_id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        const char *status = (const char *)sqlite3_column_text(st, 0);
+        int64_t pid = sqlite3_column_int64(st, 1), start = sqlite3_column_int64(st, 3);
+        const char *host = (const char *)sqlite3_column_text(st, 2);
+        int alive = db_owner_alive(host, pid, start);
+        bool self = alive == 1 && pid == (int64_t)getpid();
+        if (status && strcmp(status, "running") == 0 && !self && (alive == 1 || (alive == -1 && host && pid > 0)))
+            rc = snac_err_set(SNAC_EBUSY,
+                              "%s: run %lld is being run by process %lld on %s%s; wait for it to finish or stop "
+                              "it (kill -INT %lld), then resume",
+                              db->path, (long long)run_id, (long long)pid, host,
+                              alive == -1 ? " (another host: cannot check whether it still runs)" : "",
+                              (long long)pid);
+    } else if (s != SQLITE_DONE) {
+        rc = db_error(db, "reading run owner");
+    }
+    sqlite3_finalize(st);
+    if (!rc && s == SQLITE_ROW) {
+        char host[256];
+        db_self_host(host, sizeof host);
+        if ((rc = prepare(db, "UPDATE runs SET status = 'running', finished_at = NULL, owner_pid = ?, owner_host = ?, "
+                              "owner_start = ? WHERE id = ?", &st)) == SNAC_OK) {
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
+            bind_text(st, 2, host);
+            sqlite3_bind_int64(st, 3, db_proc_start(getpid()));
+            sqlite3_bind_int64(st, 4, run_id);
+            rc = step_done(db, st, "claiming run");
+        }
+    }
+    if (!rc)
+        rc = db_commit(db);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- runs */
 
 int db_run_insert(snac_db *db, const db_run *r, int64_t *run_id)
 {
-    char now[32];
+    char now[32], host[256];
     db_now(now);
+    db_self_host(host, sizeof host);
     sqlite3_stmt *st;
     int rc = prepare(db,
-                     "INSERT INTO runs(kind, name, config_yaml, config_path, seed, tool_version, git_rev, started_at)"
-                     " VALUES(?,?,?,?,?,?,?,?)",
+                     "INSERT INTO runs(kind, name, config_yaml, config_path, seed, tool_version, git_rev, started_at,"
+                     " owner_pid, owner_host, owner_start) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                      &st);
     if (rc)
         return rc;
@@ -309,6 +626,9 @@ int db_run_insert(snac_db *db, const db_run *r, int64_t *run_id)
     bind_text(st, 6, SNAC_VERSION);
     bind_text(st, 7, SNAC_GIT_REV);
     bind_text(st, 8, now);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)getpid());
+    bind_text(st, 10, host);
+    sqlite3_bind_int64(st, 11, db_proc_start(getpid()));
     if ((rc = step_done(db, st, "inserting run")))
         return rc;
     *run_id = sqlite3_last_insert_rowid(db->h);
@@ -339,6 +659,17 @@ int db_run_set_norm(snac_db *db, int64_t run_id, const void *blob, size_t len)
     sqlite3_bind_blob64(st, 1, blob, len, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, run_id);
     return step_done(db, st, "storing normalisation");
+}
+
+int db_run_set_fingerprint(snac_db *db, int64_t run_id, const char *fingerprint)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(db, "UPDATE runs SET data_fingerprint = ? WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    bind_text(st, 1, fingerprint);
+    sqlite3_bind_int64(st, 2, run_id);
+    return step_done(db, st, "storing data fingerprint");
 }
 
 int db_epoch_insert(snac_db *db, int64_t run_id, const db_epoch *e)

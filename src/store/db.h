@@ -2,14 +2,23 @@
  * version, prediction and synthesis result.
  *
  * db_open() creates or opens the file, refuses a schema newer than this tool,
- * applies forward migrations (PRAGMA user_version), turns on WAL and foreign
- * keys. Each logical write is one transaction (db_begin/db_commit/db_rollback),
- * so a crash or a bad input loses at most the write in flight.
+ * turns on WAL and foreign keys, refuses a damaged file (PRAGMA quick_check) and
+ * applies forward migrations (PRAGMA user_version). Several processes may open one
+ * file at once, a new one included: the schema version that decides a migration is
+ * read inside the migration's BEGIN IMMEDIATE transaction, the WAL switch is retried,
+ * and every connection waits up to DB_BUSY_TIMEOUT_MS for a lock. Each logical write
+ * is one transaction (db_begin/db_commit/db_rollback), so a crash or a bad input
+ * loses at most the write in flight. Commands that only read use db_open_readonly(),
+ * which never creates a file and works in a read-only directory.
  *
  * Schema, version 1:
  *   runs(id, kind, name, config_yaml, config_path, seed, tool_version, git_rev,
  *        started_at, finished_at, status, data_norm BLOB, state BLOB (resumable search state),
- *        result TEXT json)
+ *        result TEXT json,
+ *        owner_pid, owner_host, owner_start (v2: the process running it; owner_start is its
+ *        start time in clock ticks since boot, /proc/PID/stat, so a reused pid is not taken
+ *        for the owner), data_fingerprint TEXT (v2: what the run's data was; search resume
+ *        refuses other data))
  *   epochs(run_id, epoch, train_loss, train_acc, val_loss, val_acc, seconds, samples_per_s)
  *   models(id, run_id, name, arch TEXT json, n_params, macs, test_acc, test_loss,
  *          weights BLOB (nn_mlp_save format), created_at)
@@ -41,13 +50,18 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
+#define DB_BUSY_TIMEOUT_MS 10000
 
 typedef struct snac_db snac_db;
 
 int db_open(const char *path, snac_db **out);
 /* Like db_open, but a missing file is an error (commands that only read what exists). */
 int db_open_existing(const char *path, snac_db **out);
+/* Read only: a missing file is an error (never created), nothing is written, and a file in
+ * a read-only directory is opened immutable. An older schema is migrated first when the
+ * file can be written, else refused with a message. */
+int db_open_readonly(const char *path, snac_db **out);
 void db_close(snac_db *db);
 sqlite3 *db_handle(snac_db *db);
 const char *db_path(const snac_db *db);
@@ -71,9 +85,24 @@ typedef struct db_run {
     uint64_t seed;
 } db_run;
 
+/* Inserts a 'running' run owned by this process (owner_pid/host/start). */
 int db_run_insert(snac_db *db, const db_run *r, int64_t *run_id);
 int db_run_finish(snac_db *db, int64_t run_id, const char *status, const char *result_json);
 int db_run_set_norm(snac_db *db, int64_t run_id, const void *blob, size_t len);
+int db_run_set_fingerprint(snac_db *db, int64_t run_id, const char *fingerprint);
+
+/* Take over run `run_id` for this process (a resume): in one BEGIN IMMEDIATE transaction,
+ * refuse (SNAC_EBUSY, naming the pid and host) if the run is 'running' and its owner is
+ * alive, or runs on another host; otherwise set status 'running' and this process as the
+ * owner. A run of another kind or a missing run is not checked here. */
+int db_run_claim(snac_db *db, int64_t run_id);
+
+/* Whether the owner recorded with a running run still exists: 1 alive, 0 gone (same host,
+ * no such process or another process under that pid), -1 unknown (another host, no owner). */
+int db_owner_alive(const char *host, int64_t pid, int64_t start);
+/* This machine's host name and this process's start time (0 if unknown). */
+void db_self_host(char *host, size_t cap);
+int64_t db_proc_start(int64_t pid);
 
 typedef struct db_epoch {
     int64_t epoch;

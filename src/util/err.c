@@ -51,6 +51,8 @@ const char *snac_status_name(int code)
     case SNAC_EDB: return "database error";
     case SNAC_ERANGE: return "out of range";
     case SNAC_ENOTFOUND: return "not found";
+    case SNAC_EBUSY: return "busy";
+    case SNAC_EINTR: return "interrupted";
     default: return "unknown error";
     }
 }

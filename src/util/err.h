@@ -18,7 +18,9 @@ enum snac_status {
     SNAC_EFORMAT = -4, /* file content is malformed (CSV, HDF5, report) */
     SNAC_EDB = -5,     /* SQLite error or incompatible database */
     SNAC_ERANGE = -6,  /* value out of range */
-    SNAC_ENOTFOUND = -7 /* a named thing (run, model, version) does not exist */
+    SNAC_ENOTFOUND = -7, /* a named thing (run, model, version) does not exist */
+    SNAC_EBUSY = -8,     /* a resource (a run being resumed) is owned by another process */
+    SNAC_EINTR = -9      /* stopped by SIGINT/SIGTERM (util/interrupt.h) */
 };
 
 /* Set the current thread's error message (printf-style) and return `code`,

@@ -32,6 +32,18 @@ void progress_line(const char *fmt, ...)
     fflush(stderr);
 }
 
+void progress_milestone(const char *fmt, ...)
+{
+    if (quiet_flag)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+}
+
 double progress_now(void)
 {
     struct timespec ts;

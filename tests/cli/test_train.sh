@@ -104,7 +104,9 @@ check "snac help lists train" bash -c "'$SNAC' help | grep -q train"
 "$SNAC" frobnicate >/dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
 "$SNAC" train >/dev/null 2>&1; check "train without -c exits 2" test $? -eq 2
 "$SNAC" train -c cfg.yaml --epochs 0 >/dev/null 2>err.txt; check "--epochs 0 exits 2" test $? -eq 2
-check "  naming the option" grep -q "snac train: --epochs expects a positive integer, got '0'" err.txt
+check "  naming the option" grep -q "snac train: --epochs expects an integer in \[1, 100000\], got '0'" err.txt
+"$SNAC" train -c cfg.yaml --epochs 1000000000 >/dev/null 2>err.txt; check "--epochs past the config's cap exits 2" test $? -eq 2
+check "  naming the range" grep -q "snac train: --epochs expects an integer in \[1, 100000\], got '1000000000'" err.txt
 "$SNAC" train -c cfg.yaml --epochs >/dev/null 2>err.txt; check "--epochs without a value exits 2" test $? -eq 2
 check "  with the usage on stderr" grep -q "^usage: snac train" err.txt
 "$SNAC" train --help >out.txt 2>&1; check "train --help exits 0" test $? -eq 0

@@ -1,4 +1,5 @@
 /* Config reading: a full config, the defaults, and every kind of bad input with its location. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "config/config.h"
 #include "config/yaml_doc.h"
 #include "util/err.h"
+#include "util/fileio.h"
 
 static int parse(const char *text, snac_config *c)
 {
@@ -129,8 +131,100 @@ static void shipped_configs_should_parse(void)
     snac_config_free(&c);
 }
 
+/* Issue 13 item 3: a few hundred bytes of nested aliases would be read as 10^9 nodes. */
+static void yaml_alias_bomb_should_be_refused_at_parse(void)
+{
+    const char *bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                       "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                       "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                       "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+    cfg_doc *d = NULL;
+    CHECK(cfg_doc_parse(bomb, strlen(bomb), "bomb.yaml", &d) == SNAC_ERANGE && d == NULL);
+    CHECK_MSG(strstr(snac_err_msg(), "bomb.yaml: with its aliases expanded the YAML holds") != NULL, "%s",
+              snac_err_msg());
+    /* one level less (11,111 expanded nodes) is an ordinary, if odd, document */
+    const char *fine = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                       "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    CHECK_MSG(cfg_doc_parse(fine, strlen(fine), "fine.yaml", &d) == SNAC_OK, "%s", snac_err_msg());
+    cfg_doc_free(d);
+    /* long scalars multiplied by aliases count as bytes */
+    char big[20000];
+    size_t n = (size_t)snprintf(big, sizeof big, "s: &s '");
+    memset(big + n, 'y', 9000);
+    n += 9000;
+    n += (size_t)snprintf(big + n, sizeof big - n,
+                          "'\nt: &t [*s, *s, *s, *s, *s, *s, *s, *s, *s, *s]\nu: &u [*t, *t, *t, *t, *t, *t, *t, *t, "
+                          "*t, *t]\nv: [*u, *u, *u, *u, *u, *u, *u, *u, *u, *u]\n");
+    d = NULL;
+    CHECK(cfg_doc_parse(big, n, "bytes.yaml", &d) == SNAC_ERANGE && d == NULL);
+    CHECK_MSG(strstr(snac_err_msg(), "bytes of scalars") != NULL, "%s", snac_err_msg());
+}
+
+static void yaml_too_deep_or_recursive_should_be_refused_with_a_line(void)
+{
+    char deep[400];
+    size_t n = 0;
+    for (int i = 0; i < 100; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 100; i++)
+        deep[n++] = ']';
+    deep[n] = '\0';
+    cfg_doc *d = NULL;
+    CHECK(cfg_doc_parse(deep, n, "deep.yaml", &d) == SNAC_ERANGE && d == NULL);
+    CHECK_MSG(strstr(snac_err_msg(), "deep.yaml:1:") && strstr(snac_err_msg(), "nested deeper than 64"), "%s",
+              snac_err_msg());
+    const char *rec = "a: &a [1, *a]\n";
+    int rc = cfg_doc_parse(rec, strlen(rec), "rec.yaml", &d);
+    /* libyaml either refuses the alias itself or builds the cycle, which must not be walked */
+    CHECK(rc != SNAC_OK && d == NULL);
+    CHECK_MSG(strstr(snac_err_msg(), "rec.yaml:1:") != NULL, "%s", snac_err_msg());
+}
+
+/* Issue 13 item 6: inputs are read through one bounded reader. */
+static void config_load_should_refuse_devices_directories_and_huge_files(void)
+{
+    snac_config c;
+    CHECK(snac_config_load("/dev/zero", &c) == SNAC_EIO);
+    CHECK_MSG(strstr(snac_err_msg(), "/dev/zero: cannot read: a character device, not a regular file"), "%s",
+              snac_err_msg());
+    snac_config_free(&c);
+    CHECK(snac_config_load(".", &c) == SNAC_EIO);
+    CHECK_MSG(strstr(snac_err_msg(), ".: cannot read: a directory"), "%s", snac_err_msg());
+    snac_config_free(&c);
+    FILE *f = fopen("huge_config.yaml", "wb");
+    CHECK(f != NULL);
+    if (f) {
+        fseek(f, (long)SNAC_READ_MAX_CONFIG, SEEK_SET); /* one byte past the limit, sparse */
+        fputc('\n', f);
+        fclose(f);
+    }
+    CHECK(snac_config_load("huge_config.yaml", &c) == SNAC_ERANGE);
+    CHECK_MSG(strstr(snac_err_msg(), "huge_config.yaml: 1048577 bytes, more than the 1 MiB limit for a config file"),
+              "%s", snac_err_msg());
+    snac_config_free(&c);
+    remove("huge_config.yaml");
+    char *buf;
+    size_t len;
+    f = fopen("small.txt", "wb");
+    if (f) {
+        fputs("0123456789", f);
+        fclose(f);
+    }
+    CHECK(snac_read_file_max("small.txt", 10, "test", &buf, &len) == SNAC_OK && len == 10 && buf[10] == '\0');
+    free(buf);
+    CHECK(snac_read_file_max("small.txt", 9, "test", &buf, &len) == SNAC_ERANGE && buf == NULL);
+    remove("small.txt");
+}
+
 int main(void)
 {
+    TEST(yaml_alias_bomb_should_be_refused_at_parse);
+    TEST(yaml_too_deep_or_recursive_should_be_refused_with_a_line);
+    TEST(config_load_should_refuse_devices_directories_and_huge_files);
     TEST(config_should_read_every_section);
     TEST(config_should_default_to_the_baseline);
     TEST(config_should_reject_bad_input_with_its_location);

@@ -64,12 +64,13 @@ static void data_gen_should_be_reproducible_to_the_byte(void)
 
 static void data_cli_should_fail_clearly_on_bad_input(void)
 {
-    CHECK(run("data gen --train abc") == 1);
+    /* usage errors exit 2, like every command's (issue 13) */
+    CHECK(run("data gen --train abc") == 2);
     CHECK_STR_CONTAINS(out, "--train");
-    CHECK(run("data gen --pt-min 900 --pt-max 100") == 1);
+    CHECK(run("data gen --pt-min 900 --pt-max 100") == 2);
     CHECK_STR_CONTAINS(out, "pT window");
-    CHECK(run("data frobnicate") == 1);
-    CHECK(run("data info") == 1);
+    CHECK(run("data frobnicate") == 2);
+    CHECK(run("data info") == 2);
     CHECK(run("data info no_such_file.h5") == 1);
     CHECK_STR_CONTAINS(out, "no_such_file.h5");
     CHECK(run("data gen --help") == 0);
@@ -77,8 +78,39 @@ static void data_cli_should_fail_clearly_on_bad_input(void)
     CHECK(run("data info --help") == 0);
 }
 
+/* Issue 13 item 7: sizes are bounded before anything is written; all-zero sizes are an
+ * error; a write that fails (here: RLIMIT_FSIZE, as a full disk would) names the file and
+ * leaves no .h5 (nor its .partial) behind. */
+static void data_gen_should_bound_sizes_and_leave_no_partial_file(void)
+{
+    CHECK(system("rm -rf cli_big cli_zero cli_full") == 0);
+    CHECK(run("data gen --out cli_big --train 1000000000000") == 2);
+    CHECK_STR_CONTAINS(out, "--train 1000000000000: at most 100000000 jets per split");
+    CHECK(system("test ! -e cli_big") == 0);
+    CHECK(run("data gen --out cli_zero --train 0 --val 0 --test 0") == 2);
+    CHECK_STR_CONTAINS(out, "nothing to generate");
+    CHECK(system("test ! -e cli_zero") == 0);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "(trap '' XFSZ; ulimit -f 100; exec \"%s\" data gen --out cli_full --train 3000 --val 0 --test 0) "
+             "> out.txt 2>&1",
+             getenv("SNAC_BIN"));
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1); /* an error, not a crash */
+    FILE *f = fopen("out.txt", "r");
+    char msg[1024] = "";
+    if (f) {
+        size_t n = fread(msg, 1, sizeof msg - 1, f);
+        msg[n] = '\0';
+        fclose(f);
+    }
+    CHECK_MSG(strstr(msg, "cli_full/train/jetImage_0_30p_0_3000.h5: key") != NULL, "%s", msg);
+    CHECK(system("test -z \"$(find cli_full -type f)\"") == 0);
+}
+
 int main(void)
 {
+    TEST(data_gen_should_bound_sizes_and_leave_no_partial_file);
     TEST(data_gen_should_write_loadable_zenodo_named_files);
     TEST(data_gen_should_be_reproducible_to_the_byte);
     TEST(data_cli_should_fail_clearly_on_bad_input);

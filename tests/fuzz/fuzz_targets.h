@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/yaml_doc.h"
 #include "validation/rpt_csv.h"
 #include "validation/rpt_csynth_rpt.h"
 #include "validation/rpt_csynth_xml.h"
@@ -69,6 +70,80 @@ static inline int fuzz_hls4ml_config(const uint8_t *data, size_t size)
     return rpt_hls4ml_config_read((const char *)data, size, "fuzz.yml", &c);
 }
 
+/* Walk every node the way the config readers do (kinds, marks, scalars as numbers and
+ * booleans, key look-ups), with aliases expanded: the parse-time budget (yaml_doc.h) must
+ * keep this walk bounded whatever the input. Returns the nodes visited. */
+static size_t fuzz_yaml_walk(const cfg_doc *d, const cfg_node *n, size_t depth)
+{
+    size_t line, col, visited = 1;
+    cfg_node_mark(d, n, &line, &col);
+    if (depth > CFG_MAX_DEPTH + 1)
+        abort(); /* the budget promised at most CFG_MAX_DEPTH levels */
+    switch (cfg_node_kind(d, n)) {
+    case CFG_KIND_SCALAR: {
+        double x;
+        long long l;
+        bool b;
+        (void)cfg_node_double(d, n, -1e300, 1e300, &x);
+        (void)cfg_node_long(d, n, -1000000, 1000000, &l);
+        (void)cfg_node_bool(d, n, &b);
+        if (!cfg_node_scalar(d, n))
+            abort();
+        break;
+    }
+    case CFG_KIND_SEQUENCE:
+        for (size_t i = 0; i < cfg_seq_len(d, n); i++)
+            visited += fuzz_yaml_walk(d, cfg_seq_at(d, n, i), depth + 1);
+        break;
+    case CFG_KIND_MAPPING:
+        (void)cfg_map_get(d, n, "model");
+        for (size_t i = 0; i < cfg_map_len(d, n); i++) {
+            const cfg_node *k, *v;
+            cfg_map_at(d, n, i, &k, &v);
+            visited += fuzz_yaml_walk(d, k, depth + 1) + fuzz_yaml_walk(d, v, depth + 1);
+        }
+        break;
+    }
+    return visited;
+}
+
+/* A schema read of the root mapping: numbers, lists, strings, enums, unknown keys. */
+typedef struct fuzz_yaml_rec {
+    double x;
+    size_t n, list[4], n_list;
+    bool flag;
+    char name[16];
+    int kind;
+} fuzz_yaml_rec;
+
+static inline int fuzz_yaml_doc(const uint8_t *data, size_t size)
+{
+    cfg_doc *d;
+    int rc = cfg_doc_parse((const char *)data, size, "fuzz.yaml", &d);
+    if (rc)
+        return rc;
+    const cfg_node *root = cfg_doc_root(d);
+    if (root) {
+        if (fuzz_yaml_walk(d, root, 0) > 3 * CFG_MAX_NODES) /* keys and values: a node is walked once per use */
+            abort();
+        static const char *const kinds[] = {"a", "b"};
+        const cfg_field f[] = {
+            {.key = "x", .type = CFG_DOUBLE, .offset = offsetof(fuzz_yaml_rec, x), .min = -1, .max = 1},
+            {.key = "n", .type = CFG_SIZE, .offset = offsetof(fuzz_yaml_rec, n), .min = 0, .max = 100},
+            {.key = "list", .type = CFG_SIZE_LIST, .offset = offsetof(fuzz_yaml_rec, list), .min = 0, .max = 9,
+             .cap = 4, .count_offset = offsetof(fuzz_yaml_rec, n_list)},
+            {.key = "flag", .type = CFG_BOOL, .offset = offsetof(fuzz_yaml_rec, flag)},
+            {.key = "name", .type = CFG_STRING, .offset = offsetof(fuzz_yaml_rec, name), .cap = 16},
+            {.key = "kind", .type = CFG_ENUM, .offset = offsetof(fuzz_yaml_rec, kind), .names = kinds, .n_names = 2},
+        };
+        fuzz_yaml_rec r;
+        memset(&r, 0, sizeof r);
+        rc = cfg_read_map(d, root, "fuzz", f, sizeof f / sizeof f[0], &r);
+    }
+    cfg_doc_free(d);
+    return rc;
+}
+
 typedef struct fuzz_target {
     const char *name; /* corpus folder under tests/fuzz/corpus/ */
     int (*run)(const uint8_t *data, size_t size);
@@ -76,7 +151,7 @@ typedef struct fuzz_target {
 
 static const fuzz_target fuzz_targets[] = {
     {"csynth_xml", fuzz_csynth_xml}, {"csynth_rpt", fuzz_csynth_rpt}, {"util_rpt", fuzz_util_rpt},
-    {"csv", fuzz_csv},               {"hls4ml_config", fuzz_hls4ml_config},
+    {"csv", fuzz_csv},               {"hls4ml_config", fuzz_hls4ml_config}, {"yaml_doc", fuzz_yaml_doc},
 };
 
 #endif

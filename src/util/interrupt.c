@@ -1,0 +1,44 @@
+/* interrupt — the SIGINT/SIGTERM flag; see interrupt.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "util/interrupt.h"
+
+#include <signal.h>
+#include <stddef.h>
+
+static volatile sig_atomic_t received;
+
+static void on_signal(int sig) { received = sig; }
+
+void snac_interrupt_install(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    static const int sigs[2] = {SIGINT, SIGTERM};
+    for (int i = 0; i < 2; i++) {
+        struct sigaction old;
+        /* a signal ignored at start (SIGINT of a `cmd &` in a script) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+void snac_interrupt_default(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int snac_interrupted(void) { return (int)received; }
+
+void snac_interrupt_raise_flag(int sig) { received = sig; }
+
+const char *snac_interrupt_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}

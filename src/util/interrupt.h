@@ -1,0 +1,25 @@
+/* interrupt — SIGINT/SIGTERM turned into a flag that long work polls between units.
+ *
+ * snac_interrupt_install() makes the first SIGINT or SIGTERM only record itself; the
+ * work in flight (a trial's or an epoch's transaction) finishes, the caller sees
+ * snac_interrupted() at its next check, marks the run 'interrupted' and says how to go on.
+ * A second signal of the same kind kills the process as usual (SA_RESETHAND).
+ * Handlers use SA_RESTART, so blocking calls resume; poll() still returns EINTR. A signal
+ * ignored when the process started (SIGINT of a background job in a script) stays ignored.
+ *
+ * Memory: none. Workload: one flag read per check.
+ */
+#ifndef SNAC_UTIL_INTERRUPT_H
+#define SNAC_UTIL_INTERRUPT_H
+
+void snac_interrupt_install(void);
+/* Back to the default dispositions (worker processes after fork). */
+void snac_interrupt_default(void);
+/* The signal received (SIGINT, SIGTERM) or 0. */
+int snac_interrupted(void);
+/* "SIGINT", "SIGTERM", or "a signal". */
+const char *snac_interrupt_name(int sig);
+/* Test hook: pretend `sig` arrived. */
+void snac_interrupt_raise_flag(int sig);
+
+#endif
