@@ -130,9 +130,9 @@ static int64_t dot32(const int32_t *x, const int32_t *w, size_t n)
 /* acc << k for k >= 0 without the undefined shift of a negative value. */
 static int64_t shl(int64_t v, int k) { return v * ((int64_t)1 << k); }
 
-/* The activation of one neuron: result code r (F_result) -> output code. */
-static int32_t activate(const quant_model *m, const quant_layer *L, int64_t r)
+int32_t quant_layer_activate(const quant_model *m, size_t l, int64_t r)
 {
+    const quant_layer *L = &m->layer[l];
     const int fr = quant_frac(&L->result);
     switch (L->act) {
     case QUANT_ACT_RELU:
@@ -165,7 +165,7 @@ static void layer_run(quant_engine *e, size_t l, const int32_t *x, int32_t *y)
          * two shifts is 0: F_acc is the wider of the two fractions) */
         int64_t acc = shl(sum, e->shift_sum[l]) + shl((int64_t)L->b[j], e->shift_bias[l]);
         int64_t r = quant_requant(&L->result, acc, e->frac_acc[l], NULL);
-        y[j] = activate(m, L, r);
+        y[j] = quant_layer_activate(m, l, r);
     }
 }
 

@@ -38,6 +38,10 @@ void quant_engine_trace(quant_engine *e, const int32_t *x, const int32_t **y);
  * sensor side, not inference: it is the only float the engine path sees). */
 void quant_engine_quantize_input(const quant_model *m, const float *x, size_t n, int32_t *codes);
 
+/* Layer l's activation of one neuron: result code r -> output code (ReLU or the table,
+ * then the cast to output_t). Shared with QAT's eval pass. */
+int32_t quant_layer_activate(const quant_model *m, size_t l, int64_t r);
+
 /* Index of the first largest logit of a row. */
 size_t quant_argmax(const int32_t *row, size_t n);
 

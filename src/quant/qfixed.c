@@ -297,6 +297,48 @@ int64_t quant_from_double(const quant_prec *p, double x, bool *clipped)
     return overflow(p, round_floor((i128)fl, r, p->q), clipped);
 }
 
+/* One loop per rounding mode so each vectorises; ROUND(s) is the mode's rounding of s.
+ * Exact: s = x * 2^F is a float scaling by a power of two, and s + 0.5f is exact for the
+ * |s| < 2^23 that can land inside a W <= 24 range (larger ones saturate either way). */
+#define FAKE_LOOP(ROUND)                                                         \
+    for (size_t i = 0; i < n; i++) {                                             \
+        float s = x[i] * scale;                                                  \
+        float k = ROUND;                                                         \
+        bool under = k < lo, over = k > hi;                                      \
+        float v = under ? lo_sat : over ? hi : k;                                \
+        if (zero_sat && (under || over))                                         \
+            v = 0.0f;                                                            \
+        y[i] = v * inv;                                                          \
+        if (pass)                                                                \
+            pass[i] = (under || over) ? 0.0f : 1.0f;                             \
+    }
+
+void quant_fake_f32(const quant_prec *p, const float *x, float *y, float *pass, size_t n)
+{
+    if (p->width > 24 || p->o == QUANT_O_WRAP) {
+        for (size_t i = 0; i < n; i++) {
+            bool clip;
+            y[i] = (float)quant_to_double(p, quant_from_double(p, (double)x[i], &clip));
+            if (pass)
+                pass[i] = clip ? 0.0f : 1.0f;
+        }
+        return;
+    }
+    const float scale = ldexpf(1.0f, quant_frac(p)), inv = ldexpf(1.0f, -quant_frac(p));
+    const float lo = (float)quant_code_min(p), hi = (float)quant_code_max(p);
+    const float lo_sat = p->o == QUANT_O_SAT_SYM && p->is_signed ? -hi : lo;
+    const bool zero_sat = p->o == QUANT_O_SAT_ZERO;
+    switch (p->q) {
+    case QUANT_Q_TRN: FAKE_LOOP(floorf(s)) break;
+    case QUANT_Q_TRN_ZERO: FAKE_LOOP(truncf(s)) break;
+    case QUANT_Q_RND: FAKE_LOOP(floorf(s + 0.5f)) break;
+    case QUANT_Q_RND_ZERO: FAKE_LOOP(s > 0.0f ? ceilf(s - 0.5f) : floorf(s + 0.5f)) break;
+    case QUANT_Q_RND_MIN_INF: FAKE_LOOP(ceilf(s - 0.5f)) break;
+    case QUANT_Q_RND_INF: FAKE_LOOP(roundf(s)) break;
+    case QUANT_Q_RND_CONV: default: FAKE_LOOP(nearbyintf(s)) break;
+    }
+}
+
 double quant_to_double(const quant_prec *p, int64_t v)
 {
     return ldexp((double)v, -quant_frac(p));

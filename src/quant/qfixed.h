@@ -80,6 +80,12 @@ int64_t quant_requant(const quant_prec *p, int64_t c, int frac_from, bool *clipp
 /* Code of p for the double x, same rules. NaN gives 0; +-inf and values beyond int64 are
  * overflow (clipped). */
 int64_t quant_from_double(const quant_prec *p, double x, bool *clipped);
+/* Fake quantization of floats for QAT's training pass: y[i] = value of x[i] in p, and
+ * pass[i] = 0 where a saturating mode clipped (the straight-through estimator's mask),
+ * else 1 (pass may be NULL). Same codes as quant_from_double; vectorisable float math
+ * for W <= 24 with a saturating mode, quant_from_double otherwise. */
+void quant_fake_f32(const quant_prec *p, const float *x, float *y, float *pass, size_t n);
+
 /* Value of code v: v * 2^-F (exact in a double for W <= 53). */
 double quant_to_double(const quant_prec *p, int64_t v);
 
