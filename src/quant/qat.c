@@ -22,6 +22,7 @@
 #include "nn/adam.h"
 #include "nn/dense.h"
 #include "nn/loss.h"
+#include "nn/hot.h"
 #include "quant/qengine.h"
 #include "util/err.h"
 
@@ -238,6 +239,39 @@ size_t quant_qat_n_layers(const quant_qat *q) { return q->L; }
 
 /* ------------------------------------------------------------------ training pass */
 
+/* Elementwise helpers of the training pass (run-time dispatched vector copies). */
+NN_HOT static void fill_ones(float *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = 1.0f;
+}
+
+NN_HOT static void relu_ste(float *z, float *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool on = z[i] > 0.0f;
+        z[i] = on ? z[i] : 0.0f;
+        d[i] = on ? d[i] : 0.0f;
+    }
+}
+
+/* a[i] *= b[i] */
+NN_HOT static void mul_inplace(float *a, const float *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        a[i] *= b[i];
+}
+
+/* where mask[i] == 0: a[i] = 0 and b[i] = 0 */
+NN_HOT static void zero_masked(float *a, float *b, const uint8_t *mask, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        a[i] = mask[i] ? a[i] : 0.0f;
+        if (b)
+            b[i] = mask[i] ? b[i] : 0.0f;
+    }
+}
+
 static int table_kind(enum quant_act a)
 {
     return a == QUANT_ACT_TANH ? QUANT_TABLE_TANH : QUANT_TABLE_SIGMOID;
@@ -248,15 +282,13 @@ static int table_kind(enum quant_act a)
 static void epilogue_train(const quant_qat *q, size_t l, float *z, float *d, size_t count)
 {
     const quant_layer *L = &q->spec->layer[l];
-    quant_fake_f32(&L->result, z, z, d, count); /* d = pass of the result cast */
+    if (quant_prec_equal(&L->result, &L->accum)) /* a lossless cast: nothing to fake */
+        fill_ones(d, count);
+    else
+        quant_fake_f32(&L->result, z, z, d, count); /* d = pass of the result cast */
     switch (L->act) {
     case QUANT_ACT_RELU:
-        for (size_t i = 0; i < count; i++) {
-            if (!(z[i] > 0.0f)) {
-                z[i] = 0.0f;
-                d[i] = 0.0f;
-            }
-        }
+        relu_ste(z, d, count);
         break;
     case QUANT_ACT_TANH:
     case QUANT_ACT_SIGMOID: {
@@ -289,8 +321,7 @@ static void epilogue_train(const quant_qat *q, size_t l, float *z, float *d, siz
         size_t k = count - i < 1024 ? count - i : 1024;
         float pass[1024];
         quant_fake_f32(&L->output, z + i, z + i, pass, k);
-        for (size_t j = 0; j < k; j++)
-            d[i + j] *= pass[j];
+        mul_inplace(d + i, pass, k);
     }
 }
 
@@ -300,11 +331,7 @@ static void quantize_params(quant_qat *q)
         const quant_layer *L = &q->spec->layer[l];
         size_t n = q->dim[l] * q->dim[l + 1];
         quant_fake_f32(&L->weight, q->w[l], q->wq[l], q->wpass[l], n);
-        for (size_t i = 0; i < n; i++)
-            if (!q->mask[l][i]) {
-                q->wq[l][i] = 0.0f;
-                q->wpass[l][i] = 0.0f;
-            }
+        zero_masked(q->wq[l], q->wpass[l], q->mask[l], n);
         quant_fake_f32(&L->bias, q->b[l], q->bq[l], q->bpass[l], q->dim[l + 1]);
     }
 }
@@ -334,14 +361,11 @@ static void forward_backward(quant_qat *q, const float *x, const int32_t *y, siz
         *correct = hits;
     for (size_t l = L; l-- > 0;) {
         size_t ni = q->dim[l], no = q->dim[l + 1];
-        for (size_t i = 0; i < n * no; i++)
-            dz[i] *= q->d[l][i]; /* through the output cast, activation and result cast */
+        mul_inplace(dz, q->d[l], n * no); /* through the output cast, activation and result cast */
         const float *layer_in = l == 0 ? q->x0 : q->h[l - 1];
         dense_backward_params(q->gw[l], q->gb[l], dz, layer_in, n, ni, no);
-        for (size_t i = 0; i < ni * no; i++)
-            q->gw[l][i] *= q->wpass[l][i]; /* STE: nothing where clipped or pruned */
-        for (size_t j = 0; j < no; j++)
-            q->gb[l][j] *= q->bpass[l][j];
+        mul_inplace(q->gw[l], q->wpass[l], ni * no); /* STE: nothing where clipped or pruned */
+        mul_inplace(q->gb[l], q->bpass[l], no);
         if (l == 0)
             break;
         float *dh = q->dbuf[l & 1];
@@ -366,9 +390,7 @@ int quant_qat_step(quant_qat *q, const float *x, const int32_t *y, size_t n, dou
     adam_update(q->params + q->n_weights, q->adam_m + q->n_weights, q->adam_v + q->n_weights,
                 q->grad + q->n_weights, q->n_par - q->n_weights, &q->hp, 0.0f, q->t);
     for (size_t l = 0; l < q->L; l++) /* masked weights stay exactly zero */
-        for (size_t i = 0; i < q->dim[l] * q->dim[l + 1]; i++)
-            if (!q->mask[l][i])
-                q->w[l][i] = 0.0f;
+        zero_masked(q->w[l], NULL, q->mask[l], q->dim[l] * q->dim[l + 1]);
     return SNAC_OK;
 }
 
@@ -442,6 +464,32 @@ int quant_qat_export(const quant_qat *q, quant_model **out)
         *out = NULL;
     }
     return rc;
+}
+
+int quant_qat_to_mlp(const quant_qat *q, const nn_arch *a, nn_mlp **out)
+{
+    *out = NULL;
+    nn_arch f = *a;
+    f.batch_norm = false;
+    f.dropout = 0.0f;
+    if (f.n_in != q->dim[0] || f.n_hidden + 1 != q->L || f.n_out != q->dim[q->L])
+        return snac_err_set(SNAC_EINVAL, "qat: architecture does not match the trained network");
+    for (size_t l = 0; l < f.n_hidden; l++)
+        if (f.hidden[l] != q->dim[l + 1])
+            return snac_err_set(SNAC_EINVAL, "qat: hidden layer %zu width %zu, trained %zu", l, f.hidden[l],
+                                q->dim[l + 1]);
+    snac_rng rng;
+    rng_seed(&rng, 0); /* every parameter is overwritten below */
+    nn_mlp *m;
+    int rc = nn_mlp_new(&f, &rng, &m);
+    if (rc)
+        return rc;
+    for (size_t l = 0; l < q->L; l++) {
+        memcpy(nn_mlp_weights(m, l), q->w[l], q->dim[l] * q->dim[l + 1] * sizeof(float));
+        memcpy(nn_mlp_biases(m, l), q->b[l], q->dim[l + 1] * sizeof(float));
+    }
+    *out = m;
+    return SNAC_OK;
 }
 
 /* Exact values of the current weight and bias codes, as doubles. */

@@ -61,6 +61,10 @@ int quant_qat_evaluate(quant_qat *q, const ds_tensor *d, double *acc, size_t *co
 /* The quantized model of the current weights and masks (new; quant_model_free). */
 int quant_qat_export(const quant_qat *q, quant_model **out);
 
+/* The master weights as a float network of architecture `a` with batch norm off (the
+ * folded form QAT trains): what the store keeps so a run can resume bit for bit. */
+int quant_qat_to_mlp(const quant_qat *q, const nn_arch *a, nn_mlp **out);
+
 /* Master parameters as one block: every layer's weights (layer 0 first), then every bias. */
 float *quant_qat_params(quant_qat *q, size_t *n);
 /* Layer l's master weights (n_out, n_in) and mask; *n gets n_out * n_in. */

@@ -8,18 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/hot.h"
 #include "util/err.h"
 
 struct quant_engine {
     const quant_model *m;
     size_t max_width;
     int fast[QUANT_MAX_LAYERS];        /* 1: int16 x int16 -> int32 dot products */
+    int direct[QUANT_MAX_LAYERS];      /* 1: result_t == accum_t and ReLU or linear */
     int shift_sum[QUANT_MAX_LAYERS];   /* F_acc - (F_in + F_w): aligns the products */
     int shift_bias[QUANT_MAX_LAYERS];  /* F_acc - F_b: aligns the bias */
     int frac_acc[QUANT_MAX_LAYERS];
-    int16_t *w16[QUANT_MAX_LAYERS];    /* (n_out, n_in) for fast layers */
+    int16_t *w16[QUANT_MAX_LAYERS];    /* (n_in, n_out): transposed, for fast layers */
+    int32_t *acc32;                    /* (max_width) */
     int32_t *y[QUANT_MAX_LAYERS];      /* (n_out) each layer's output codes, one sample */
-    int16_t *x16;                      /* (max_width) */
     void *block;
 };
 
@@ -64,6 +66,8 @@ int quant_engine_new(const quant_model *m, quant_engine **out)
         int bw = bits_of(quant_code_min(&L->weight), quant_code_max(&L->weight));
         /* |sum| <= n_in * 2^bx * 2^bw; int16 operands need |code| <= 2^15 - 1 */
         e->fast[l] = bx <= 15 && bw <= 15 && bx + bw + ceil_log2(L->n_in) <= 31;
+        e->direct[l] = quant_prec_equal(&L->result, &L->accum) &&
+                       (L->act == QUANT_ACT_RELU || L->act == QUANT_ACT_LINEAR);
         int f_prod = quant_frac(in) + quant_frac(&L->weight);
         e->frac_acc[l] = quant_frac(&L->accum);
         e->shift_sum[l] = e->frac_acc[l] - f_prod;
@@ -73,7 +77,7 @@ int quant_engine_new(const quant_model *m, quant_engine **out)
         bytes += (L->n_out * sizeof(int32_t) + 63) & ~(size_t)63;
         in = &L->output;
     }
-    bytes += (e->max_width * sizeof(int16_t) + 63) & ~(size_t)63;
+    bytes += (e->max_width * sizeof(int32_t) + 63) & ~(size_t)63;
     unsigned char *b = calloc(1, bytes);
     if (!b) {
         free(e);
@@ -85,14 +89,15 @@ int quant_engine_new(const quant_model *m, quant_engine **out)
         const quant_layer *L = &m->layer[l];
         if (e->fast[l]) {
             e->w16[l] = (int16_t *)(b + off);
-            for (size_t i = 0; i < L->n_in * L->n_out; i++)
-                e->w16[l][i] = (int16_t)L->w[i];
+            for (size_t j = 0; j < L->n_out; j++)
+                for (size_t i = 0; i < L->n_in; i++)
+                    e->w16[l][i * L->n_out + j] = (int16_t)L->w[j * L->n_in + i];
             off += (L->n_in * L->n_out * sizeof(int16_t) + 63) & ~(size_t)63;
         }
         e->y[l] = (int32_t *)(b + off);
         off += (L->n_out * sizeof(int32_t) + 63) & ~(size_t)63;
     }
-    e->x16 = (int16_t *)(b + off);
+    e->acc32 = (int32_t *)(b + off);
     *out = e;
     return SNAC_OK;
 }
@@ -109,13 +114,13 @@ int quant_engine_layer_is_fast(const quant_engine *e, size_t l) { return e->fast
 
 /* ------------------------------------------------------------------ kernels */
 
-/* sum_i x[i] * w[i], int16 operands, int32 sum: exact when the layer plan said so. */
-static int32_t dot16(const int16_t *x, const int16_t *w, size_t n)
+/* acc[j] += x * w[j] for j < n: one input's contribution to every neuron (int16 operands,
+ * int32 sums: exact when the layer plan said so). Lanes run over neurons, so no horizontal
+ * sums; an input that is 0 (a ReLU below threshold, often half of them) costs nothing. */
+NN_HOT static void axpy16(int32_t *acc, int16_t x, const int16_t *w, size_t n)
 {
-    int32_t s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += (int32_t)x[i] * (int32_t)w[i];
-    return s;
+    for (size_t j = 0; j < n; j++)
+        acc[j] += (int32_t)x * (int32_t)w[j];
 }
 
 /* The same with int32 operands and an int64 sum (operands <= 32 bits, sum <= 53 bits). */
@@ -155,12 +160,28 @@ static void layer_run(quant_engine *e, size_t l, const int32_t *x, int32_t *y)
     const quant_model *m = e->m;
     const quant_layer *L = &m->layer[l];
     const size_t n_in = L->n_in, n_out = L->n_out;
-    if (e->fast[l])
+    if (e->fast[l]) {
+        memset(e->acc32, 0, n_out * sizeof *e->acc32);
         for (size_t i = 0; i < n_in; i++)
-            e->x16[i] = (int16_t)x[i];
+            if (x[i] != 0)
+                axpy16(e->acc32, (int16_t)x[i], e->w16[l] + i * n_out, n_out);
+    }
+    if (e->fast[l] && e->direct[l]) {
+        /* the common layer: result_t is the lossless accumulator, then ReLU or nothing, then
+         * one cast to output_t; the same arithmetic as below with the steps that are
+         * identities left out */
+        const bool relu = L->act == QUANT_ACT_RELU;
+        const int fa = e->frac_acc[l], ss = e->shift_sum[l], sb = e->shift_bias[l];
+        for (size_t j = 0; j < n_out; j++) {
+            int64_t acc = shl((int64_t)e->acc32[j], ss) + shl((int64_t)L->b[j], sb);
+            if (relu && acc < 0)
+                acc = 0;
+            y[j] = (int32_t)quant_requant(&L->output, acc, fa, NULL);
+        }
+        return;
+    }
     for (size_t j = 0; j < n_out; j++) {
-        int64_t sum = e->fast[l] ? (int64_t)dot16(e->x16, e->w16[l] + j * n_in, n_in)
-                                 : dot32(x, L->w + j * n_in, n_in);
+        int64_t sum = e->fast[l] ? (int64_t)e->acc32[j] : dot32(x, L->w + j * n_in, n_in);
         /* acc = bias + sum of products, both aligned to the accumulator's LSB (one of the
          * two shifts is 0: F_acc is the wider of the two fractions) */
         int64_t acc = shl(sum, e->shift_sum[l]) + shl((int64_t)L->b[j], e->shift_bias[l]);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nn/hot.h"
 #include "util/err.h"
 
 /* 128-bit intermediates for left shifts of wide codes (GCC/Clang on 64-bit targets). */
@@ -254,7 +255,7 @@ static int64_t overflow(const quant_prec *p, i128 v, bool *clipped)
     }
 }
 
-int64_t quant_requant(const quant_prec *p, int64_t c, int frac_from, bool *clipped)
+int64_t quant_requant_wide(const quant_prec *p, int64_t c, int frac_from, bool *clipped)
 {
     if (clipped)
         *clipped = false;
@@ -313,7 +314,7 @@ int64_t quant_from_double(const quant_prec *p, double x, bool *clipped)
             pass[i] = (under || over) ? 0.0f : 1.0f;                             \
     }
 
-void quant_fake_f32(const quant_prec *p, const float *x, float *y, float *pass, size_t n)
+NN_HOT void quant_fake_f32(const quant_prec *p, const float *x, float *y, float *pass, size_t n)
 {
     if (p->width > 24 || p->o == QUANT_O_WRAP) {
         for (size_t i = 0; i < n; i++) {

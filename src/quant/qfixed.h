@@ -73,9 +73,13 @@ int64_t quant_code_min(const quant_prec *p);
 int64_t quant_code_max(const quant_prec *p);
 
 /* Code of p for the value c * 2^-frac_from (0 <= frac_from <= QUANT_MAX_ARITH), rounded by
- * p->q, then overflowed by p->o. *clipped (may be NULL) is set when O changed the value
- * (saturated, zeroed or wrapped): the straight-through estimator passes no gradient there. */
-int64_t quant_requant(const quant_prec *p, int64_t c, int frac_from, bool *clipped);
+ * p->q, then overflowed by p->o. *clipped (may be NULL) is set when a saturating O changed
+ * the value: the straight-through estimator passes no gradient there. Inline: the integer
+ * engine calls it once or twice per neuron. */
+#define QUANT_INLINE static inline __attribute__((always_inline))
+QUANT_INLINE int64_t quant_requant(const quant_prec *p, int64_t c, int frac_from, bool *clipped);
+/* The general case of quant_requant (fraction bits appended, or 63 and more dropped). */
+int64_t quant_requant_wide(const quant_prec *p, int64_t c, int frac_from, bool *clipped);
 
 /* Code of p for the double x, same rules. NaN gives 0; +-inf and values beyond int64 are
  * overflow (clipped). */
@@ -94,5 +98,66 @@ double quant_to_double(const quant_prec *p, int64_t v);
 int quant_csd_digits(int64_t v);
 /* True when |v| is a power of two (a multiply by it is a wire shift). */
 bool quant_is_pow2(int64_t v);
+
+/* ---- inline core: Q then O on 64-bit codes ---- */
+
+/* Q: the code of a value whose floor (in new LSBs) is f, with dropped bits rem out of 2*half
+ * (rem < 2 half). The value is negative exactly when f < 0. */
+QUANT_INLINE int64_t quant_round_floor(int64_t f, uint64_t rem, uint64_t half, enum quant_qmode q)
+{
+    if (rem == 0)
+        return f;
+    const bool neg = f < 0, above = rem > half, tie = rem == half;
+    bool up;
+    switch (q) {
+    case QUANT_Q_TRN: up = false; break;
+    case QUANT_Q_TRN_ZERO: up = neg; break;
+    case QUANT_Q_RND: up = above || tie; break;
+    case QUANT_Q_RND_ZERO: up = above || (tie && neg); break;
+    case QUANT_Q_RND_MIN_INF: up = above; break;
+    case QUANT_Q_RND_INF: up = above || (tie && !neg); break;
+    case QUANT_Q_RND_CONV: up = above || (tie && (f & 1)); break;
+    default: up = false; break;
+    }
+    return f + (int64_t)up;
+}
+
+/* O: v (|v| < 2^63) into the W-bit range of p. */
+QUANT_INLINE int64_t quant_overflow(const quant_prec *p, int64_t v, bool *clipped)
+{
+    const int64_t lo = p->is_signed ? -((int64_t)1 << (p->width - 1)) : 0;
+    const int64_t hi = p->is_signed ? ((int64_t)1 << (p->width - 1)) - 1 : ((int64_t)1 << p->width) - 1;
+    if (v >= lo && v <= hi)
+        return v;
+    if (p->o == QUANT_O_WRAP) {
+        /* two's complement: the low W bits, sign-extended */
+        uint64_t mask = ((uint64_t)1 << p->width) - 1, u = (uint64_t)v & mask;
+        if (p->is_signed && (u >> (p->width - 1)) & 1)
+            u |= ~mask;
+        return (int64_t)u;
+    }
+    if (clipped)
+        *clipped = true;
+    if (p->o == QUANT_O_SAT_ZERO)
+        return 0;
+    if (v > hi)
+        return hi;
+    return p->o == QUANT_O_SAT_SYM && p->is_signed ? -hi : lo;
+}
+
+QUANT_INLINE int64_t quant_requant(const quant_prec *p, int64_t c, int frac_from, bool *clipped)
+{
+    if (clipped)
+        *clipped = false;
+    const int shift = frac_from - (p->width - p->integer); /* bits dropped */
+    if (shift == 0)
+        return quant_overflow(p, c, clipped);
+    if (shift < 0 || shift > 62)
+        return quant_requant_wide(p, c, frac_from, clipped);
+    /* floor by an arithmetic shift (GCC and Clang define >> of a negative value so), the
+     * dropped bits as an unsigned remainder */
+    const uint64_t rem = (uint64_t)c & (((uint64_t)1 << shift) - 1);
+    return quant_overflow(p, quant_round_floor(c >> shift, rem, (uint64_t)1 << (shift - 1), p->q), clipped);
+}
 
 #endif
