@@ -85,6 +85,15 @@ int prune_magnitude(prune_tensor *t, size_t n_tensors, double sparsity, enum pru
     return SNAC_OK;
 }
 
+void prune_rewind(prune_tensor *t, size_t n_tensors, const float *ckpt)
+{
+    for (size_t g = 0; g < n_tensors; g++) {
+        for (size_t i = 0; i < t[g].n; i++)
+            t[g].w[i] = t[g].mask[i] ? ckpt[i] : 0.0f;
+        ckpt += t[g].n;
+    }
+}
+
 void prune_apply_masks(prune_tensor *t, size_t n_tensors)
 {
     for (size_t g = 0; g < n_tensors; g++)

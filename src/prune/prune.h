@@ -32,6 +32,10 @@ double prune_target_sparsity(double rate, size_t iteration);
  * globally; ties in magnitude go to the lower index, so the result is deterministic. */
 int prune_magnitude(prune_tensor *t, size_t n_tensors, double sparsity, enum prune_scope scope);
 
+/* Rewind (lottery-ticket style): every surviving weight takes its checkpoint value, every
+ * masked one 0. ckpt holds the tensors' values back to back, in tensor order. */
+void prune_rewind(prune_tensor *t, size_t n_tensors, const float *ckpt);
+
 /* w[i] = 0 wherever mask[i] == 0. */
 void prune_apply_masks(prune_tensor *t, size_t n_tensors);
 

@@ -470,16 +470,14 @@ static int run_chain(ldriver *d, chain *c)
         }
         if ((rc = prune_magnitude(t, L, target, d->lc.scope)))
             return rc;
-        /* rewind the survivors to the checkpoint (biases too); masked weights stay 0 */
-        size_t n;
+        /* rewind the survivors to the checkpoint (biases too); masked weights stay 0. The
+         * weights are the first block of the parameters, in layer order, as in the checkpoint */
+        size_t n, nw = 0;
         float *p = quant_qat_params(c->q, &n);
-        size_t off = 0;
-        for (size_t l = 0; l < L; l++) {
-            for (size_t i = 0; i < t[l].n; i++)
-                p[off + i] = t[l].mask[i] ? c->ckpt[off + i] : 0.0f;
-            off += t[l].n;
-        }
-        memcpy(p + off, c->ckpt + off, (n - off) * sizeof *p);
+        prune_rewind(t, L, c->ckpt);
+        for (size_t l = 0; l < L; l++)
+            nw += t[l].n;
+        memcpy(p + nw, c->ckpt + nw, (n - nw) * sizeof *p);
         quant_qat_reset_optimizer(c->q);
         if ((rc = train_epochs(d, c, it, d->lc.prune_epochs)) ||
             (rc = store_iteration(d, c, it, d->lc.prune_epochs, target, progress_now() - t0)))

@@ -3,6 +3,7 @@
  * scope, and bad arguments. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "prune/prune.h"
@@ -85,8 +86,21 @@ static void smallest_magnitudes_should_go_first_and_global_should_pool(void)
     CHECK(prune_magnitude(t, 2, 0.7, PRUNE_SCOPE_LAYER) == SNAC_EINVAL);
 }
 
+static void rewind_should_restore_the_checkpoint_exactly(void)
+{
+    float a[5] = {9, 9, 9, 9, 9}, b[3] = {7, 7, 7};
+    uint8_t ma[5] = {1, 0, 1, 1, 0}, mb[3] = {0, 1, 1};
+    const float ckpt[8] = {0.1f, 0.2f, -0.3f, 1e-30f, 5.0f, 6.0f, -7.5f, 0.0f};
+    prune_tensor t[2] = {{a, ma, 5}, {b, mb, 3}};
+    prune_rewind(t, 2, ckpt);
+    const float want_a[5] = {0.1f, 0.0f, -0.3f, 1e-30f, 0.0f}, want_b[3] = {0.0f, -7.5f, 0.0f};
+    CHECK(memcmp(a, want_a, sizeof a) == 0);
+    CHECK(memcmp(b, want_b, sizeof b) == 0);
+}
+
 int main(void)
 {
+    rewind_should_restore_the_checkpoint_exactly();
     schedule_should_compound();
     ten_steps_of_20_percent_should_reach_each_layer_target();
     smallest_magnitudes_should_go_first_and_global_should_pool();
