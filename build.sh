@@ -39,6 +39,7 @@ run_demo() {
     ./build/snac data gen --out out/jets
     ./build/snac train -c configs/default.yaml
     ./build/snac search -c configs/search_snac.yaml
+    ./build/snac local -c configs/local_snac.yaml --run 2 --best --db out/snac.db
 }
 
 run_tests() {

@@ -249,7 +249,9 @@ int surr_version_ensure_default(snac_db *db, enum surr_toolchain tc, surr_versio
 int surr_prediction_insert(snac_db *db, int64_t version_id, int64_t model_id, const char *spec_sha256,
                            const surr_prediction *p)
 {
-    int rc = db_begin(db);
+    /* joins the caller's transaction when one is open (a model and its predictions land together) */
+    const bool own = sqlite3_get_autocommit(db_handle(db)) != 0;
+    int rc = own ? db_begin(db) : SNAC_OK;
     if (rc)
         return rc;
     sqlite3_stmt *st = NULL;
@@ -279,9 +281,10 @@ int surr_prediction_insert(snac_db *db, int64_t version_id, int64_t model_id, co
         }
     }
     sqlite3_finalize(st);
-    return db_commit(db);
+    return own ? db_commit(db) : SNAC_OK;
 fail:
     sqlite3_finalize(st);
-    db_rollback(db);
+    if (own)
+        db_rollback(db);
     return rc;
 }

@@ -1,5 +1,5 @@
 /* cmd_pareto — `snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all]`:
- * the Pareto front of a stored search run (search_pareto.h) as a table, and optionally
+ * the Pareto front of a stored search run (search_pareto.h) or local run (local_run.h) as a table, and optionally
  * exported as CSV and/or JSON ("-" = standard output, replacing the table).
  */
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "search/local_run.h"
 #include "search/search_pareto.h"
 #include "store/db.h"
 #include "util/err.h"
@@ -17,20 +18,37 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all]\n"
                "  Print the Pareto front of search run RUN (feasible, non-dominated trained trials) with\n"
-               "  accuracy, BOPs, objective values and the stored surrogate predictions.\n"
+               "  accuracy, BOPs, objective values and the stored surrogate predictions; of a local run\n"
+               "  (`snac local`), its iterations' front: accuracy, average resources, latency, sparsity.\n"
                "  --db: the store (default snac.db); --csv/--json: export (\"-\" = stdout instead of the table);\n"
                "  --all: every trained trial, front members flagged.\n");
+}
+
+/* A global search's front, or a local search's (local_run.h), by the run's kind. */
+static int write_front(snac_db *db, const search_pareto_opts *po, FILE *out)
+{
+    sqlite3_stmt *st;
+    bool local = false;
+    if (sqlite3_prepare_v2(db_handle(db), "SELECT kind FROM runs WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "prepare run query");
+    sqlite3_bind_int64(st, 1, po->run_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        local = strcmp((const char *)sqlite3_column_text(st, 0), "local") == 0;
+    sqlite3_finalize(st);
+    if (local)
+        return local_front_write(db, po->run_id, po->format, po->all, out, NULL);
+    return search_pareto_write(db, po, out, NULL);
 }
 
 static int export_to(snac_db *db, search_pareto_opts *po, enum search_pareto_format fmt, const char *path)
 {
     po->format = fmt;
     if (strcmp(path, "-") == 0)
-        return search_pareto_write(db, po, stdout, NULL);
+        return write_front(db, po, stdout);
     FILE *f = fopen(path, "w");
     if (!f)
         return snac_err_set(SNAC_EIO, "cannot write %s", path);
-    int rc = search_pareto_write(db, po, f, NULL);
+    int rc = write_front(db, po, f);
     if (fclose(f) && !rc)
         rc = snac_err_set(SNAC_EIO, "cannot write %s", path);
     return rc;
@@ -67,7 +85,7 @@ int cmd_pareto(int argc, char **argv)
     int rc = db_open_readonly(db_file, &db);
     bool to_stdout = (csv && strcmp(csv, "-") == 0) || (json && strcmp(json, "-") == 0);
     if (!rc && !to_stdout)
-        rc = search_pareto_write(db, &po, stdout, NULL);
+        rc = write_front(db, &po, stdout);
     if (!rc && csv)
         rc = export_to(db, &po, SEARCH_PARETO_CSV, csv);
     if (!rc && json)

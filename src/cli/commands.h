@@ -10,6 +10,7 @@ int cmd_predict(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_pareto(int argc, char **argv);
+int cmd_local(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_refit(int argc, char **argv);
 int cmd_runs(int argc, char **argv);

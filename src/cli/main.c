@@ -27,7 +27,8 @@ static const command commands[] = {
     {"ingest", cmd_ingest, "store real synthesis results: csynth.xml/.rpt, vivado_synth.rpt, hls4ml projects, sweep CSVs"},
     {"search", cmd_search, "NSGA-II global search: accuracy, BOPs and surrogate objectives; resumable, parallel"},
     {"runs", cmd_runs, "list the runs of a store: status (a run whose process is gone shows as interrupted), next step"},
-    {"pareto", cmd_pareto, "Pareto front of a stored search run: table, CSV, JSON"},
+    {"pareto", cmd_pareto, "Pareto front of a stored search or local run: table, CSV, JSON"},
+    {"local", cmd_local, "local search: QAT + iterative magnitude pruning of chosen trials; bit-exact integer models"},
     {"validate", cmd_validate, "surrogate error statistics against the ingested synthesis results (stored per version)"},
     {"refit", cmd_refit, "refit the surrogate of a toolchain from its synthesis results; activate only if better"},
 };

@@ -59,6 +59,7 @@ static int read_sections(const cfg_doc *d, snac_config *c)
         {.key = "search", .type = CFG_SKIP},
         {.key = "search_space", .type = CFG_SKIP},
         {.key = "deploy", .type = CFG_SKIP},
+        {.key = "local", .type = CFG_SKIP},
     };
     int rc = cfg_read_map(d, root, "top level", top, COUNT(top), c);
     if (rc)

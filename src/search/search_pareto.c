@@ -178,29 +178,70 @@ static void put_num(FILE *out, enum search_pareto_format fmt, double v)
 
 static double objective_value(enum search_metric m, double f) { return m == SEARCH_M_ACCURACY ? 1.0 - f : f; }
 
-int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front)
+/* The search config stored with run_id and the surrogate version its predictions used. */
+static int read_search_run(snac_db *db, int64_t run_id, search_config *sc, int64_t *version_id)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db), "SELECT kind, config_yaml, result FROM runs WHERE id = ?1", -1, &st, NULL) !=
         SQLITE_OK)
         return db_error(db, "prepare run query");
-    sqlite3_bind_int64(st, 1, o->run_id);
-    search_config sc;
-    int64_t version_id = 0;
+    sqlite3_bind_int64(st, 1, run_id);
     int rc = SNAC_OK;
+    *version_id = 0;
     if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = snac_err_set(SNAC_ENOTFOUND, "no run %lld in %s", (long long)o->run_id, db_path(db));
+        rc = snac_err_set(SNAC_ENOTFOUND, "no run %lld in %s", (long long)run_id, db_path(db));
     } else if (strcmp((const char *)sqlite3_column_text(st, 0), "search") != 0) {
-        rc = snac_err_set(SNAC_EINVAL, "run %lld is a '%s' run, not a search", (long long)o->run_id,
+        rc = snac_err_set(SNAC_EINVAL, "run %lld is a '%s' run, not a search", (long long)run_id,
                           (const char *)sqlite3_column_text(st, 0));
     } else {
         const char *text = (const char *)sqlite3_column_text(st, 1);
-        rc = search_config_parse(text, strlen(text), "stored config", &sc);
+        rc = search_config_parse(text, strlen(text), "stored config", sc);
         const char *res = (const char *)sqlite3_column_text(st, 2);
         const char *p = res ? strstr(res, "\"surrogate_version\":") : NULL;
-        version_id = p ? strtoll(p + 20, NULL, 10) : 0;
+        *version_id = p ? strtoll(p + 20, NULL, 10) : 0;
     }
     sqlite3_finalize(st);
+    return rc;
+}
+
+int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, double **acc, size_t *n_out)
+{
+    *ids = NULL;
+    *acc = NULL;
+    *n_out = 0;
+    search_config sc;
+    int64_t version_id;
+    int rc = read_search_run(db, run_id, &sc, &version_id);
+    prow *rows = NULL;
+    size_t n = 0, k = 0;
+    if (rc || (rc = load_rows(db, run_id, sc.n_obj, &rows, &n)))
+        return rc;
+    mark_front(rows, n, sc.n_obj);
+    *ids = malloc((n ? n : 1) * sizeof **ids);
+    *acc = malloc((n ? n : 1) * sizeof **acc);
+    if (!*ids || !*acc) {
+        free(*ids);
+        free(*acc);
+        *ids = NULL;
+        *acc = NULL;
+        free_rows(rows, n);
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].front) {
+            (*ids)[k] = rows[i].id;
+            (*acc)[k++] = rows[i].accuracy;
+        }
+    *n_out = k;
+    free_rows(rows, n);
+    return SNAC_OK;
+}
+
+int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front)
+{
+    search_config sc;
+    int64_t version_id = 0;
+    int rc = read_search_run(db, o->run_id, &sc, &version_id);
     if (rc)
         return rc;
 

@@ -29,6 +29,10 @@ typedef struct search_pareto_opts {
     bool all; /* every trained trial, not only the front (front members flagged) */
 } search_pareto_opts;
 
+/* Trial ids and validation accuracies of the front members of search run run_id, in trial
+ * order (malloc'd arrays; the caller frees both). */
+int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, double **acc, size_t *n);
+
 /* Write the front of run o->run_id to out; *n_front (may be NULL) = front size. */
 int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front);
 

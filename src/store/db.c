@@ -140,6 +140,23 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN owner_host TEXT;"
     "ALTER TABLE runs ADD COLUMN owner_start INTEGER;"
     "ALTER TABLE runs ADD COLUMN data_fingerprint TEXT;",
+    /* 2 -> 3: local search (QAT + iterative pruning): a model may carry its quantized form */
+    "ALTER TABLE models ADD COLUMN qmodel BLOB;"
+    "CREATE TABLE local_iterations("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  source_trial_id INTEGER NOT NULL REFERENCES trials(id),"
+    "  bits INTEGER NOT NULL,"
+    "  iteration INTEGER NOT NULL,"
+    "  epochs INTEGER NOT NULL,"
+    "  target_sparsity REAL NOT NULL, sparsity REAL NOT NULL,"
+    "  val_acc REAL, test_acc REAL,"
+    "  bops_mac REAL, bops_bit REAL,"
+    "  predictions TEXT,"
+    "  seconds REAL,"
+    "  model_id INTEGER NOT NULL REFERENCES models(id),"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE(run_id, source_trial_id, bits, iteration));",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");
@@ -758,4 +775,49 @@ int db_model_load(snac_db *db, int64_t id, void **weights, size_t *len, char **a
     *len = n;
     sqlite3_finalize(st);
     return SNAC_OK;
+}
+
+int db_model_set_qmodel(snac_db *db, int64_t id, const void *blob, size_t len)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(db, "UPDATE models SET qmodel = ? WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_blob64(st, 1, blob, len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, id);
+    if ((rc = step_done(db, st, "storing the quantized model")))
+        return rc;
+    if (sqlite3_changes(db->h) != 1)
+        return snac_err_set(SNAC_ENOTFOUND, "%s: no model %lld", db->path, (long long)id);
+    return SNAC_OK;
+}
+
+int db_model_load_qmodel(snac_db *db, int64_t id, void **blob, size_t *len)
+{
+    *blob = NULL;
+    *len = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(db, "SELECT qmodel FROM models WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        *blob = malloc(n ? n : 1);
+        if (!*blob)
+            rc = snac_err_set(SNAC_ENOMEM, "out of memory for model %lld", (long long)id);
+        else {
+            memcpy(*blob, sqlite3_column_blob(st, 0), n);
+            *len = n;
+        }
+    } else if (s == SQLITE_ROW || s == SQLITE_DONE) {
+        rc = snac_err_set(SNAC_ENOTFOUND, "%s: model %lld %s", db->path, (long long)id,
+                          s == SQLITE_ROW ? "is a float model (no quantized form: run `snac local` first)"
+                                          : "does not exist");
+    } else {
+        rc = db_error(db, "reading model");
+    }
+    sqlite3_finalize(st);
+    return rc;
 }

@@ -41,6 +41,13 @@
  *          it copies (its predictions are the model's); train_seconds 0.
  *   validation_stats(id, version_id, toolchain, target, prediction_kind 'stored'|'fresh', n,
  *          stats TEXT json (MAE, RMSE, MAPE, SMAPE, R2, ... with CIs), created_at)
+ * Version 3 (local search):
+ *   models.qmodel BLOB    the quantized, pruned form (quant_model_save) of a local-search model;
+ *                         its `weights` are then the float master weights (batch norm folded)
+ *   local_iterations(id, run_id, source_trial_id, bits, iteration (0 = after the QAT warm-up),
+ *          epochs, target_sparsity, sparsity, val_acc, test_acc (the deployed integer network's),
+ *          bops_mac, bops_bit, predictions TEXT json (the surrogate's targets), seconds, model_id,
+ *          created_at; UNIQUE(run_id, source_trial_id, bits, iteration))
  */
 #ifndef SNAC_STORE_DB_H
 #define SNAC_STORE_DB_H
@@ -50,7 +57,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 #define DB_BUSY_TIMEOUT_MS 10000
 
 typedef struct snac_db snac_db;
@@ -123,5 +130,10 @@ typedef struct db_model {
 int db_model_insert(snac_db *db, const db_model *m, int64_t *model_id);
 /* Weights blob of model `id` (malloc'd copy; caller frees) and its arch JSON (malloc'd). */
 int db_model_load(snac_db *db, int64_t id, void **weights, size_t *len, char **arch_json);
+/* Attach the quantized form (quant_model_save blob) to model `id`. */
+int db_model_set_qmodel(snac_db *db, int64_t id, const void *blob, size_t len);
+/* Quantized form of model `id` (malloc'd copy); SNAC_ENOTFOUND when the model does not exist
+ * or has none (a float model). */
+int db_model_load_qmodel(snac_db *db, int64_t id, void **blob, size_t *len);
 
 #endif
