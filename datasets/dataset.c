@@ -9,6 +9,7 @@
  * Workload: one pass over the data per step; the robust fit sorts one copy of each
  * feature kind's training values (n_train * n_constituents floats).
  */
+#define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include "datasets/dataset.h"
 
 #include <math.h>
@@ -396,4 +397,29 @@ void ds_fingerprint(const ds_split *s, char out[DS_FINGERPRINT_CAP])
         for (int k = 0; k < 8 && n + 3 < DS_FINGERPRINT_CAP; k++)
             n += (size_t)snprintf(out + n, DS_FINGERPRINT_CAP - n, "%02x", dg[k]);
     }
+}
+
+bool ds_fingerprint_diff(const char *stored, const char *now, char *diff, size_t cap)
+{
+    if (cap)
+        diff[0] = '\0';
+    if (!stored[0] || strcmp(stored, now) == 0)
+        return false;
+    char then[DS_FINGERPRINT_CAP], cur[DS_FINGERPRINT_CAP];
+    snprintf(then, sizeof then, "%s", stored);
+    snprintf(cur, sizeof cur, "%s", now);
+    char *sa = NULL, *sb = NULL;
+    char *a = strtok_r(then, ";", &sa), *b = strtok_r(cur, ";", &sb);
+    size_t n = 0;
+    for (; a || b; a = strtok_r(NULL, ";", &sa), b = strtok_r(NULL, ";", &sb)) {
+        while (a && *a == ' ')
+            a++;
+        while (b && *b == ' ')
+            b++;
+        if (a && b && strcmp(a, b) == 0)
+            continue;
+        if (n < cap)
+            n += (size_t)snprintf(diff + n, cap - n, "%s%s then, %s now", n ? "; " : "", a ? a : "-", b ? b : "-");
+    }
+    return true;
 }

@@ -96,6 +96,9 @@ void ds_split_free(ds_split *s);
  * joined by "; ", e.g. "train 5000x24 3f2a...; val 1000x24 ...; test 1000x24 ...". */
 #define DS_FINGERPRINT_CAP 160
 void ds_fingerprint(const ds_split *s, char out[DS_FINGERPRINT_CAP]);
+/* Whether fingerprint `now` differs from `stored` ("" stored: unknown, accepted); when it does,
+ * diff gets each differing set as "<then> then, <now> now" joined by "; ". */
+bool ds_fingerprint_diff(const char *stored, const char *now, char *diff, size_t cap);
 
 /* Apply a stored normalisation to a tensor in place (inference on new data). */
 void ds_norm_apply(const ds_norm *nrm, ds_tensor *t);

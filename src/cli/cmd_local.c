@@ -16,6 +16,7 @@
 #include "search/local_run.h"
 #include "store/db.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "util/progress.h"
 
 static void usage(FILE *f)
@@ -124,6 +125,7 @@ int cmd_local(int argc, char **argv)
     }
     progress_set_quiet(quiet);
     progress_force(progress);
+    snac_interrupt_install(); /* SIGINT/SIGTERM: stop after the epoch, mark the run interrupted */
     local_run_summary s;
     if (local_run(&o, &s))
         return cli_fail("local");

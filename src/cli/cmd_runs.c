@@ -41,6 +41,10 @@ static void progress_of(sqlite3_stmt *st, char *out, size_t cap)
     long long done = sqlite3_column_int64(st, 6);
     bool search = strcmp(kind, "search") == 0;
     size_t budget = 0;
+    if (strcmp(kind, "local") == 0) { /* iterations stored; the budget depends on the sources */
+        snprintf(out, cap, "%lld iterations", done);
+        return;
+    }
     if (search) {
         search_config sc;
         if (search_config_parse(yaml, strlen(yaml), "config", &sc) == SNAC_OK)
@@ -72,7 +76,11 @@ static void describe(const char *db, sqlite3_stmt *st, const char **status, char
             *status = "running@other-host";
     }
     bool search = strcmp(kind, "search") == 0;
-    if (strcmp(*status, "done") == 0 && search)
+    if (strcmp(kind, "local") == 0 && strcmp(*status, "done") == 0)
+        snprintf(next, cap, "snac local --front %lld --db %s", id, db);
+    else if (strcmp(kind, "local") == 0 && (strcmp(*status, "interrupted") == 0 || strcmp(*status, "failed") == 0))
+        snprintf(next, cap, "snac local --resume %lld --db %s", id, db);
+    else if (strcmp(*status, "done") == 0 && search)
         snprintf(next, cap, "snac pareto %lld --db %s", id, db);
     else if (strcmp(*status, "done") == 0 && sqlite3_column_type(st, 7) != SQLITE_NULL)
         snprintf(next, cap, "snac predict --model %lld --db %s", (long long)sqlite3_column_int64(st, 7), db);
@@ -111,6 +119,7 @@ int cmd_runs(int argc, char **argv)
     const char *sql =
         "SELECT r.id, r.kind, coalesce(r.name, ''), r.started_at, r.status, coalesce(r.config_path, ''),"
         " CASE r.kind WHEN 'search' THEN (SELECT count(*) FROM trials t WHERE t.run_id = r.id)"
+        "             WHEN 'local' THEN (SELECT count(*) FROM local_iterations i WHERE i.run_id = r.id)"
         "             ELSE (SELECT count(*) FROM epochs e WHERE e.run_id = r.id) END,"
         " (SELECT max(m.id) FROM models m WHERE m.run_id = r.id AND r.kind <> 'search'),"
         " r.owner_pid, r.owner_host, r.owner_start, coalesce(r.finished_at, '-'), r.config_yaml"

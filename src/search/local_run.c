@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config/config.h"
 #include "datasets/dataset.h"
@@ -29,6 +30,7 @@
 #include "surrogate/surr_store.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/interrupt.h"
 #include "util/progress.h"
 #include "util/rng.h"
 
@@ -47,7 +49,7 @@ typedef struct ldriver {
     size_t n_src;
     surr_version ver;
     const surr_part *part;
-    size_t kill_after, stored_total;
+    size_t kill_after, stored_total, pause_ms;
     local_run_summary sum;
 } ldriver;
 
@@ -342,6 +344,12 @@ static int train_epochs(ldriver *d, chain *c, size_t it, size_t epochs)
         progress_line("trial %lld %zu bits iteration %zu epoch %zu/%zu: loss %.4f, train acc %.4f, %.0f samples/s",
                       (long long)c->src->trial_id, c->bits, it, e, epochs, loss, acc,
                       dt > 0 ? (double)d->data.train.n / dt : 0.0);
+        if (d->pause_ms) { /* test hook: a slow epoch, without burning a core */
+            struct timespec ts = {(time_t)(d->pause_ms / 1000), (long)(d->pause_ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+        if (snac_interrupted()) /* the iteration in flight is dropped; a resume redoes it */
+            return snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
     }
     return SNAC_OK;
 }
@@ -499,11 +507,12 @@ static void chain_free(chain *c)
 static int read_search_run(ldriver *d)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db_handle(d->db), "SELECT kind, config_yaml FROM runs WHERE id = ?1", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(db_handle(d->db), "SELECT kind, config_yaml, coalesce(data_fingerprint, '') FROM runs "
+                           "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_error(d->db, "prepare run query");
     sqlite3_bind_int64(st, 1, d->search_run);
     int rc = SNAC_OK;
+    char stored_fp[DS_FINGERPRINT_CAP] = "";
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = snac_err_set(SNAC_ENOTFOUND, "%s: no run %lld", db_path(d->db), (long long)d->search_run);
     } else if (strcmp((const char *)sqlite3_column_text(st, 0), "search") != 0) {
@@ -514,6 +523,7 @@ static int read_search_run(ldriver *d)
         size_t len = strlen(text);
         if (!(rc = snac_config_parse(text, len, "search run config", &d->cfg)))
             rc = search_config_parse(text, len, "search run config", &d->sc);
+        snprintf(stored_fp, sizeof stored_fp, "%s", (const char *)sqlite3_column_text(st, 2));
     }
     sqlite3_finalize(st);
     if (rc)
@@ -523,6 +533,12 @@ static int read_search_run(ldriver *d)
     if ((rc = ds_load(&d->cfg.data, &d->data)))
         return rc;
     d->have_data = true;
+    char fp[DS_FINGERPRINT_CAP], diff[700];
+    ds_fingerprint(&d->data, fp);
+    if (ds_fingerprint_diff(stored_fp, fp, diff, sizeof diff))
+        return snac_err_set(SNAC_EINVAL, "search run %lld was trained on other data than its data.files read now "
+                            "(%s): its trials cannot be compressed on this data; restore it", (long long)d->search_run,
+                            diff);
     if (d->data.val.n == 0)
         return snac_err_set(SNAC_EINVAL, "local search: the validation set is empty (data.val_fraction > 0 is needed)");
     progress_line("data: %zu train / %zu val / %zu test rows, %zu features, %zu classes", d->data.train.n,
@@ -681,7 +697,7 @@ static int open_resume(ldriver *d, const local_run_opts *o)
         }
     }
     sqlite3_finalize(st);
-    if (rc || (rc = read_search_run(d)) || (rc = load_surrogate(d, version)))
+    if (rc || (rc = db_run_claim(d->db, d->run_id)) || (rc = read_search_run(d)) || (rc = load_surrogate(d, version)))
         return rc;
     return write_result(d, "running");
 }
@@ -696,6 +712,8 @@ int local_run(const local_run_opts *o, local_run_summary *out)
     int rc = o->resume > 0 ? open_resume(d, o) : open_new(d, o);
     const char *k = getenv("SNAC_LOCAL_KILL_AFTER");
     d->kill_after = k ? (size_t)strtoull(k, NULL, 10) : 0;
+    const char *pm = getenv("SNAC_LOCAL_PAUSE_MS");
+    d->pause_ms = pm ? (size_t)strtoull(pm, NULL, 10) : 0;
     if (!rc)
         progress_line("local run %lld: %zu source trial(s) of search run %lld, bits x %zu, %zu + %zu x %zu epochs, "
                       "surrogate version %lld",
@@ -716,9 +734,13 @@ int local_run(const local_run_opts *o, local_run_summary *out)
         source_free(&s);
         d->sum.sources++;
     }
-    if (d->db && d->run_id) {
+    if (rc == SNAC_EINTR && d->run_id)
+        snac_err_set(rc, "local run %lld interrupted by %s after %zu stored iterations; resume it with: "
+                     "snac local --resume %lld --db %s", (long long)d->run_id,
+                     snac_interrupt_name(snac_interrupted()), d->sum.stored, (long long)d->run_id, o->db_path);
+    if (d->db && d->run_id && rc != SNAC_EBUSY) { /* a run owned by another process is left alone */
         char *msg = rc ? strdup(snac_err_msg()) : NULL;
-        int frc = write_result(d, rc ? "failed" : "done");
+        int frc = write_result(d, rc == SNAC_EINTR ? "interrupted" : rc ? "failed" : "done");
         if (msg) { /* keep the run's own error, not the bookkeeping's */
             snac_err_set(rc, "%s", msg);
             free(msg);

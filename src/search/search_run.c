@@ -675,28 +675,12 @@ static int open_new(driver *d, const search_run_opts *o)
 }
 
 /* The data read now must be the data the run started on ("" stored: a run from before
- * fingerprints, accepted). The message names each set that differs. */
+ * fingerprints, accepted). */
 static int check_fingerprint(driver *d, const char *stored)
 {
-    if (!stored[0] || strcmp(stored, d->fingerprint) == 0)
+    char diff[700];
+    if (!ds_fingerprint_diff(stored, d->fingerprint, diff, sizeof diff))
         return SNAC_OK;
-    char then[DS_FINGERPRINT_CAP], now[DS_FINGERPRINT_CAP], diff[700] = "";
-    snprintf(then, sizeof then, "%s", stored);
-    snprintf(now, sizeof now, "%s", d->fingerprint);
-    char *sa = NULL, *sb = NULL;
-    char *a = strtok_r(then, ";", &sa), *b = strtok_r(now, ";", &sb);
-    size_t n = 0;
-    for (; a || b; a = strtok_r(NULL, ";", &sa), b = strtok_r(NULL, ";", &sb)) {
-        while (a && *a == ' ')
-            a++;
-        while (b && *b == ' ')
-            b++;
-        if (a && b && strcmp(a, b) == 0)
-            continue;
-        if (n < sizeof diff)
-            n += (size_t)snprintf(diff + n, sizeof diff - n, "%s%s then, %s now", n ? "; " : "", a ? a : "-",
-                                  b ? b : "-");
-    }
     return snac_err_set(SNAC_EINVAL,
                         "%s: run %lld was started on other data than data.files reads now (%s); a resume must see "
                         "the same data: restore it, or start a new search",

@@ -58,6 +58,23 @@ same=$(q "SELECT count(*) FROM local_iterations a JOIN local_iterations b ON a.s
     WHERE a.run_id = 2 AND b.run_id = 3 AND ma.qmodel = mb.qmodel AND ma.weights = mb.weights AND a.val_acc = b.val_acc")
 check "resumed run equals the uninterrupted one (8 iterations, bytes and accuracies)" test "$same" -eq 8
 
+# SIGINT: the run stops after the epoch, is marked interrupted, says how to resume; snac runs agrees
+set -m # job control: the background job does not ignore SIGINT
+SNAC_LOCAL_PAUSE_MS=200 "$SNAC" local -c l.yaml --run 1 --best --db s.db --quiet > /dev/null 2> int.txt &
+pid=$!
+set +m
+for _ in $(seq 50); do [ "$(q "SELECT count(*) FROM local_iterations WHERE run_id = 4")" -ge 1 ] && break; sleep 0.1; done
+kill -INT $pid
+wait $pid
+check "SIGINT: exit 1" test $? -eq 1
+check "  marked interrupted" test "$(q "SELECT status FROM runs WHERE id = 4")" = interrupted
+check "  says how to resume" grep -q "snac local --resume 4 --db s.db" int.txt
+"$SNAC" runs --db s.db > runs.txt
+check "snac runs: local run 4 interrupted, next is its resume" grep -q "^ *4  local .*interrupted.*snac local --resume 4" runs.txt
+check "snac runs: local run 2 done, next is its front" grep -q "^ *2  local .*done.*snac local --front 2" runs.txt
+"$SNAC" local --resume 4 --db s.db --quiet > /dev/null 2>&1
+check "the interrupted run resumes to its 8 iterations" test "$(q "SELECT count(*) FROM local_iterations WHERE run_id = 4")" -eq 8
+
 # the local front: pareto and --front exports
 "$SNAC" pareto 2 --db s.db --all > p.txt
 check "pareto of a local run" grep -q "local run 2:" p.txt
@@ -72,6 +89,14 @@ sed -e 's/STORE/false/' -e 's/db: s.db/db: n.db/' s.yaml > s2.yaml
 echo 'local: {warmup_epochs: 1, iterations: 1, prune_epochs: 1, bits: [8]}' > l1.yaml
 "$SNAC" local -c l1.yaml --run 1 --best --db n.db --quiet > /dev/null 2>&1
 check "retrained when the search kept no weights" test "$(sqlite3 n.db "SELECT count(*) FROM local_iterations")" -eq 2
+
+# other data than the search trained on: refused, naming what changed
+mv jets jets.orig
+"$SNAC" data gen --out jets --train 2400 --val 600 --test 600 --seed 6 > /dev/null
+"$SNAC" local -c l.yaml --run 1 --best --db s.db > /dev/null 2> e.txt
+check "other data: exit 1" test $? -eq 1
+check "  says the data differ" grep -q "trained on other data" e.txt
+rm -rf jets && mv jets.orig jets
 
 # bad configs: file:line:column, exit 1, store untouched
 before=$(sha256sum s.db)
