@@ -211,6 +211,22 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
             f[SURR_F_BN_FOLDED] += 1;
         if (rf > f[SURR_F_RF_MAX])
             f[SURR_F_RF_MAX] = rf;
+        surr_layer_terms *lt = &out->layer[out->n_layers++];
+        lt->n_in = (double)L->n_in;
+        lt->n_out = (double)L->n_out;
+        lt->rf = rf;
+        lt->nonzero = t.nonzero;
+        lt->general = t.general;
+        lt->csd_add_bits = t.csd_add_bits;
+        lt->acc_add_bits = acc_bits;
+        lt->stored_bits = t.nonzero * wb;
+        lt->a_w = ab;
+        lt->w_w = wb;
+        lt->acc_w = acc.width;
+        lt->out_w = ob;
+        lt->levels = depth;
+        lt->act = L->act;
+        lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
         out->bops_bitaware += n * ((t.nonzero / n) * wb * ab + wb + ab + log2((double)L->n_in));
     }
@@ -220,6 +236,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     f[SURR_F_FANIN] /= wsum;
     f[SURR_F_SPARSITY] = 1.0 - f[SURR_F_NONZERO] / f[SURR_F_MACS];
     f[SURR_F_CLOCK_NS] = s->clock_ns;
+    out->io_stream = s->io_type == SURR_IO_STREAM;
     out->bops_mac = f[SURR_F_MACS];
     return SNAC_OK;
 }

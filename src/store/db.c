@@ -128,6 +128,9 @@ static const char *const migrations[] = {
     "  n INTEGER NOT NULL,"
     "  stats TEXT NOT NULL,"
     "  created_at TEXT NOT NULL);",
+    /* 1 -> 2 (issue 12): each prediction carries its 95% interval from the fit covariance */
+    "ALTER TABLE predictions ADD COLUMN lo REAL;"
+    "ALTER TABLE predictions ADD COLUMN hi REAL;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");
