@@ -641,16 +641,31 @@ static int fit_all(const surr_sample *s, size_t n, const unsigned char *include,
     int bits = o->dsp_min_bits > 0 ? o->dsp_min_bits : SURR_DSP_MIN_BITS_DEFAULT;
     size_t m = group_weights(s, n, include, SURR_T_DSP, f);
     if (o->dsp_min_bits <= 0 && m >= o->min_samples) {
-        double best = INFINITY;
+        double best = INFINITY, lk[N_DSP_GRID];
         for (size_t k = 0; k < N_DSP_GRID; k++) {
             surr_target_model tm;
-            if ((rc = fit_target_rows(s, m, SURR_T_DSP, o, dsp_bits_grid[k], &tm, f, &loss)))
+            if ((rc = fit_target_rows(s, m, SURR_T_DSP, o, dsp_bits_grid[k], &tm, f, &lk[k])))
                 return rc;
-            if (loss < best * (1 - 1e-9)) { /* ties keep the smaller threshold */
-                best = loss;
-                bits = dsp_bits_grid[k];
-            }
+            if (lk[k] < best)
+                best = lk[k];
         }
+        /* thresholds the data cannot tell apart (equal loss: no row between them) form a
+         * range; take its middle, the choice farthest from every observed width */
+        size_t first = N_DSP_GRID, last = 0;
+        for (size_t k = 0; k < N_DSP_GRID; k++)
+            if (lk[k] <= best * (1 + 1e-9) + 1e-300) {
+                if (first == N_DSP_GRID)
+                    first = k;
+                last = k;
+            }
+        size_t mid = first;
+        for (size_t k = first; k <= last; k++) /* the contiguous run from `first` only */
+            if (lk[k] <= best * (1 + 1e-9) + 1e-300)
+                mid = k;
+            else
+                break;
+        bits = dsp_bits_grid[first + (mid - first) / 2];
+        (void)loss;
     }
     for (int t = 0; t < SURR_T_COUNT; t++) {
         surr_target_model *tm = &v->t[t];
