@@ -14,7 +14,7 @@
 
 const char *const surr_target_names[SURR_T_COUNT] = {"lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii"};
 const char *const surr_basis_names[SURR_B_COUNT] = {
-    "one", "layer", "dsp_mult", "dsp_extra", "fabric_bits", "tree_bits", "mux_bits", "prod_bits", "pipe_bits",
+    "one", "layer", "dsp_mult", "dsp_extra", "fabric_bits", "tree_bits", "prod_bits", "pipe_bits",
     "out_bits", "rf_acc_bits", "relu_bits", "table_neurons", "table_layer", "io_bits", "stream_layer",
     "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
@@ -37,14 +37,12 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     /* a signed DSP48 multiplies 27x18 (UltraScale) / 25x18 (7-series): magnitude 26 x 17 bits */
     int slices = ceil_div(L->a_w > 1 ? L->a_w - 1 : 1, 26) * ceil_div(L->w_w > 1 ? L->w_w - 1 : 1, 17);
     bool table = L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX;
-    int sel = rf > 1 ? surr_ceil_log2((size_t)rf) : 0;
     phi[SURR_B_ONE] = 0;
     phi[SURR_B_LAYER] = 1;
     phi[SURR_B_DSP_MULT] = dsp ? mults : 0;
     phi[SURR_B_DSP_EXTRA] = dsp ? mults * (slices - 1) : 0;
     phi[SURR_B_FABRIC_BITS] = dsp ? 0 : L->csd_add_bits / rf;
     phi[SURR_B_TREE_BITS] = tree;
-    phi[SURR_B_MUX_BITS] = mults * prod_w * sel;
     phi[SURR_B_PROD_BITS] = mults * prod_w;
     phi[SURR_B_PIPE_BITS] = tree / clock;
     phi[SURR_B_OUT_BITS] = L->n_out * L->out_w;
@@ -90,7 +88,7 @@ uint32_t surr_basis_default_mask(enum surr_target t)
     switch (t) {
     case SURR_T_LUT:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_DSP_MULT) | B(SURR_B_FABRIC_BITS) | B(SURR_B_TREE_BITS) |
-               B(SURR_B_MUX_BITS) | B(SURR_B_RELU_BITS) | B(SURR_B_TABLE_NEURONS) | B(SURR_B_IO_BITS) |
+               B(SURR_B_RELU_BITS) | B(SURR_B_TABLE_NEURONS) | B(SURR_B_IO_BITS) |
                B(SURR_B_STREAM_LAYER);
     case SURR_T_FF:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_PROD_BITS) | B(SURR_B_PIPE_BITS) | B(SURR_B_OUT_BITS) |

@@ -3,13 +3,20 @@
  * each term is a sum over the dense layers (plus a few top-level terms):
  *     y_t = sum_k c_{t,k} * phi_k(features),  phi_k = sum_l phi_{k,l} + top_k
  * e.g. LUT = c_fabric * (shift-add adder bits of multipliers kept in fabric)
- *          + c_tree * (adder-tree bits) + c_mux * (operand-select bits at RF > 1) + ...,
+ *          + c_tree * (adder-tree bits) + c_dsp_glue * (DSP multipliers) + ...,
  * DSP = c_dsp * (multipliers per cycle whose product is at least dsp_min_bits wide),
  * latency = sum over layers of (t_mult + levels * t_add) / clock + 1 per activation + (RF - 1).
  * Zero weights and powers of two cost nothing (they are not multipliers). The
  * DSP mapping threshold dsp_min_bits is a per-version parameter (Vivado HLS keeps
  * narrow constant products in fabric; where it lies depends on the tool). It is
  * stored per target so that a refit may keep one target's parent model.
+ * Every coefficient is >= 0 and every term is non-decreasing in the nonzero
+ * weights and word widths at a fixed DSP mapping, and non-increasing in the
+ * reuse factor (what is built in parallel is divided by RF), with one exception
+ * the data demand: RF > 1 adds accumulator registers (rf_acc_bits, FF only;
+ * e.g. a 4-128-3 net has 1294 FF at RF 1 and 3892 at RF 16, same pruning), so FF
+ * is monotone in RF only for RF >= 2. A product crossing dsp_min_bits moves
+ * from fabric LUTs to a DSP: LUT may fall there while DSP rises.
  *
  * A surr_version is one fitted set of coefficients plus its metadata (the row of
  * surrogate_versions), with each target's coefficient covariance and relative
@@ -49,11 +56,10 @@ enum surr_basis {
     SURR_B_DSP_EXTRA,     /* extra DSP slices per DSP multiplier of a product wider than 27x18 */
     SURR_B_FABRIC_BITS,   /* shift-add adder bits per cycle of multipliers kept in fabric */
     SURR_B_TREE_BITS,     /* adder-tree bits per cycle */
-    SURR_B_MUX_BITS,      /* RF > 1: multipliers per cycle * (a_w + w_w) * ceil(log2 RF) operand-select bits */
     SURR_B_PROD_BITS,     /* multipliers per cycle * (a_w + w_w): product registers */
     SURR_B_PIPE_BITS,     /* adder-tree bits per cycle / clock_ns: tree pipeline registers */
     SURR_B_OUT_BITS,      /* n_out * out_w: layer output registers */
-    SURR_B_RF_ACC_BITS,   /* RF > 1: n_out * acc_w accumulators kept across iterations */
+    SURR_B_RF_ACC_BITS,   /* RF > 1: n_out * acc_w accumulators kept across the RF iterations */
     SURR_B_RELU_BITS,     /* ReLU layers: n_out * out_w */
     SURR_B_TABLE_NEURONS, /* neurons with a table activation (tanh, sigmoid, softmax) */
     SURR_B_TABLE_LAYER,   /* layers with a table activation (one ROM each) */

@@ -345,7 +345,7 @@ int cmd_predict(int argc, char **argv)
         printf("  target     %s @ %g ns, toolchain %s\n", part->name, spec.clock_ns,
                surr_toolchain_names[spec.toolchain]);
         printf("  surrogate  %s (id %lld, %s)%s\n\n", ver.name, (long long)ver.id, ver.family,
-               created ? " [fitted from the shipped calibration data and stored]" : "");
+               created ? " [the shipped default, stored now]" : "");
         printf("  %-22s %14s %12s   %s\n", "target", "predicted", "% of part", "95% interval");
         static const char *labels[SURR_T_COUNT] = {"LUT", "FF", "DSP", "BRAM18", "URAM", "latency (cycles)", "II"};
         for (int t = 0; t < SURR_T_COUNT; t++) {

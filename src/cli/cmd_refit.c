@@ -179,7 +179,7 @@ int cmd_refit(int argc, char **argv)
         if (R.n_no_spec)
             printf("  %zu results of %s skipped: no usable spec\n", R.n_no_spec, surr_toolchain_names[tc]);
         if (created)
-            printf("  (no active version: the default was fitted from the shipped calibration data and stored)\n");
+            printf("  (no active version: the default was read from the shipped coefficients and stored)\n");
         print_table(&rep, &parent);
         for (int t = 0; t < SURR_T_COUNT; t++)
             if (rep.kept & (1u << t))
