@@ -645,6 +645,19 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == SURR_T_COUNT - 1); /* all but URAM */
     sqlite3_finalize(st);
     CHECK(surr_version_load(db, 999, &active) == SNAC_ENOTFOUND);
+    /* an active version of the old log-linear family (blob format 1) cannot be evaluated:
+     * loading it says so, and the structural default takes its place as the active one */
+    CHECK(sqlite3_exec(db_handle(db),
+                       "INSERT INTO surrogate_versions(name, family, basis_version, toolchain, coefficients, active, "
+                       "created_at) VALUES('default-vivado-2020.1-b2', 'loglin-ridge-gcv', 2, 'vivado-2020.1', "
+                       "X'534E53560100000002000000070000000E000000', 1, '2026-01-01')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(surr_version_load_name(db, "default-vivado-2020.1-b2", &active) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "older log-linear model");
+    surr_version v2020;
+    CHECK(surr_version_ensure_default(db, SURR_TC_VIVADO_2020_1, &v2020, &created) == SNAC_OK && created);
+    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b3") == 0 && v2020.active);
+    surr_version_clear(&v2020);
     surr_version_clear(&made);
     surr_version_clear(&again);
     surr_version_clear(&vitis);
