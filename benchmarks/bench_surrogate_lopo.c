@@ -180,8 +180,13 @@ int main(int argc, char **argv)
             for (size_t q = 0; q < kk; q++)
                 id2[q] = q;
             stats a = compute(yt, lt, id2, kk), b = compute(yt, it, id2, kk);
-            printf("  %-15s %4zu | %8.1f %8.1f %8.3f %8.0f%% | %8.1f %8.1f %8.3f %8.0f%%\n", surr_target_names[t], a.n,
-                   a.mdape, a.mape, a.spearman, a.within20, b.mdape, b.mape, b.spearman, b.within20);
+            char sa[16] = "-", sb[16] = "-"; /* Spearman is undefined for < 3 projects or constant values */
+            if (isfinite(a.spearman))
+                snprintf(sa, sizeof sa, "%.3f", a.spearman);
+            if (isfinite(b.spearman))
+                snprintf(sb, sizeof sb, "%.3f", b.spearman);
+            printf("  %-15s %4zu | %8.1f %8.1f %8s %8.0f%% | %8.1f %8.1f %8s %8.0f%%\n", surr_target_names[t], a.n,
+                   a.mdape, a.mape, sa, a.within20, b.mdape, b.mape, sb, b.within20);
         }
     }
     printf("\ntargets (issue 12, LOPO, all families): MdAPE <= 25%% for lut/ff/dsp; Spearman >= 0.9 for lut/ff/dsp;\n"

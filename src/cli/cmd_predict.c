@@ -137,7 +137,7 @@ static int print_calibration(enum surr_toolchain tc, const surr_fit_options *o, 
         surr_version_clear(&v);
         return SNAC_OK;
     }
-    printf("default surrogate %s (%s, basis v%d)\n%s\n\n", v.name, v.family, v.basis_version, v.note);
+    printf("sweeps-only fit %s (%s, basis v%d)\n%s\n\n", v.name, v.family, v.basis_version, v.note);
     printf("%-15s %5s %10s | %9s %9s %9s %7s | %6s %9s %9s %9s\n", "target", "n", "sigma_rel", "MAPE", "MdAPE",
            "RMSE(log)", "R2(log)", "cv_n", "cv MAPE", "cv MdAPE", "cv RMSE");
     for (int t = 0; t < SURR_T_COUNT; t++) {
