@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_vector.h>
@@ -305,95 +306,105 @@ int surr_fit_linear(const double *X, const double *y, const double *w, size_t n,
 
 /* ---------------------------------------------------------------------- NNLS */
 
-/* Least squares on the columns idx[0..q) of A (m, p): z (p) gets the solution on
- * those columns, 0 elsewhere. cov (q, q) when not NULL: (A_P' A_P)^-1 (unscaled). */
-static int ls_subset(const double *A, const double *b, size_t m, size_t p, const size_t *idx, size_t q, double *z,
-                     double *cov)
+/* The normal equations of A (m, p) row-major, b (m): G = A'A (p, p), g = A'b (p).
+ * The fits below work on them: p is at most the basis size, m up to 10^4 rows,
+ * so forming G once costs O(m p^2) and every active-set step is a p x p solve. */
+static void gram(const double *A, const double *b, size_t m, size_t p, double *G, double *g)
+{
+    memset(G, 0, p * p * sizeof *G);
+    memset(g, 0, p * sizeof *g);
+    for (size_t i = 0; i < m; i++) {
+        const double *r = A + i * p;
+        for (size_t j = 0; j < p; j++) {
+            if (r[j] == 0)
+                continue;
+            g[j] += r[j] * b[i];
+            for (size_t k = j; k < p; k++)
+                G[j * p + k] += r[j] * r[k];
+        }
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = 0; k < j; k++)
+            G[j * p + k] = G[k * p + j];
+}
+
+/* Solve G_PP z_P = g_P on the columns idx[0..q) by GSL's SVD (singular values
+ * below 1e-12 of the largest dropped: a pseudo-inverse, so collinear sets do not
+ * fail). z (p) is 0 outside idx. cov (q, q) when not NULL: the pseudo-inverse of G_PP. */
+static int gram_solve(const double *G, const double *g, size_t p, const size_t *idx, size_t q, double *z,
+                      double *cov)
 {
     for (size_t j = 0; j < p; j++)
         z[j] = 0;
     if (q == 0)
         return SNAC_OK;
     int rc = SNAC_OK;
-    gsl_matrix *X = gsl_matrix_alloc(m, q), *C = gsl_matrix_alloc(q, q);
-    gsl_vector *y = gsl_vector_alloc(m), *c = gsl_vector_alloc(q), *w = gsl_vector_alloc(m);
-    gsl_multifit_linear_workspace *lw = gsl_multifit_linear_alloc(m, q);
-    if (!X || !C || !y || !c || !w || !lw) {
+    gsl_matrix *U = gsl_matrix_alloc(q, q), *V = gsl_matrix_alloc(q, q);
+    gsl_vector *S = gsl_vector_alloc(q), *work = gsl_vector_alloc(q);
+    if (!U || !V || !S || !work) {
         rc = snac_err_set(SNAC_ENOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < m; i++) {
-        for (size_t k = 0; k < q; k++)
-            gsl_matrix_set(X, i, k, A[i * p + idx[k]]);
-        gsl_vector_set(y, i, b[i]);
-    }
-    gsl_vector_set_all(w, 1.0);
-    double chisq;
-    /* wlinear with unit weights: cov = (X'X)^-1 unscaled; SVD, so rank-deficient sets do not fail */
-    int st = gsl_multifit_wlinear(X, w, y, c, C, &chisq, lw);
+    for (size_t k = 0; k < q; k++)
+        for (size_t l = 0; l < q; l++)
+            gsl_matrix_set(U, k, l, G[idx[k] * p + idx[l]]);
+    int st = gsl_linalg_SV_decomp(U, V, S, work);
     if (st) {
-        rc = gsl_fail(st, "multifit_wlinear");
+        rc = gsl_fail(st, "linalg_SV_decomp");
         goto out;
     }
+    double smax = gsl_vector_get(S, 0);
     for (size_t k = 0; k < q; k++) {
-        z[idx[k]] = gsl_vector_get(c, k);
-        if (cov)
-            for (size_t l = 0; l < q; l++)
-                cov[k * q + l] = gsl_matrix_get(C, k, l);
+        double sk = gsl_vector_get(S, k);
+        gsl_vector_set(S, k, sk > 1e-12 * smax ? 1.0 / sk : 0.0); /* S now holds the pseudo-inverse */
+    }
+    /* G_PP^+ = V diag(1/s) U' */
+    for (size_t k = 0; k < q; k++) {
+        double zk = 0;
+        for (size_t l = 0; l < q; l++) {
+            double pinv = 0;
+            for (size_t r = 0; r < q; r++)
+                pinv += gsl_matrix_get(V, k, r) * gsl_vector_get(S, r) * gsl_matrix_get(U, l, r);
+            zk += pinv * g[idx[l]];
+            if (cov)
+                cov[k * q + l] = pinv;
+        }
+        z[idx[k]] = zk;
     }
 out:
-    gsl_matrix_free(X);
-    gsl_matrix_free(C);
-    gsl_vector_free(y);
-    gsl_vector_free(c);
-    gsl_vector_free(w);
-    if (lw)
-        gsl_multifit_linear_free(lw);
+    gsl_matrix_free(U);
+    gsl_matrix_free(V);
+    gsl_vector_free(S);
+    gsl_vector_free(work);
     return rc;
 }
 
-int surr_nnls(const double *A0, const double *b, size_t m, size_t p, double *x)
+/* Lawson-Hanson on the normal equations: G (p, p), g (p); x (p) >= 0. */
+static int nnls_gram(const double *G, const double *g, size_t p, double *x)
 {
     int rc = SNAC_OK;
-    double *A = malloc((m ? m : 1) * p * sizeof *A), *scale = calloc(p, sizeof *scale);
-    double *z = calloc(p, sizeof *z), *g = calloc(p, sizeof *g), *r = malloc((m ? m : 1) * sizeof *r);
+    double *z = calloc(p, sizeof *z), *w = calloc(p, sizeof *w);
     size_t *idx = calloc(p, sizeof *idx);
     unsigned char *P = calloc(p, 1);
-    if (!A || !scale || !z || !g || !r || !idx || !P) {
+    if (!z || !w || !idx || !P) {
         rc = snac_err_set(SNAC_ENOMEM, "out of memory");
         goto out;
     }
-    for (size_t j = 0; j < p; j++) {
-        double ss = 0;
-        for (size_t i = 0; i < m; i++)
-            ss += A0[i * p + j] * A0[i * p + j];
-        scale[j] = ss > 0 ? sqrt(ss) : 0;
-    }
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < p; j++)
-            A[i * p + j] = scale[j] > 0 ? A0[i * p + j] / scale[j] : 0;
     for (size_t j = 0; j < p; j++)
         x[j] = 0;
-    double bnorm = 0;
-    for (size_t i = 0; i < m; i++)
-        bnorm += b[i] * b[i];
-    const double tol = 1e-10 * (sqrt(bnorm) + 1e-300);
+    double gmax = 0;
+    for (size_t j = 0; j < p; j++)
+        gmax = fmax(gmax, fabs(g[j]));
+    const double tol = 1e-12 * (gmax + 1e-300);
     for (size_t outer = 0; outer < 3 * p + 3; outer++) {
-        /* gradient g = A'(b - A x) */
-        for (size_t i = 0; i < m; i++) {
-            double f = 0;
-            for (size_t j = 0; j < p; j++)
-                f += A[i * p + j] * x[j];
-            r[i] = b[i] - f;
-        }
         long best = -1;
-        double gbest = tol;
-        for (size_t j = 0; j < p; j++) {
-            g[j] = 0;
-            for (size_t i = 0; i < m; i++)
-                g[j] += A[i * p + j] * r[i];
-            if (!P[j] && scale[j] > 0 && g[j] > gbest) {
-                gbest = g[j];
+        double wbest = tol;
+        for (size_t j = 0; j < p; j++) { /* w = A'(b - A x) = g - G x */
+            w[j] = g[j];
+            for (size_t k = 0; k < p; k++)
+                w[j] -= G[j * p + k] * x[k];
+            if (!P[j] && G[j * p + j] > 0 && w[j] > wbest) {
+                wbest = w[j];
                 best = (long)j;
             }
         }
@@ -405,7 +416,7 @@ int surr_nnls(const double *A0, const double *b, size_t m, size_t p, double *x)
             for (size_t j = 0; j < p; j++)
                 if (P[j])
                     idx[q++] = j;
-            if ((rc = ls_subset(A, b, m, p, idx, q, z, NULL)))
+            if ((rc = gram_solve(G, g, p, idx, q, z, NULL)))
                 goto out;
             bool feasible = true;
             for (size_t k = 0; k < q; k++)
@@ -434,16 +445,56 @@ int surr_nnls(const double *A0, const double *b, size_t m, size_t p, double *x)
             }
         }
     }
-    for (size_t j = 0; j < p; j++)
-        x[j] = scale[j] > 0 && x[j] > 0 ? x[j] / scale[j] : 0;
 out:
-    free(A);
-    free(scale);
     free(z);
-    free(g);
-    free(r);
+    free(w);
     free(idx);
     free(P);
+    return rc;
+}
+
+/* Column scales of A (m, p): Euclidean norms (0 for an all-zero column). */
+static void column_norms(const double *A, size_t m, size_t p, double *scale)
+{
+    for (size_t j = 0; j < p; j++) {
+        double ss = 0;
+        for (size_t i = 0; i < m; i++)
+            ss += A[i * p + j] * A[i * p + j];
+        scale[j] = ss > 0 ? sqrt(ss) : 0;
+    }
+}
+
+/* G, g of A with its columns divided by scale (0-scale columns stay 0). */
+static void scaled_gram(const double *A, const double *b, size_t m, size_t p, const double *scale, double *G,
+                        double *g)
+{
+    gram(A, b, m, p, G, g);
+    for (size_t j = 0; j < p; j++) {
+        double sj = scale[j] > 0 ? 1.0 / scale[j] : 0;
+        g[j] *= sj;
+        for (size_t k = 0; k < p; k++)
+            G[j * p + k] *= sj * (scale[k] > 0 ? 1.0 / scale[k] : 0);
+    }
+}
+
+int surr_nnls(const double *A, const double *b, size_t m, size_t p, double *x)
+{
+    double *scale = calloc(p ? p : 1, sizeof *scale), *G = malloc((p ? p * p : 1) * sizeof *G),
+           *g = malloc((p ? p : 1) * sizeof *g);
+    if (!scale || !G || !g) {
+        free(scale);
+        free(G);
+        free(g);
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
+    column_norms(A, m, p, scale);
+    scaled_gram(A, b, m, p, scale, G, g);
+    int rc = nnls_gram(G, g, p, x);
+    for (size_t j = 0; j < p; j++)
+        x[j] = scale[j] > 0 && x[j] > 0 ? x[j] / scale[j] : 0;
+    free(scale);
+    free(G);
+    free(g);
     return rc;
 }
 
@@ -453,6 +504,53 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* k-th smallest of v[0..n) (v is reordered): Hoare's selection, O(n) on average. */
+static double select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+/* Median of v[0..n) by selection (v is reordered); NaN for n == 0. */
+static double median_select(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    double hi = select_kth(v, n, n / 2);
+    if (n % 2)
+        return hi;
+    double lo = v[0]; /* the largest of the lower half */
+    for (size_t i = 1; i < n / 2; i++)
+        if (v[i] > lo)
+            lo = v[i];
+    return 0.5 * (lo + hi);
 }
 
 static double median_of(double *v, size_t n)
@@ -565,10 +663,12 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
         if (o->monotone) {
             rc = surr_nnls(f->A, f->b, m, p, c);
         } else {
+            double G[SURR_B_COUNT * SURR_B_COUNT], g[SURR_B_COUNT];
             size_t all[SURR_B_COUNT];
             for (size_t j = 0; j < p; j++)
                 all[j] = j;
-            rc = ls_subset(f->A, f->b, m, p, all, p, c, NULL);
+            gram(f->A, f->b, m, p, G, g);
+            rc = gram_solve(G, g, p, all, p, c, NULL);
         }
         if (rc)
             return snac_err_prefix(rc, "target %s: ", surr_target_names[t]);
@@ -581,15 +681,19 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
         }
         for (size_t r = 0; r < m; r++)
             f->b[r] = fabs(f->r[r]); /* scratch for the MAD */
-        scale = 1.4826 * median_of(f->b, m);
+        scale = 1.4826 * median_select(f->b, m);
         if (!(scale > 1e-9))
             scale = 1e-9;
         if (!robust)
             break;
+        double change = 0;
         for (size_t r = 0; r < m; r++) {
-            double u = fabs(f->r[r]) / (1.345 * scale);
-            f->h[r] = u > 1 ? 1.0 / u : 1.0;
+            double u = fabs(f->r[r]) / (1.345 * scale), h = u > 1 ? 1.0 / u : 1.0;
+            change = fmax(change, fabs(h - f->h[r]));
+            f->h[r] = h;
         }
+        if (change < 1e-6) /* the Huber weights have settled */
+            break;
     }
     /* loss, residual variance and the covariance of the free coefficients */
     double chisq = 0;
@@ -616,8 +720,9 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
                 f->A[r * p + j] = sw * f->phi[r * p + j];
             f->b[r] = sw * y;
         }
-        double z[SURR_B_COUNT];
-        if ((rc = ls_subset(f->A, f->b, m, p, idxf, q, z, f->cov)))
+        double z[SURR_B_COUNT], G[SURR_B_COUNT * SURR_B_COUNT], g[SURR_B_COUNT];
+        gram(f->A, f->b, m, p, G, g);
+        if ((rc = gram_solve(G, g, p, idxf, q, z, f->cov)))
             return snac_err_prefix(rc, "target %s covariance: ", surr_target_names[t]);
         for (size_t k = 0; k < q; k++)
             for (size_t l = 0; l < q; l++)
@@ -642,7 +747,20 @@ static int fit_all(const surr_sample *s, size_t n, const unsigned char *include,
     size_t m = group_weights(s, n, include, SURR_T_DSP, f);
     if (o->dsp_min_bits <= 0 && m >= o->min_samples) {
         double best = INFINITY, lk[N_DSP_GRID];
+        size_t prev_sig = (size_t)-1;
         for (size_t k = 0; k < N_DSP_GRID; k++) {
+            /* thresholds that map the same layers to DSPs give the same fit: count them */
+            size_t sig = 0;
+            for (size_t r = 0; r < m; r++) {
+                const surr_features *x = &s[f->row[r]].x;
+                for (size_t l = 0; l < x->n_layers; l++)
+                    sig += x->layer[l].a_w + x->layer[l].w_w >= dsp_bits_grid[k];
+            }
+            if (k > 0 && sig == prev_sig) {
+                lk[k] = lk[k - 1];
+                continue;
+            }
+            prev_sig = sig;
             surr_target_model tm;
             if ((rc = fit_target_rows(s, m, SURR_T_DSP, o, dsp_bits_grid[k], &tm, f, &lk[k])))
                 return rc;

@@ -1,7 +1,7 @@
 /* surr_fit — fitting surrogate versions with GSL: the linear least-squares core
  * (OLS, ridge with GCV or L-curve regularisation, robust bisquare), and the fit
  * of a structural version (surr_model.h) from samples: per target, non-negative
- * least squares (Lawson-Hanson active set, each step a GSL least-squares solve)
+ * least squares (Lawson-Hanson active set on the normal equations, each step a GSL SVD solve)
  * on relative residuals (y - pred) / max(y, floor), every architecture group
  * weighted equally, with Huber reweighting (method "robust", the default) so one
  * row cannot dominate; the DSP mapping threshold is chosen on a grid by the DSP
@@ -76,7 +76,8 @@ typedef struct surr_fit_report {
 } surr_fit_report;
 
 /* Non-negative least squares min ||A x - b|| subject to x >= 0 (Lawson-Hanson
- * active set; each passive-set solve by GSL). A (m, p) row-major, b (m), x (p).
+ * active set on the normal equations A'A, A'b; each passive-set solve by GSL's
+ * SVD, a pseudo-inverse for collinear sets). A (m, p) row-major, b (m), x (p).
  * Columns are scaled to unit norm internally (all-zero columns get x_j = 0). */
 int surr_nnls(const double *A, const double *b, size_t m, size_t p, double *x);
 
