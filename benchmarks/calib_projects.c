@@ -218,8 +218,9 @@ static bool get_type(const jflat *j, int i, const char *key, surr_fixed *out, ch
 
 /* Sizes written as defines.h symbols (N_INPUT_1_1, N_LAYER_2: defines.h is not
  * shipped) are resolved from n_zeros + n_nonzeros = n_in * n_out along the chain,
- * anchored by the first layer's n_in = input port bits / input width (the top
- * function's input is reshaped into one port; in_bits from the report, 0 = unknown). */
+ * anchored by the first layer's n_in = input port bits / input width (io_parallel:
+ * the top function's input is reshaped into one port; in_bits from the report,
+ * 0 = unknown). */
 static bool symbolic_sizes(const jflat *j, size_t in_bits, size_t *widths, size_t *nd_out, int *dense_call,
                            char *why, size_t cap)
 {
@@ -239,7 +240,11 @@ static bool symbolic_sizes(const jflat *j, size_t in_bits, size_t *widths, size_
         dense_call[nd++] = i;
     }
     surr_fixed in;
-    const char *t = nd ? jget(j, dense_call[0], "input_t") : NULL;
+    const char *t = nd ? jget(j, dense_call[0], "input_t") : NULL, *io = jget(j, -1, "io_type");
+    if (!io || !strstr(io, "parallel")) { /* io_stream ports carry one element each: no anchor */
+        snprintf(why, cap, "symbolic n_in/n_out (defines.h not shipped) in an io_stream project");
+        return false;
+    }
     if (!nd || !in_bits || !t || surr_fixed_parse(t, &in) || in_bits % (size_t)in.width) {
         snac_err_clear();
         snprintf(why, cap, "symbolic n_in/n_out (defines.h not shipped) and no input port width to anchor them");

@@ -220,8 +220,8 @@ int surr_version_ensure_default(snac_db *db, enum surr_toolchain tc, surr_versio
     int rc = surr_version_load_active(db, tc, out);
     if (rc == SNAC_EFORMAT) {
         /* an active version of an older model family (log-linear, blob format 1): this
-         * tool cannot evaluate it; the structural default replaces it as the active one */
-        fprintf(stderr, "snac: note: %s\n", snac_err_msg());
+         * tool cannot evaluate it; the structural default replaces it as the active one
+         * (the old row stays, inactive; *created tells the caller) */
         snac_err_clear();
     } else if (rc != SNAC_ENOTFOUND) {
         return rc;

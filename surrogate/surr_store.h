@@ -28,8 +28,9 @@ int surr_version_load_name(snac_db *db, const char *name, surr_version *out);
 int surr_version_load_active(snac_db *db, enum surr_toolchain tc, surr_version *out);
 /* "ID" or a name. */
 int surr_version_load_ref(snac_db *db, const char *ref, surr_version *out);
-/* The active version of tc; when there is none, fit the default from the shipped
- * calibration data, store it and activate it (*created = true). */
+/* The active version of tc; when there is none (or the active one is of the
+ * older log-linear family, which this tool cannot evaluate), read the default
+ * from the shipped coefficients, store it and activate it (*created = true). */
 int surr_version_ensure_default(snac_db *db, enum surr_toolchain tc, surr_version *out, bool *created);
 
 /* Store one prediction (a row per target plus avg_resource_pct and latency_ns),
