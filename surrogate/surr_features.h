@@ -5,6 +5,9 @@
  * depth, look-up-table activations, folded batch norm, reuse factor; plus both
  * BOPs figures.
  *
+ * Resource strategy: weights live in memory, so every weight is a generic
+ * multiply (zeros and powers of two are not free) and all are stored.
+ *
  * Exact mode: when a layer's weights are known they are quantised to the layer's
  * weight type (its rounding/saturation modes) and counted. Expected mode: with
  * only bit widths and sparsity, the counts are expectations with nonzero weight

@@ -269,6 +269,32 @@ static void default_version_should_be_monotone_in_weights_widths_and_reuse(void)
     surr_version_clear(&v);
 }
 
+static void resource_strategy_should_not_get_zeros_for_free(void)
+{
+    static const size_t jet[] = {16, 64, 32, 32, 5};
+    surr_spec s;
+    surr_features lat, res, res_dense;
+    surr_spec_init_mlp(&s, jet, 5, SURR_ACT_RELU, false);
+    s.reuse_factor = 4;
+    for (size_t l = 0; l < s.n_layers; l++)
+        s.layer[l].sparsity = 0.5;
+    CHECK(surr_features_extract(&s, &lat) == SNAC_OK);
+    s.strategy = SURR_STRATEGY_RESOURCE;
+    CHECK(surr_features_extract(&s, &res) == SNAC_OK);
+    for (size_t l = 0; l < s.n_layers; l++)
+        s.layer[l].sparsity = 0;
+    CHECK(surr_features_extract(&s, &res_dense) == SNAC_OK);
+    for (size_t l = 0; l < s.n_layers; l++) {
+        double n = (double)s.layer[l].n_in * (double)s.layer[l].n_out;
+        CHECK_NEAR(res.layer[l].general, n, 1e-9);                       /* every weight is multiplied */
+        CHECK_NEAR(res.layer[l].general, res_dense.layer[l].general, 1e-9); /* pruning does not help */
+        CHECK(lat.layer[l].general < 0.51 * n);                           /* Latency: zeros fold away */
+        CHECK_NEAR(res.layer[l].stored_bits, n * 16, 1e-9);              /* zeros are stored too */
+        CHECK(res.layer[l].resource && !lat.layer[l].resource);
+    }
+    CHECK(res.bops_bitaware < res_dense.bops_bitaware); /* bit-aware BOPs still see the sparsity */
+}
+
 static void prediction_should_be_the_sum_of_its_layers_and_top_level_terms(void)
 {
     surr_version v;
@@ -693,6 +719,7 @@ int main(void)
     TEST(quantize_should_follow_ap_fixed_rounding_and_overflow);
     TEST(default_version_should_be_monotone_in_weights_widths_and_reuse);
     TEST(prediction_should_be_the_sum_of_its_layers_and_top_level_terms);
+    TEST(resource_strategy_should_not_get_zeros_for_free);
     TEST(fit_should_recover_known_coefficients_from_synthetic_data);
     TEST(nnls_should_match_brute_force_over_active_sets);
     TEST(calibration_output_should_be_reproducible_byte_for_byte);
