@@ -121,6 +121,47 @@ static void print_explain(const surr_version *v, const surr_spec *spec, const su
     printf("\n");
 }
 
+/* --explain --json: "coefficients" {target: {dsp_min_bits, sigma_rel, terms {name: [coef, se]}}} and
+ * "layers" [{target: value} per dense layer, then the top-level terms]. */
+static void print_explain_json(const surr_version *v, const surr_features *x)
+{
+    printf(",\"coefficients\":{");
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        const surr_target_model *m = &v->t[t];
+        printf("%s\"%s\":{\"fitted\":%s,\"dsp_min_bits\":%d,\"sigma_rel\":%.17g,\"terms\":{", t ? "," : "",
+               surr_target_names[t], (m->flags & SURR_TM_NO_DATA) ? "false" : "true", m->dsp_min_bits, m->sigma_rel);
+        const char *sep = "";
+        for (int k = 0; k < SURR_B_COUNT; k++)
+            if (m->mask & (1u << k)) {
+                printf("%s\"%s\":[%.17g,%.17g]", sep, surr_basis_names[k], m->coef[k], sqrt(fmax(m->cov[k][k], 0)));
+                sep = ",";
+            }
+        printf("}}");
+    }
+    printf("},\"layers\":[");
+    for (size_t l = 0; l <= x->n_layers; l++) {
+        printf("%s{\"layer\":", l ? "," : "");
+        if (l < x->n_layers)
+            printf("%zu", l);
+        else
+            printf("\"top\"");
+        for (int t = 0; t < SURR_T_COUNT; t++) {
+            const surr_target_model *m = &v->t[t];
+            double phi[SURR_B_COUNT], y = 0;
+            if (l < x->n_layers)
+                surr_basis_eval_layer(m->dsp_min_bits, x, l, phi);
+            else
+                surr_basis_eval_top(x, phi);
+            if (!(m->flags & SURR_TM_NO_DATA))
+                for (int k = 0; k < SURR_B_COUNT; k++)
+                    y += m->coef[k] * phi[k];
+            printf(",\"%s\":%.17g", surr_target_names[t], y);
+        }
+        printf("}");
+    }
+    printf("]");
+}
+
 static int print_calibration(enum surr_toolchain tc, const surr_fit_options *o, bool json)
 {
     surr_version v;
@@ -334,7 +375,10 @@ int cmd_predict(int argc, char **argv)
                "\"features\":{", p.avg_resource_pct, p.latency_ns, p.bops_mac, p.bops_bitaware);
         for (int k = 0; k < SURR_F_COUNT; k++)
             printf("%s\"%s\":%.17g", k ? "," : "", surr_feature_names[k], x.f[k]);
-        printf("}}\n");
+        printf("}");
+        if (explain)
+            print_explain_json(&ver, &x);
+        printf("}\n");
     } else {
         printf("snac predict: %s\n", spec_path ? spec_path : "stored model");
         if (model_id)
