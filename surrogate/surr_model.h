@@ -6,10 +6,11 @@
  *          + c_tree * (adder-tree bits) + c_dsp_glue * (DSP multipliers) + ...,
  * DSP = c_dsp * (multipliers per cycle whose product is at least dsp_min_bits wide),
  * latency = sum over layers of (t_mult + levels * t_add) / clock + 1 per activation + (RF - 1).
- * Zero weights and powers of two cost nothing (they are not multipliers). The
- * DSP mapping threshold dsp_min_bits is a per-version parameter (Vivado HLS keeps
- * narrow constant products in fabric; where it lies depends on the tool). It is
- * stored per target so that a refit may keep one target's parent model.
+ * Under the Latency strategy zero weights and powers of two cost nothing (they
+ * are not multipliers; surr_features.h). The DSP mapping threshold dsp_min_bits
+ * is a fitted parameter (Vivado HLS keeps narrow constant products in fabric;
+ * where it lies depends on the tool), stored per target so that a refit may keep
+ * one target's parent model.
  * Every coefficient is >= 0 and every term is non-decreasing in the nonzero
  * weights and word widths at a fixed DSP mapping, and non-increasing in the
  * reuse factor (what is built in parallel is divided by RF), with one exception
