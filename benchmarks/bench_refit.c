@@ -3,7 +3,7 @@
  * layers, widths 8-256) x 25 reuse factors, 16-bit weights; actual numbers are the
  * default version's predictions times log-normal noise (sigma 0.3). Prints the
  * median over repetitions of refit_run with 5 folds by architecture in the full
- * mode (surr_fit_version, ridge-GCV) and in the recalibrate mode.
+ * mode (surr_fit_version: structural NNLS, Huber) and in the recalibrate mode.
  *
  *   bench_refit [ROWS] [REPS]        (defaults 10000 and 7)
  *
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
     }
     printf("bench_refit: %zu synthetic rows, %zu architectures, 5 folds by architecture, %zu reps\n", n, groups,
            reps);
-    printf("  refit_run full (surr_fit_version ridge-gcv, 6 fits x 7 targets): median %.3f s\n", med_full);
+    printf("  refit_run full (structural NNLS+Huber, 6 fits x 7 targets): median %.3f s\n", med_full);
     printf("  refit_run recalibrate (2 parameters per target):                median %.3f s\n", med_recal);
     printf("  held-out MAPE lut/ff/dsp (recalibrate, noise sigma 0.3): %.1f%% %.1f%% %.1f%%\n",
            rep.cand.t[SURR_T_LUT].v[VS_MAPE], rep.cand.t[SURR_T_FF].v[VS_MAPE], rep.cand.t[SURR_T_DSP].v[VS_MAPE]);

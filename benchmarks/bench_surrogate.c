@@ -64,7 +64,7 @@ int main(void)
         off += exact.layer[l].n_in * exact.layer[l].n_out;
     }
 
-    double t_pred[REPS], t_exact[REPS], t_expect[REPS];
+    double t_pred[REPS], t_int[REPS], t_exact[REPS], t_expect[REPS];
     surr_features x;
     surr_prediction p;
     double sink = 0;
@@ -78,6 +78,13 @@ int main(void)
             sink += p.y[SURR_T_LUT];
         }
         t_pred[k] = (now() - t0) / (double)N;
+        t0 = now();
+        for (long i = 0; i < N / 10; i++) {
+            x.f[SURR_F_RF_MAX] = 1.0 + (double)(i & 1);
+            surr_predict_interval(&v, &x, part, &p);
+            sink += p.hi[SURR_T_LUT];
+        }
+        t_int[k] = (now() - t0) / (double)(N / 10);
     }
     for (int k = 0; k < REPS; k++) {
         t0 = now();
@@ -94,13 +101,16 @@ int main(void)
         t_expect[k] = (now() - t0) / 20;
     }
     qsort(t_pred, REPS, sizeof *t_pred, cmp);
+    qsort(t_int, REPS, sizeof *t_int, cmp);
     qsort(t_exact, REPS, sizeof *t_exact, cmp);
     qsort(t_expect, REPS, sizeof *t_expect, cmp);
     printf("bench_surrogate (jet baseline 24-120-60-32-64-64-64-32-44-5, %zu weights, median of %d runs)\n", nw,
            REPS);
-    printf("  default version fit (parse + ridge/GCV + LOGO CV): %.1f ms (once)\n", 1e3 * t_fit);
+    printf("  default version load (embedded structural coefficients): %.1f ms (once)\n", 1e3 * t_fit);
     printf("  surr_predict, features given:        %8.1f ns/prediction = %.2f M predictions/s\n", 1e9 * t_pred[REPS / 2],
            1e-6 / t_pred[REPS / 2]);
+    printf("  surr_predict_interval (95%% intervals):   %8.1f ns/prediction = %.2f M predictions/s\n",
+           1e9 * t_int[REPS / 2], 1e-6 / t_int[REPS / 2]);
     printf("  feature extraction, actual 8-bit weights: %8.1f us/spec\n", 1e6 * t_exact[REPS / 2]);
     printf("  feature extraction, expected (bits+sparsity): %8.1f us/spec\n", 1e6 * t_expect[REPS / 2]);
     printf("  (checksum %g)\n", sink);

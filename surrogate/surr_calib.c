@@ -18,6 +18,7 @@
 #include "surrogate/surr_calib.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,12 +261,6 @@ fail:
     return rc;
 }
 
-int surr_calib_default_version(enum surr_toolchain tc, surr_version *v, surr_fit_report *rep)
-{
-    surr_fit_options o = SURR_FIT_OPTIONS_INIT;
-    return surr_calib_fit(tc, &o, v, rep);
-}
-
 int surr_calib_fit(enum surr_toolchain tc, const surr_fit_options *o, surr_version *v, surr_fit_report *rep)
 {
     surr_sample *s = NULL;
@@ -277,7 +272,7 @@ int surr_calib_fit(enum surr_toolchain tc, const surr_fit_options *o, surr_versi
     if ((rc = surr_fit_version(s, n, o, v, rep)))
         goto out;
     v->toolchain = tc;
-    snprintf(v->name, sizeof v->name, "default-%s-b%d", surr_toolchain_names[tc], SURR_BASIS_VERSION);
+    snprintf(v->name, sizeof v->name, "sweeps-%s-b%d", surr_toolchain_names[tc], SURR_BASIS_VERSION);
     /* fitted_on: JSON array of the sample ids */
     size_t cap = 64 + n * (sizeof s[0].id + 4), u = 0;
     char *ids = malloc(cap);
@@ -302,7 +297,7 @@ int surr_calib_fit(enum surr_toolchain tc, const surr_fit_options *o, surr_versi
         goto out;
     char note[1024];
     snprintf(note, sizeof note,
-             "Fitted at run time (GSL %s, cost coefficients kept >= 0) from %zu samples: "
+             "Structural model fitted at run time (GSL, non-negative least squares, %s) from %zu samples: "
              "%zu hls4ml reuse-factor sweep runs (Vivado HLS 2018.2-2019.1 csynth estimates, xcku115 at 5 ns, "
              "ap_fixed<16,6>, Latency, io_parallel, dense weights; %zu rows rejected by the filters) + the SNAC-Pack "
              "paper baseline (Vivado, VU13P, 8 bit, 50%% pruned). URAM: no data, predicted 0.%s",
@@ -317,4 +312,209 @@ out:
     if (rc)
         surr_version_clear(v);
     return rc;
+}
+
+/* ------------------------------------------------------- coefficient file */
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    int rc;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    if (b->rc)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->rc = snac_err_set(SNAC_EINVAL, "coefficient file: format error");
+            return;
+        }
+        if (b->p && b->n + (size_t)k < b->cap) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t nc = b->cap ? 2 * b->cap : 4096;
+        while (nc < b->n + (size_t)k + 1)
+            nc *= 2;
+        char *np = realloc(b->p, nc);
+        if (!np) {
+            b->rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
+    }
+}
+
+/* One-line text: newlines in notes/JSON would break the line format. */
+static void sb_line(sbuf *b, const char *key, const char *s)
+{
+    sb_printf(b, "%s ", key);
+    for (const char *c = s ? s : ""; *c; c++)
+        sb_printf(b, "%c", (*c == '\n' || *c == '\r') ? ' ' : *c);
+    sb_printf(b, "\n");
+}
+
+int surr_calib_coef_write(const surr_version *v, size_t n, const char *header, char **text)
+{
+    sbuf b = {0};
+    *text = NULL;
+    sb_printf(&b, "# snacpack structural surrogate coefficients (basis version %d)\n", SURR_BASIS_VERSION);
+    if (header)
+        for (const char *h = header; *h;) {
+            size_t k = strcspn(h, "\n");
+            sb_printf(&b, "# %.*s\n", (int)k, h);
+            h += k + (h[k] == '\n');
+        }
+    for (size_t i = 0; i < n; i++) {
+        const surr_version *x = &v[i];
+        sb_printf(&b, "toolchain %s\nfamily %s\n", surr_toolchain_names[x->toolchain], x->family);
+        sb_line(&b, "note", x->note);
+        sb_line(&b, "fitted_on", x->fitted_on ? x->fitted_on : "[]");
+        sb_line(&b, "fit_stats", x->fit_stats ? x->fit_stats : "{}");
+        for (int t = 0; t < SURR_T_COUNT; t++) {
+            const surr_target_model *m = &x->t[t];
+            sb_printf(&b, "target %s mask 0x%08x flags %u dsp_min_bits %d sigma_rel %.17g\n", surr_target_names[t],
+                      m->mask, m->flags, m->dsp_min_bits, m->sigma_rel);
+            for (int k = 0; k < SURR_B_COUNT; k++)
+                if (m->mask & (1u << k))
+                    sb_printf(&b, "coef %s %s %.17g\n", surr_target_names[t], surr_basis_names[k], m->coef[k]);
+            for (int k = 0; k < SURR_B_COUNT; k++)
+                for (int l = 0; l < SURR_B_COUNT; l++)
+                    if (m->cov[k][l] != 0)
+                        sb_printf(&b, "cov %s %s %s %.17g\n", surr_target_names[t], surr_basis_names[k],
+                                  surr_basis_names[l], m->cov[k][l]);
+        }
+        sb_printf(&b, "end\n");
+    }
+    if (b.rc) {
+        free(b.p);
+        return b.rc;
+    }
+    *text = b.p;
+    return SNAC_OK;
+}
+
+static int name_index(const char *const *names, int count, const char *s)
+{
+    for (int i = 0; i < count; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+int surr_calib_coef_read(const char *text, enum surr_toolchain tc, surr_version *v)
+{
+    memset(v, 0, sizeof *v);
+    size_t len = strlen(text);
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    memcpy(buf, text, len + 1);
+    int rc = SNAC_ENOTFOUND, lineno = 0;
+    bool in = false, found = false;
+    for (char *line = buf, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char key[32] = "", a[64] = "", b2[64] = "", c[64] = "";
+        int off = 0;
+        if (sscanf(line, "%31s %n", key, &off) < 1)
+            continue;
+        const char *rest = line + off;
+        if (!in) {
+            if (strcmp(key, "toolchain") == 0 && strcmp(rest, surr_toolchain_names[tc]) == 0) {
+                in = found = true;
+                v->toolchain = tc;
+                v->basis_version = SURR_BASIS_VERSION;
+            }
+            continue;
+        }
+        bool ok = true;
+        if (strcmp(key, "end") == 0) {
+            rc = SNAC_OK;
+            break;
+        } else if (strcmp(key, "family") == 0) {
+            snprintf(v->family, sizeof v->family, "%s", rest);
+        } else if (strcmp(key, "note") == 0) {
+            ok = surr_version_set_str(&v->note, rest) == SNAC_OK;
+        } else if (strcmp(key, "fitted_on") == 0) {
+            ok = surr_version_set_str(&v->fitted_on, rest) == SNAC_OK;
+        } else if (strcmp(key, "fit_stats") == 0) {
+            ok = surr_version_set_str(&v->fit_stats, rest) == SNAC_OK;
+        } else if (strcmp(key, "target") == 0) {
+            unsigned mask, flags;
+            double sg;
+            int t, bits;
+            ok = sscanf(rest, "%63s mask %x flags %u dsp_min_bits %d sigma_rel %lg", a, &mask, &flags, &bits, &sg) == 5 &&
+                 (t = name_index(surr_target_names, SURR_T_COUNT, a)) >= 0;
+            if (ok) {
+                v->t[t].dsp_min_bits = bits;
+                v->t[t].mask = mask;
+                v->t[t].flags = flags;
+                v->t[t].sigma_rel = sg;
+            }
+        } else if (strcmp(key, "coef") == 0) {
+            double x;
+            int t, k;
+            ok = sscanf(rest, "%63s %63s %lg", a, b2, &x) == 3 &&
+                 (t = name_index(surr_target_names, SURR_T_COUNT, a)) >= 0 &&
+                 (k = name_index(surr_basis_names, SURR_B_COUNT, b2)) >= 0;
+            if (ok)
+                v->t[t].coef[k] = x;
+        } else if (strcmp(key, "cov") == 0) {
+            double x;
+            int t, k, l;
+            ok = sscanf(rest, "%63s %63s %63s %lg", a, b2, c, &x) == 4 &&
+                 (t = name_index(surr_target_names, SURR_T_COUNT, a)) >= 0 &&
+                 (k = name_index(surr_basis_names, SURR_B_COUNT, b2)) >= 0 &&
+                 (l = name_index(surr_basis_names, SURR_B_COUNT, c)) >= 0;
+            if (ok)
+                v->t[t].cov[k][l] = x;
+        } else {
+            ok = false;
+        }
+        if (!ok) {
+            rc = snac_err_set(SNAC_EFORMAT, "structural_coefficients.txt line %d: cannot read '%.60s'", lineno, line);
+            break;
+        }
+    }
+    free(buf);
+    if (rc == SNAC_ENOTFOUND)
+        rc = found ? snac_err_set(SNAC_EFORMAT, "structural_coefficients.txt: section %s has no 'end'",
+                                  surr_toolchain_names[tc])
+                   : snac_err_set(SNAC_ENOTFOUND, "structural_coefficients.txt: no section for toolchain %s",
+                                  surr_toolchain_names[tc]);
+    if (rc)
+        surr_version_clear(v);
+    return rc;
+}
+
+int surr_calib_default_version(enum surr_toolchain tc, surr_version *v, surr_fit_report *rep)
+{
+    if (rep)
+        memset(rep, 0, sizeof *rep);
+    const surr_calib_file *file = NULL;
+    for (size_t k = 0; k < surr_calib_n_files; k++)
+        if (strcmp(surr_calib_files[k].name, "structural_coefficients.txt") == 0)
+            file = &surr_calib_files[k];
+    if (!file)
+        return snac_err_set(SNAC_ENOTFOUND, "structural_coefficients.txt is not embedded");
+    int rc = surr_calib_coef_read(file->text, tc, v);
+    if (rc)
+        return rc;
+    snprintf(v->name, sizeof v->name, "default-%s-b%d", surr_toolchain_names[tc], SURR_BASIS_VERSION);
+    if (rep)
+        rep->dsp_min_bits = v->t[SURR_T_DSP].dsp_min_bits;
+    return SNAC_OK;
 }

@@ -1,13 +1,22 @@
-/* surr_calib — the shipped calibration data and the default surrogate version.
+/* surr_calib — the shipped calibration data, the committed coefficient file and
+ * the default surrogate version.
  *
- * The data are real public hls4ml synthesis sweeps (fastmachinelearning/hls4ml,
- * Apache-2.0; copied to surrogate/calibration/ with PROVENANCE.md) compiled into
- * the library, plus the SNAC-Pack paper's synthesised baseline. The default
- * version is fitted from them with GSL at run time: no coefficient is typed into
- * the source, and the fit is reproducible bit for bit on one platform.
+ * Embedded in the library: real public hls4ml synthesis sweeps
+ * (fastmachinelearning/hls4ml, Apache-2.0; surrogate/calibration/ with
+ * PROVENANCE.md), and structural_coefficients.txt, the default coefficients per
+ * toolchain written by the calibration program (benchmarks/surr_calibrate.c)
+ * from those sweeps, the SNAC-Pack paper's baseline and the public hls4ml
+ * projects under ../shared (read at calibration time only, never committed).
+ * The default version is read from that file; no coefficient is typed into the
+ * source. surr_calib_fit() refits from the embedded sweeps alone (for
+ * comparison and tests).
  *
- * Memory: surr_calib_samples() mallocs the sample array (caller frees).
- * Workload: parsing ~200 CSV rows and one ridge fit: milliseconds.
+ * The coefficient file is text: one section per toolchain ("toolchain NAME" ...
+ * "end"), every coefficient on a line of its own with its target and basis name,
+ * numbers in %.17g so that writing what was read reproduces the file byte for byte.
+ *
+ * Memory: surr_calib_samples() mallocs the sample array (caller frees);
+ * surr_calib_coef_write() mallocs the text. Workload: milliseconds.
  */
 #ifndef SNAC_SURROGATE_SURR_CALIB_H
 #define SNAC_SURROGATE_SURR_CALIB_H
@@ -24,8 +33,9 @@ typedef struct surr_calib_file {
 extern const surr_calib_file surr_calib_files[];
 extern const size_t surr_calib_n_files;
 
-/* Fit weight of the single paper data point (the only 8-bit, pruned, VU13P row). */
-#define SURR_CALIB_PAPER_WEIGHT 10.0
+/* Fit weight of the single paper data point (its own group, weighted like one
+ * architecture of the sweeps: every group counts alike in the structural fit). */
+#define SURR_CALIB_PAPER_WEIGHT 1.0
 
 /* All calibration samples (CSV rows that pass the filters + the paper baseline).
  * *n_rejected counts CSV rows dropped by the filters (failed runs, HLS that did
@@ -37,11 +47,19 @@ int surr_calib_samples(surr_sample **out, size_t *n, size_t *n_rejected);
  * Latency, io_parallel, xcvu13p-flga2577-2-e, 5 ns). */
 int surr_calib_paper_spec(surr_spec *s);
 
-/* Fit the default version for toolchain tc (family loglin-ridge-gcv, monotone):
- * sets name "default-<tc>-b<basis>", fitted_on, fit_stats and a note that says
- * which data it rests on and, for toolchains without data, what it falls back to. */
+/* The default version of toolchain tc, read from the embedded
+ * structural_coefficients.txt: name "default-<tc>-b<basis>", coefficients,
+ * covariance, dsp_min_bits, fitted_on, fit_stats and the note written by the
+ * calibration program. rep (may be NULL) is zeroed (the statistics are in fit_stats). */
 int surr_calib_default_version(enum surr_toolchain tc, surr_version *v, surr_fit_report *rep);
-/* The same with other fit options (method comparison; the default uses SURR_FIT_OPTIONS_INIT). */
+/* Fit a version for tc from the embedded sweeps + the paper baseline alone, with
+ * in-sample and leave-one-architecture-out statistics in rep. */
 int surr_calib_fit(enum surr_toolchain tc, const surr_fit_options *o, surr_version *v, surr_fit_report *rep);
+
+/* The coefficient file: text of versions v[0..n) (malloc'd, NUL-terminated),
+ * and the section of toolchain tc parsed from `text` (SNAC_ENOTFOUND when the
+ * file has no such section; SNAC_EFORMAT names the line of a bad one). */
+int surr_calib_coef_write(const surr_version *v, size_t n, const char *header, char **text);
+int surr_calib_coef_read(const char *text, enum surr_toolchain tc, surr_version *v);
 
 #endif

@@ -153,6 +153,22 @@ static void tally_expected(const surr_layer *L, layer_tally *t)
     t->acc_terms = (double)L->n_out * (1.0 - L->sparsity) * (double)L->n_in;
 }
 
+/* Resource strategy (hls4ml dense_resource): the weights are read from memory,
+ * not constants, so zeros and powers of two are multiplied like any weight and a
+ * multiplier kept in fabric is a generic one: w_w - 1 partial-product adders of
+ * a_w + w_w bits (the CSD count of a constant replaced by the weight width). The
+ * adder tree sums every product. The zero count still sets the bit-aware BOPs. */
+static void tally_resource(const surr_layer *L, layer_tally *t)
+{
+    double n = (double)L->n_in * (double)L->n_out;
+    int ab = L->input.width, wb = L->weight.width;
+    t->general = n;
+    t->pow2 = 0;
+    t->csd = n * wb;
+    t->csd_add_bits = n * (double)(wb > 1 ? wb - 1 : 0) * (ab + wb);
+    t->acc_terms = (double)L->n_out * (double)L->n_in;
+}
+
 int surr_features_extract(const surr_spec *s, surr_features *out)
 {
     memset(out, 0, sizeof *out);
@@ -172,6 +188,8 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
             out->exact = false;
             tally_expected(L, &t);
         }
+        if (s->strategy == SURR_STRATEGY_RESOURCE)
+            tally_resource(L, &t);
         double n = (double)L->n_in * (double)L->n_out;
         double rf = (double)surr_spec_layer_rf(s, l);
         surr_fixed acc = surr_spec_layer_accum(s, l);
@@ -190,7 +208,8 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         f[SURR_F_CSD_ADD_PER_CYCLE] += t.csd_add_bits / rf;
         f[SURR_F_MULT_BITS_PER_CYCLE] += mult_bits / rf;
         f[SURR_F_ACC_ADD_PER_CYCLE] += acc_bits / rf;
-        f[SURR_F_STORED_BITS] += t.nonzero * wb;
+        double stored = (s->strategy == SURR_STRATEGY_RESOURCE ? n : t.nonzero) * wb; /* resource: zeros stored too */
+        f[SURR_F_STORED_BITS] += stored;
         f[SURR_F_W_BITS] += n * wb;
         f[SURR_F_A_BITS] += n * ab;
         f[SURR_F_ACC_BITS] += n * acc.width;
@@ -211,6 +230,22 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
             f[SURR_F_BN_FOLDED] += 1;
         if (rf > f[SURR_F_RF_MAX])
             f[SURR_F_RF_MAX] = rf;
+        surr_layer_terms *lt = &out->layer[out->n_layers++];
+        lt->n_in = (double)L->n_in;
+        lt->n_out = (double)L->n_out;
+        lt->rf = rf;
+        lt->nonzero = t.nonzero;
+        lt->general = t.general;
+        lt->csd_add_bits = t.csd_add_bits;
+        lt->acc_add_bits = acc_bits;
+        lt->stored_bits = stored;
+        lt->a_w = ab;
+        lt->w_w = wb;
+        lt->acc_w = acc.width;
+        lt->out_w = ob;
+        lt->levels = depth;
+        lt->act = L->act;
+        lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
         out->bops_bitaware += n * ((t.nonzero / n) * wb * ab + wb + ab + log2((double)L->n_in));
     }
@@ -220,6 +255,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     f[SURR_F_FANIN] /= wsum;
     f[SURR_F_SPARSITY] = 1.0 - f[SURR_F_NONZERO] / f[SURR_F_MACS];
     f[SURR_F_CLOCK_NS] = s->clock_ns;
+    out->io_stream = s->io_type == SURR_IO_STREAM;
     out->bops_mac = f[SURR_F_MACS];
     return SNAC_OK;
 }

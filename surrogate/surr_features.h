@@ -5,6 +5,9 @@
  * depth, look-up-table activations, folded batch norm, reuse factor; plus both
  * BOPs figures.
  *
+ * Resource strategy: weights live in memory, so every weight is a generic
+ * multiply (zeros and powers of two are not free) and all are stored.
+ *
  * Exact mode: when a layer's weights are known they are quantised to the layer's
  * weight type (its rounding/saturation modes) and counted. Expected mode: with
  * only bit widths and sparsity, the counts are expectations with nonzero weight
@@ -54,8 +57,27 @@ enum surr_feature {
 };
 extern const char *const surr_feature_names[SURR_F_COUNT];
 
+/* What the structural model (surr_model.h, basis version 3) needs of one dense
+ * layer: counts for the whole layer (divide by rf for what is instantiated in
+ * parallel), its word widths and its adder-tree depth. */
+typedef struct surr_layer_terms {
+    double n_in, n_out, rf;
+    double nonzero;        /* weights that quantise to nonzero */
+    double general;        /* nonzero and not +-2^k: real constant multipliers */
+    double csd_add_bits;   /* sum (csd-1)*(a_w+w_w) over general weights: shift-add adder bits */
+    double acc_add_bits;   /* sum over neurons of (terms-1)*acc_w: adder-tree bits */
+    double stored_bits;    /* nonzero * w_w */
+    int a_w, w_w, acc_w, out_w;
+    int levels;            /* ceil(log2(n_in + 1)): adder-tree depth (products + bias) */
+    enum surr_act act;
+    bool resource;         /* Resource strategy (weights may live in BRAM) */
+} surr_layer_terms;
+
 typedef struct surr_features {
     double f[SURR_F_COUNT];
+    size_t n_layers;                          /* dense layers */
+    surr_layer_terms layer[SURR_MAX_LAYERS];  /* per dense layer */
+    bool io_stream;                           /* io_stream: FIFOs between layers */
     double bops_mac;      /* sum n_in*n_out (the SNAC-Pack paper's BOPs; 25,916 for the jet baseline) */
     double bops_bitaware; /* sum n_in*n_out*((1-s)*b_w*b_a + b_w + b_a + log2 n_in) */
     bool exact;           /* every layer's weights were known and counted */

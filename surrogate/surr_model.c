@@ -1,7 +1,7 @@
 /* surr_model — basis functions, prediction and the coefficient blob; see surr_model.h.
  *
  * Memory: predict allocates nothing; encode mallocs the blob for the caller.
- * Workload: surr_predict is ~100 flops and 7 exp() calls.
+ * Workload: surr_predict is ~25 flops per layer and term plus 7 dot products.
  */
 #include "surrogate/surr_model.h"
 
@@ -14,55 +14,96 @@
 
 const char *const surr_target_names[SURR_T_COUNT] = {"lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii"};
 const char *const surr_basis_names[SURR_B_COUNT] = {
-    "one", "log_mults", "log_csd_add", "log_mult_bits", "log_acc_add", "log_w_bits", "log_a_bits",
-    "log_rf", "log_stored", "log_tree_depth", "log_layers", "log_table", "log_out_bits", "log_fanin"};
+    "one", "layer", "dsp_mult", "dsp_extra", "fabric_bits", "tree_bits", "prod_bits", "pipe_bits",
+    "out_bits", "rf_acc_bits", "relu_bits", "table_neurons", "table_layer", "io_bits", "stream_layer",
+    "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
 _Static_assert(sizeof surr_basis_names / sizeof *surr_basis_names == SURR_B_COUNT, "basis names");
 _Static_assert(SURR_B_COUNT <= 32, "basis masks are 32-bit");
 
 #define B(k) (1u << (k))
 
-void surr_basis_eval(const surr_features *x, double phi[SURR_B_COUNT])
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, double phi[SURR_B_COUNT])
 {
-    const double *f = x->f;
-    phi[SURR_B_ONE] = 1.0;
-    phi[SURR_B_LOG_MULTS] = log1p(f[SURR_F_GENERAL_PER_CYCLE]);
-    phi[SURR_B_LOG_CSD_ADD] = log1p(f[SURR_F_CSD_ADD_PER_CYCLE]);
-    phi[SURR_B_LOG_MULT_BITS] = log1p(f[SURR_F_MULT_BITS_PER_CYCLE]);
-    phi[SURR_B_LOG_ACC_ADD] = log1p(f[SURR_F_ACC_ADD_PER_CYCLE]);
-    phi[SURR_B_LOG_W_BITS] = log(f[SURR_F_W_BITS] > 1 ? f[SURR_F_W_BITS] : 1);
-    phi[SURR_B_LOG_A_BITS] = log(f[SURR_F_A_BITS] > 1 ? f[SURR_F_A_BITS] : 1);
-    phi[SURR_B_LOG_RF] = log(f[SURR_F_RF_MAX] > 1 ? f[SURR_F_RF_MAX] : 1);
-    phi[SURR_B_LOG_STORED] = log1p(f[SURR_F_STORED_BITS]);
-    phi[SURR_B_TREE_DEPTH] = log1p(f[SURR_F_TREE_DEPTH]);
-    phi[SURR_B_LAYERS] = log(f[SURR_F_LAYERS] > 1 ? f[SURR_F_LAYERS] : 1);
-    phi[SURR_B_LOG_TABLE] = log1p(f[SURR_F_TABLE_ACTS]);
-    phi[SURR_B_LOG_OUT_BITS] = log1p(f[SURR_F_OUT_BITS]);
-    phi[SURR_B_LOG_FANIN] = log(f[SURR_F_FANIN] > 1 ? f[SURR_F_FANIN] : 1);
+    const surr_layer_terms *L = &x->layer[l];
+    double clock = x->f[SURR_F_CLOCK_NS] > 0 ? x->f[SURR_F_CLOCK_NS] : 1.0;
+    double rf = L->rf >= 1 ? L->rf : 1.0;
+    int prod_w = L->a_w + L->w_w;
+    bool dsp = prod_w >= dsp_min_bits;
+    double mults = L->general / rf; /* multipliers instantiated in parallel */
+    double tree = L->acc_add_bits / rf;
+    /* a signed DSP48 multiplies 27x18 (UltraScale) / 25x18 (7-series): magnitude 26 x 17 bits */
+    int slices = ceil_div(L->a_w > 1 ? L->a_w - 1 : 1, 26) * ceil_div(L->w_w > 1 ? L->w_w - 1 : 1, 17);
+    bool table = L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX;
+    phi[SURR_B_ONE] = 0;
+    phi[SURR_B_LAYER] = 1;
+    phi[SURR_B_DSP_MULT] = dsp ? mults : 0;
+    phi[SURR_B_DSP_EXTRA] = dsp ? mults * (slices - 1) : 0;
+    phi[SURR_B_FABRIC_BITS] = dsp ? 0 : L->csd_add_bits / rf;
+    phi[SURR_B_TREE_BITS] = tree;
+    phi[SURR_B_PROD_BITS] = mults * prod_w;
+    phi[SURR_B_PIPE_BITS] = tree / clock;
+    phi[SURR_B_OUT_BITS] = L->n_out * L->out_w;
+    phi[SURR_B_RF_ACC_BITS] = rf > 1 ? L->n_out * L->acc_w : 0;
+    phi[SURR_B_RELU_BITS] = L->act == SURR_ACT_RELU ? L->n_out * L->out_w : 0;
+    phi[SURR_B_TABLE_NEURONS] = table ? L->n_out : 0;
+    phi[SURR_B_TABLE_LAYER] = table ? 1 : 0;
+    phi[SURR_B_IO_BITS] = 0;
+    phi[SURR_B_STREAM_LAYER] = x->io_stream ? 1 : 0;
+    phi[SURR_B_BRAM_BLOCKS] = L->resource ? L->stored_bits / 18432.0 : 0;
+    phi[SURR_B_MULT_STAGE] = 1.0 / clock;
+    phi[SURR_B_TREE_STAGE] = L->levels / clock;
+    phi[SURR_B_ACT_LAYER] = L->act != SURR_ACT_LINEAR ? 1 : 0;
+    phi[SURR_B_RF_CYCLES] = rf - 1;
+    phi[SURR_B_RF_MAX] = 0;
+}
+
+void surr_basis_eval_top(const surr_features *x, double phi[SURR_B_COUNT])
+{
+    for (int k = 0; k < SURR_B_COUNT; k++)
+        phi[k] = 0;
+    phi[SURR_B_ONE] = 1;
+    if (x->n_layers) {
+        const surr_layer_terms *first = &x->layer[0], *last = &x->layer[x->n_layers - 1];
+        phi[SURR_B_IO_BITS] = first->n_in * first->a_w + last->n_out * last->out_w;
+    }
+    phi[SURR_B_RF_MAX] = x->f[SURR_F_RF_MAX] > 1 ? x->f[SURR_F_RF_MAX] : 1;
+}
+
+void surr_basis_eval(int dsp_min_bits, const surr_features *x, double phi[SURR_B_COUNT])
+{
+    surr_basis_eval_top(x, phi);
+    for (size_t l = 0; l < x->n_layers; l++) {
+        double pl[SURR_B_COUNT];
+        surr_basis_eval_layer(dsp_min_bits, x, l, pl);
+        for (int k = 0; k < SURR_B_COUNT; k++)
+            phi[k] += pl[k];
+    }
 }
 
 uint32_t surr_basis_default_mask(enum surr_target t)
 {
     switch (t) {
     case SURR_T_LUT:
-        return B(SURR_B_ONE) | B(SURR_B_LOG_MULTS) | B(SURR_B_LOG_CSD_ADD) | B(SURR_B_LOG_MULT_BITS) |
-               B(SURR_B_LOG_ACC_ADD) | B(SURR_B_LOG_RF) | B(SURR_B_LOG_TABLE) | B(SURR_B_LOG_STORED) | B(SURR_B_LOG_FANIN) |
-               B(SURR_B_LOG_W_BITS) | B(SURR_B_LOG_A_BITS);
+        return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_DSP_MULT) | B(SURR_B_FABRIC_BITS) | B(SURR_B_TREE_BITS) |
+               B(SURR_B_RELU_BITS) | B(SURR_B_TABLE_NEURONS) | B(SURR_B_IO_BITS) |
+               B(SURR_B_STREAM_LAYER);
     case SURR_T_FF:
-        return B(SURR_B_ONE) | B(SURR_B_LOG_MULTS) | B(SURR_B_LOG_ACC_ADD) | B(SURR_B_LOG_OUT_BITS) |
-               B(SURR_B_LOG_RF) | B(SURR_B_TREE_DEPTH) | B(SURR_B_LOG_STORED) | B(SURR_B_LOG_FANIN) |
-               B(SURR_B_LOG_W_BITS) | B(SURR_B_LOG_A_BITS);
+        return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_PROD_BITS) | B(SURR_B_PIPE_BITS) | B(SURR_B_OUT_BITS) |
+               B(SURR_B_RF_ACC_BITS) | B(SURR_B_IO_BITS) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TREE_BITS);
     case SURR_T_DSP:
-        return B(SURR_B_ONE) | B(SURR_B_LOG_MULTS) | B(SURR_B_LOG_W_BITS) | B(SURR_B_LOG_A_BITS) |
-               B(SURR_B_LOG_RF);
+        return B(SURR_B_ONE) | B(SURR_B_DSP_MULT) | B(SURR_B_DSP_EXTRA);
     case SURR_T_BRAM18:
-        return B(SURR_B_ONE) | B(SURR_B_LOG_STORED) | B(SURR_B_LOG_RF) | B(SURR_B_LOG_TABLE) | B(SURR_B_LOG_FANIN);
+        return B(SURR_B_ONE) | B(SURR_B_BRAM_BLOCKS) | B(SURR_B_TABLE_LAYER);
     case SURR_T_URAM:
         return B(SURR_B_ONE);
     case SURR_T_LATENCY_CYCLES:
-        return B(SURR_B_ONE) | B(SURR_B_TREE_DEPTH) | B(SURR_B_LAYERS) | B(SURR_B_LOG_RF) | B(SURR_B_LOG_A_BITS);
+        return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_MULT_STAGE) | B(SURR_B_TREE_STAGE) | B(SURR_B_ACT_LAYER) |
+               B(SURR_B_RF_CYCLES) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TABLE_LAYER);
     case SURR_T_II:
-        return B(SURR_B_ONE) | B(SURR_B_LOG_RF);
+        return B(SURR_B_ONE) | B(SURR_B_RF_MAX);
     default:
         return B(SURR_B_ONE);
     }
@@ -70,8 +111,18 @@ uint32_t surr_basis_default_mask(enum surr_target t)
 
 uint32_t surr_basis_monotone_mask(void)
 {
-    uint32_t all = (SURR_B_COUNT >= 32) ? ~0u : (B(SURR_B_COUNT) - 1u);
-    return all & ~(B(SURR_B_ONE) | B(SURR_B_LOG_RF) | B(SURR_B_LOG_FANIN));
+    return (SURR_B_COUNT >= 32) ? ~0u : (B(SURR_B_COUNT) - 1u);
+}
+
+double surr_target_floor(enum surr_target t)
+{
+    switch (t) {
+    case SURR_T_LUT:
+    case SURR_T_FF:
+        return 100.0;
+    default:
+        return 1.0;
+    }
 }
 
 /* ------------------------------------------------------------------ versions */
@@ -103,18 +154,8 @@ int surr_version_set_str(char **field, const char *s)
 
 /* ---------------------------------------------------------------- prediction */
 
-void surr_predict(const surr_version *v, const surr_features *x, const surr_part *part, surr_prediction *out)
+static void finish(const surr_features *x, const surr_part *part, surr_prediction *out)
 {
-    double phi[SURR_B_COUNT];
-    surr_basis_eval(x, phi);
-    for (int t = 0; t < SURR_T_COUNT; t++) {
-        const surr_target_model *m = &v->t[t];
-        double z = 0;
-        for (int k = 0; k < SURR_B_COUNT; k++)
-            z += m->coef[k] * phi[k]; /* coef is 0 outside the mask */
-        double y = (m->flags & SURR_TM_NO_DATA) ? 0.0 : expm1(z);
-        out->y[t] = y > 0 ? y : 0;
-    }
     if (out->y[SURR_T_II] < 1)
         out->y[SURR_T_II] = 1;
     if (out->y[SURR_T_LATENCY_CYCLES] < 1)
@@ -129,10 +170,60 @@ void surr_predict(const surr_version *v, const surr_features *x, const surr_part
     out->bops_bitaware = x->bops_bitaware;
 }
 
+void surr_predict(const surr_version *v, const surr_features *x, const surr_part *part, surr_prediction *out)
+{
+    double phi[SURR_B_COUNT];
+    int bits = v->t[0].dsp_min_bits;
+    surr_basis_eval(bits, x, phi);
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        const surr_target_model *m = &v->t[t];
+        if (m->dsp_min_bits != bits) /* targets share one threshold unless a refit kept a parent's model */
+            surr_basis_eval(bits = m->dsp_min_bits, x, phi);
+        double y = 0;
+        for (int k = 0; k < SURR_B_COUNT; k++)
+            y += m->coef[k] * phi[k]; /* coef is 0 outside the mask */
+        if (m->flags & SURR_TM_NO_DATA)
+            y = 0;
+        out->y[t] = y > 0 ? y : 0;
+        out->lo[t] = out->hi[t] = NAN;
+    }
+    finish(x, part, out);
+}
+
+void surr_predict_interval(const surr_version *v, const surr_features *x, const surr_part *part,
+                           surr_prediction *out)
+{
+    double phi[SURR_B_COUNT];
+    surr_predict(v, x, part, out);
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        const surr_target_model *m = &v->t[t];
+        surr_basis_eval(m->dsp_min_bits, x, phi);
+        if (m->flags & SURR_TM_NO_DATA) {
+            out->lo[t] = out->hi[t] = 0;
+            continue;
+        }
+        double var = 0;
+        for (int i = 0; i < SURR_B_COUNT; i++) {
+            if (!(m->mask & B(i)))
+                continue;
+            for (int j = 0; j < SURR_B_COUNT; j++)
+                if (m->mask & B(j))
+                    var += phi[i] * m->cov[i][j] * phi[j];
+        }
+        double y = out->y[t];
+        double s = m->sigma_rel * fmax(y, surr_target_floor((enum surr_target)t));
+        double h = 1.96 * sqrt(fmax(var, 0) + s * s);
+        double floor_v = (t == SURR_T_II || t == SURR_T_LATENCY_CYCLES) ? 1.0 : 0.0;
+        out->lo[t] = fmax(y - h, floor_v);
+        out->hi[t] = y + h;
+    }
+}
+
 /* ---------------------------------------------------------------------- blob */
 
+#define BLOB_FORMAT 2u
 #define BLOB_HEADER 20u
-#define BLOB_TARGET (8u + 8u * SURR_B_COUNT)
+#define BLOB_TARGET (16u + 8u * SURR_B_COUNT + 8u + 8u * SURR_B_COUNT * SURR_B_COUNT)
 
 int surr_coef_encode(const surr_version *v, void **blob, size_t *len)
 {
@@ -141,17 +232,25 @@ int surr_coef_encode(const surr_version *v, void **blob, size_t *len)
     if (!b)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     memcpy(b, "SNSV", 4);
-    le_put_u32(b + 4, 1);
+    le_put_u32(b + 4, BLOB_FORMAT);
     le_put_u32(b + 8, (uint32_t)v->basis_version);
     le_put_u32(b + 12, SURR_T_COUNT);
     le_put_u32(b + 16, SURR_B_COUNT);
     unsigned char *p = b + BLOB_HEADER;
     for (int t = 0; t < SURR_T_COUNT; t++) {
-        le_put_u32(p, v->t[t].mask);
-        le_put_u32(p + 4, v->t[t].flags);
-        for (int k = 0; k < SURR_B_COUNT; k++)
-            le_put_f64(p + 8 + 8 * k, v->t[t].coef[k]);
-        p += BLOB_TARGET;
+        const surr_target_model *m = &v->t[t];
+        le_put_u32(p, m->mask);
+        le_put_u32(p + 4, m->flags);
+        le_put_u32(p + 8, (uint32_t)(int32_t)m->dsp_min_bits);
+        le_put_u32(p + 12, 0);
+        p += 16;
+        for (int k = 0; k < SURR_B_COUNT; k++, p += 8)
+            le_put_f64(p, m->coef[k]);
+        le_put_f64(p, m->sigma_rel);
+        p += 8;
+        for (int i = 0; i < SURR_B_COUNT; i++)
+            for (int j = 0; j < SURR_B_COUNT; j++, p += 8)
+                le_put_f64(p, m->cov[i][j]);
     }
     *blob = b;
     *len = n;
@@ -163,9 +262,13 @@ int surr_coef_decode(const void *blob, size_t len, surr_version *v)
     const unsigned char *b = blob;
     if (len < BLOB_HEADER || memcmp(b, "SNSV", 4) != 0)
         return snac_err_set(SNAC_EFORMAT, "surrogate coefficients: not an SNSV blob");
-    if (le_get_u32(b + 4) != 1)
-        return snac_err_set(SNAC_EFORMAT, "surrogate coefficients: blob format %u is newer than this tool",
-                            le_get_u32(b + 4));
+    uint32_t fmt = le_get_u32(b + 4);
+    if (fmt != BLOB_FORMAT)
+        return snac_err_set(SNAC_EFORMAT,
+                            "surrogate coefficients: blob format %u, this tool reads format %u (basis version %d)%s",
+                            fmt, BLOB_FORMAT, SURR_BASIS_VERSION,
+                            fmt < BLOB_FORMAT ? ": a version of the older log-linear model; the structural default "
+                                                "replaces it (see snac predict)" : "");
     uint32_t bv = le_get_u32(b + 8), nt = le_get_u32(b + 12), nb = le_get_u32(b + 16);
     if (bv != SURR_BASIS_VERSION || nt != SURR_T_COUNT || nb != SURR_B_COUNT)
         return snac_err_set(SNAC_EFORMAT,
@@ -178,11 +281,18 @@ int surr_coef_decode(const void *blob, size_t len, surr_version *v)
     v->basis_version = (int)bv;
     const unsigned char *p = b + BLOB_HEADER;
     for (int t = 0; t < SURR_T_COUNT; t++) {
-        v->t[t].mask = le_get_u32(p);
-        v->t[t].flags = le_get_u32(p + 4);
-        for (int k = 0; k < SURR_B_COUNT; k++)
-            v->t[t].coef[k] = le_get_f64(p + 8 + 8 * k);
-        p += BLOB_TARGET;
+        surr_target_model *m = &v->t[t];
+        m->mask = le_get_u32(p);
+        m->flags = le_get_u32(p + 4);
+        m->dsp_min_bits = (int)(int32_t)le_get_u32(p + 8);
+        p += 16;
+        for (int k = 0; k < SURR_B_COUNT; k++, p += 8)
+            m->coef[k] = le_get_f64(p);
+        m->sigma_rel = le_get_f64(p);
+        p += 8;
+        for (int i = 0; i < SURR_B_COUNT; i++)
+            for (int j = 0; j < SURR_B_COUNT; j++, p += 8)
+                m->cov[i][j] = le_get_f64(p);
     }
     return SNAC_OK;
 }

@@ -1,16 +1,35 @@
-/* surr_model — the surrogate's model family: per target, a linear model over
- * fixed basis functions of the features, fitted in log space:
- *     log(1 + y_t) = sum_k c_{t,k} * phi_k(features)     (k in the target's mask)
- * and the prediction of every target from one feature vector.
+/* surr_model — the surrogate's model family (basis version 3): a structural
+ * model. Every target is a non-negative combination of named cost terms, and
+ * each term is a sum over the dense layers (plus a few top-level terms):
+ *     y_t = sum_k c_{t,k} * phi_k(features),  phi_k = sum_l phi_{k,l} + top_k
+ * e.g. LUT = c_fabric * (shift-add adder bits of multipliers kept in fabric)
+ *          + c_tree * (adder-tree bits) + c_dsp_glue * (DSP multipliers) + ...,
+ * DSP = c_dsp * (multipliers per cycle whose product is at least dsp_min_bits wide),
+ * latency = sum over layers of (t_mult + levels * t_add) / clock + 1 per activation + (RF - 1).
+ * Under the Latency strategy zero weights and powers of two cost nothing (they
+ * are not multipliers; surr_features.h). The DSP mapping threshold dsp_min_bits
+ * is a fitted parameter (Vivado HLS keeps narrow constant products in fabric;
+ * where it lies depends on the tool), stored per target so that a refit may keep
+ * one target's parent model.
+ * Every coefficient is >= 0 and every term is non-decreasing in the nonzero
+ * weights and word widths at a fixed DSP mapping, and non-increasing in the
+ * reuse factor (what is built in parallel is divided by RF), with one exception
+ * the data demand: RF > 1 adds accumulator registers (rf_acc_bits, FF only;
+ * e.g. a 4-128-3 net has 1294 FF at RF 1 and 3892 at RF 16, same pruning), so FF
+ * is monotone in RF only for RF >= 2. A product crossing dsp_min_bits moves
+ * from fabric LUTs to a DSP: LUT may fall there while DSP rises.
  *
  * A surr_version is one fitted set of coefficients plus its metadata (the row of
- * surrogate_versions). Coefficients serialise to a versioned little-endian blob
- * that round-trips bit for bit.
+ * surrogate_versions), with each target's coefficient covariance and relative
+ * residual scale, from which surr_predict_interval() gives a 95% interval.
+ * Coefficients serialise to a versioned little-endian blob that round-trips
+ * bit for bit.
  *
  * Memory: surr_version owns three heap strings (fit_stats, fitted_on, note);
  * surr_version_clear() frees them. surr_predict() allocates nothing and touches
  * only the version and its arguments: safe to call from many threads.
- * Workload: surr_predict is the search's inner loop (>= 1e6 calls/s per core).
+ * Workload: surr_predict is the search's inner loop (>= 1e6 calls/s per core);
+ * the interval costs O(basis^2) per target and is computed only when asked.
  */
 #ifndef SNAC_SURROGATE_SURR_MODEL_H
 #define SNAC_SURROGATE_SURR_MODEL_H
@@ -30,32 +49,47 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 2
+#define SURR_BASIS_VERSION 3
 enum surr_basis {
-    SURR_B_ONE,            /* 1: intercept */
-    SURR_B_LOG_MULTS,      /* log1p(general multipliers per cycle) */
-    SURR_B_LOG_CSD_ADD,    /* log1p(shift-add adder bits per cycle) */
-    SURR_B_LOG_MULT_BITS,  /* log1p(multiplier operand-bit products per cycle) */
-    SURR_B_LOG_ACC_ADD,    /* log1p(adder-tree bits per cycle) */
-    SURR_B_LOG_W_BITS,     /* log(mean weight width) */
-    SURR_B_LOG_A_BITS,     /* log(mean input width) */
-    SURR_B_LOG_RF,         /* log(max reuse factor) */
-    SURR_B_LOG_STORED,     /* log1p(stored nonzero weight bits) */
-    SURR_B_TREE_DEPTH,     /* log1p of sum ceil(log2(n_in+1)): latency adds up over layers, so log-log */
-    SURR_B_LAYERS,         /* log of the dense layer count */
-    SURR_B_LOG_TABLE,      /* log1p(table-activation neurons) */
-    SURR_B_LOG_OUT_BITS,   /* log1p(output register bits) */
-    SURR_B_LOG_FANIN,      /* log(mean fan-in): operand-select muxes when RF > 1 */
+    SURR_B_ONE,           /* top: 1 (interface, control) */
+    SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */
+    SURR_B_DSP_MULT,      /* multipliers per cycle with a_w + w_w >= dsp_min_bits (mapped to DSP) */
+    SURR_B_DSP_EXTRA,     /* extra DSP slices per DSP multiplier of a product wider than 27x18 */
+    SURR_B_FABRIC_BITS,   /* shift-add adder bits per cycle of multipliers kept in fabric */
+    SURR_B_TREE_BITS,     /* adder-tree bits per cycle */
+    SURR_B_PROD_BITS,     /* multipliers per cycle * (a_w + w_w): product registers */
+    SURR_B_PIPE_BITS,     /* adder-tree bits per cycle / clock_ns: tree pipeline registers */
+    SURR_B_OUT_BITS,      /* n_out * out_w: layer output registers */
+    SURR_B_RF_ACC_BITS,   /* RF > 1: n_out * acc_w accumulators kept across the RF iterations */
+    SURR_B_RELU_BITS,     /* ReLU layers: n_out * out_w */
+    SURR_B_TABLE_NEURONS, /* neurons with a table activation (tanh, sigmoid, softmax) */
+    SURR_B_TABLE_LAYER,   /* layers with a table activation (one ROM each) */
+    SURR_B_IO_BITS,       /* top: n_in * a_w of the first layer + n_out * out_w of the last */
+    SURR_B_STREAM_LAYER,  /* io_stream: per layer (FIFOs, handshakes) */
+    SURR_B_BRAM_BLOCKS,   /* Resource strategy: stored weight bits / 18432 */
+    SURR_B_MULT_STAGE,    /* latency: 1 / clock_ns per layer (coefficient: multiply delay in ns) */
+    SURR_B_TREE_STAGE,    /* latency: levels / clock_ns per layer (coefficient: adder delay in ns) */
+    SURR_B_ACT_LAYER,     /* latency: layers with an activation (+1 each) */
+    SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) */
+    SURR_B_RF_MAX,        /* top: largest reuse factor (II) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
+/* Terms that are not sums over layers (their per-layer value is 0). */
+#define SURR_BASIS_TOP_MASK ((1u << SURR_B_ONE) | (1u << SURR_B_IO_BITS) | (1u << SURR_B_RF_MAX))
 
-/* phi(features) for basis version 1. */
-void surr_basis_eval(const surr_features *x, double phi[SURR_B_COUNT]);
+/* The default DSP mapping threshold (product bits) before a fit chooses one. */
+#define SURR_DSP_MIN_BITS_DEFAULT 20
+
+/* phi(features) of the whole network for DSP threshold dsp_min_bits. Allocates nothing. */
+void surr_basis_eval(int dsp_min_bits, const surr_features *x, double phi[SURR_B_COUNT]);
+/* phi of dense layer l alone (top-level terms 0), and the top-level terms alone:
+ * surr_basis_eval == sum over layers of surr_basis_eval_layer + surr_basis_eval_top. */
+void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, double phi[SURR_B_COUNT]);
+void surr_basis_eval_top(const surr_features *x, double phi[SURR_B_COUNT]);
 /* The basis functions a target uses by default (bit k = enum surr_basis k). */
 uint32_t surr_basis_default_mask(enum surr_target t);
-/* Basis functions whose coefficient the fit keeps >= 0 (cost terms), so every
- * resource is non-decreasing in multiplies, CSD digits, widths and stored bits. */
+/* Basis functions whose coefficient the fit keeps >= 0: every one (they are costs). */
 uint32_t surr_basis_monotone_mask(void);
 
 enum { SURR_TM_FITTED = 1u, SURR_TM_NO_DATA = 2u /* no calibration data: predicts 0 */ };
@@ -63,13 +97,16 @@ enum { SURR_TM_FITTED = 1u, SURR_TM_NO_DATA = 2u /* no calibration data: predict
 typedef struct surr_target_model {
     uint32_t mask;              /* basis functions in use */
     uint32_t flags;             /* SURR_TM_* */
+    int dsp_min_bits;           /* a multiply with a_w + w_w >= this maps to DSP (0: every one) */
     double coef[SURR_B_COUNT];  /* zero outside the mask */
+    double sigma_rel;           /* residual scale relative to max(y, floor) (robust fit) */
+    double cov[SURR_B_COUNT][SURR_B_COUNT]; /* coefficient covariance (0 for coefficients at their bound) */
 } surr_target_model;
 
 typedef struct surr_version {
     int64_t id;                 /* row id in surrogate_versions; 0 = not stored */
     char name[96];              /* unique, e.g. "default-vivado-2019.1-b2" */
-    char family[48];            /* "loglin-ridge-gcv", "loglin-ols", "loglin-robust", ... */
+    char family[48];            /* "struct-nnls-huber", "struct-recal", ... */
     int basis_version;          /* SURR_BASIS_VERSION it was fitted with */
     enum surr_toolchain toolchain;
     int64_t parent_id;          /* 0 = none */
@@ -90,13 +127,22 @@ typedef struct surr_prediction {
     double avg_resource_pct;    /* mean of LUT%, FF%, DSP%, BRAM% */
     double latency_ns;          /* latency cycles * clock period */
     double bops_mac, bops_bitaware;
+    double lo[SURR_T_COUNT], hi[SURR_T_COUNT]; /* 95% interval (surr_predict_interval); NaN from surr_predict */
 } surr_prediction;
 
 /* Predict every target for features x on `part`. Allocates nothing. */
 void surr_predict(const surr_version *v, const surr_features *x, const surr_part *part, surr_prediction *out);
+/* surr_predict plus the 95% interval of every target: the coefficient covariance
+ * propagated through phi plus the residual scale, y +- 1.96 sqrt(phi' C phi + (s y)^2),
+ * clipped at 0 (II and latency at 1). Allocates nothing. */
+void surr_predict_interval(const surr_version *v, const surr_features *x, const surr_part *part,
+                           surr_prediction *out);
+/* Floor of the relative error scale of target t: residuals are (y - pred) / max(y, floor). */
+double surr_target_floor(enum surr_target t);
 
-/* Coefficient blob: "SNSV", u32 format 1, u32 basis version, u32 targets, u32 basis,
- * then per target u32 mask, u32 flags, basis x f64, all little-endian. */
+/* Coefficient blob: "SNSV", u32 format 2, u32 basis version, u32 targets, u32 basis,
+ * then per target u32 mask, u32 flags, i32 dsp_min_bits, u32 0, basis x f64
+ * coefficients, f64 sigma_rel, basis x basis f64 covariance, all little-endian. */
 int surr_coef_encode(const surr_version *v, void **blob, size_t *len); /* malloc'd */
 int surr_coef_decode(const void *blob, size_t len, surr_version *v);   /* fills v->t and basis_version */
 

@@ -1,10 +1,13 @@
 /* surr_store — SQL for surrogate_versions and predictions; see surr_store.h.
+ * A prediction row carries its 95% interval in lo/hi (schema 2; NULL when the
+ * prediction was made without one).
  *
  * Memory: statements are finalised before return; loaded strings are malloc'd
  * into the version. Workload: a few rows per call.
  */
 #include "surrogate/surr_store.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,8 +218,14 @@ int surr_version_ensure_default(snac_db *db, enum surr_toolchain tc, surr_versio
     if (created)
         *created = false;
     int rc = surr_version_load_active(db, tc, out);
-    if (rc != SNAC_ENOTFOUND)
+    if (rc == SNAC_EFORMAT) {
+        /* an active version of an older model family (log-linear, blob format 1): this
+         * tool cannot evaluate it; the structural default replaces it as the active one
+         * (the old row stays, inactive; *created tells the caller) */
+        snac_err_clear();
+    } else if (rc != SNAC_ENOTFOUND) {
         return rc;
+    }
     surr_fit_report rep;
     if ((rc = surr_calib_default_version(tc, out, &rep)))
         return rc;
@@ -258,8 +267,8 @@ int surr_prediction_insert(snac_db *db, int64_t version_id, int64_t model_id, co
     char now[32];
     db_now(now);
     if (sqlite3_prepare_v2(db_handle(db),
-                           "INSERT INTO predictions(version_id, model_id, spec_sha256, target, value, created_at) "
-                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK) {
+                           "INSERT INTO predictions(version_id, model_id, spec_sha256, target, value, created_at, lo, hi) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &st, NULL) != SQLITE_OK) {
         rc = db_error(db, "prepare prediction insert");
         goto fail;
     }
@@ -268,13 +277,16 @@ int surr_prediction_insert(snac_db *db, int64_t version_id, int64_t model_id, co
     for (int t = 0; t < SURR_T_COUNT + 2; t++) {
         const char *name = t < SURR_T_COUNT ? surr_target_names[t] : extra_names[t - SURR_T_COUNT];
         double value = t < SURR_T_COUNT ? p->y[t] : extra[t - SURR_T_COUNT];
+        double lo = t < SURR_T_COUNT ? p->lo[t] : NAN, hi = t < SURR_T_COUNT ? p->hi[t] : NAN;
         sqlite3_reset(st);
         int ok = sqlite3_bind_int64(st, 1, version_id) == SQLITE_OK &&
                  (model_id ? sqlite3_bind_int64(st, 2, model_id) : sqlite3_bind_null(st, 2)) == SQLITE_OK &&
                  bind_text_or_null(st, 3, spec_sha256) == SQLITE_OK &&
                  sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC) == SQLITE_OK &&
                  sqlite3_bind_double(st, 5, value) == SQLITE_OK &&
-                 sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC) == SQLITE_OK;
+                 sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC) == SQLITE_OK &&
+                 (isfinite(lo) ? sqlite3_bind_double(st, 7, lo) : sqlite3_bind_null(st, 7)) == SQLITE_OK &&
+                 (isfinite(hi) ? sqlite3_bind_double(st, 8, hi) : sqlite3_bind_null(st, 8)) == SQLITE_OK;
         if (!ok || sqlite3_step(st) != SQLITE_DONE) {
             rc = db_error(db, "insert prediction");
             goto fail;

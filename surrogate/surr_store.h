@@ -28,12 +28,14 @@ int surr_version_load_name(snac_db *db, const char *name, surr_version *out);
 int surr_version_load_active(snac_db *db, enum surr_toolchain tc, surr_version *out);
 /* "ID" or a name. */
 int surr_version_load_ref(snac_db *db, const char *ref, surr_version *out);
-/* The active version of tc; when there is none, fit the default from the shipped
- * calibration data, store it and activate it (*created = true). */
+/* The active version of tc; when there is none (or the active one is of the
+ * older log-linear family, which this tool cannot evaluate), read the default
+ * from the shipped coefficients, store it and activate it (*created = true). */
 int surr_version_ensure_default(snac_db *db, enum surr_toolchain tc, surr_version *out, bool *created);
 
 /* Store one prediction (a row per target plus avg_resource_pct and latency_ns),
- * in one transaction (the caller's, when one is open). model_id 0 = not a stored model. */
+ * in one transaction (the caller's, when one is open), with each target's 95% interval (p->lo, p->hi; NaN is
+ * stored as NULL). model_id 0 = not a stored model. */
 int surr_prediction_insert(snac_db *db, int64_t version_id, int64_t model_id, const char *spec_sha256,
                            const surr_prediction *p);
 

@@ -59,18 +59,19 @@ static void to_sample(const vrow *r, surr_sample *s)
     s->group = r->group;
 }
 
-/* Recalibrate the parent: per target, log1p(y) = a + b z_parent(x), where z is the
- * parent's linear predictor (surr_predict gives expm1(z)), fitted by surr_fit_linear.
- * z is linear in the basis, so the result is again a version of the same family:
- * coef = b coef_parent + a e_ONE. b < 0 would break monotonicity: then b = 1 and a is
- * the mean log residual. Targets with fewer than 3 rows keep the parent's model. */
+/* Recalibrate the parent: per target, y = a + b * y_parent(x), fitted by
+ * non-negative least squares on relative residuals (y - pred) / max(y, floor)
+ * (surr_nnls, GSL). y_parent is linear in the basis, so the result is again a
+ * structural version: coef = b coef_parent + a e_ONE, covariance b^2 cov_parent
+ * (a is treated as exact). Targets with fewer than 3 rows keep the parent's model. */
 static int recalibrate(const surr_sample *s, size_t n, const refit_opts *o, const surr_version *parent,
                        surr_version *v, surr_fit_report *rep)
 {
     memset(rep, 0, sizeof *rep);
     memcpy(v->t, parent->t, sizeof v->t);
-    snprintf(v->family, sizeof v->family, "loglin-recal-%s", surr_fit_method_names[o->fit.method]);
+    snprintf(v->family, sizeof v->family, "struct-recal-%s", surr_fit_method_names[o->fit.method]);
     v->basis_version = parent->basis_version;
+    rep->dsp_min_bits = parent->t[SURR_T_DSP].dsp_min_bits;
     double *X = malloc((n ? n : 1) * 2 * sizeof *X), *y = malloc((n ? n : 1) * sizeof *y);
     if (!X || !y) {
         free(X);
@@ -82,40 +83,46 @@ static int recalibrate(const surr_sample *s, size_t n, const refit_opts *o, cons
         const surr_target_model *pm = &parent->t[t];
         if (pm->flags & SURR_TM_NO_DATA)
             continue;
+        double floor_t = surr_target_floor((enum surr_target)t);
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
             if (!isfinite(s[i].y[t]) || s[i].y[t] < 0)
                 continue;
             double phi[SURR_B_COUNT], z = 0;
-            surr_basis_eval(&s[i].x, phi);
+            surr_basis_eval(pm->dsp_min_bits, &s[i].x, phi);
             for (int k = 0; k < SURR_B_COUNT; k++)
                 z += pm->coef[k] * phi[k];
-            X[2 * m] = 1.0;
-            X[2 * m + 1] = z;
-            y[m++] = log1p(s[i].y[t]);
+            double sc = 1.0 / fmax(s[i].y[t], floor_t);
+            X[2 * m] = sc;
+            X[2 * m + 1] = sc * z;
+            y[m++] = sc * s[i].y[t];
         }
         rep->t[t].n = m;
         if (m < 3)
             continue;
-        double c[2], se[2];
-        surr_fit_info info;
-        enum surr_fit_method meth = o->fit.method == SURR_FIT_ROBUST ? SURR_FIT_ROBUST : SURR_FIT_OLS;
-        if ((rc = surr_fit_linear(X, y, NULL, m, 2, meth, c, se, &info)))
+        double c[2];
+        if ((rc = surr_nnls(X, y, m, 2, c)))
             break;
-        if (!(c[1] >= 0)) {
-            double r = 0;
-            for (size_t i = 0; i < m; i++)
-                r += y[i] - X[2 * i + 1];
-            c[0] = r / (double)m;
-            c[1] = 1.0;
+        if (!(c[1] > 0)) { /* the parent explains nothing: keep it rather than predict a constant */
+            rep->t[t].n = 0;
+            continue;
         }
         surr_target_model *tm = &v->t[t];
-        for (int k = 0; k < SURR_B_COUNT; k++)
+        for (int k = 0; k < SURR_B_COUNT; k++) {
             tm->coef[k] = c[1] * pm->coef[k];
+            for (int l = 0; l < SURR_B_COUNT; l++)
+                tm->cov[k][l] = c[1] * c[1] * pm->cov[k][l];
+        }
         tm->coef[SURR_B_ONE] += c[0];
         tm->mask |= 1u << SURR_B_ONE;
         tm->flags = SURR_TM_FITTED;
-        rep->t[t].r2_log = info.r2;
+        double ss = 0;
+        for (size_t i = 0; i < m; i++) {
+            double r = y[i] - c[0] * X[2 * i] - c[1] * X[2 * i + 1];
+            ss += r * r;
+        }
+        tm->sigma_rel = m > 2 ? sqrt(ss / (double)(m - 2)) : pm->sigma_rel;
+        rep->t[t].sigma_rel = tm->sigma_rel;
     }
     free(X);
     free(y);
@@ -241,7 +248,8 @@ static int report_json(const refit_report *rep, const refit_opts *o, const surr_
     u += side_json(b + u, cap - u, &rep->cand);
     u += (size_t)snprintf(b + u, cap - u, ",\"parent\":");
     u += side_json(b + u, cap - u, &rep->parent);
-    u += (size_t)snprintf(b + u, cap - u, ",\"better\":%s,\"inherited\":[", rep->better ? "true" : "false");
+    u += (size_t)snprintf(b + u, cap - u, ",\"better\":%s,\"gate_ok\":%s,\"inherited\":[", rep->better ? "true" : "false",
+                          rep->gate_ok ? "true" : "false");
     const char *sep = "";
     for (int t = 0; t < SURR_T_COUNT; t++)
         if (rep->inherited & (1u << t)) {
@@ -332,6 +340,27 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
         }
     rep->cand.score = used ? rep->cand.score / (double)used : NAN;
     rep->better = isfinite(rep->cand.score) && (!isfinite(rep->parent.score) || rep->cand.score < rep->parent.score);
+    /* the gate (issue 13): no target may be non-finite or worse than the parent's on held-out rows */
+    rep->gate_ok = rep->better;
+    if (!isfinite(rep->cand.score))
+        snprintf(rep->gate_reason, sizeof rep->gate_reason, "held-out score is not finite");
+    else if (!rep->better)
+        snprintf(rep->gate_reason, sizeof rep->gate_reason, "held-out score %.2f%% is not below the parent's %.2f%%",
+                 rep->cand.score, rep->parent.score);
+    for (int t = 0; t < SURR_T_COUNT && rep->gate_ok; t++) {
+        if (rep->cand.t[t].n == 0 && rep->parent.t[t].n == 0)
+            continue;
+        double c = rep->cand.t[t].v[VS_MAPE], p = rep->parent.t[t].v[VS_MAPE];
+        if (!isfinite(c) && isfinite(p)) {
+            rep->gate_ok = false;
+            snprintf(rep->gate_reason, sizeof rep->gate_reason, "held-out %s MAPE is not finite",
+                     surr_target_names[t]);
+        } else if (isfinite(c) && isfinite(p) && c > p) {
+            rep->gate_ok = false;
+            snprintf(rep->gate_reason, sizeof rep->gate_reason, "held-out %s MAPE %.2f%% is worse than the parent's %.2f%%",
+                     surr_target_names[t], c, p);
+        }
+    }
 
     /* the new version: every row */
     if ((rc = fit_inherit(all, n, n_groups, o, parent, out, &rep->fit, &rep->inherited, &rep->mode, seen)))

@@ -10,6 +10,11 @@
  * the parent (the currently active version, fixed) predicts the same rows. The
  * held-out predictions are pooled per target and scored with vstats.
  *
+ * Gate (issue 13): the new version may be activated (without --force) only when
+ * `gate_ok`: its score is finite and lower than the parent's AND no target's
+ * held-out MAPE is non-finite (where the parent's is finite) or higher than the
+ * parent's; `gate_reason` says which check failed.
+ *
  * Rule: score = mean over LUT, FF and DSP of the pooled held-out MAPE
  * (100|y - p|/|y| over rows with y != 0; a target without such rows is left out
  * of the mean). The candidate is "better" when its score is lower than the
@@ -38,10 +43,10 @@
 
 /* What the candidate is:
  *   full         a new fit of every target from the results (surr_fit_version, the
- *                same fit as the default version: up to 14 basis functions);
- *   recalibrate  the parent's model corrected per target in log space,
- *                log1p(y) = a + b * z_parent (2 parameters, surr_fit_linear), which
- *                stays in the same model family and needs far fewer architectures;
+ *                same structural fit as the default version);
+ *   recalibrate  the parent's model corrected per target, y = a + b * y_parent
+ *                (2 non-negative parameters, surr_nnls on relative residuals), which
+ *                stays in the same structural model and needs far fewer architectures;
  *   auto         full when the training rows span >= REFIT_FULL_MIN_GROUPS
  *                architectures, else recalibrate (decided per fold and for the final fit). */
 enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_MODE_COUNT };
@@ -70,6 +75,8 @@ typedef struct refit_report {
     size_t n_rows, n_groups, n_folds;
     refit_side cand, parent;
     bool better;
+    bool gate_ok;            /* may be activated without --force (see the gate above) */
+    char gate_reason[160];   /* why not, when !gate_ok */
     enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO) */
     uint32_t inherited;      /* bit t: target t kept the parent's coefficients in the final fit */
     uint32_t kept;           /* bit t: target t kept the parent's model because the refit's held-out

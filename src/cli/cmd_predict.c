@@ -7,9 +7,12 @@
  *                                     (the default fit, its in-sample and cross-validated errors)
  * options: --db PATH (default snac.db) | --no-db, --surrogate ID|NAME (default:
  *   the active version of the spec's toolchain, created from the shipped
- *   calibration data if the database has none), --json, and spec overrides
+ *   coefficients if the database has none), --json, --explain (every named
+ *   coefficient with its standard error, and each target broken down by layer
+ *   plus the top-level terms), and spec overrides
  *   --bits N --reuse N --part P --clock NS --toolchain T --strategy S --sparsity S.
- * With a database, the prediction is stored (predictions table).
+ * Every target is printed with its 95% interval (fit covariance + residual scale).
+ * With a database, the prediction and its interval are stored (predictions table).
  *
  * Memory: the spec, the model (if any), the version and the database handle are
  * owned here and released on every path. Workload: one prediction.
@@ -34,9 +37,10 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: snac predict SPEC.yaml | --model ID | --calibration [--method ols|ridge-gcv|ridge-lcurve|robust]\n"
-               "  --db PATH          database (default snac.db); --no-db: fit/predict in memory, store nothing\n"
+    fprintf(f, "usage: snac predict SPEC.yaml | --model ID | --calibration [--method robust|ols]\n"
+               "  --db PATH          database (default snac.db); --no-db: predict in memory, store nothing\n"
                "  --surrogate REF    version id or name (default: active version of the toolchain)\n"
+               "  --explain          every named coefficient, and each target per layer + top-level terms\n"
                "  --json             machine-readable output\n"
                "  overrides: --bits N --reuse N --part NAME --clock NS --toolchain NAME --strategy NAME --sparsity S\n");
 }
@@ -55,6 +59,109 @@ static void json_str(const char *s)
     putchar('"');
 }
 
+/* Every coefficient of every target, named, with its standard error from the fit covariance. */
+static void print_coefficients(const surr_version *v)
+{
+    printf("coefficients of %s (y = sum coef * term; +- one standard error; 0 = at its bound):\n", v->name);
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        const surr_target_model *m = &v->t[t];
+        if (m->flags & SURR_TM_NO_DATA) {
+            printf("  %-15s no data: predicts 0\n", surr_target_names[t]);
+            continue;
+        }
+        printf("  %-15s dsp_min_bits %d, residual scale %.3f (relative)\n", surr_target_names[t], m->dsp_min_bits,
+               m->sigma_rel);
+        for (int k = 0; k < SURR_B_COUNT; k++)
+            if (m->mask & (1u << k))
+                printf("    %-15s %14.6g +- %.3g\n", surr_basis_names[k], m->coef[k], sqrt(fmax(m->cov[k][k], 0)));
+    }
+}
+
+/* Per-layer breakdown of each target: sum_k coef_k * phi_{k,l} per dense layer, then the top-level terms. */
+static void print_explain(const surr_version *v, const surr_spec *spec, const surr_features *x,
+                          const surr_prediction *p)
+{
+    printf("\n");
+    print_coefficients(v);
+    printf("\nper-layer breakdown (before clipping; layer terms + top-level terms = total):\n");
+    printf("  %-26s", "layer");
+    for (int t = 0; t < SURR_T_COUNT; t++)
+        printf(" %12s", surr_target_names[t]);
+    printf("\n");
+    double sum[SURR_T_COUNT] = {0};
+    for (size_t l = 0; l <= x->n_layers; l++) {
+        char name[64];
+        if (l < x->n_layers)
+            snprintf(name, sizeof name, "%zu: %zu->%zu RF %.0f %s", l, spec->layer[l].n_in, spec->layer[l].n_out,
+                     x->layer[l].rf, surr_act_names[spec->layer[l].act]);
+        else
+            snprintf(name, sizeof name, "top-level (one, io, rf_max)");
+        printf("  %-26s", name);
+        for (int t = 0; t < SURR_T_COUNT; t++) {
+            const surr_target_model *m = &v->t[t];
+            double phi[SURR_B_COUNT], y = 0;
+            if (l < x->n_layers)
+                surr_basis_eval_layer(m->dsp_min_bits, x, l, phi);
+            else
+                surr_basis_eval_top(x, phi);
+            if (!(m->flags & SURR_TM_NO_DATA))
+                for (int k = 0; k < SURR_B_COUNT; k++)
+                    y += m->coef[k] * phi[k];
+            sum[t] += y;
+            printf(" %12.1f", y);
+        }
+        printf("\n");
+    }
+    printf("  %-26s", "total");
+    for (int t = 0; t < SURR_T_COUNT; t++)
+        printf(" %12.1f", sum[t]);
+    printf("\n  %-26s", "prediction");
+    for (int t = 0; t < SURR_T_COUNT; t++)
+        printf(" %12.1f", p->y[t]);
+    printf("\n");
+}
+
+/* --explain --json: "coefficients" {target: {dsp_min_bits, sigma_rel, terms {name: [coef, se]}}} and
+ * "layers" [{target: value} per dense layer, then the top-level terms]. */
+static void print_explain_json(const surr_version *v, const surr_features *x)
+{
+    printf(",\"coefficients\":{");
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        const surr_target_model *m = &v->t[t];
+        printf("%s\"%s\":{\"fitted\":%s,\"dsp_min_bits\":%d,\"sigma_rel\":%.17g,\"terms\":{", t ? "," : "",
+               surr_target_names[t], (m->flags & SURR_TM_NO_DATA) ? "false" : "true", m->dsp_min_bits, m->sigma_rel);
+        const char *sep = "";
+        for (int k = 0; k < SURR_B_COUNT; k++)
+            if (m->mask & (1u << k)) {
+                printf("%s\"%s\":[%.17g,%.17g]", sep, surr_basis_names[k], m->coef[k], sqrt(fmax(m->cov[k][k], 0)));
+                sep = ",";
+            }
+        printf("}}");
+    }
+    printf("},\"layers\":[");
+    for (size_t l = 0; l <= x->n_layers; l++) {
+        printf("%s{\"layer\":", l ? "," : "");
+        if (l < x->n_layers)
+            printf("%zu", l);
+        else
+            printf("\"top\"");
+        for (int t = 0; t < SURR_T_COUNT; t++) {
+            const surr_target_model *m = &v->t[t];
+            double phi[SURR_B_COUNT], y = 0;
+            if (l < x->n_layers)
+                surr_basis_eval_layer(m->dsp_min_bits, x, l, phi);
+            else
+                surr_basis_eval_top(x, phi);
+            if (!(m->flags & SURR_TM_NO_DATA))
+                for (int k = 0; k < SURR_B_COUNT; k++)
+                    y += m->coef[k] * phi[k];
+            printf(",\"%s\":%.17g", surr_target_names[t], y);
+        }
+        printf("}");
+    }
+    printf("]");
+}
+
 static int print_calibration(enum surr_toolchain tc, const surr_fit_options *o, bool json)
 {
     surr_version v;
@@ -71,8 +178,8 @@ static int print_calibration(enum surr_toolchain tc, const surr_fit_options *o, 
         surr_version_clear(&v);
         return SNAC_OK;
     }
-    printf("default surrogate %s (%s, basis v%d)\n%s\n\n", v.name, v.family, v.basis_version, v.note);
-    printf("%-15s %5s %10s | %9s %9s %9s %7s | %6s %9s %9s %9s\n", "target", "n", "lambda", "MAPE", "MdAPE",
+    printf("sweeps-only fit %s (%s, basis v%d)\n%s\n\n", v.name, v.family, v.basis_version, v.note);
+    printf("%-15s %5s %10s | %9s %9s %9s %7s | %6s %9s %9s %9s\n", "target", "n", "sigma_rel", "MAPE", "MdAPE",
            "RMSE(log)", "R2(log)", "cv_n", "cv MAPE", "cv MdAPE", "cv RMSE");
     for (int t = 0; t < SURR_T_COUNT; t++) {
         const surr_target_stats *s = &rep.t[t];
@@ -81,24 +188,13 @@ static int print_calibration(enum surr_toolchain tc, const surr_fit_options *o, 
             continue;
         }
         printf("%-15s %5zu %10.3g | %8.1f%% %8.1f%% %9.3f %7.3f | %6zu %8.1f%% %8.1f%% %9.3f\n",
-               surr_target_names[t], s->n, s->lambda, 100 * s->mape, 100 * s->mdape, s->rmse_log, s->r2_log, s->cv_n,
+               surr_target_names[t], s->n, s->sigma_rel, 100 * s->mape, 100 * s->mdape, s->rmse_log, s->r2_log, s->cv_n,
                100 * s->cv_mape, 100 * s->cv_mdape, s->cv_rmse_log);
     }
     printf("\nerrors are |pred - y| / max(y, 1); cv = leave-one-architecture-out (the paper point is its own group)\n");
-    printf("\ncoefficients (log1p space):\n%-15s", "");
-    for (int k = 0; k < SURR_B_COUNT; k++)
-        printf(" %13s", surr_basis_names[k]);
-    printf("\n");
-    for (int t = 0; t < SURR_T_COUNT; t++) {
-        printf("%-15s", surr_target_names[t]);
-        for (int k = 0; k < SURR_B_COUNT; k++) {
-            if (v.t[t].mask & (1u << k))
-                printf(" %13.5g", v.t[t].coef[k]);
-            else
-                printf(" %13s", "-");
-        }
-        printf("\n");
-    }
+    printf("fitted on the embedded sweeps + paper point only; the shipped default (structural_coefficients.txt)\n"
+           "also rests on the public hls4ml projects: benchmarks/bench_surrogate_lopo prints its figures\n\n");
+    print_coefficients(&v);
     surr_version_clear(&v);
     return SNAC_OK;
 }
@@ -118,13 +214,14 @@ int cmd_predict(int argc, char **argv)
 {
     const char *spec_path = NULL, *db_path = "snac.db", *surrogate = NULL, *fit_method = NULL;
     long long model_id = 0;
-    bool json = false, no_db = false, calibration = false;
+    bool json = false, no_db = false, calibration = false, explain = false;
     surr_spec_overrides ov = SURR_SPEC_OVERRIDES_INIT;
     int rc = SNAC_OK;
     /* long options only, except -h: the other letters are just switch labels */
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"no-db", no_argument, NULL, 'N'},
                                          {"calibration", no_argument, NULL, 'C'},
+                                         {"explain", no_argument, NULL, 'E'},
                                          {"db", required_argument, NULL, 'd'},
                                          {"method", required_argument, NULL, 'M'},
                                          {"surrogate", required_argument, NULL, 'S'},
@@ -146,6 +243,7 @@ int cmd_predict(int argc, char **argv)
         case 'j': json = true; break;
         case 'N': no_db = true; break;
         case 'C': calibration = true; break;
+        case 'E': explain = true; break;
         case 'd': db_path = optarg; break;
         case 'M': fit_method = optarg; break;
         case 'S': surrogate = optarg; break;
@@ -241,7 +339,7 @@ int cmd_predict(int argc, char **argv)
             goto out;
     }
     surr_prediction p;
-    surr_predict(&ver, &x, part, &p);
+    surr_predict_interval(&ver, &x, part, &p);
     char sha[65];
     if ((rc = surr_spec_sha256(&spec, sha)))
         goto out;
@@ -267,6 +365,9 @@ int cmd_predict(int argc, char **argv)
                surr_toolchain_names[ver.toolchain]);
         for (int t = 0; t < SURR_T_COUNT; t++)
             printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.y[t]);
+        printf("},\"interval95\":{");
+        for (int t = 0; t < SURR_T_COUNT; t++)
+            printf("%s\"%s\":[%.17g,%.17g]", t ? "," : "", surr_target_names[t], p.lo[t], p.hi[t]);
         printf("},\"percent_of_part\":{");
         for (int t = 0; t < SURR_T_COUNT - 2; t++)
             printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.pct[t]);
@@ -274,7 +375,10 @@ int cmd_predict(int argc, char **argv)
                "\"features\":{", p.avg_resource_pct, p.latency_ns, p.bops_mac, p.bops_bitaware);
         for (int k = 0; k < SURR_F_COUNT; k++)
             printf("%s\"%s\":%.17g", k ? "," : "", surr_feature_names[k], x.f[k]);
-        printf("}}\n");
+        printf("}");
+        if (explain)
+            print_explain_json(&ver, &x);
+        printf("}\n");
     } else {
         printf("snac predict: %s\n", spec_path ? spec_path : "stored model");
         if (model_id)
@@ -285,19 +389,21 @@ int cmd_predict(int argc, char **argv)
         printf("  target     %s @ %g ns, toolchain %s\n", part->name, spec.clock_ns,
                surr_toolchain_names[spec.toolchain]);
         printf("  surrogate  %s (id %lld, %s)%s\n\n", ver.name, (long long)ver.id, ver.family,
-               created ? " [fitted from the shipped calibration data and stored]" : "");
-        printf("  %-22s %14s %12s\n", "target", "predicted", "% of part");
+               created ? " [the shipped default, stored now]" : "");
+        printf("  %-22s %14s %12s   %s\n", "target", "predicted", "% of part", "95% interval");
         static const char *labels[SURR_T_COUNT] = {"LUT", "FF", "DSP", "BRAM18", "URAM", "latency (cycles)", "II"};
         for (int t = 0; t < SURR_T_COUNT; t++) {
             if (t < SURR_T_LATENCY_CYCLES)
-                printf("  %-22s %14.0f %11.3f%%\n", labels[t], p.y[t], p.pct[t]);
+                printf("  %-22s %14.0f %11.3f%%   [%.0f, %.0f]\n", labels[t], p.y[t], p.pct[t], p.lo[t], p.hi[t]);
             else
-                printf("  %-22s %14.1f %12s\n", labels[t], p.y[t], "");
+                printf("  %-22s %14.1f %12s   [%.1f, %.1f]\n", labels[t], p.y[t], "", p.lo[t], p.hi[t]);
         }
         printf("  %-22s %14s %11.3f%%\n", "average resources", "", p.avg_resource_pct);
         printf("  %-22s %14.1f\n", "latency (ns)", p.latency_ns);
         printf("  %-22s %14.0f\n", "BOPs (MACs, paper)", p.bops_mac);
         printf("  %-22s %14.0f\n", "BOPs (bit-aware)", p.bops_bitaware);
+        if (explain)
+            print_explain(&ver, &spec, &x, &p);
         if (db)
             printf("\n  stored in %s (predictions, spec %.12s...)\n", db_path, sha);
     }

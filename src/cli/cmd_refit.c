@@ -31,14 +31,15 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: snac refit --toolchain T [--kfold K | --holdout F] [--activate | --force]\n"
                "                  [--no-store] [--seed S] [--mode auto|full|recalibrate]\n"
-               "                  [--method ols|ridge-gcv|ridge-lcurve|robust]\n"
+               "                  [--method robust|ols]  (non-negative least squares, Huber-reweighted or plain)\n"
                "                  [--db PATH] [--json]\n"
                "  fits a new surrogate version from all synthesis results of T, reports the held-out error\n"
                "  of the new and the active version on the same folds (by architecture), stores the new one\n"
                "  with its parent and activates it only if its mean held-out MAPE over " REFIT_RULE_TARGETS
                " is lower\n"
+               "  and no target's held-out MAPE is non-finite or worse than the active version's\n"
                "  (--force: activate anyway; --no-store: report only). Default: --kfold 5 --seed 511 --mode auto\n"
-               "  (full refit from >= 12 architectures, else recalibration of the active version)\n");
+               "  (full structural refit from >= 12 architectures, else recalibration of the active version)\n");
 }
 
 static void cell(double x, int prec)
@@ -65,7 +66,7 @@ static void print_table(const refit_report *r, const surr_version *parent)
         cell(r->parent.rmse_log[t], 3), printf("\n");
     }
     printf("score (mean MAPE over " REFIT_RULE_TARGETS "): new %.2f%%, active %s %.2f%% -> %s\n", r->cand.score,
-           parent->name, r->parent.score, r->better ? "new is better" : "new is not better");
+           parent->name, r->parent.score, r->gate_ok ? "new is better" : "new is not better");
 }
 
 int cmd_refit(int argc, char **argv)
@@ -136,6 +137,11 @@ int cmd_refit(int argc, char **argv)
         if (surr_enum_parse(surr_fit_method_names, SURR_FIT_COUNT, "fit method", method, &m))
             return cli_fail("refit");
         o.fit.method = (enum surr_fit_method)m;
+        if (o.fit.method != SURR_FIT_OLS && o.fit.method != SURR_FIT_ROBUST) {
+            snac_err_set(SNAC_EINVAL, "--method %s: the structural surrogate is fitted by non-negative least "
+                         "squares; use robust or ols", method);
+            return cli_fail("refit");
+        }
     }
 
     snac_db *db = NULL;
@@ -157,7 +163,7 @@ int cmd_refit(int argc, char **argv)
     }
     if ((rc = refit_run(R.row, R.n, R.n_groups, &parent, &o, &v, &rep)))
         goto out;
-    activated = store && (rep.better || force);
+    activated = store && (rep.gate_ok || force);
     if (store && (rc = refit_store(db, &v, activated)))
         goto out;
     if (json) {
@@ -173,7 +179,7 @@ int cmd_refit(int argc, char **argv)
         if (R.n_no_spec)
             printf("  %zu results of %s skipped: no usable spec\n", R.n_no_spec, surr_toolchain_names[tc]);
         if (created)
-            printf("  (no active version: the default was fitted from the shipped calibration data and stored)\n");
+            printf("  (no active version: the default was read from the shipped coefficients and stored)\n");
         print_table(&rep, &parent);
         for (int t = 0; t < SURR_T_COUNT; t++)
             if (rep.kept & (1u << t))
@@ -187,8 +193,9 @@ int cmd_refit(int argc, char **argv)
         else
             printf("stored as version %lld \"%s\" (parent %lld \"%s\")%s\n", (long long)v.id, v.name,
                    (long long)parent.id, parent.name,
-                   activated ? (rep.better ? ", activated" : ", activated (--force)")
-                             : ", not activated (not better; --force to activate)");
+                   activated ? (rep.gate_ok ? ", activated" : ", activated (--force)") : ", not activated");
+        if (store && !rep.gate_ok)
+            printf("  gate: %s%s\n", rep.gate_reason, activated ? " (overridden by --force)" : "; --force to activate");
     }
 out:
     vrows_free(&R);

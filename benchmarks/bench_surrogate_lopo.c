@@ -1,0 +1,206 @@
+/* bench_surrogate_lopo — how well the structural surrogate generalises to hls4ml
+ * projects it has not seen: leave-one-project-out (LOPO) and in-sample errors on
+ * the public MLP projects under ../shared (calib_projects.h), per target and per
+ * toolchain family, against the issue-12 targets (LOPO median APE <= 25% for
+ * LUT, FF, DSP; Spearman >= 0.9 for LUT, FF, DSP; latency within +-20% for >= 80%
+ * of projects).
+ *
+ * LOPO: for each usable project, its family's version is refitted exactly as
+ * surr_calibrate fits it (calib_fit_family) with that project's group left out,
+ * and predicts it. In-sample: the full fit predicts every project. APE =
+ * |pred - y| / max(y, 1); Spearman by GSL (ties averaged).
+ *
+ *   bench_surrogate_lopo [--projects DIR]     (default ../shared/data/hls4ml_projects)
+ * Exit 77 (skip) when DIR is absent.
+ *
+ * Memory: the sample set and the prediction arrays. Workload: one fit per project: ~1 s.
+ */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "calib_projects.h"
+#include "util/err.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct stats {
+    size_t n;
+    double mdape, mape, spearman, within20;
+} stats;
+
+static stats compute(const double *y, const double *p, const size_t *idx, size_t m)
+{
+    stats s = {0, NAN, NAN, NAN, NAN};
+    double *a = malloc((m ? m : 1) * sizeof *a), *ya = malloc((m ? m : 1) * sizeof *ya),
+           *pa = malloc((m ? m : 1) * sizeof *pa), *work = malloc(2 * (m ? m : 1) * sizeof *work);
+    size_t k = 0, w20 = 0;
+    double sum = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t j = idx[i];
+        if (!isfinite(y[j]) || !isfinite(p[j]))
+            continue;
+        a[k] = fabs(p[j] - y[j]) / (y[j] > 1 ? y[j] : 1);
+        sum += a[k];
+        w20 += fabs(p[j] - y[j]) <= 0.2 * y[j];
+        ya[k] = y[j];
+        pa[k] = p[j];
+        k++;
+    }
+    s.n = k;
+    if (k) {
+        s.mape = 100 * sum / (double)k;
+        s.within20 = 100.0 * (double)w20 / (double)k;
+        if (k >= 3)
+            s.spearman = gsl_stats_spearman(ya, 1, pa, 1, k, work);
+        qsort(a, k, sizeof *a, cmp_double);
+        s.mdape = 100 * (k % 2 ? a[k / 2] : 0.5 * (a[k / 2 - 1] + a[k / 2]));
+    }
+    free(a);
+    free(ya);
+    free(pa);
+    free(work);
+    return s;
+}
+
+static const int targets[] = {SURR_T_LUT, SURR_T_FF, SURR_T_DSP, SURR_T_BRAM18, SURR_T_LATENCY_CYCLES, SURR_T_II};
+#define N_TARGETS (sizeof targets / sizeof targets[0])
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    const char *root = "../shared/data/hls4ml_projects";
+    if (argc == 3 && strcmp(argv[1], "--projects") == 0)
+        root = argv[2];
+    else if (argc != 1) {
+        fprintf(stderr, "usage: bench_surrogate_lopo [--projects DIR]\n");
+        return 2;
+    }
+    struct stat st;
+    if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        printf("bench_surrogate_lopo: %s is absent: nothing to measure (skipped)\n", root);
+        return 77;
+    }
+    calib_project *p = NULL;
+    size_t np = 0;
+    surr_sample *s = NULL;
+    enum surr_toolchain *tc_of = NULL;
+    long *proj = NULL;
+    size_t n = 0, nb = 0;
+    if (calib_projects_load(root, &p, &np) || calib_set_build(p, np, &s, &tc_of, &proj, &n, &nb)) {
+        fprintf(stderr, "bench_surrogate_lopo: %s\n", snac_err_msg());
+        return 1;
+    }
+    size_t m = n - nb;
+    double *y = malloc(m * SURR_T_COUNT * sizeof *y), *lopo = malloc(m * SURR_T_COUNT * sizeof *lopo),
+           *ins = malloc(m * SURR_T_COUNT * sizeof *ins);
+    size_t *idx = malloc((m ? m : 1) * sizeof *idx);
+    const surr_part *part;
+    surr_part_find("xcvu13p-flga2577-2-e", &part);
+    surr_version full[SURR_TC_COUNT];
+    bool have[SURR_TC_COUNT] = {false};
+    int rc = 0;
+    for (size_t k = 0; k < m && !rc; k++) {
+        size_t i = nb + k;
+        enum surr_toolchain tc = tc_of[i];
+        surr_fit_report rep;
+        surr_version v;
+        if (!have[tc]) {
+            if (calib_fit_family(s, tc_of, n, tc, -1, false, &full[tc], &rep)) {
+                rc = 1;
+                break;
+            }
+            have[tc] = true;
+        }
+        if (calib_fit_family(s, tc_of, n, tc, s[i].group, false, &v, &rep)) {
+            rc = 1;
+            break;
+        }
+        surr_prediction pl, pi;
+        surr_predict(&v, &s[i].x, part, &pl);
+        surr_predict(&full[tc], &s[i].x, part, &pi);
+        for (int t = 0; t < SURR_T_COUNT; t++) {
+            y[k * SURR_T_COUNT + t] = s[i].y[t];
+            lopo[k * SURR_T_COUNT + t] = pl.y[t];
+            ins[k * SURR_T_COUNT + t] = pi.y[t];
+        }
+        surr_version_clear(&v);
+    }
+    if (rc) {
+        fprintf(stderr, "bench_surrogate_lopo: %s\n", snac_err_msg());
+        return 1;
+    }
+    printf("bench_surrogate_lopo: structural surrogate on the public hls4ml MLP projects (%s)\n", root);
+    printf("%zu projects used (one group each), %zu sweep/paper samples; skipped:\n", m, nb);
+    for (size_t i = 0; i < np; i++)
+        if (p[i].skip[0])
+            printf("  %s: %s\n", p[i].dir, p[i].skip);
+    printf("\nper project (LOPO prediction / actual):\n");
+    printf("  %-4s %-16s %-14s %-21s %-21s %-17s %-15s\n", "#", "arch", "family", "LUT", "FF", "DSP", "latency");
+    for (size_t k = 0; k < m; k++) {
+        const calib_project *q = &p[proj[nb + k]];
+        const double *yy = y + k * SURR_T_COUNT, *pp = lopo + k * SURR_T_COUNT;
+        printf("  %-4zu %-16s %-14s %9.0f/%-11.0f %9.0f/%-11.0f %7.0f/%-9.0f %6.1f/%-8.0f %s\n", k, q->arch,
+               surr_toolchain_names[q->tc], pp[SURR_T_LUT], yy[SURR_T_LUT], pp[SURR_T_FF], yy[SURR_T_FF],
+               pp[SURR_T_DSP], yy[SURR_T_DSP], pp[SURR_T_LATENCY_CYCLES], yy[SURR_T_LATENCY_CYCLES], q->dir);
+    }
+    for (int tc = 0; tc < SURR_TC_COUNT; tc++)
+        if (have[tc])
+            printf("%s: dsp_min_bits %d (full fit)\n", surr_toolchain_names[tc], full[tc].t[SURR_T_DSP].dsp_min_bits);
+    for (int fam = -1; fam < SURR_TC_COUNT; fam++) {
+        size_t k2 = 0;
+        for (size_t k = 0; k < m; k++)
+            if (fam < 0 || tc_of[nb + k] == (enum surr_toolchain)fam)
+                idx[k2++] = k;
+        if (k2 == 0)
+            continue;
+        printf("\n%s (%zu projects)\n", fam < 0 ? "all families" : surr_toolchain_names[fam], k2);
+        printf("  %-15s %4s | %8s %8s %8s %9s | %8s %8s %8s %9s\n", "target", "n", "LOPO", "", "", "", "in-sample",
+               "", "", "");
+        printf("  %-15s %4s | %8s %8s %8s %9s | %8s %8s %8s %9s\n", "", "", "MdAPE%", "MAPE%", "Spearman", "+-20%",
+               "MdAPE%", "MAPE%", "Spearman", "+-20%");
+        for (size_t j = 0; j < N_TARGETS; j++) {
+            int t = targets[j];
+            double yt[512], lt[512], it[512];
+            size_t kk = 0;
+            for (size_t q = 0; q < k2 && kk < 512; q++, kk++) {
+                yt[kk] = y[idx[q] * SURR_T_COUNT + t];
+                lt[kk] = lopo[idx[q] * SURR_T_COUNT + t];
+                it[kk] = ins[idx[q] * SURR_T_COUNT + t];
+            }
+            size_t id2[512];
+            for (size_t q = 0; q < kk; q++)
+                id2[q] = q;
+            stats a = compute(yt, lt, id2, kk), b = compute(yt, it, id2, kk);
+            char sa[16] = "-", sb[16] = "-"; /* Spearman is undefined for < 3 projects or constant values */
+            if (isfinite(a.spearman))
+                snprintf(sa, sizeof sa, "%.3f", a.spearman);
+            if (isfinite(b.spearman))
+                snprintf(sb, sizeof sb, "%.3f", b.spearman);
+            printf("  %-15s %4zu | %8.1f %8.1f %8s %8.0f%% | %8.1f %8.1f %8s %8.0f%%\n", surr_target_names[t], a.n,
+                   a.mdape, a.mape, sa, a.within20, b.mdape, b.mape, sb, b.within20);
+        }
+    }
+    printf("\ntargets (issue 12, LOPO, all families): MdAPE <= 25%% for lut/ff/dsp; Spearman >= 0.9 for lut/ff/dsp;\n"
+           "latency within +-20%% for >= 80%% of projects. APE = |pred - y| / max(y, 1).\n");
+    for (int tc = 0; tc < SURR_TC_COUNT; tc++)
+        if (have[tc])
+            surr_version_clear(&full[tc]);
+    free(y);
+    free(lopo);
+    free(ins);
+    free(idx);
+    free(s);
+    free(tc_of);
+    free(proj);
+    free(p);
+    return 0;
+}

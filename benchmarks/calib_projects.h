@@ -1,0 +1,74 @@
+/* calib_projects — the public hls4ml MLP projects under ../shared as surrogate
+ * calibration samples, for the calibration program (surr_calibrate) and the
+ * leave-one-project-out benchmark (bench_surrogate_lopo). Build-time code only:
+ * nothing here is part of libsnac, and the files are read at run time, never
+ * committed (most carry no licence; see their README).
+ *
+ * A project is a folder holding a network.json (what its firmware says: every
+ * nnet:: call, its config parameters, its types resolved; see the folder's
+ * README) whose "dense_only" is true, and its HLS csynth report
+ * (<P>_csynth.xml, else the .rpt) under <P>_prj/solution<N>/syn/report/, read with
+ * the validation layer's parsers. Its spec: one surr_layer per "dense" call
+ * (n_in, n_out, reuse_factor, n_zeros -> sparsity, strategy, weight/bias/accum
+ * types, input/output types), the activation from the call that follows
+ * (relu, softmax, tanh, sigmoid; HGQ's h_dense_relu_quantizer is a relu;
+ * h_quantize is a quantiser with no cost), io_type, part and clock from the
+ * report; the surrogate toolchain from the report's tool and version
+ * (vtoolchain_map). Weights are not read: expected-value features from the
+ * widths and n_zeros.
+ *
+ * Skipped with a printed reason: a precision the one parser (surr_fixed_parse)
+ * rejects, no report, a report that does not parse, a spec that does not
+ * validate. An unknown part is replaced by xcvu13p (the part only changes
+ * percentages), with a note.
+ *
+ * Memory: calib_projects_load mallocs the array (free()). Workload: 13 small
+ * JSON files and reports: milliseconds.
+ */
+#ifndef SNAC_BENCHMARKS_CALIB_PROJECTS_H
+#define SNAC_BENCHMARKS_CALIB_PROJECTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "surrogate/surr_fit.h"
+
+typedef struct calib_project {
+    char dir[400];           /* relative to the projects root */
+    char arch[96];           /* "16-64-32-32-5" */
+    char tool[48];           /* "vivado_hls 2019.2" */
+    char part[64];
+    char note[160];          /* part substitution etc. */
+    char skip[240];          /* why the project is not used ("" = used) */
+    enum surr_toolchain tc;
+    surr_sample s;
+} calib_project;
+
+/* Every dense_only project under root (sorted by folder name, so the order is
+ * reproducible). Skipped ones carry a reason in skip. */
+int calib_projects_load(const char *root, calib_project **out, size_t *n);
+
+/* The calibration set: the embedded sweeps + paper baseline (toolchain
+ * vivado-2019.1, groups 0..; weight CALIB_SWEEP_WEIGHT, no LUT/FF at RF > 1)
+ * followed by the used projects (one group each).
+ * tc_of[i] is sample i's toolchain; *n_base the count of sweep+paper samples;
+ * project_of[i] the index into p[] (-1 for the sweeps). All malloc'd. */
+int calib_set_build(const calib_project *p, size_t np, surr_sample **s, enum surr_toolchain **tc_of,
+                    long **project_of, size_t *n, size_t *n_base);
+
+/* The 2018-2019 sweeps were synthesised by hls4ml 0.0.x-0.1, whose RF > 1 code
+ * differs from today's: their LUT/FF at RF > 1 (up to 40x today's structural
+ * cost) are not used, and every sweep architecture weighs this much of a project. */
+#define CALIB_SWEEP_WEIGHT 0.25
+
+/* Weight of a sample of another toolchain family in a family's fit: the
+ * family's own data dominate, the others fill in what it has not measured. */
+#define CALIB_FOREIGN_WEIGHT 0.25
+
+/* Fit the version of toolchain tc from s[0..n) (rows of other families weighted
+ * CALIB_FOREIGN_WEIGHT; rows of group `exclude` left out, -1 = none), with
+ * leave-one-group-out statistics when `cv`. */
+int calib_fit_family(const surr_sample *s, const enum surr_toolchain *tc_of, size_t n, enum surr_toolchain tc,
+                     int exclude, bool cv, surr_version *v, surr_fit_report *rep);
+
+#endif

@@ -1,0 +1,159 @@
+/* surr_calibrate — the calibration program of the structural surrogate: reads
+ * the public hls4ml MLP projects at run time (default
+ * ../shared/data/hls4ml_projects, relative to the repository root, where it is
+ * meant to be run), adds the embedded sweeps and the paper baseline, fits one
+ * version per surrogate toolchain (calib_fit_family: the family's own rows at
+ * full weight, the others at CALIB_FOREIGN_WEIGHT) and writes the committed
+ * coefficient file. Only fitted numbers leave this program, never the files.
+ *
+ *   surr_calibrate [--projects DIR] [--out FILE]     write FILE (default: stdout)
+ *   surr_calibrate [--projects DIR] --check FILE     exit 0 when FILE is what this
+ *                                                    fit writes, byte for byte; 1 if
+ *                                                    not; 77 (skip) without DIR
+ * It prints on stderr which projects it used and why the others were skipped.
+ *
+ * Memory: the sample set and the text, freed at exit. Workload: a second.
+ */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "calib_projects.h"
+#include "surrogate/surr_calib.h"
+#include "util/err.h"
+#include "util/fileio.h"
+
+#define SKIP 77
+
+static int fail(const char *what)
+{
+    fprintf(stderr, "surr_calibrate: %s: %s\n", what, snac_err_msg());
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    const char *root = "../shared/data/hls4ml_projects", *out_path = NULL, *check = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--projects") == 0 && i + 1 < argc)
+            root = argv[++i];
+        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            out_path = argv[++i];
+        else if (strcmp(argv[i], "--check") == 0 && i + 1 < argc)
+            check = argv[++i];
+        else {
+            fprintf(stderr, "usage: surr_calibrate [--projects DIR] [--out FILE | --check FILE]\n");
+            return 2;
+        }
+    }
+    struct stat st;
+    if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "surr_calibrate: %s is absent: the public projects are needed (skipped)\n", root);
+        return SKIP;
+    }
+    calib_project *p = NULL;
+    size_t np = 0;
+    if (calib_projects_load(root, &p, &np))
+        return fail("projects");
+    size_t used[SURR_TC_COUNT] = {0};
+    for (size_t i = 0; i < np; i++) {
+        if (p[i].skip[0]) {
+            fprintf(stderr, "  skip %s: %s\n", p[i].dir, p[i].skip);
+        } else {
+            used[p[i].tc]++;
+            fprintf(stderr, "  use  %s: %s, %s, %s%s%s\n", p[i].dir, p[i].arch, p[i].tool,
+                    surr_toolchain_names[p[i].tc], p[i].note[0] ? "; " : "", p[i].note);
+        }
+    }
+    surr_sample *s = NULL;
+    enum surr_toolchain *tc_of = NULL;
+    long *proj = NULL;
+    size_t n = 0, nb = 0;
+    if (calib_set_build(p, np, &s, &tc_of, &proj, &n, &nb))
+        return fail("samples");
+    size_t n_proj = n - nb;
+    surr_version v[SURR_TC_COUNT];
+    memset(v, 0, sizeof v);
+    int rc = 0;
+    for (int tc = 0; tc < SURR_TC_COUNT && !rc; tc++) {
+        surr_fit_report rep;
+        if (calib_fit_family(s, tc_of, n, (enum surr_toolchain)tc, -1, true, &v[tc], &rep)) {
+            rc = fail("fit");
+            break;
+        }
+        surr_fit_options o = SURR_FIT_OPTIONS_INIT;
+        char *js = NULL;
+        if (surr_fit_report_json(&rep, &o, &js) || surr_version_set_str(&v[tc].fit_stats, js)) {
+            free(js);
+            rc = fail("report");
+            break;
+        }
+        free(js);
+        size_t cap = 64 + n * (sizeof s[0].id + 4), u = 0;
+        char *ids = malloc(cap);
+        if (!ids) {
+            rc = 1;
+            break;
+        }
+        ids[u++] = '[';
+        for (size_t i = 0; i < n; i++)
+            u += (size_t)snprintf(ids + u, cap - u, "%s\"%s\"", i ? "," : "", s[i].id);
+        snprintf(ids + u, cap - u, "]");
+        surr_version_set_str(&v[tc].fitted_on, ids);
+        free(ids);
+        char note[1024];
+        snprintf(note, sizeof note,
+                 "Structural model (basis %d) fitted by benchmarks/surr_calibrate (GSL, non-negative least squares, "
+                 "Huber-reweighted, every architecture weighted alike) on %zu samples: %zu hls4ml reuse-factor sweep "
+                 "runs (Vivado HLS 2018-2019, 6 architectures) + the SNAC-Pack paper baseline + %zu public hls4ml MLP "
+                 "projects (../shared, csynth estimates; %zu vivado-2019.1, %zu vivado-2020.1, %zu vitis-2023.2). "
+                 "Rows of other toolchain families weigh %.2f. %s URAM: no data, predicted 0.",
+                 SURR_BASIS_VERSION, n, nb - 1, n_proj, used[SURR_TC_VIVADO_2019_1], used[SURR_TC_VIVADO_2020_1],
+                 used[SURR_TC_VITIS_2023_2], CALIB_FOREIGN_WEIGHT,
+                 tc == SURR_TC_YOSYS_0_23 ? "yosys-0.23 has no data of its own: these are HLS-estimate coefficients, "
+                                            "a stand-in until a refit from Yosys results."
+                 : used[tc] + (tc == SURR_TC_VIVADO_2019_1 ? 7 : 0) < 6
+                     ? "This family has few rows of its own: the fit leans on the other families."
+                     : "");
+        surr_version_set_str(&v[tc].note, note);
+    }
+    char *text = NULL;
+    if (!rc && surr_calib_coef_write(v, SURR_TC_COUNT,
+                                     "generated by build/benchmarks/surr_calibrate --out "
+                                     "surrogate/calibration/structural_coefficients.txt (from the repository root,\n"
+                                     "with ../shared/data/hls4ml_projects present); do not edit. Provenance: "
+                                     "surrogate/calibration/PROVENANCE.md",
+                                     &text))
+        rc = fail("write");
+    if (!rc && check) {
+        char *old = NULL;
+        size_t len = 0;
+        if (snac_read_file(check, &old, &len)) {
+            rc = fail("check");
+        } else {
+            bool same = len == strlen(text) && memcmp(old, text, len) == 0;
+            fprintf(stderr, "surr_calibrate: %s %s what this fit writes\n", check, same ? "is" : "is NOT");
+            rc = same ? 0 : 1;
+            free(old);
+        }
+    } else if (!rc) {
+        FILE *f = out_path ? fopen(out_path, "wb") : stdout;
+        if (!f || fputs(text, f) < 0 || (out_path && fclose(f) != 0)) {
+            fprintf(stderr, "surr_calibrate: cannot write %s\n", out_path ? out_path : "stdout");
+            rc = 1;
+        } else if (out_path) {
+            fprintf(stderr, "surr_calibrate: wrote %s (%zu samples, %zu projects)\n", out_path, n, n_proj);
+        }
+    }
+    free(text);
+    for (int tc = 0; tc < SURR_TC_COUNT; tc++)
+        surr_version_clear(&v[tc]);
+    free(s);
+    free(tc_of);
+    free(proj);
+    free(p);
+    return rc;
+}

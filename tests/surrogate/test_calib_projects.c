@@ -1,0 +1,97 @@
+/* test_calib_projects — the calibration program's reader of hls4ml projects
+ * (benchmarks/calib_projects.c) on small fixtures in the shared projects' layout
+ * (tests/fixtures/surrogate/projects, README there): a network.json becomes a spec
+ * (sizes, per-layer types through io_stream's nnet::array, n_zeros as sparsity,
+ * RF, activations), the csynth report gives the numbers and the toolchain, and
+ * projects that cannot be modelled are skipped with their reason. Also the
+ * calibration set: sweeps without LUT/FF at RF > 1, one group per project.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib_projects.h"
+#include "check.h"
+#include "util/err.h"
+
+static void reader_should_build_specs_and_skip_what_it_cannot_model(void)
+{
+    const char *fx = getenv("SNAC_FIXTURES");
+    char root[1024];
+    snprintf(root, sizeof root, "%s/surrogate/projects", fx ? fx : "tests/fixtures");
+    calib_project *p = NULL;
+    size_t n = 0;
+    CHECK_MSG(calib_projects_load(root, &p, &n) == SNAC_OK, "%s", snac_err_msg());
+    CHECK(n == 3);
+    if (n != 3) {
+        free(p);
+        return;
+    }
+    /* sorted by folder */
+    CHECK(strcmp(p[0].dir, "bad_precision") == 0 && strcmp(p[1].dir, "cnn") == 0 &&
+          strcmp(p[2].dir, "stream_mlp") == 0);
+    CHECK_STR_CONTAINS(p[0].skip, "'fixed<16,6>'");
+    CHECK_STR_CONTAINS(p[0].skip, "surr_fixed_parse");
+    CHECK_STR_CONTAINS(p[1].skip, "not dense_only");
+    const calib_project *q = &p[2];
+    CHECK_MSG(q->skip[0] == '\0', "%s", q->skip);
+    CHECK(strcmp(q->arch, "16-8-5") == 0);
+    CHECK(q->tc == SURR_TC_VIVADO_2020_1);
+    CHECK_STR_CONTAINS(q->tool, "2020.1");
+    const surr_features *x = &q->s.x;
+    CHECK(x->n_layers == 2 && x->io_stream);
+    CHECK(x->layer[0].n_in == 16 && x->layer[0].n_out == 8 && x->layer[1].n_out == 5);
+    CHECK(x->layer[0].rf == 2 && x->layer[1].rf == 2);
+    CHECK(x->layer[0].w_w == 8 && x->layer[0].a_w == 16);
+    CHECK(x->layer[1].a_w == 10);      /* the ReLU's output type feeds the second layer */
+    CHECK(x->layer[0].out_w == 10);    /* the layer's output is the activation's */
+    CHECK(x->layer[0].act == SURR_ACT_RELU && x->layer[1].act == SURR_ACT_SOFTMAX);
+    CHECK_NEAR(x->layer[0].nonzero, 96, 1e-9); /* 128 weights, n_zeros 32 */
+    CHECK_NEAR(x->layer[1].nonzero, 40, 1e-9);
+    CHECK(x->layer[0].acc_w == 16);    /* accum_t as written */
+    /* the numbers of its report */
+    CHECK(q->s.y[SURR_T_LUT] == 2532 && q->s.y[SURR_T_FF] == 7969 && q->s.y[SURR_T_DSP] == 73);
+    CHECK(q->s.y[SURR_T_LATENCY_CYCLES] == 10 && q->s.y[SURR_T_II] == 8 && isnan(q->s.y[SURR_T_URAM]));
+
+    /* the calibration set: the sweeps (no LUT/FF at RF > 1, weight CALIB_SWEEP_WEIGHT), then the project */
+    surr_sample *s = NULL;
+    enum surr_toolchain *tc = NULL;
+    long *proj = NULL;
+    size_t ns = 0, nb = 0;
+    CHECK(calib_set_build(p, n, &s, &tc, &proj, &ns, &nb) == SNAC_OK);
+    CHECK(ns == nb + 1 && proj[nb] == 2 && tc[nb] == SURR_TC_VIVADO_2020_1);
+    int gmax = -1;
+    size_t rf1 = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (s[i].group > gmax)
+            gmax = s[i].group;
+        CHECK(tc[i] == SURR_TC_VIVADO_2019_1 && proj[i] == -1);
+        if (s[i].x.f[SURR_F_RF_MAX] > 1)
+            CHECK(isnan(s[i].y[SURR_T_LUT]) && isnan(s[i].y[SURR_T_FF]) && isfinite(s[i].y[SURR_T_DSP]));
+        else
+            rf1++;
+    }
+    CHECK(rf1 >= 1 && s[nb].group == gmax + 1);
+    /* a family fit with that project left out does not see it */
+    surr_version v;
+    surr_fit_report rep;
+    CHECK(calib_fit_family(s, tc, ns, SURR_TC_VIVADO_2020_1, s[nb].group, false, &v, &rep) == SNAC_OK);
+    CHECK(v.toolchain == SURR_TC_VIVADO_2020_1 && (v.t[SURR_T_DSP].flags & SURR_TM_FITTED));
+    surr_version_clear(&v);
+    free(s);
+    free(tc);
+    free(proj);
+    free(p);
+    /* a folder without a manifest is an error */
+    CHECK(calib_projects_load("/nonexistent-snac-projects", &p, &n) != SNAC_OK);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    TEST(reader_should_build_specs_and_skip_what_it_cannot_model);
+    return check_report();
+}
