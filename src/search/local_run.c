@@ -220,7 +220,7 @@ static int predict(ldriver *d, const quant_model *qm, surr_prediction *p, char s
     }
     surr_features x;
     if (!(rc = surr_features_extract(&s, &x)) && !(rc = surr_spec_sha256(&s, sha)))
-        surr_predict(&d->ver, &x, d->part, p);
+        surr_predict_interval(&d->ver, &x, d->part, p); /* stored: with its 95% interval */
     free(vals);
     return rc;
 }

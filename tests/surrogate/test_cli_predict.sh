@@ -31,7 +31,7 @@ check 'echo "$out" | grep -q "{\"layer\":\"top\","'
 
 out=$($SNAC predict --db $DB $SPEC 2>err.txt); rc=$?
 check '[ $rc -eq 0 ]'
-check '[ "$(sqlite3 $DB "PRAGMA user_version")" = 2 ]'
+check '[ "$(sqlite3 $DB "SELECT count(*) FROM pragma_table_info('"'predictions'"') WHERE name IN ('"'lo'"', '"'hi'"')")" = 2 ]'
 check '[ "$(sqlite3 $DB "SELECT count(*) FROM predictions WHERE target = '"'lut'"' AND lo <= value AND value <= hi")" = 1 ]'
 check '[ "$(sqlite3 $DB "SELECT count(*) FROM predictions WHERE target = '"'latency_ns'"' AND lo IS NULL")" = 1 ]'
 check '[ "$(sqlite3 $DB "SELECT name FROM surrogate_versions WHERE active = 1")" = "default-vivado-2019.1-b3" ]'
