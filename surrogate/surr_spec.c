@@ -5,6 +5,7 @@
 #include "surrogate/surr_spec.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -47,6 +48,96 @@ int surr_enum_parse(const char *const *names, int count, const char *what, const
         used += (size_t)n;
     }
     return snac_err_set(SNAC_EINVAL, "unknown %s '%s'; known: %s", what, name, known);
+}
+
+/* ---------------------------------------------------------------- toolchains */
+
+/* THE mapping from a tool (family + version) to the surrogate toolchain family
+ * that predicts it. Rows are tried in order; a version's leading year (2019 of
+ * "2019.2.1"; 0 when there is none) selects the row. Vivado HLS was last
+ * released as 2020.1; a later "vivado_hls" version means the Vitis HLS of that
+ * Vivado release. validation/vtoolchain.c maps report rows through this table. */
+static const struct tc_row {
+    const char *family;     /* canonical family name (report toolchain spelling) */
+    long min_year, max_year;
+    enum surr_toolchain tc;
+    const char *why;
+} tc_table[] = {
+    {"vivado_hls", 0, 2019, SURR_TC_VIVADO_2019_1, "Vivado HLS, version unknown or <= 2019.x"},
+    {"vivado_hls", 2020, 2020, SURR_TC_VIVADO_2020_1, "Vivado HLS 2020.x"},
+    {"vivado_hls", 2021, 9999, SURR_TC_VITIS_2023_2, "Vivado >= 2021 ships Vitis HLS"},
+    {"vitis_hls", 0, 9999, SURR_TC_VITIS_2023_2, "Vitis HLS, any version"},
+    {"yosys", 0, 9999, SURR_TC_YOSYS_0_23, "Yosys synth_xilinx, any version"},
+};
+
+/* Spellings of each family; "vivado" alone names Vivado HLS here (the surrogate
+ * names vivado-2019.1 / vivado-2020.1 are HLS estimates). Longest first. */
+static const struct { const char *alias, *family; } tc_alias[] = {
+    {"vivado_hls", "vivado_hls"}, {"vivado-hls", "vivado_hls"}, {"vivadohls", "vivado_hls"},
+    {"vitis_hls", "vitis_hls"},   {"vitis-hls", "vitis_hls"},   {"vitishls", "vitis_hls"},
+    {"vivado", "vivado_hls"},     {"vitis", "vitis_hls"},       {"yosys", "yosys"},
+};
+
+static long leading_year(const char *v)
+{
+    if (!v)
+        return 0;
+    while (*v == 'v' || *v == 'V' || *v == '.')
+        v++;
+    long y = 0;
+    int digits = 0;
+    while (*v >= '0' && *v <= '9' && digits < 5)
+        y = 10 * y + (*v++ - '0'), digits++;
+    return y >= 1990 && y <= 2999 ? y : 0;
+}
+
+bool surr_toolchain_of(const char *family, const char *version, enum surr_toolchain *tc, const char **why)
+{
+    long y = leading_year(version);
+    for (size_t i = 0; family && i < sizeof tc_table / sizeof tc_table[0]; i++)
+        if (strcasecmp(family, tc_table[i].family) == 0 && y >= tc_table[i].min_year && y <= tc_table[i].max_year) {
+            *tc = tc_table[i].tc;
+            if (why)
+                *why = tc_table[i].why;
+            return true;
+        }
+    return false;
+}
+
+int surr_toolchain_resolve(const char *text, enum surr_toolchain *tc, char *note, size_t note_cap)
+{
+    if (note && note_cap)
+        note[0] = '\0';
+    if (!text || !text[0])
+        return snac_err_set(SNAC_EINVAL, "empty toolchain name");
+    int k = surr_enum_from_name(surr_toolchain_names, SURR_TC_COUNT, text);
+    if (k >= 0) {
+        *tc = (enum surr_toolchain)k;
+        return SNAC_OK;
+    }
+    for (size_t i = 0; i < sizeof tc_alias / sizeof tc_alias[0]; i++) {
+        size_t n = strlen(tc_alias[i].alias);
+        if (strncasecmp(text, tc_alias[i].alias, n) != 0)
+            continue;
+        const char *v = text + n;
+        if (*v == '-' || *v == '_' || *v == ' ')
+            v++;
+        bool version_ok = *v == '\0' || (*v >= '0' && *v <= '9') || ((*v == 'v' || *v == 'V') && v[1] >= '0' &&
+                                                                      v[1] <= '9');
+        if (!version_ok)
+            continue;
+        const char *why = "";
+        if (!surr_toolchain_of(tc_alias[i].family, v, tc, &why))
+            break;
+        if (note && note_cap)
+            snprintf(note, note_cap, "toolchain '%s' is predicted by the surrogate toolchain %s (%s)", text,
+                     surr_toolchain_names[*tc], why);
+        return SNAC_OK;
+    }
+    return snac_err_set(SNAC_EINVAL,
+                        "unknown toolchain '%s'; give a surrogate toolchain (vivado-2019.1, vivado-2020.1, "
+                        "vitis-2023.2, yosys-0.23) or a tool and version: vivado_hls-2019.2, vitis_hls-2021.1, "
+                        "vivado-2019.2, vitis-2022.1, yosys-0.40", text);
 }
 
 int surr_ceil_log2(size_t n)
@@ -157,10 +248,9 @@ int surr_spec_validate(const surr_spec *s)
     if (s->n_layers == 0 || s->n_layers > SURR_MAX_LAYERS)
         return snac_err_set(SNAC_EINVAL, "spec has %zu dense layers; 1..%d are supported", s->n_layers,
                             SURR_MAX_LAYERS);
-    const surr_part *part;
-    int rc = surr_part_find(s->part, &part);
-    if (rc)
-        return rc;
+    int rc;
+    if (!s->part[0])
+        return snac_err_set(SNAC_EINVAL, "spec has no FPGA part");
     if ((unsigned)s->toolchain >= SURR_TC_COUNT)
         return snac_err_set(SNAC_EINVAL, "unknown toolchain (enum value %d)", (int)s->toolchain);
     if ((unsigned)s->strategy >= SURR_STRATEGY_COUNT || (unsigned)s->io_type >= SURR_IO_COUNT)

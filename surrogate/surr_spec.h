@@ -39,6 +39,18 @@ extern const char *const surr_io_names[SURR_IO_COUNT]; /* "io_parallel", "io_str
 enum surr_act { SURR_ACT_LINEAR, SURR_ACT_RELU, SURR_ACT_TANH, SURR_ACT_SIGMOID, SURR_ACT_SOFTMAX, SURR_ACT_COUNT };
 extern const char *const surr_act_names[SURR_ACT_COUNT]; /* "linear", "relu", "tanh", "sigmoid", "softmax" */
 
+/* THE toolchain vocabulary. Any spelling -> the surrogate toolchain family:
+ * a surrogate name (exact, note left empty), or a tool with an optional version,
+ * "vivado_hls-2019.2", "vitis_hls 2021.1", "vivado-2019.2" (Vivado HLS), "vitis-2022.1",
+ * "yosys-0.40", mapped by one table (surr_spec.c): vivado_hls <= 2019.x ->
+ * vivado-2019.1, 2020.x -> vivado-2020.1, later -> vitis-2023.2; vitis_hls any ->
+ * vitis-2023.2; yosys any -> yosys-0.23. When not exact, `note` says which
+ * surrogate toolchain is used and why (print it). */
+int surr_toolchain_resolve(const char *text, enum surr_toolchain *tc, char *note, size_t note_cap);
+/* The same table for a report's (family, version): family vivado_hls, vitis_hls or
+ * yosys; false for anything else (Vivado post-synthesis has no surrogate). */
+bool surr_toolchain_of(const char *family, const char *version, enum surr_toolchain *tc, const char **why);
+
 /* Index of `name` in `names` (case-insensitive), or -1. */
 int surr_enum_from_name(const char *const *names, int count, const char *name);
 /* Parse with an error listing the known spellings; `what` is "toolchain", "strategy", ... */
@@ -65,7 +77,7 @@ typedef struct surr_spec {
     size_t reuse_factor;            /* default for every layer */
     enum surr_strategy strategy;
     enum surr_io io_type;
-    char part[48];
+    char part[48];                  /* as the user or report named it; surr_part_lookup resolves the device */
     double clock_ns;                /* target clock period */
     enum surr_toolchain toolchain;
     size_t table_size;              /* tanh/sigmoid look-up table entries (hls4ml default 1024) */
@@ -92,7 +104,8 @@ surr_fixed surr_spec_layer_accum(const surr_spec *s, size_t l);
 bool surr_rf_valid(size_t n_in, size_t n_out, size_t rf);
 
 /* Check everything a user can get wrong; messages name the layer and value:
- * zero widths, mismatched chain, W < I, unknown part, bad toolchain/strategy,
+ * zero widths, mismatched chain, W < I, no part (an unknown part is accepted:
+ * surr_part_lookup gives absolute predictions only), bad toolchain/strategy,
  * sparsity outside [0,1), non-positive clock, reuse factor hls4ml rejects. */
 int surr_spec_validate(const surr_spec *s);
 

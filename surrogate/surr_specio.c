@@ -193,17 +193,10 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
         if ((rc = parse_enum(d, hnode, "io_type", h.io_type, surr_io_names, SURR_IO_COUNT, "io_type", &k)))
             return rc;
         s.io_type = (enum surr_io)k;
-        k = (int)s.toolchain;
-        if ((rc = parse_enum(d, hnode, "toolchain", h.toolchain, surr_toolchain_names, SURR_TC_COUNT, "toolchain",
-                             &k)))
-            return rc;
-        s.toolchain = (enum surr_toolchain)k;
-        if (h.part[0]) {
-            const surr_part *part;
-            if ((rc = surr_part_find(h.part, &part)))
-                return at_key(rc, d, hnode, "part");
-            snprintf(s.part, sizeof s.part, "%s", part->name);
-        }
+        if (h.toolchain[0] && (rc = surr_toolchain_resolve(h.toolchain, &s.toolchain, NULL, 0)))
+            return at_key(rc, d, hnode, "toolchain");
+        if (h.part[0]) /* an unknown part is not an error: absolute predictions only (surr_part_lookup) */
+            snprintf(s.part, sizeof s.part, "%s", h.part);
         s.clock_ns = h.clock_period;
         s.table_size = h.table_size;
     }
@@ -287,17 +280,16 @@ int surr_spec_apply_overrides(surr_spec *s, const surr_spec_overrides *o)
     if (o->reuse_factor)
         s->reuse_factor = o->reuse_factor;
     if (o->part) {
-        const surr_part *p;
-        if ((rc = surr_part_find(o->part, &p)))
-            return rc;
-        snprintf(s->part, sizeof s->part, "%s", p->name);
+        if (!o->part[0] || strlen(o->part) >= sizeof s->part)
+            return snac_err_set(SNAC_EINVAL, "--part '%s': expected a part name of 1..%zu characters", o->part,
+                                sizeof s->part - 1);
+        snprintf(s->part, sizeof s->part, "%s", o->part);
     }
     if (o->clock_ns != 0)
         s->clock_ns = o->clock_ns;
     if (o->toolchain) {
-        if ((rc = surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", o->toolchain, &k)))
+        if ((rc = surr_toolchain_resolve(o->toolchain, &s->toolchain, NULL, 0)))
             return rc;
-        s->toolchain = (enum surr_toolchain)k;
     }
     if (o->strategy) {
         if ((rc = surr_enum_parse(surr_strategy_names, SURR_STRATEGY_COUNT, "strategy", o->strategy, &k)))

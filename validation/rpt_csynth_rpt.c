@@ -173,12 +173,19 @@ static int scan(state *s, const char *buf, size_t len)
     while (rpt_lines_next(&it, &line)) {
         rpt_span t = rpt_trim(line);
         if (rpt_span_starts(t, "== ")) {
-            if (rpt_span_find(t, "Vivado HLS Report for")) {
+            const char *q = NULL;
+            if ((q = rpt_span_find(t, "Vivado HLS Report for"))) {
                 r->toolchain = RPT_TC_VIVADO_HLS;
                 s->have_header = true;
-            } else if (rpt_span_find(t, "Vitis HLS Report for")) {
+            } else if ((q = rpt_span_find(t, "Vitis HLS Report for"))) {
                 r->toolchain = RPT_TC_VITIS_HLS;
                 s->have_header = true;
+            }
+            if (q) { /* "== Vivado HLS Report for 'myproject'": the top module between quotes */
+                const char *a = memchr(q, '\'', (size_t)(t.s + t.len - q));
+                const char *b = a ? memchr(a + 1, '\'', (size_t)(t.s + t.len - a - 1)) : NULL;
+                if (b)
+                    rpt_span_copy((rpt_span){a + 1, (size_t)(b - a - 1)}, r->top_module, sizeof r->top_module);
             }
             sec = rpt_span_starts(t, "== Performance Estimates") ? SEC_PERF
                   : rpt_span_starts(t, "== Utilization Estimates") ? SEC_UTIL : SEC_OTHER;

@@ -114,6 +114,8 @@ static int read_doc(const xml_doc *d, const char *name, rpt_result *r)
     rpt_strlcpy(r->part, xml_text(d, n), sizeof r->part);
     if ((rc = need_number(d, sec, "UserAssignments", "TargetClockPeriod", name, false, &r->clock_target_ns)))
         return rc;
+    if ((n = xml_child(d, sec, "TopModelName")) || (n = xml_path(d, root, "RTLDesignHierarchy/TopModule/ModuleName")))
+        rpt_strlcpy(r->top_module, xml_text(d, n), sizeof r->top_module);
 
     if ((rc = need(d, root, "profile", "PerformanceEstimates/SummaryOfTimingAnalysis", name, &sec)) ||
         (rc = check_ns(d, sec, "SummaryOfTimingAnalysis", name)) ||

@@ -24,6 +24,7 @@ enum rpt_kind {
     RPT_KIND_UTILIZATION,    /* Vivado report_utilization text (vivado_synth.rpt) */
     RPT_KIND_HLS4ML_PROJECT, /* a directory with hls4ml_config.yml and the above */
     RPT_KIND_CSV_SWEEP,      /* a tabular sweep (hls4ml RF-stress / rf-exploration CSV) */
+    RPT_KIND_EXPORT,         /* Vivado/Vitis HLS impl/report/verilog/<top>_export.rpt (Vivado run by export_design) */
     RPT_KIND_COUNT
 };
 extern const char *const rpt_kind_names[RPT_KIND_COUNT];
@@ -61,6 +62,7 @@ typedef struct rpt_result {
     double avail_lut, avail_ff, avail_dsp, avail_bram18, avail_uram;
     char bram_note[160];
     char model_name[96];     /* model named by the source (CSV "Model", hls4ml ProjectName) */
+    char top_module[96];     /* the synthesized top function/module ("myproject", "myproject_axi"); "" = unknown */
     size_t layers[RPT_MAX_LAYERS]; /* layer widths n_in, h1, ..., n_out; n_layers = 0 if unknown */
     size_t n_layers;
     unsigned assumed;        /* RPT_ASSUMED_* bits */

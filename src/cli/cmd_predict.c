@@ -179,9 +179,12 @@ int cmd_predict(int argc, char **argv)
     if (optind < argc)
         spec_path = argv[optind];
     if (calibration) {
-        int tc = SURR_TC_VIVADO_2019_1;
-        if (ov.toolchain && surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", ov.toolchain, &tc))
+        enum surr_toolchain tc = SURR_TC_VIVADO_2019_1;
+        char tc_note[256];
+        if (ov.toolchain && surr_toolchain_resolve(ov.toolchain, &tc, tc_note, sizeof tc_note))
             return cli_fail("predict");
+        if (ov.toolchain && tc_note[0])
+            fprintf(stderr, "snac predict: note: %s\n", tc_note);
         surr_fit_options fo = SURR_FIT_OPTIONS_INIT;
         if (fit_method) {
             int m;
@@ -189,7 +192,7 @@ int cmd_predict(int argc, char **argv)
                 return cli_fail("predict");
             fo.method = (enum surr_fit_method)m;
         }
-        return print_calibration((enum surr_toolchain)tc, &fo, json) ? cli_fail("predict") : 0;
+        return print_calibration(tc, &fo, json) ? cli_fail("predict") : 0;
     }
     if (!spec_path == !model_id) {
         snac_err_set(SNAC_EINVAL, "give exactly one of SPEC.yaml or --model ID (see snac predict --help)");
@@ -218,9 +221,8 @@ int cmd_predict(int argc, char **argv)
     surr_features x;
     if ((rc = surr_features_extract(&spec, &x)))
         goto out;
-    const surr_part *part;
-    if ((rc = surr_part_find(spec.part, &part)))
-        goto out;
+    const surr_part *part = surr_part_lookup(spec.part); /* unknown: absolute numbers only */
+    bool part_known = !surr_part_is_unknown(part);
     bool created = false;
     if (surrogate) {
         if (!db) {
@@ -256,7 +258,7 @@ int cmd_predict(int argc, char **argv)
         printf("{\"spec_sha256\":\"%s\",\"model_id\":%lld,\"arch\":", sha, model_id);
         json_str(arch);
         printf(",\"part\":");
-        json_str(part->name);
+        json_str(spec.part);
         printf(",\"clock_ns\":%.17g,\"toolchain\":\"%s\",\"reuse_factor\":%zu,\"strategy\":\"%s\",\"io_type\":\"%s\","
                "\"weights_known\":%s,",
                spec.clock_ns, surr_toolchain_names[spec.toolchain], spec.reuse_factor,
@@ -282,19 +284,25 @@ int cmd_predict(int argc, char **argv)
         printf("  network    %s, weights %s (%s), RF %zu, %s, %s\n", arch, wt,
                x.exact ? "actual weights" : "expected values from bits and sparsity", spec.reuse_factor,
                surr_strategy_names[spec.strategy], surr_io_names[spec.io_type]);
-        printf("  target     %s @ %g ns, toolchain %s\n", part->name, spec.clock_ns,
+        printf("  target     %s @ %g ns, toolchain %s\n", spec.part, spec.clock_ns,
                surr_toolchain_names[spec.toolchain]);
+        if (!part_known)
+            printf("  note       part '%s' is not in the part table: absolute predictions only, no %% of the part\n",
+                   spec.part);
         printf("  surrogate  %s (id %lld, %s)%s\n\n", ver.name, (long long)ver.id, ver.family,
                created ? " [fitted from the shipped calibration data and stored]" : "");
         printf("  %-22s %14s %12s\n", "target", "predicted", "% of part");
         static const char *labels[SURR_T_COUNT] = {"LUT", "FF", "DSP", "BRAM18", "URAM", "latency (cycles)", "II"};
         for (int t = 0; t < SURR_T_COUNT; t++) {
-            if (t < SURR_T_LATENCY_CYCLES)
+            if (t < SURR_T_LATENCY_CYCLES && !part_known)
+                printf("  %-22s %14.0f %12s\n", labels[t], p.y[t], "-");
+            else if (t < SURR_T_LATENCY_CYCLES)
                 printf("  %-22s %14.0f %11.3f%%\n", labels[t], p.y[t], p.pct[t]);
             else
                 printf("  %-22s %14.1f %12s\n", labels[t], p.y[t], "");
         }
-        printf("  %-22s %14s %11.3f%%\n", "average resources", "", p.avg_resource_pct);
+        if (part_known)
+            printf("  %-22s %14s %11.3f%%\n", "average resources", "", p.avg_resource_pct);
         printf("  %-22s %14.1f\n", "latency (ns)", p.latency_ns);
         printf("  %-22s %14.0f\n", "BOPs (MACs, paper)", p.bops_mac);
         printf("  %-22s %14.0f\n", "BOPs (bit-aware)", p.bops_bitaware);

@@ -198,8 +198,15 @@ int cmd_validate(int argc, char **argv)
         return 2;
     }
     int tc_arg = -1;
-    if (tc_name && surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", tc_name, &tc_arg))
-        return cli_fail("validate");
+    if (tc_name) {
+        enum surr_toolchain t;
+        char tc_note[256];
+        if (surr_toolchain_resolve(tc_name, &t, tc_note, sizeof tc_note))
+            return cli_fail("validate");
+        if (tc_note[0])
+            fprintf(stderr, "snac validate: note: %s\n", tc_note);
+        tc_arg = (int)t;
+    }
 
     snac_db *db = NULL;
     surr_version pinned = {0}, cmp = {0};
