@@ -17,6 +17,8 @@ const char *const surr_toolchain_names[SURR_TC_COUNT] = {"vivado-2019.1", "vivad
                                                           "yosys-0.23"};
 const char *const surr_strategy_names[SURR_STRATEGY_COUNT] = {"latency", "resource"};
 const char *const surr_io_names[SURR_IO_COUNT] = {"io_parallel", "io_stream"};
+const char *const surr_mult_names[SURR_MULT_COUNT] = {"auto", "dsp", "fabric"};
+_Static_assert(sizeof surr_mult_names / sizeof *surr_mult_names == SURR_MULT_COUNT, "multiplier mapping names");
 const char *const surr_act_names[SURR_ACT_COUNT] = {"linear", "relu", "tanh", "sigmoid", "softmax"};
 _Static_assert(sizeof surr_toolchain_names / sizeof *surr_toolchain_names == SURR_TC_COUNT, "toolchain names");
 _Static_assert(sizeof surr_strategy_names / sizeof *surr_strategy_names == SURR_STRATEGY_COUNT, "strategy names");
@@ -253,6 +255,8 @@ int surr_spec_validate(const surr_spec *s)
         return snac_err_set(SNAC_EINVAL, "spec has no FPGA part");
     if ((unsigned)s->toolchain >= SURR_TC_COUNT)
         return snac_err_set(SNAC_EINVAL, "unknown toolchain (enum value %d)", (int)s->toolchain);
+    if ((unsigned)s->multipliers >= SURR_MULT_COUNT)
+        return snac_err_set(SNAC_EINVAL, "bad multiplier mapping (enum value %d)", (int)s->multipliers);
     if ((unsigned)s->strategy >= SURR_STRATEGY_COUNT || (unsigned)s->io_type >= SURR_IO_COUNT)
         return snac_err_set(SNAC_EINVAL, "bad strategy or io_type");
     if (!(s->clock_ns > 0.0) || !isfinite(s->clock_ns))

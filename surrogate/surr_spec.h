@@ -36,6 +36,13 @@ extern const char *const surr_strategy_names[SURR_STRATEGY_COUNT]; /* "latency",
 enum surr_io { SURR_IO_PARALLEL, SURR_IO_STREAM, SURR_IO_COUNT };
 extern const char *const surr_io_names[SURR_IO_COUNT]; /* "io_parallel", "io_stream" */
 
+/* Where the dense multiplies go: the tool decides (auto; hls4ml's default), DSP
+ * blocks (#pragma HLS RESOURCE ... core=DSP48 / bind_op impl=dsp) or fabric LUTs
+ * (impl=fabric). Recorded in the spec and its canonical text; the surrogate's
+ * features do not use it yet. */
+enum surr_mult { SURR_MULT_AUTO, SURR_MULT_DSP, SURR_MULT_FABRIC, SURR_MULT_COUNT };
+extern const char *const surr_mult_names[SURR_MULT_COUNT]; /* "auto", "dsp", "fabric" */
+
 enum surr_act { SURR_ACT_LINEAR, SURR_ACT_RELU, SURR_ACT_TANH, SURR_ACT_SIGMOID, SURR_ACT_SOFTMAX, SURR_ACT_COUNT };
 extern const char *const surr_act_names[SURR_ACT_COUNT]; /* "linear", "relu", "tanh", "sigmoid", "softmax" */
 
@@ -82,6 +89,7 @@ typedef struct surr_spec {
     enum surr_toolchain toolchain;
     size_t table_size;              /* tanh/sigmoid look-up table entries (hls4ml default 1024) */
     bool rf_unchecked;              /* accept reuse factors hls4ml now rejects (the 2019 sweeps used them) */
+    enum surr_mult multipliers;     /* DSP or fabric mapping of the multiplies */
 } surr_spec;
 
 /* A spec for widths[0..n_widths) (n_widths >= 2) with hidden activation `hidden`,

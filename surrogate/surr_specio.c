@@ -35,13 +35,16 @@ typedef struct layer_sec {
     char weight[64], bias[64], input[64], output[64], accum[64];
     double sparsity;
     size_t reuse_factor;
+    char activation[32];
+    bool batch_norm;
 } layer_sec;
 
 typedef struct hls_sec {
     size_t reuse_factor;
-    char strategy[32], io_type[32], part[48], toolchain[32];
+    char strategy[32], io_type[32], part[48], toolchain[48], multipliers[16];
     double clock_period;
     size_t table_size;
+    bool rf_unchecked;
 } hls_sec;
 
 #define STR(s, m, k) {k, CFG_STRING, offsetof(s, m), 0, 0, sizeof(((s *)0)->m), 0, 0, NULL, 0, NULL}
@@ -65,6 +68,8 @@ static const cfg_field layer_fields[] = {
     STR(layer_sec, output, "output"), STR(layer_sec, accum, "accum"),
     NUM(layer_sec, sparsity, "sparsity", CFG_DOUBLE, 0, 1),
     NUM(layer_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
+    STR(layer_sec, activation, "activation"),
+    NUM(layer_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
 };
 static const cfg_field hls_fields[] = {
     NUM(hls_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
@@ -72,6 +77,8 @@ static const cfg_field hls_fields[] = {
     STR(hls_sec, toolchain, "toolchain"),
     NUM(hls_sec, clock_period, "clock_period", CFG_DOUBLE, -1e9, 1e9),
     NUM(hls_sec, table_size, "table_size", CFG_SIZE, 0, 1 << 24),
+    NUM(hls_sec, rf_unchecked, "rf_unchecked", CFG_BOOL, 0, 1),
+    STR(hls_sec, multipliers, "multipliers"),
 };
 #define N(a) (sizeof a / sizeof a[0])
 
@@ -111,7 +118,8 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
     const cfg_node *root = cfg_doc_root(d);
     if (!root || cfg_node_kind(d, root) != CFG_KIND_MAPPING)
         return cfg_errorf(SNAC_EINVAL, d, root, "a spec file is a mapping with sections model, precision, layers, hls");
-    static const char *const sections[] = {"model", "precision", "layers", "hls"};
+    /* provenance: where a generated spec came from (ingest); read by people, ignored here */
+    static const char *const sections[] = {"model", "precision", "layers", "hls", "provenance"};
     for (size_t i = 0; i < cfg_map_len(d, root); i++) {
         const cfg_node *k, *v;
         cfg_map_at(d, root, i, &k, &v);
@@ -120,7 +128,7 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
         for (size_t j = 0; j < N(sections); j++)
             known |= ks && strcmp(ks, sections[j]) == 0;
         if (!known)
-            return cfg_errorf(SNAC_EINVAL, d, k, "unknown section '%s' (expected model, precision, layers, hls)",
+            return cfg_errorf(SNAC_EINVAL, d, k, "unknown section '%s' (expected model, precision, layers, hls, provenance)",
                               ks ? ks : "?");
     }
     const cfg_node *mnode = cfg_map_get(d, root, "model");
@@ -199,6 +207,12 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
             snprintf(s.part, sizeof s.part, "%s", h.part);
         s.clock_ns = h.clock_period;
         s.table_size = h.table_size;
+        s.rf_unchecked = h.rf_unchecked;
+        k = (int)s.multipliers;
+        if ((rc = parse_enum(d, hnode, "multipliers", h.multipliers, surr_mult_names, SURR_MULT_COUNT,
+                             "multiplier mapping (dsp or fabric)", &k)))
+            return rc;
+        s.multipliers = (enum surr_mult)k;
     }
     const cfg_node *lnode = cfg_map_get(d, root, "layers");
     if (lnode) {
@@ -225,6 +239,14 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
             if (ls.sparsity >= 0)
                 L->sparsity = ls.sparsity;
             L->reuse_factor = ls.reuse_factor;
+            if (ls.activation[0]) {
+                int a;
+                if ((rc = parse_enum(d, e, "activation", ls.activation, surr_act_names, SURR_ACT_COUNT, "activation",
+                                     &a)))
+                    return rc;
+                L->act = (enum surr_act)a;
+            }
+            L->batch_norm = L->batch_norm || ls.batch_norm;
         }
     }
     if ((rc = surr_spec_validate(&s)))
@@ -313,6 +335,8 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
     OUT("snac-spec 1\nrf %zu\nstrategy %s\nio %s\npart %s\nclock %.17g\ntoolchain %s\ntable %zu\nrf_unchecked %d\n",
         s->reuse_factor, surr_strategy_names[s->strategy], surr_io_names[s->io_type], s->part, s->clock_ns,
         surr_toolchain_names[s->toolchain], s->table_size, (int)s->rf_unchecked);
+    if (s->multipliers != SURR_MULT_AUTO) /* only when set, so existing spec hashes do not change */
+        OUT("multipliers %s\n", surr_mult_names[s->multipliers]);
     for (size_t l = 0; l < s->n_layers; l++) {
         const surr_layer *L = &s->layer[l];
         char tw[64], tb[64], ti[64], to[64], ta[64], wh[65] = "-", bh[65] = "-";

@@ -6,9 +6,15 @@
  *              output_activation linear|softmax, batch_norm bool
  *   precision: weight/bias/input/output "ap_fixed<W,I[,Q,O]>", accum "auto" or a type,
  *              sparsity [0,1)           (defaults for every layer)
- *   layers:    list of {index, weight, bias, input, output, accum, sparsity, reuse_factor}
+ *   layers:    list of {index, weight, bias, input, output, accum, sparsity, reuse_factor,
+ *              activation, batch_norm}   (per-layer reuse factor and precision)
  *   hls:       reuse_factor, strategy latency|resource, io_type io_parallel|io_stream,
- *              part, clock_period (ns), toolchain, table_size
+ *              part (any name; an unknown part gives absolute predictions only),
+ *              clock_period (ns), toolchain (any spelling surr_toolchain_resolve takes:
+ *              vitis_hls-2021.1, vivado-2019.2, ...), table_size, rf_unchecked (accept
+ *              reuse factors hls4ml's rule rejects: set for synthesized projects),
+ *              multipliers auto|dsp|fabric
+ *   provenance: free-form (ingest writes where a generated spec came from); ignored
  * Errors carry file:line:column.
  *
  * Memory: a spec read from YAML has no weights (w = b = NULL); nothing retained.

@@ -27,13 +27,20 @@ typedef struct state {
     bool util_done;                  /* the summary table is over */
 } state;
 
-/* "5.00 ns" -> 5.0; the unit must be ns. */
+/* "5.00 ns" -> 5.0; "0.137 us" (HLS switches units for long estimates) -> 137; ps too. */
 static int clock_cell(const state *s, size_t line, rpt_span cell, const char *what, double *out)
 {
     rpt_span t = rpt_trim(cell);
+    double scale = 1.0;
     if (t.len > 2 && memcmp(t.s + t.len - 2, "ns", 2) == 0)
         t.len -= 2;
-    if (!rpt_number(t.s, t.len, out) || *out <= 0)
+    else if (t.len > 2 && memcmp(t.s + t.len - 2, "us", 2) == 0)
+        t.len -= 2, scale = 1e3;
+    else if (t.len > 2 && memcmp(t.s + t.len - 2, "ps", 2) == 0)
+        t.len -= 2, scale = 1e-3;
+    bool ok = rpt_number(t.s, t.len, out);
+    *out *= scale;
+    if (!ok || *out <= 0)
         return snac_err_set(SNAC_EFORMAT, "%s:%zu: %s clock '%.*s' is not a period in ns", s->name, line, what,
                             (int)cell.len, cell.s);
     return SNAC_OK;

@@ -62,6 +62,8 @@ typedef struct rpt_result {
     double avail_lut, avail_ff, avail_dsp, avail_bram18, avail_uram;
     char bram_note[160];
     char model_name[96];     /* model named by the source (CSV "Model", hls4ml ProjectName) */
+    size_t n_out_ports;      /* data outputs of the top function (csynth.xml RtlPorts); 0 = unknown */
+    size_t in_port_bits;     /* width of its single data input port; 0 = unknown */
     char top_module[96];     /* the synthesized top function/module ("myproject", "myproject_axi"); "" = unknown */
     size_t layers[RPT_MAX_LAYERS]; /* layer widths n_in, h1, ..., n_out; n_layers = 0 if unknown */
     size_t n_layers;

@@ -128,6 +128,10 @@ static const char *const migrations[] = {
     "  n INTEGER NOT NULL,"
     "  stats TEXT NOT NULL,"
     "  created_at TEXT NOT NULL);",
+    /* 1 -> 2 (ingest, issue 11): the synthesized top module, and the other report files
+     * of the same synthesis merged into the row ("path<TAB>sha256" lines). */
+    "ALTER TABLE synthesis_results ADD COLUMN top_module TEXT;"
+    "ALTER TABLE synthesis_results ADD COLUMN merged_sources TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");
