@@ -364,6 +364,8 @@ static void project_apply(const project_spec *ps, rpt_result *r)
 {
     if (ps->have_cfg)
         rpt_hls4ml_apply(&ps->cfg, r);
+    if (!ps->json)
+        rpt_strlcpy(r->no_layers_why, ps->why, sizeof r->no_layers_why);
     if (ps->have_net && ps->net.n_layers) {
         const rpt_net *n = &ps->net;
         size_t rf = 0;

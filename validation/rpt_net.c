@@ -58,6 +58,26 @@ static void strip_ns(const char *in, char *out, size_t cap)
         *p = (char)tolower((unsigned char)*p);
 }
 
+/* io_stream element types "nnet::array<ap_fixed<16,6>,4*1>" -> "ap_fixed<16,6>". */
+static void element_type(const char *in, char *out, size_t cap)
+{
+    const char *a = strstr(in, "array<");
+    if (!a) {
+        rpt_strlcpy(out, in, cap);
+        return;
+    }
+    a += 6;
+    int depth = 0;
+    const char *e = a;
+    for (; *e && !(depth == 0 && (*e == ',' || *e == '>')); e++)
+        depth += *e == '<' ? 1 : *e == '>' ? -1 : 0;
+    size_t n = 0;
+    for (; a < e && n + 1 < cap; a++)
+        if (!isspace((unsigned char)*a))
+            out[n++] = *a;
+    out[n] = '\0';
+}
+
 enum op_class { OP_DENSE, OP_ACT, OP_BN, OP_IGNORE, OP_OTHER };
 
 static enum op_class classify(const char *op, const char **act)
@@ -203,9 +223,9 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
             rpt_strlcpy(L->weight_t, ops[i].weight_t, sizeof L->weight_t);
             rpt_strlcpy(L->bias_t, ops[i].bias_t, sizeof L->bias_t);
             rpt_strlcpy(L->accum_t, ops[i].accum_t, sizeof L->accum_t);
-            rpt_strlcpy(L->input_t, ops[i].input_t, sizeof L->input_t);
-            rpt_strlcpy(L->result_t, ops[i].output_t, sizeof L->result_t);
-            rpt_strlcpy(L->output_t, ops[i].output_t, sizeof L->output_t);
+            element_type(ops[i].input_t, L->input_t, sizeof L->input_t);
+            element_type(ops[i].output_t, L->result_t, sizeof L->result_t);
+            element_type(ops[i].output_t, L->output_t, sizeof L->output_t);
             rpt_strlcpy(L->act, "linear", sizeof L->act);
             rpt_strlcpy(L->weights, ops[i].weights, sizeof L->weights);
             strip_ns(ops[i].strategy, L->strategy, sizeof L->strategy);
@@ -228,7 +248,7 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
         } else {
             rpt_strlcpy(L->act, act, sizeof L->act);
             if (ops[i].output_t[0])
-                rpt_strlcpy(L->output_t, ops[i].output_t, sizeof L->output_t);
+                element_type(ops[i].output_t, L->output_t, sizeof L->output_t);
             size_t ts;
             if ((strcmp(act, "tanh") == 0 || strcmp(act, "sigmoid") == 0) && plain_size(ops[i].table_size, &ts))
                 net->table_size = ts;

@@ -68,6 +68,7 @@ typedef struct rpt_result {
     size_t layers[RPT_MAX_LAYERS]; /* layer widths n_in, h1, ..., n_out; n_layers = 0 if unknown */
     size_t n_layers;
     unsigned assumed;        /* RPT_ASSUMED_* bits */
+    char no_layers_why[200]; /* why the layers are unknown (a CNN, no firmware, ...); "" = not said */
     long source_row;         /* 0 for single-result files; see rpt_csv.h for sweeps */
 } rpt_result;
 

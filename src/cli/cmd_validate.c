@@ -55,9 +55,21 @@ static void print_block_json(const vval_block *b)
 static void print_report_json(const vval_report *r, const vval_block *cmp)
 {
     printf("{\"toolchain\":\"%s\",\"stage\":\"%s\",\"rows\":%zu,\"architectures\":%zu,\"no_spec\":%zu,"
-           "\"with_stored_prediction\":%zu,\"fresh\":",
+           "\"with_stored_prediction\":%zu,\"skipped\":[",
            surr_toolchain_names[r->tc], vtc_stage_names[vtoolchain_stage(r->tc)], r->n_rows, r->n_groups,
            r->n_no_spec, r->n_with_stored);
+    for (size_t k = 0; k < r->n_no_spec; k++) {
+        printf("%s{\"id\":%lld,\"reason\":\"", k ? "," : "", (long long)r->skip[k].id);
+        for (const char *c = r->skip[k].why; *c; c++) /* JSON string escape */
+            if (*c == '"' || *c == '\\')
+                printf("\\%c", *c);
+            else if ((unsigned char)*c < 0x20)
+                printf("\\u%04x", (unsigned char)*c);
+            else
+                putchar(*c);
+        printf("\"}");
+    }
+    printf("],\"fresh\":");
     print_block_json(&r->fresh);
     if (cmp) {
         printf(",\"compare\":");
@@ -266,6 +278,12 @@ int cmd_validate(int argc, char **argv)
                    rep.n_groups, rep.n_no_spec, rep.n_with_stored);
             if (created)
                 printf("  (no active version: the default was fitted from the shipped calibration data and stored)\n");
+            if (rep.n_no_spec) {
+                printf("  skipped %zu result%s (synthesis_results id: reason):\n", rep.n_no_spec,
+                       rep.n_no_spec == 1 ? "" : "s");
+                for (size_t k = 0; k < rep.n_no_spec; k++)
+                    printf("    %lld: %s\n", (long long)rep.skip[k].id, rep.skip[k].why);
+            }
             print_block(&rep.fresh);
             for (size_t k = 0; k < rep.n_stored; k++)
                 print_block(&rep.stored[k]);
