@@ -644,6 +644,10 @@ static void hls_units(char paths[][RPT_PATH_MAX], size_t np, const project_spec 
                     u[j].primary.path, u[i].primary.path);
             }
         }
+        if (ps && ps->have_cfg && !isnan(ps->cfg.clock_ns) && !isnan(u[i].r.clock_target_ns) &&
+            fabs(ps->cfg.clock_ns - u[i].r.clock_target_ns) > 1e-6)
+            say(o, INGEST_MSG_NOTE, "%s: target clock %g ns, hls4ml_config.yml says ClockPeriod %g (the report's is kept)",
+                u[i].primary.path, u[i].r.clock_target_ns, ps->cfg.clock_ns);
         if (ps)
             project_apply(ps, &u[i].r);
         int rc = store_unit(db, &u[i], ps ? ps->json : NULL, o, c);
