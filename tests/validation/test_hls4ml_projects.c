@@ -276,7 +276,7 @@ static void directory_should_land_what_parses_and_name_what_did_not(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "corrupt_project/vivado_synth.rpt: missing the 'DSPs' row");
     CHECK_STR_CONTAINS(snac_err_msg(), "1 report file failed");
     CHECK(c.ingested == 1 && c.failed == 1);
-    CHECK_NEAR(q_num(db, "SELECT lut FROM synthesis_results WHERE toolchain = 'vivado_hls'"), 2532, 0);
+    CHECK_NEAR(q_num(db, "SELECT lut FROM synthesis_results WHERE toolchain = 'vitis_hls'"), 11935, 0);
     db_close(db);
 }
 
