@@ -90,6 +90,8 @@ typedef struct surr_spec {
     size_t table_size;              /* tanh/sigmoid look-up table entries (hls4ml default 1024) */
     bool rf_unchecked;              /* accept reuse factors hls4ml now rejects (the 2019 sweeps used them) */
     enum surr_mult multipliers;     /* DSP or fabric mapping of the multiplies */
+    char weights[256];              /* real weights to load (surr_spec_weights_load): a text file or an
+                                       hls4ml weights/ folder; "" = none */
 } surr_spec;
 
 /* A spec for widths[0..n_widths) (n_widths >= 2) with hidden activation `hidden`,

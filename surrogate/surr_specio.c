@@ -2,12 +2,17 @@
  *
  * Memory: the parsed document is freed before return. Workload: once per spec.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup, DIR */
 #include "surrogate/surr_specio.h"
 
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/yaml_doc.h"
 #include "surrogate/surr_part.h"
@@ -23,6 +28,7 @@ typedef struct model_sec {
     char activation[32];
     char output_activation[32];
     bool batch_norm;
+    char weights[256];
 } model_sec;
 
 typedef struct prec_sec {
@@ -56,6 +62,7 @@ static const cfg_field model_fields[] = {
     STR(model_sec, activation, "activation"),
     STR(model_sec, output_activation, "output_activation"),
     NUM(model_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
+    STR(model_sec, weights, "weights"),
 };
 static const cfg_field prec_fields[] = {
     STR(prec_sec, weight, "weight"), STR(prec_sec, bias, "bias"), STR(prec_sec, input, "input"),
@@ -150,6 +157,14 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
     if ((rc = surr_spec_init_mlp(&s, m.widths, m.n_widths, (enum surr_act)hidden, m.batch_norm)))
         return cfg_errorf(rc, d, mnode, "%s", snac_err_msg());
     s.layer[s.n_layers - 1].act = (enum surr_act)outact;
+    if (m.weights[0]) { /* relative to the spec file's folder */
+        const char *name = cfg_doc_name(d), *slash = strrchr(name, '/');
+        int n = m.weights[0] == '/' || !slash
+                    ? snprintf(s.weights, sizeof s.weights, "%s", m.weights)
+                    : snprintf(s.weights, sizeof s.weights, "%.*s/%s", (int)(slash - name), name, m.weights);
+        if (n < 0 || (size_t)n >= sizeof s.weights)
+            return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, mnode, "weights"), "weights: path too long");
+    }
 
     const cfg_node *pnode = cfg_map_get(d, root, "precision");
     if (pnode) {
@@ -275,6 +290,123 @@ int surr_spec_load_yaml(const char *path, surr_spec *out)
     rc = read_doc(d, out);
     cfg_doc_free(d);
     return rc;
+}
+
+/* ---------------------------------------------------------------- real weights */
+
+/* Append the numbers of text file `path` to vals[*n..cap). */
+static int read_values(const char *path, float *vals, size_t cap, size_t *n)
+{
+    char *buf;
+    size_t len;
+    int rc = snac_read_file(path, &buf, &len);
+    if (rc)
+        return rc;
+    size_t i = 0, line = 1;
+    while (i < len && !rc) {
+        while (i < len && (buf[i] == ',' || isspace((unsigned char)buf[i])))
+            line += buf[i++] == '\n';
+        if (i >= len)
+            break;
+        char *end;
+        errno = 0;
+        double v = strtod(buf + i, &end);
+        if (end == buf + i || errno || (end < buf + len && *end != ',' && !isspace((unsigned char)*end)))
+            rc = snac_err_set(SNAC_EFORMAT, "%s:%zu: weight value '%.20s' is not a number", path, line, buf + i);
+        else if (*n >= cap)
+            rc = snac_err_set(SNAC_EFORMAT, "%s: more weight values than the spec's layers hold (%zu)", path, cap);
+        else
+            vals[(*n)++] = (float)v;
+        i = end > buf + i ? (size_t)(end - buf) : len;
+    }
+    free(buf);
+    return rc;
+}
+
+static int cmp_wfile(const void *a, const void *b)
+{
+    long x = strtol(*(char *const *)a + 1, NULL, 10), y = strtol(*(char *const *)b + 1, NULL, 10);
+    return (x > y) - (x < y);
+}
+
+int surr_spec_weights_load(surr_spec *s, float **block)
+{
+    *block = NULL;
+    if (!s->weights[0])
+        return SNAC_OK;
+    size_t total = 0, off[SURR_MAX_LAYERS + 1];
+    for (size_t l = 0; l < s->n_layers; l++) {
+        off[l] = total;
+        total += s->layer[l].n_in * s->layer[l].n_out;
+    }
+    float *raw = malloc(total * sizeof *raw), *w = malloc(total * sizeof *w);
+    if (!raw || !w) {
+        free(raw);
+        free(w);
+        return snac_err_set(SNAC_ENOMEM, "weights: out of memory (%zu values)", total);
+    }
+    struct stat st;
+    int rc = SNAC_OK;
+    size_t n = 0;
+    if (stat(s->weights, &st) != 0) {
+        rc = snac_err_set(SNAC_EIO, "%s: no such weights file or folder", s->weights);
+    } else if (S_ISDIR(st.st_mode)) {
+        /* hls4ml's weights/: w<k>.txt, one per dense layer, in k order */
+        DIR *dp = opendir(s->weights);
+        char *names[SURR_MAX_LAYERS + 1];
+        size_t nn = 0;
+        struct dirent *e;
+        while (dp && (e = readdir(dp)) && !rc) {
+            size_t l = strlen(e->d_name);
+            if (e->d_name[0] != 'w' || l < 6 || strcmp(e->d_name + l - 4, ".txt") != 0 ||
+                !isdigit((unsigned char)e->d_name[1]))
+                continue;
+            if (nn == s->n_layers)
+                rc = snac_err_set(SNAC_EFORMAT, "%s: more w<k>.txt files than the spec's %zu dense layers",
+                                  s->weights, s->n_layers);
+            else if (!(names[nn++] = strdup(e->d_name)))
+                rc = snac_err_set(SNAC_ENOMEM, "weights: out of memory");
+        }
+        if (dp)
+            closedir(dp);
+        if (!rc && nn != s->n_layers)
+            rc = snac_err_set(SNAC_EFORMAT, "%s: %zu w<k>.txt files for %zu dense layers", s->weights, nn,
+                              s->n_layers);
+        if (!rc)
+            qsort(names, nn, sizeof *names, cmp_wfile);
+        for (size_t l = 0; l < nn && !rc; l++) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/%s", s->weights, names[l]);
+            size_t before = n;
+            rc = read_values(path, raw, off[l] + s->layer[l].n_in * s->layer[l].n_out, &n);
+            if (!rc && n - before != s->layer[l].n_in * s->layer[l].n_out)
+                rc = snac_err_set(SNAC_EFORMAT, "%s: %zu values, dense layer %zu has %zu x %zu = %zu weights", path,
+                                  n - before, l, s->layer[l].n_in, s->layer[l].n_out,
+                                  s->layer[l].n_in * s->layer[l].n_out);
+        }
+        for (size_t l = 0; l < nn; l++)
+            free(names[l]);
+    } else {
+        rc = read_values(s->weights, raw, total, &n);
+        if (!rc && n != total)
+            rc = snac_err_set(SNAC_EFORMAT, "%s: %zu weight values, the spec's dense layers have %zu", s->weights, n,
+                              total);
+    }
+    if (rc) {
+        free(raw);
+        free(w);
+        return rc;
+    }
+    for (size_t l = 0; l < s->n_layers; l++) { /* (n_in, n_out) -> (n_out, n_in) */
+        size_t ni = s->layer[l].n_in, no = s->layer[l].n_out;
+        for (size_t i = 0; i < ni; i++)
+            for (size_t j = 0; j < no; j++)
+                w[off[l] + j * ni + i] = raw[off[l] + i * no + j];
+        s->layer[l].w = w + off[l];
+    }
+    free(raw);
+    *block = w;
+    return SNAC_OK;
 }
 
 /* ---------------------------------------------------------------- overrides */

@@ -201,6 +201,7 @@ int cmd_predict(int argc, char **argv)
 
     snac_db *db = NULL;
     surr_model_spec *ms = NULL;
+    float *weights = NULL; /* real weights named by the spec file (model.weights) */
     surr_version ver = {0};
     surr_spec spec;
     if (!no_db && (rc = db_open(db_path, &db)))
@@ -213,7 +214,7 @@ int cmd_predict(int argc, char **argv)
         if ((rc = surr_model_spec_from_db(db, (int64_t)model_id, &ms)))
             goto out;
         spec = ms->spec;
-    } else if ((rc = surr_spec_load_yaml(spec_path, &spec))) {
+    } else if ((rc = surr_spec_load_yaml(spec_path, &spec)) || (rc = surr_spec_weights_load(&spec, &weights))) {
         goto out;
     }
     if ((rc = surr_spec_apply_overrides(&spec, &ov)))
@@ -312,6 +313,7 @@ int cmd_predict(int argc, char **argv)
 out:
     surr_version_clear(&ver);
     surr_model_spec_free(ms);
+    free(weights);
     db_close(db);
     return rc ? cli_fail("predict") : 0;
 }

@@ -450,6 +450,47 @@ static void reuse_factors_should_follow_hls4mls_rule(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "multiplier mapping");
 }
 
+static void spec_should_load_real_weights_from_an_hls4ml_folder_or_a_file(void)
+{
+    char y[8192];
+    snprintf(y, sizeof y, "model: {widths: [4, 8, 3], weights: '%s'}\n", fixture("fw_project/firmware/weights"));
+    surr_spec s;
+    float *block = NULL;
+    CHECK_MSG(surr_spec_parse_yaml(y, strlen(y), "t.yaml", &s) == 0, "%s", snac_err_msg());
+    CHECK_MSG(surr_spec_weights_load(&s, &block) == 0, "%s", snac_err_msg());
+    if (block && s.layer[0].w && s.layer[1].w) {
+        size_t z0 = 0, z1 = 0;
+        for (size_t i = 0; i < 32; i++)
+            z0 += s.layer[0].w[i] == 0.0f;
+        for (size_t i = 0; i < 24; i++)
+            z1 += s.layer[1].w[i] == 0.0f;
+        CHECK(z0 == 10 && z1 == 6);
+        /* w2.txt is (n_in=4, n_out=8) row-major: its 3rd value (i=0, j=2) is -0.5; stored (n_out, n_in) */
+        CHECK(s.layer[0].w[2 * 4 + 0] == -0.5f && s.layer[0].w[0] == 0.25f);
+        /* w2.txt's 9th value (i=1, j=0) is 0.5 */
+        CHECK(s.layer[0].w[0 * 4 + 1] == 0.5f);
+    }
+    free(block);
+    /* one file with every layer, and a count mismatch */
+    FILE *f = fopen("test_h4p_all_w.txt", "w");
+    CHECK(f != NULL);
+    if (f) {
+        for (int i = 0; i < 32 + 24; i++)
+            fprintf(f, "%s%g", i ? ", " : "", i % 3 == 0 ? 0.0 : 0.125 * i);
+        fclose(f);
+    }
+    const char *yf = "model: {widths: [4, 8, 3], weights: test_h4p_all_w.txt}\n";
+    CHECK(surr_spec_parse_yaml(yf, strlen(yf), "t.yaml", &s) == 0);
+    CHECK_MSG(surr_spec_weights_load(&s, &block) == 0, "%s", snac_err_msg());
+    CHECK(block && s.layer[1].w == block + 32 && s.layer[0].w[0] == 0.0f);
+    free(block);
+    const char *yb = "model: {widths: [4, 8, 4], weights: test_h4p_all_w.txt}\n";
+    CHECK(surr_spec_parse_yaml(yb, strlen(yb), "t.yaml", &s) == 0);
+    CHECK(surr_spec_weights_load(&s, &block) == SNAC_EFORMAT && block == NULL);
+    CHECK_STR_CONTAINS(snac_err_msg(), "test_h4p_all_w.txt: 56 weight values, the spec's dense layers have 64");
+    remove("test_h4p_all_w.txt");
+}
+
 int main(void)
 {
     TEST(multi_slr_utilization_should_read_the_summary_and_skip_slr_tables);
@@ -464,5 +505,6 @@ int main(void)
     TEST(any_toolchain_spelling_should_map_through_one_table);
     TEST(part_table_should_resolve_any_package_and_leave_unknown_parts_absolute);
     TEST(reuse_factors_should_follow_hls4mls_rule);
+    TEST(spec_should_load_real_weights_from_an_hls4ml_folder_or_a_file);
     return check_report();
 }
