@@ -20,49 +20,49 @@ cp -r $F/fw_project $T/group_a/deeper/
 cp -r $F/hls4ml_project $T/group_a/
 cp -r $F/corrupt_project $T/group_b/
 
-out=$($SNAC ingest --db $DB $T 2>err.txt); rc=$?
+out=$($SNAC ingest --db $DB $T 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 1 ]'
-check 'grep -q "not an hls4ml project.*use -r" err.txt'
+check 'grep -q "not an hls4ml project.*use -r" cli_projects_err.txt'
 
-out=$($SNAC ingest -r --db $DB $T 2>err.txt); rc=$?
+out=$($SNAC ingest -r --db $DB $T 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 1 ]'
-check 'grep -q "failed: .*group_b/corrupt_project/vivado_synth.rpt: missing the .DSPs. row" err.txt'
+check 'grep -q "failed: .*group_b/corrupt_project/vivado_synth.rpt: missing the .DSPs. row" cli_projects_err.txt'
 # fw_project's vivado_synth.rpt is a byte copy of hls4ml_project's: one synthesis, one row
 check 'echo "$out" | grep -qx "ingested 5, already present 1, skipped 0, failed 1"'
 check 'echo "$out" | grep -q "^3 hls4ml projects: spec from firmware 1"'
-check 'grep -q "firmware disagrees with hls4ml_config.yml" err.txt'
+check 'grep -q "firmware disagrees with hls4ml_config.yml" cli_projects_err.txt'
 check '[ "$(sqlite3 $DB "SELECT COUNT(*) FROM synthesis_results WHERE merged_sources IS NOT NULL")" = 1 ]'
 
 # again: nothing new; --spec attaches to the rows already present
-out=$($SNAC ingest -r --db $DB $T/group_a/hls4ml_project 2>err.txt); rc=$?
+out=$($SNAC ingest -r --db $DB $T/group_a/hls4ml_project 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -qx "ingested 0, already present 2, skipped 0, failed 0"'
 printf 'model: {widths: [16, 5]}\nhls: {io_type: io_stream}\n' > cli_projects_spec.yaml
-out=$($SNAC ingest --db $DB --spec cli_projects_spec.yaml $T/group_a/hls4ml_project 2>err.txt); rc=$?
+out=$($SNAC ingest --db $DB --spec cli_projects_spec.yaml $T/group_a/hls4ml_project 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -qx "spec/model attached to 2 results already present"'
 
 # validate: the skipped rows are listed with their ids and why
-out=$($SNAC validate --db $DB --no-store --bootstrap 0 2>err.txt); rc=$?
+out=$($SNAC validate --db $DB --no-store --bootstrap 0 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "^  skipped 1 result (synthesis_results id: reason):"'
 id=$(sqlite3 $DB "SELECT id FROM synthesis_results WHERE source_path LIKE '%corrupt_project%'")
 check 'echo "$out" | grep -q "^    $id: spec not usable: no layer widths: no firmware/parameters.h and no network.json"'
-out=$($SNAC validate --db $DB --no-store --bootstrap 0 --json 2>err.txt); rc=$?
+out=$($SNAC validate --db $DB --no-store --bootstrap 0 --json 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "\"skipped\":\[{\"id\":$id,\"reason\":\"spec not usable"'
 
 # one vocabulary: tool spellings everywhere, with a note saying which surrogate is used
-out=$($SNAC validate --db $DB --no-store --bootstrap 0 --toolchain vivado_hls-2020.1 2>err.txt); rc=$?
+out=$($SNAC validate --db $DB --no-store --bootstrap 0 --toolchain vivado_hls-2020.1 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
-check 'grep -q "note: toolchain .vivado_hls-2020.1. is predicted by the surrogate toolchain vivado-2020.1" err.txt'
+check 'grep -q "note: toolchain .vivado_hls-2020.1. is predicted by the surrogate toolchain vivado-2020.1" cli_projects_err.txt'
 check 'echo "$out" | grep -q "^validate vivado-2020.1: 2 results"'
-$SNAC refit --db $DB --toolchain vitis_hls-2021.1 >/dev/null 2>err.txt; rc=$?
-check 'grep -q "predicted by the surrogate toolchain vitis-2023.2" err.txt'
-check 'grep -q "no synthesis results with a usable spec for vitis_hls-2021.1 (vitis_hls results" err.txt'
+$SNAC refit --db $DB --toolchain vitis_hls-2021.1 >/dev/null 2>cli_projects_err.txt; rc=$?
+check 'grep -q "predicted by the surrogate toolchain vitis-2023.2" cli_projects_err.txt'
+check 'grep -q "no synthesis results with a usable spec for vitis_hls-2021.1 (vitis_hls results" cli_projects_err.txt'
 
 # predict on a part the table does not know: absolute numbers and a note, no percentages
-out=$($SNAC predict --no-db --part xc7k70t-fbg676-1 --toolchain vivado-2019.2 $SNAC_FIXTURES/../../configs/specs/baseline_vu13p.yaml 2>err.txt); rc=$?
+out=$($SNAC predict --no-db --part xc7k70t-fbg676-1 --toolchain vivado-2019.2 $SNAC_FIXTURES/../../configs/specs/baseline_vu13p.yaml 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "part .xc7k70t-fbg676-1. is not in the part table: absolute predictions only"'
 check 'echo "$out" | grep -Eq "^  LUT +[0-9]+ +-$"'
@@ -71,7 +71,7 @@ check '! echo "$out" | grep -q "average resources"'
 # the real projects (not in the repository: skipped when absent)
 if [ -d "$SHARED" ]; then
     rm -f $DB $DB-wal $DB-shm
-    out=$($SNAC ingest -r --db $DB "$SHARED" 2>err.txt); rc=$?
+    out=$($SNAC ingest -r --db $DB "$SHARED" 2>cli_projects_err.txt); rc=$?
     check '[ $rc -eq 0 ]'
     check 'echo "$out" | grep -qx "ingested 101, already present 0, skipped 0, failed 0"'
     check 'echo "$out" | grep -q "^merged 57 twin reports"'
@@ -83,6 +83,6 @@ else
     echo "cli_projects: $SHARED absent, the shared hls4ml projects part is skipped"
 fi
 
-rm -rf $DB $DB-wal $DB-shm $T err.txt cli_projects_spec.yaml
+rm -rf $DB $DB-wal $DB-shm $T cli_projects_err.txt cli_projects_spec.yaml
 [ $fail -eq 0 ] && echo "cli_projects ok"
 exit $fail
