@@ -213,7 +213,7 @@ surr_fixed surr_spec_layer_accum(const surr_spec *s, size_t l)
 
 bool surr_rf_valid(size_t n_in, size_t n_out, size_t rf)
 {
-    /* hls4ml (Dense, io_parallel): multfactor = min(n_in, rf),
+    /* hls4ml (Dense, Resource strategy): multfactor = min(n_in, rf),
      * multiplier_limit = ceil(n_in*n_out / multfactor); valid when
      * (multiplier_limit % n_out == 0 or rf >= n_in) and (rf % n_in == 0 or rf < n_in)
      * and (n_in*n_out) % rf == 0. */
@@ -226,6 +226,13 @@ bool surr_rf_valid(size_t n_in, size_t n_out, size_t rf)
     ok = ok && ((rf % n_in == 0) || rf < n_in);
     ok = ok && (n % rf == 0);
     return ok;
+}
+
+bool surr_rf_valid_for(enum surr_strategy strategy, size_t n_in, size_t n_out, size_t rf)
+{
+    if (strategy == SURR_STRATEGY_RESOURCE)
+        return surr_rf_valid(n_in, n_out, rf);
+    return rf >= 1 && rf <= n_in * n_out;
 }
 
 /* The valid reuse factors closest below and above rf, for the message. */
@@ -295,12 +302,18 @@ int surr_spec_validate(const surr_spec *s)
         if (!(L->sparsity >= 0.0 && L->sparsity < 1.0))
             return snac_err_set(SNAC_EINVAL, "layer %zu: sparsity %g outside [0, 1)", l, L->sparsity);
         size_t rf = surr_spec_layer_rf(s, l);
-        if (rf == 0 || (!s->rf_unchecked && !surr_rf_valid(L->n_in, L->n_out, rf))) {
+        if (rf == 0 || (!s->rf_unchecked && !surr_rf_valid_for(s->strategy, L->n_in, L->n_out, rf))) {
+            if (s->strategy == SURR_STRATEGY_LATENCY)
+                return snac_err_set(SNAC_EINVAL,
+                                    "layer %zu (%zu x %zu): reuse factor %zu is more than the layer's %zu "
+                                    "multiplications (Latency strategy takes 1..%zu)", l, L->n_in, L->n_out, rf,
+                                    L->n_in * L->n_out, L->n_in * L->n_out);
             size_t below, above;
             rf_neighbours(L->n_in, L->n_out, rf, &below, &above);
             return snac_err_set(SNAC_EINVAL,
                                 "layer %zu (%zu x %zu): reuse factor %zu does not divide the layer's %zu "
-                                "multiplications as hls4ml requires; nearest valid: %zu%s%.0zu", l, L->n_in,
+                                "multiplications as hls4ml requires for the Resource strategy; nearest valid: "
+                                "%zu%s%.0zu", l, L->n_in,
                                 L->n_out, rf, L->n_in * L->n_out, below, above ? " or " : "", above);
         }
     }

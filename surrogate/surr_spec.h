@@ -110,8 +110,15 @@ size_t surr_spec_layer_rf(const surr_spec *s, size_t l);
  * width a_w + w_w + ceil(log2 n_in) + 1, integer a_i + w_i + ceil(log2 n_in) + 1. */
 surr_fixed surr_spec_layer_accum(const surr_spec *s, size_t l);
 
-/* hls4ml's reuse-factor rule for a dense layer (n_in, n_out, rf). */
+/* hls4ml's reuse-factor rule for a dense layer (n_in, n_out, rf): _validate_reuse_factor
+ * of its FPGA backend, which set_closest_reuse_factor applies to Resource-strategy
+ * layers only. */
 bool surr_rf_valid(size_t n_in, size_t n_out, size_t rf);
+/* What hls4ml (0.6-1.x, Vivado/Vitis backends) accepts for a dense layer of this
+ * strategy: Resource -> surr_rf_valid; Latency -> any 1 <= rf <= n_in * n_out
+ * (init_dense leaves a Latency layer's RF alone; the kernel takes
+ * ceil(n_in n_out / rf) multipliers). */
+bool surr_rf_valid_for(enum surr_strategy strategy, size_t n_in, size_t n_out, size_t rf);
 
 /* Check everything a user can get wrong; messages name the layer and value:
  * zero widths, mismatched chain, W < I, no part (an unknown part is accepted:

@@ -231,7 +231,7 @@ static void bad_specs_should_fail_with_their_message(void)
     expect_bad("model: {widths: [24, 16, 5]}\nprecision: {weight: 'ap_fixed<4,6>'}\n", "W < I");
     expect_bad("model: {widths: [24, 16, 5]}\nprecision: {weight: 'ap_fixed<4,6>'}\n", "bad.yaml:2:");
     expect_bad("model: {widths: [24, 16, 5]}\nhls: {toolchain: quartus-21.1}\n", "unknown toolchain 'quartus-21.1'");
-    expect_bad("model: {widths: [24, 16, 5]}\nhls: {reuse_factor: 7}\n", "reuse factor 7 does not divide");
+    expect_bad("model: {widths: [24, 16, 5]}\nhls: {reuse_factor: 7, strategy: resource}\n", "reuse factor 7 does not divide");
     expect_bad("model: {widths: [24, 16, 5]}\nhls: {clock_period: 0}\n", "clock period");
     expect_bad("model: {widths: [24, 16, 5]}\nprecision: {sparsity: 1.5}\n", "sparsity");
     expect_bad("model: {widths: [24]}\n", "at least an input and an output");

@@ -436,12 +436,21 @@ static void reuse_factors_should_follow_hls4mls_rule(void)
     /* the 4-128-3 MLP the shared projects synthesized at RF 8 and 16 */
     CHECK(surr_rf_valid(4, 128, 8) && surr_rf_valid(128, 3, 8) && surr_rf_valid(128, 3, 16));
     CHECK(!surr_rf_valid(16, 64, 3) && !surr_rf_valid(16, 64, 24) && !surr_rf_valid(8, 3, 0));
-    /* a spec refuses an invalid RF with the nearest valid ones, unless rf_unchecked (synthesized) */
-    const char *bad = "model: {widths: [16, 64]}\nhls: {reuse_factor: 24}\n";
+    /* hls4ml applies the rule to Resource layers only; a Latency layer takes any RF up to n_in*n_out */
+    CHECK(surr_rf_valid_for(SURR_STRATEGY_LATENCY, 16, 64, 24) && surr_rf_valid_for(SURR_STRATEGY_LATENCY, 16, 64, 3));
+    CHECK(!surr_rf_valid_for(SURR_STRATEGY_LATENCY, 16, 64, 1025) && !surr_rf_valid_for(SURR_STRATEGY_LATENCY, 4, 4, 0));
+    CHECK(!surr_rf_valid_for(SURR_STRATEGY_RESOURCE, 16, 64, 24) && surr_rf_valid_for(SURR_STRATEGY_RESOURCE, 16, 64, 32));
+    const char *lat = "model: {widths: [16, 64]}\nhls: {reuse_factor: 24}\n";
     surr_spec s;
+    CHECK_MSG(surr_spec_parse_yaml(lat, strlen(lat), "t.yaml", &s) == 0, "%s", snac_err_msg());
+    const char *toobig = "model: {widths: [4, 2]}\nhls: {reuse_factor: 9}\n";
+    CHECK(surr_spec_parse_yaml(toobig, strlen(toobig), "t.yaml", &s) == SNAC_EINVAL);
+    CHECK_STR_CONTAINS(snac_err_msg(), "reuse factor 9 is more than the layer's 8 multiplications");
+    /* a Resource spec refuses an invalid RF with the nearest valid ones, unless rf_unchecked (synthesized) */
+    const char *bad = "model: {widths: [16, 64]}\nhls: {reuse_factor: 24, strategy: resource}\n";
     CHECK(surr_spec_parse_yaml(bad, strlen(bad), "t.yaml", &s) == SNAC_EINVAL);
     CHECK_STR_CONTAINS(snac_err_msg(), "nearest valid: 16 or 32");
-    const char *unchecked = "model: {widths: [16, 64]}\nhls: {reuse_factor: 24, rf_unchecked: true}\n";
+    const char *unchecked = "model: {widths: [16, 64]}\nhls: {reuse_factor: 24, strategy: resource, rf_unchecked: true}\n";
     CHECK(surr_spec_parse_yaml(unchecked, strlen(unchecked), "t.yaml", &s) == 0 && s.reuse_factor == 24);
     const char *mult = "model: {widths: [16, 64]}\nhls: {multipliers: fabric}\n";
     CHECK(surr_spec_parse_yaml(mult, strlen(mult), "t.yaml", &s) == 0 && s.multipliers == SURR_MULT_FABRIC);
