@@ -94,25 +94,35 @@ int ingest_detect(const char *path, const char *buf, size_t len, bool is_dir, bo
 
 int ingest_toolchain_parse(const char *s, enum rpt_toolchain *tc, char *version, size_t version_cap)
 {
-    char fam[32];
-    const char *dash = strchr(s, '-');
-    size_t n = dash ? (size_t)(dash - s) : strlen(s);
-    if (n == 0 || n >= sizeof fam)
-        return snac_err_set(SNAC_EINVAL, "--toolchain '%s': expected FAMILY or FAMILY-VERSION", s);
-    memcpy(fam, s, n);
-    fam[n] = '\0';
-    int i = rpt_enum_find(rpt_toolchain_names, RPT_TC_COUNT, fam);
-    if (i < 0)
-        return snac_err_set(SNAC_EINVAL, "--toolchain '%s': unknown family '%s' (known: vivado_hls, vitis_hls, "
-                            "vivado, yosys)", s, fam);
-    *tc = (enum rpt_toolchain)i;
-    version[0] = '\0';
-    if (dash) {
-        if (!dash[1] || strlen(dash + 1) >= version_cap)
-            return snac_err_set(SNAC_EINVAL, "--toolchain '%s': bad version", s);
-        rpt_strlcpy(version, dash + 1, version_cap);
+    /* the report families and their other spellings; "vivado" alone is Vivado's
+     * own synthesis here (report_utilization, export.rpt), not its HLS */
+    static const struct { const char *alias; enum rpt_toolchain tc; } fams[] = {
+        {"vivado_hls", RPT_TC_VIVADO_HLS}, {"vivado-hls", RPT_TC_VIVADO_HLS}, {"vivadohls", RPT_TC_VIVADO_HLS},
+        {"vitis_hls", RPT_TC_VITIS_HLS},   {"vitis-hls", RPT_TC_VITIS_HLS},   {"vitishls", RPT_TC_VITIS_HLS},
+        {"vitis", RPT_TC_VITIS_HLS},       {"vivado", RPT_TC_VIVADO},         {"yosys", RPT_TC_YOSYS},
+    };
+    for (size_t i = 0; i < sizeof fams / sizeof fams[0]; i++) {
+        size_t n = strlen(fams[i].alias);
+        if (strncasecmp(s, fams[i].alias, n) != 0)
+            continue;
+        const char *v = s + n;
+        if (*v && *v != '-' && *v != '_' && *v != ' ')
+            continue;
+        if (*v)
+            v++;
+        while (*v == 'v' || *v == 'V')
+            v++;
+        if ((s[n] && !*v) || strlen(v) >= version_cap || (*v && (*v < '0' || *v > '9')))
+            return snac_err_set(SNAC_EINVAL, "--toolchain '%s': bad version '%s'", s, v);
+        *tc = fams[i].tc;
+        rpt_strlcpy(version, v, version_cap);
+        return SNAC_OK;
     }
-    return SNAC_OK;
+    char fam[32];
+    size_t n = strcspn(s, "-_ ");
+    snprintf(fam, sizeof fam, "%.*s", (int)(n < 31 ? n : 31), s);
+    return snac_err_set(SNAC_EINVAL, "--toolchain '%s': unknown family '%s' (known: vivado_hls, vitis_hls, "
+                        "vivado, yosys, with or without a version: vitis_hls-2021.1)", s, fam);
 }
 
 /* ---- messages ------------------------------------------------------------------ */

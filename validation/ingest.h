@@ -69,7 +69,9 @@ typedef struct ingest_counts {
  * force_csv is a sweep. Unknown content is an error naming the file. */
 int ingest_detect(const char *path, const char *buf, size_t len, bool is_dir, bool force_csv, enum rpt_kind *kind);
 
-/* Check --toolchain ("vivado_hls", "vitis_hls-2023.2", ...). */
+/* Check --toolchain: a report family vivado_hls | vitis_hls | vivado (Vivado's own
+ * synthesis) | yosys, also spelled vivado-hls, vitis-hls, vitis, with an optional
+ * version after '-', '_' or ' ' ("vitis_hls-2023.2", "vivado_hls 2019.2", "vitis-v2022.1"). */
 int ingest_toolchain_parse(const char *s, enum rpt_toolchain *tc, char *version, size_t version_cap);
 
 /* Ingest one path. A file is one unit (its twins of the same synthesis merged

@@ -381,6 +381,18 @@ static void any_toolchain_spelling_should_map_through_one_table(void)
     CHECK(surr_toolchain_of("vivado_hls", "2019.2", &tc, NULL) && tc == SURR_TC_VIVADO_2019_1);
     CHECK(surr_toolchain_of("vitis_hls", "2022.1", &tc, NULL) && tc == SURR_TC_VITIS_2023_2);
     CHECK(!surr_toolchain_of("vivado", "2020.1", &tc, NULL));
+    /* ingest --toolchain: report families in every spelling */
+    enum rpt_toolchain rtc;
+    char ver[32];
+    CHECK(ingest_toolchain_parse("vitis-2022.1", &rtc, ver, sizeof ver) == 0 && rtc == RPT_TC_VITIS_HLS &&
+          strcmp(ver, "2022.1") == 0);
+    CHECK(ingest_toolchain_parse("vivado_hls 2019.2", &rtc, ver, sizeof ver) == 0 && rtc == RPT_TC_VIVADO_HLS &&
+          strcmp(ver, "2019.2") == 0);
+    CHECK(ingest_toolchain_parse("Vivado-v2020.1", &rtc, ver, sizeof ver) == 0 && rtc == RPT_TC_VIVADO &&
+          strcmp(ver, "2020.1") == 0);
+    CHECK(ingest_toolchain_parse("yosys", &rtc, ver, sizeof ver) == 0 && rtc == RPT_TC_YOSYS && !ver[0]);
+    CHECK(ingest_toolchain_parse("vivado-", &rtc, ver, sizeof ver) == SNAC_EINVAL);
+    CHECK(ingest_toolchain_parse("vitisx", &rtc, ver, sizeof ver) == SNAC_EINVAL);
     /* spec files take every spelling too */
     const char *y = "model: {widths: [16, 5]}\nhls: {toolchain: vitis_hls-2021.1, part: xczu7ev-ffvc1156-2-e}\n";
     surr_spec s;
