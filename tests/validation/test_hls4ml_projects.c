@@ -280,6 +280,23 @@ static void directory_should_land_what_parses_and_name_what_did_not(void)
     db_close(db);
 }
 
+static void wrapper_top_should_be_the_synthesis_and_recorded(void)
+{
+    snac_db *db = fresh_db("test_h4p_axi.db");
+    if (!db)
+        return;
+    ingest_counts c = {0};
+    ingest_opts o = INGEST_OPTS_INIT;
+    CHECK_MSG(ingest_path(db, fixture("axi_project"), &o, &c) == 0, "%s", snac_err_msg());
+    /* one synthesis: the wrapper's report; the core's is a sub-module report, not a row */
+    CHECK(c.ingested == 1 && c.failed == 0);
+    char s[256];
+    q_str(db, "SELECT top_module FROM synthesis_results", s, sizeof s);
+    CHECK(strcmp(s, "myproject_axi") == 0);
+    CHECK_NEAR(q_num(db, "SELECT lut FROM synthesis_results"), 2901, 0);
+    db_close(db);
+}
+
 static void spec_should_attach_to_a_present_row(void)
 {
     snac_db *db = fresh_db("test_h4p_spec.db");
@@ -520,6 +537,7 @@ int main(void)
     TEST(firmware_errors_should_name_the_file);
     TEST(project_should_merge_twins_and_take_the_firmware_over_a_stale_config);
     TEST(directory_should_land_what_parses_and_name_what_did_not);
+    TEST(wrapper_top_should_be_the_synthesis_and_recorded);
     TEST(spec_should_attach_to_a_present_row);
     TEST(impossible_values_should_be_refused_naming_the_capacity);
     TEST(validate_should_list_skipped_rows_with_reasons);
