@@ -270,11 +270,17 @@ int cmd_predict(int argc, char **argv)
                surr_toolchain_names[ver.toolchain]);
         for (int t = 0; t < SURR_T_COUNT; t++)
             printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.y[t]);
-        printf("},\"percent_of_part\":{");
-        for (int t = 0; t < SURR_T_COUNT - 2; t++)
-            printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.pct[t]);
-        printf("},\"avg_resource_pct\":%.17g,\"latency_ns\":%.17g,\"bops_mac\":%.17g,\"bops_bitaware\":%.17g,"
-               "\"features\":{", p.avg_resource_pct, p.latency_ns, p.bops_mac, p.bops_bitaware);
+        if (part_known) {
+            printf("},\"percent_of_part\":{");
+            for (int t = 0; t < SURR_T_COUNT - 2; t++)
+                printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.pct[t]);
+            printf("},\"avg_resource_pct\":%.17g", p.avg_resource_pct);
+        } else { /* an unknown part: no percentages */
+            printf("},\"percent_of_part\":null,\"avg_resource_pct\":null,\"note\":\"part not in the part table: "
+                   "absolute predictions only\"");
+        }
+        printf(",\"latency_ns\":%.17g,\"bops_mac\":%.17g,\"bops_bitaware\":%.17g,\"features\":{", p.latency_ns,
+               p.bops_mac, p.bops_bitaware);
         for (int k = 0; k < SURR_F_COUNT; k++)
             printf("%s\"%s\":%.17g", k ? "," : "", surr_feature_names[k], x.f[k]);
         printf("}}\n");

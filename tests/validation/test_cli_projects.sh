@@ -67,6 +67,9 @@ check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "part .xc7k70t-fbg676-1. is not in the part table: absolute predictions only"'
 check 'echo "$out" | grep -Eq "^  LUT +[0-9]+ +-$"'
 check '! echo "$out" | grep -q "average resources"'
+out=$($SNAC predict --no-db --json --part xc7k70t-fbg676-1 $SNAC_FIXTURES/../../configs/specs/baseline_vu13p.yaml 2>cli_projects_err.txt); rc=$?
+check '[ $rc -eq 0 ]'
+check 'echo "$out" | grep -q "\"percent_of_part\":null,\"avg_resource_pct\":null"'
 
 # the real projects (not in the repository: skipped when absent)
 if [ -d "$SHARED" ]; then
