@@ -580,10 +580,10 @@ static int store_unit(snac_db *db, const unit *u, const char *derived_spec, cons
     size_t in0 = c->ingested, up0 = c->updated;
     int rc = store(db, &u->r, &src, &merged, 1, derived_spec, o, c);
     if (!rc)
-        say(o, INGEST_MSG_LANDED, "%s: %s%s%s (%s%s%s)", u->primary.path,
+        say(o, INGEST_MSG_LANDED, "%s: %s%s (%s%s%s)", u->primary.path,
             c->ingested > in0 ? "ingested" : c->updated > up0 ? "already present, spec/model attached"
                                                               : "already present",
-            u->merged[0] ? " with merged twins" : "", "", rpt_toolchain_names[u->r.toolchain],
+            u->merged[0] ? " with merged twins" : "", rpt_toolchain_names[u->r.toolchain],
             u->r.top_module[0] ? ", top " : "", u->r.top_module);
     return rc;
 }
@@ -621,8 +621,10 @@ static void dir_of(const char *path, char *dir)
 
 /* Units of one HLS solution report folder: the files in `paths` that parse, twins
  * of one synthesis merged (in order: the first that parses is the row's key). */
+/* `named` (< np): only that file was asked for; its twins that do not parse are
+ * notes, not failures. SIZE_MAX: every file counts (a project). */
 static void hls_units(char paths[][RPT_PATH_MAX], size_t np, const project_spec *ps, snac_db *db,
-                      const ingest_opts *o, ingest_counts *c, failures *f)
+                      const ingest_opts *o, ingest_counts *c, failures *f, size_t named)
 {
     unit *u = calloc(np ? np : 1, sizeof *u);
     bool *ok = calloc(np ? np : 1, sizeof *ok);
@@ -633,8 +635,10 @@ static void hls_units(char paths[][RPT_PATH_MAX], size_t np, const project_spec 
     }
     for (size_t i = 0; i < np; i++) {
         int rc = parse_file(paths[i], ends_with(paths[i], ".xml") ? RPT_KIND_CSYNTH_XML : RPT_KIND_CSYNTH_RPT, &u[i]);
-        if (rc)
+        if (rc && (named == SIZE_MAX || named == i))
             failed(f, o, c, rc);
+        else if (rc)
+            say(o, INGEST_MSG_NOTE, "a report of the same solution does not parse, not merged: %s", snac_err_msg());
         ok[i] = rc == SNAC_OK;
     }
     for (size_t i = 0; i < np; i++) {
@@ -669,6 +673,29 @@ static void hls_units(char paths[][RPT_PATH_MAX], size_t np, const project_spec 
 }
 
 static int ingest_csv(snac_db *db, const char *path, const ingest_opts *o, ingest_counts *c);
+static bool is_project(const char *dir);
+static void project_load(const char *dir, project_spec *ps, const rpt_net_hint *hint, const ingest_opts *o,
+                         ingest_counts *c, failures *f);
+
+/* The hls4ml project a report file belongs to, from where hls4ml puts it:
+ * <dir>/<P>_prj/<solution>/syn/report/<file>, .../impl/report/verilog/<file>, <dir>/vivado_synth.rpt. */
+static bool project_of(const char *path, char *dir)
+{
+    char d[RPT_PATH_MAX];
+    dir_of(path, d);
+    for (int up = 0; up <= 5; up++) {
+        if ((up == 0 || up == 4 || up == 5) && is_project(d)) {
+            rpt_strlcpy(dir, d, RPT_PATH_MAX);
+            return true;
+        }
+        char parent[RPT_PATH_MAX];
+        dir_of(d, parent);
+        if (strcmp(parent, d) == 0)
+            break;
+        rpt_strlcpy(d, parent, sizeof d);
+    }
+    return false;
+}
 
 /* One file named on the command line. */
 static int ingest_file(snac_db *db, const char *path, bool force_csv, const ingest_opts *o, ingest_counts *c)
@@ -676,44 +703,61 @@ static int ingest_file(snac_db *db, const char *path, bool force_csv, const inge
     if (force_csv || ends_with(path, ".csv"))
         return ingest_csv(db, path, o, c);
     unit *u = calloc(1, sizeof *u);
-    if (!u)
+    project_spec *ps = calloc(1, sizeof *ps);
+    if (!u || !ps) {
+        free(u), free(ps);
         return snac_err_set(SNAC_ENOMEM, "ingest: out of memory");
+    }
     int rc = parse_file(path, -1, u);
     if (rc) {
-        free(u);
+        free(u), free(ps);
         c->failed++;
         return rc;
+    }
+    /* a report inside an hls4ml project gets the project's spec, as when the project is ingested */
+    char pdir[RPT_PATH_MAX];
+    const project_spec *pspec = NULL;
+    if (!o->spec_json && project_of(path, pdir)) {
+        failures pf = {0};
+        rpt_net_hint hint = {u->r.n_out_ports, u->r.in_port_bits};
+        project_load(pdir, ps, &hint, o, c, &pf);
+        pspec = ps;
     }
     if (u->r.kind == RPT_KIND_CSYNTH_XML || u->r.kind == RPT_KIND_CSYNTH_RPT) {
         /* its twins in the same folder: ingest the solution's reports as one synthesis */
         char dir[RPT_PATH_MAX], twins[3][RPT_PATH_MAX];
         dir_of(path, dir);
         size_t nt = twin_paths(dir, u->r.top_module, twins);
-        bool named_is_twin = false;
-        char *abs_named = realpath(path, NULL);
-        for (size_t i = 0; i < nt && abs_named; i++) {
+        size_t named = SIZE_MAX; /* which twin is the file named */
+        char *abs_n = realpath(path, NULL);
+        for (size_t i = 0; i < nt && abs_n; i++) {
             char *a = realpath(twins[i], NULL);
-            named_is_twin |= a && strcmp(a, abs_named) == 0;
+            if (a && strcmp(a, abs_n) == 0)
+                named = i;
             free(a);
         }
-        free(abs_named);
-        if (named_is_twin && nt > 1) {
-            free(u);
+        free(abs_n);
+        if (nt > 1 && named != SIZE_MAX) {
             failures f = {0};
-            size_t failed0 = c->failed;
-            hls_units(twins, nt, NULL, db, o, c, &f);
-            /* only the named file's own failure fails this path */
-            if (f.n && c->failed > failed0) {
+            hls_units(twins, nt, pspec, db, o, c, &f, named);
+            free(u);
+            free(ps->json);
+            free(ps);
+            if (f.n) {
                 snac_err_set(f.first_rc, "%s", f.first);
                 return f.first_rc;
             }
             return SNAC_OK;
         }
     }
-    rc = store_unit(db, u, NULL, o, c);
+    if (pspec)
+        project_apply(pspec, &u->r);
+    rc = store_unit(db, u, pspec ? pspec->json : NULL, o, c);
     if (rc)
         c->failed++;
     free(u);
+    free(ps->json);
+    free(ps);
     return rc;
 }
 
@@ -857,6 +901,36 @@ static rpt_net_hint ports_hint(char paths[][RPT_PATH_MAX], size_t n)
     return h;
 }
 
+/* The project's hls4ml_config.yml, if any; a broken one fails on its own. */
+static void read_config(const char *dir, project_spec *ps, const ingest_opts *o, ingest_counts *c, failures *f,
+                        bool strict)
+{
+    char path[RPT_PATH_MAX];
+    if (!pjoin(path, dir, "hls4ml_config.yml") || !is_file(path))
+        return;
+    char *buf;
+    size_t len;
+    int rc = snac_read_file(path, &buf, &len);
+    if (!rc) {
+        rc = rpt_hls4ml_config_read(buf, len, path, &ps->cfg);
+        free(buf);
+    }
+    if (rc && strict)
+        failed(f, o, c, rc); /* the reports still land */
+    else if (rc)
+        say(o, INGEST_MSG_NOTE, "not used: %s", snac_err_msg());
+    else
+        ps->have_cfg = true;
+}
+
+/* Config and spec of the project in dir, for a single report of it. */
+static void project_load(const char *dir, project_spec *ps, const rpt_net_hint *hint, const ingest_opts *o,
+                         ingest_counts *c, failures *f)
+{
+    read_config(dir, ps, o, c, f, false);
+    project_spec_build(dir, ps->have_cfg ? ps->cfg.project : "myproject", hint, ps, o, c);
+}
+
 static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c)
 {
     failures f = {0};
@@ -865,19 +939,7 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
         return snac_err_set(SNAC_ENOMEM, "ingest: out of memory");
     c->projects++;
     char path[RPT_PATH_MAX];
-    if (pjoin(path, dir, "hls4ml_config.yml") && is_file(path)) {
-        char *buf;
-        size_t len;
-        int rc = snac_read_file(path, &buf, &len);
-        if (!rc) {
-            rc = rpt_hls4ml_config_read(buf, len, path, &ps->cfg);
-            free(buf);
-        }
-        if (rc)
-            failed(&f, o, c, rc); /* the config fails on its own; the reports still land */
-        else
-            ps->have_cfg = true;
-    }
+    read_config(dir, ps, o, c, &f, true);
     /* every <X>_prj/solution*: its HLS reports (one synthesis) and its export report */
     char **names;
     size_t nn = list_dir(dir, &names);
@@ -910,7 +972,7 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
             }
             if (nt == 0)
                 say(o, INGEST_MSG_NOTE, "%s: no %s_csynth.xml/.rpt or csynth.xml", rep, top);
-            hls_units(twins, nt, ps, db, o, c, &f);
+            hls_units(twins, nt, ps, db, o, c, &f, SIZE_MAX);
             /* export_design's Vivado run */
             static const char *const impl[] = {"impl/report/verilog", "impl/report/vhdl"};
             for (int k = 0; k < 2; k++) {

@@ -265,6 +265,28 @@ static void project_should_merge_twins_and_take_the_firmware_over_a_stale_config
     db_close(db);
 }
 
+static void single_report_of_a_project_should_get_its_twins_and_firmware_spec(void)
+{
+    snac_db *db = fresh_db("test_h4p_single.db");
+    if (!db)
+        return;
+    ingest_counts c = {0};
+    ingest_opts o = INGEST_OPTS_INIT;
+    /* naming the .rpt: the row is the solution's (keyed by csynth.xml), with the firmware's spec */
+    CHECK_MSG(ingest_path(db, fixture("fw_project/myproject_prj/solution1/syn/report/myproject_csynth.rpt"), &o, &c) ==
+                  0, "%s", snac_err_msg());
+    CHECK(c.ingested == 1 && c.merged == 2 && c.spec_firmware == 1);
+    char s[4096];
+    q_str(db, "SELECT source_path FROM synthesis_results", s, sizeof s);
+    CHECK_STR_CONTAINS(s, "syn/report/csynth.xml");
+    q_str(db, "SELECT spec FROM synthesis_results", s, sizeof s);
+    CHECK_STR_CONTAINS(s, "\"source\":\"firmware\"");
+    /* the whole project afterwards: that row is already there */
+    CHECK(ingest_path(db, fixture("fw_project"), &o, &c) == 0);
+    CHECK(c.ingested == 3 && c.present == 1);
+    db_close(db);
+}
+
 static void directory_should_land_what_parses_and_name_what_did_not(void)
 {
     snac_db *db = fresh_db("test_h4p_corrupt.db");
@@ -536,6 +558,7 @@ int main(void)
     TEST(firmware_and_network_json_should_agree_field_by_field);
     TEST(firmware_errors_should_name_the_file);
     TEST(project_should_merge_twins_and_take_the_firmware_over_a_stale_config);
+    TEST(single_report_of_a_project_should_get_its_twins_and_firmware_spec);
     TEST(directory_should_land_what_parses_and_name_what_did_not);
     TEST(wrapper_top_should_be_the_synthesis_and_recorded);
     TEST(spec_should_attach_to_a_present_row);
