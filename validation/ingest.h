@@ -2,8 +2,8 @@
  * in synthesis_results, with their provenance (path, SHA-256, row).
  *
  * ingest_path() recognises what `path` is (ingest_detect), reads it with the
- * matching rpt_* reader, and inserts every result of that path in ONE
- * transaction: a bad file leaves the store untouched. Rows are keyed by
+ * matching rpt_* reader, and inserts the results of one synthesis (or of one
+ * sweep CSV) in ONE transaction: a bad file leaves the store untouched. Rows are keyed by
  * (source_sha256, source_row), so ingesting the same file again inserts nothing
  * and counts its rows as already present (with --spec / --model it attaches or
  * replaces the row's spec / model instead).
@@ -21,10 +21,12 @@
  * The spec of an hls4ml project comes from its firmware (rpt_firmware.h), else
  * its network.json (rpt_netjson.h), else hls4ml_config.yml (reuse factor,
  * precision, strategy, io_type only); disagreements between the firmware and the
- * config are reported and kept in the spec's provenance.
+ * config are reported and kept in the spec's provenance. A single report named
+ * inside a project's folders gets the same spec and its solution twins.
  *
  * Memory: nothing outlives a call; each file is read whole, parsed, released.
- * Workload: a handful of reports or a few sweep CSVs per invocation.
+ * Workload: a handful of reports or sweep CSVs, or a tree of tens of projects
+ * (the 62 shared projects, 158 reports: 0.4 s).
  */
 #ifndef SNAC_VALIDATION_INGEST_H
 #define SNAC_VALIDATION_INGEST_H
@@ -65,8 +67,9 @@ typedef struct ingest_counts {
 } ingest_counts;
 
 /* What a path is: a directory is an hls4ml project; a file is sniffed by content
- * (XML root, "== Vivado/Vitis HLS Report", report_utilization), *.csv or
- * force_csv is a sweep. Unknown content is an error naming the file. */
+ * (XML root, "== Vivado/Vitis HLS Report", *_export.rpt / "Implementation tool:" /
+ * "== Vivado ... Results", report_utilization), *.csv or force_csv is a sweep.
+ * Unknown content is an error naming the file. */
 int ingest_detect(const char *path, const char *buf, size_t len, bool is_dir, bool force_csv, enum rpt_kind *kind);
 
 /* Check --toolchain: a report family vivado_hls | vitis_hls | vivado (Vivado's own
