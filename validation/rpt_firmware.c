@@ -185,7 +185,7 @@ static void scan_header(fw *f, char *buf, size_t len, bool structs)
             memset(cur, 0, sizeof *cur);
             squeeze(a, b, cur->name, sizeof cur->name);
             depth = 0;
-        } else if (cur && depth == 1 && strstr(q, "static const") && q < le) {
+        } else if (cur && depth == 1 && le - q > 12 && strncmp(q, "static const", 12) == 0) {
             /* static const <type> KEY = VALUE; */
             const char *eq = memchr(q, '=', (size_t)(le - q)), *semi = memchr(q, ';', (size_t)(le - q));
             if (eq && semi && semi > eq && cur->n_keys < CFG_KEYS) {

@@ -240,7 +240,7 @@ int cmd_validate(int argc, char **argv)
     } else if ((rc = toolchains_with_results(db, todo))) {
         goto out;
     }
-    size_t done = 0;
+    size_t done = 0, unmapped = 0;
     if (json)
         printf("{\"validations\":[");
     for (int tc = 0; tc < SURR_TC_COUNT; tc++) {
@@ -290,10 +290,15 @@ int cmd_validate(int argc, char **argv)
             if (compare)
                 print_compare(&rep.fresh, &cmp_rep.fresh);
         }
+        unmapped = rep.n_unmapped;
         vval_report_free(&cmp_rep);
         vval_report_free(&rep);
         done++;
     }
+    if (!json && unmapped)
+        printf("\nnot validated: %zu post-synthesis result%s (toolchain vivado: report_utilization, export.rpt); "
+               "no surrogate toolchain predicts them (validation/vtoolchain.h)\n", unmapped,
+               unmapped == 1 ? "" : "s");
     if (json) {
         printf("]}\n");
     } else if (!done) {

@@ -46,6 +46,7 @@ check 'echo "$out" | grep -qx "spec/model attached to 2 results already present"
 out=$($SNAC validate --db $DB --no-store --bootstrap 0 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "^  skipped 1 result (synthesis_results id: reason):"'
+check 'echo "$out" | grep -q "^not validated: 2 post-synthesis results (toolchain vivado: report_utilization, export.rpt)"'
 id=$(sqlite3 $DB "SELECT id FROM synthesis_results WHERE source_path LIKE '%corrupt_project%'")
 check 'echo "$out" | grep -q "^    $id: spec not usable: no layer widths: no firmware/parameters.h and no network.json"'
 out=$($SNAC validate --db $DB --no-store --bootstrap 0 --json 2>cli_projects_err.txt); rc=$?
