@@ -1040,17 +1040,64 @@ static bool loose_report_name(const char *name)
            ends_with(name, "_export.rpt") || strcmp(name, "vivado_synth.rpt") == 0;
 }
 
+static void walk_failed(const ingest_opts *o, failures *f, int rc)
+{
+    say(o, INGEST_MSG_FAILED, "%s", snac_err_msg());
+    if (f->n++ == 0) {
+        f->first_rc = rc;
+        rpt_strlcpy(f->first, snac_err_msg(), sizeof f->first);
+    }
+}
+
+/* A solution's syn/report folder met outside a project (the tree starts below the
+ * project): it also holds every sub-function's report, so only the top's reports
+ * are one synthesis: the top named by csynth.xml, else <P> of the enclosing <P>_prj. */
+static void solution_reports(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c, failures *f)
+{
+    char p[RPT_PATH_MAX], d[RPT_PATH_MAX], top[160] = "";
+    if (!(pjoin(p, dir, "csynth.xml") && is_file(p))) {
+        rpt_strlcpy(d, dir, sizeof d);
+        for (int up = 0; up < 3; up++) { /* report -> syn -> solution -> <P>_prj */
+            char parent[RPT_PATH_MAX];
+            dir_of(d, parent);
+            rpt_strlcpy(d, parent, sizeof d);
+        }
+        const char *base = strrchr(d, '/');
+        base = base ? base + 1 : d;
+        if (ends_with(base, "_prj"))
+            snprintf(top, sizeof top, "%.*s", (int)(strlen(base) - 4), base);
+        char name[200];
+        snprintf(name, sizeof name, "%s_csynth.xml", top);
+        if (!top[0] || !pjoin(p, dir, name) || !is_file(p)) {
+            snprintf(name, sizeof name, "%s_csynth.rpt", top);
+            if (!top[0] || !pjoin(p, dir, name) || !is_file(p)) {
+                say(o, INGEST_MSG_NOTE, "%s: no csynth.xml and no <top>_csynth.xml/.rpt of the solution's top: "
+                    "skipped (its sub-module reports are not syntheses of their own)", dir);
+                return;
+            }
+        }
+    }
+    int rc = ingest_file(db, p, false, o, c);
+    if (rc)
+        walk_failed(o, f, rc);
+}
+
 static void walk(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c, failures *f, int depth)
 {
     if (depth > 64)
         return;
     bool project = is_project(dir);
+    if (!project && (ends_with(dir, "/syn/report") || strcmp(dir, "syn/report") == 0)) {
+        solution_reports(db, dir, o, c, f);
+        return;
+    }
     if (project) {
         int rc = ingest_project(db, dir, o, c);
         if (rc && f->n++ == 0) { /* its files were counted and named by ingest_project */
             f->first_rc = rc;
             rpt_strlcpy(f->first, snac_err_msg(), sizeof f->first);
         }
+        /* its <P>_prj and firmware folders were read with it (below) */
     }
     char **names;
     size_t n = list_dir(dir, &names);
@@ -1066,16 +1113,10 @@ static void walk(snac_db *db, const char *dir, const ingest_opts *o, ingest_coun
             if (project && (ends_with(names[i], "_prj") || strcmp(names[i], "firmware") == 0))
                 continue;
             walk(db, p, o, c, f, depth + 1);
-        } else if (!project && S_ISREG(st.st_mode) && loose_report_name(names[i]) &&
-                   !strstr(dir, "/syn/report")) {
+        } else if (!project && S_ISREG(st.st_mode) && loose_report_name(names[i])) {
             int rc = ingest_file(db, p, false, o, c);
-            if (rc) {
-                say(o, INGEST_MSG_FAILED, "%s", snac_err_msg());
-                if (f->n++ == 0) {
-                    f->first_rc = rc;
-                    rpt_strlcpy(f->first, snac_err_msg(), sizeof f->first);
-                }
-            }
+            if (rc)
+                walk_failed(o, f, rc);
         }
     }
     free_names(names, n);

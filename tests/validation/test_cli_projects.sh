@@ -33,6 +33,16 @@ check 'echo "$out" | grep -q "^3 hls4ml projects: spec from firmware 1"'
 check 'grep -q "firmware disagrees with hls4ml_config.yml" cli_projects_err.txt'
 check '[ "$(sqlite3 $DB "SELECT COUNT(*) FROM synthesis_results WHERE merged_sources IS NOT NULL")" = 1 ]'
 
+# a tree that starts below the project: the solution's top reports only (a sub-module's
+# report beside them is not a synthesis), with the project's firmware spec
+SOL=$T/group_a/deeper/fw_project/myproject_prj
+cp $SOL/solution1/syn/report/myproject_csynth.rpt $SOL/solution1/syn/report/dense_latency_config2_csynth.rpt
+out=$($SNAC ingest -r --db cli_projects_sub.db $SOL 2>cli_projects_err.txt); rc=$?
+check '[ $rc -eq 0 ]'
+check 'echo "$out" | grep -qx "ingested 2, already present 0, skipped 0, failed 0"'
+check '[ "$(sqlite3 cli_projects_sub.db "SELECT COUNT(*) FROM synthesis_results WHERE spec LIKE '"'%firmware%'"'")" = 2 ]'
+rm -f cli_projects_sub.db cli_projects_sub.db-wal cli_projects_sub.db-shm
+
 # again: nothing new; --spec attaches to the rows already present
 out=$($SNAC ingest -r --db $DB $T/group_a/hls4ml_project 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
