@@ -25,17 +25,20 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: snac ingest [--db FILE] [--model ID | --spec FILE] [--toolchain T] [--csv] [-r] PATH...\n"
+            "usage: snac ingest [--db FILE] [--model ID | --spec FILE] [--toolchain T] [--csv] [-r] [--verbose]\n"
+            "                   PATH...\n"
             "  PATH: Vivado/Vitis HLS *_csynth.xml, csynth.xml or *_csynth.rpt, an HLS *_export.rpt,\n"
             "        Vivado report_utilization text (vivado_synth.rpt), an hls4ml project directory,\n"
             "        or a sweep CSV (*.csv or --csv).\n"
             "  -r, --recursive search each directory PATH for hls4ml projects and reports\n"
+            "  --verbose       print every synthesis that landed (failures and notes go to stderr always)\n"
             "  --db FILE       store (default snac.db)\n"
             "  --model ID      link every result to stored model ID\n"
             "  --spec FILE     model spec (YAML or JSON) stored with every result; attaches it to (or\n"
             "                  replaces it on) results that are already present\n"
             "  --toolchain T   override the report's toolchain: vivado_hls, vitis_hls, vivado, yosys,\n"
-            "                  optionally with a version (vivado_hls-2020.1)\n"
+            "                  (also vitis, vitis-hls, vivado-hls), optionally with a version\n"
+            "                  (vivado_hls-2020.1, vitis-2022.1); vivado = Vivado's own synthesis\n"
             "  --csv           read every PATH as a sweep CSV\n"
             "Each synthesis is one transaction; re-ingesting a file adds nothing. Exit status 1 if any\n"
             "report failed (each is named on stderr with the reason).\n");
