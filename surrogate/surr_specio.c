@@ -397,11 +397,14 @@ int surr_spec_weights_load(surr_spec *s, float **block)
         free(w);
         return rc;
     }
-    for (size_t l = 0; l < s->n_layers; l++) { /* (n_in, n_out) -> (n_out, n_in) */
+    for (size_t l = 0; l < s->n_layers; l++) {
         size_t ni = s->layer[l].n_in, no = s->layer[l].n_out;
-        for (size_t i = 0; i < ni; i++)
-            for (size_t j = 0; j < no; j++)
-                w[off[l] + j * ni + i] = raw[off[l] + i * no + j];
+        if (s->strategy == SURR_STRATEGY_RESOURCE) /* hls4ml writes Resource layers transposed already */
+            memcpy(w + off[l], raw + off[l], ni * no * sizeof *w);
+        else /* (n_in, n_out) -> (n_out, n_in) */
+            for (size_t i = 0; i < ni; i++)
+                for (size_t j = 0; j < no; j++)
+                    w[off[l] + j * ni + i] = raw[off[l] + i * no + j];
         s->layer[l].w = w + off[l];
     }
     free(raw);

@@ -35,8 +35,10 @@ int surr_spec_load_yaml(const char *path, surr_spec *out);
  * (sorted by k) belong to the dense layers in order, or one text file with every
  * layer's weights one after the other. Values are separated by commas and/or white
  * space, each layer's in hls4ml's (n_in, n_out) row-major order; they are stored
- * transposed, (n_out, n_in), and each layer's w points into *block (malloc'd, the
- * caller frees it after the spec). Errors name the file and the counts. */
+ * transposed, (n_out, n_in) (a Resource-strategy spec's files are taken as already
+ * (n_out, n_in): hls4ml transposes those layers before writing them), and each
+ * layer's w points into *block (malloc'd, the caller frees it after the spec).
+ * Errors name the file and the counts. */
 int surr_spec_weights_load(surr_spec *s, float **block);
 /* Parse YAML text; `name` stands for the path in messages. */
 int surr_spec_parse_yaml(const char *text, size_t len, const char *name, surr_spec *out);

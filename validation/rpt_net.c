@@ -2,7 +2,7 @@
  *
  * Memory: the spec JSON is written with open_memstream and handed to the caller.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath, open_memstream */
 #include "validation/rpt_net.h"
 
 #include <ctype.h>
@@ -263,6 +263,7 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
     }
     net->n_layers = nl;
     resolve_sizes(sl, nl, hint, net);
+    size_t n_exact = 0;
     for (size_t l = 0; l < nl; l++) {
         rpt_net_layer *L = &net->layer[l];
         L->n_in = sl[l].n_in;
@@ -299,6 +300,13 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
                  L->weights, L->n_zeros);
         L->n_zeros = (long)nz;
         L->zeros_exact = true;
+        n_exact++;
+    }
+    if (weights_dir && n_exact == nl) { /* the real weights of every layer: the spec can name them */
+        char *abs = realpath(weights_dir, NULL);
+        if (abs && strlen(abs) < sizeof net->weights_dir)
+            rpt_strlcpy(net->weights_dir, abs, sizeof net->weights_dir);
+        free(abs);
     }
     return SNAC_OK;
 }
@@ -385,6 +393,10 @@ int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, con
     jstr(f, net->n_layers > 1 ? net->layer[0].act : "relu");
     fprintf(f, ",\"output_activation\":");
     jstr(f, net->layer[net->n_layers - 1].act);
+    if (net->weights_dir[0]) {
+        fprintf(f, ",\"weights\":");
+        jstr(f, net->weights_dir);
+    }
     fprintf(f, "},\"layers\":[");
     for (size_t l = 0; l < net->n_layers; l++) {
         const rpt_net_layer *L = &net->layer[l];

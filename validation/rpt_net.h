@@ -19,8 +19,9 @@
  *
  * The spec JSON (rpt_net_spec_json) is the spec-file layout of
  * surrogate/surr_specio.h, every precision per layer, sparsity = n_zeros / (n_in
- * n_out), per-layer reuse factors, rf_unchecked (hls4ml synthesized it) and a
- * provenance section (source, notes, disagreements with hls4ml_config.yml).
+ * n_out), per-layer reuse factors, rf_unchecked (hls4ml synthesized it), the
+ * weights/ folder (model.weights, absolute) when every layer's weights were read,
+ * and a provenance section (source, notes, disagreements with hls4ml_config.yml).
  *
  * Memory: plain structs with fixed buffers. Workload: one per project.
  */
@@ -67,6 +68,7 @@ typedef struct rpt_net {
     bool mlp;                 /* false: net->why says why no spec can be built */
     char why[256];
     char notes[RPT_NOTES_MAX];/* what was assumed or resolved, "; "-separated */
+    char weights_dir[RPT_PATH_MAX]; /* absolute weights/ folder when every layer's w<k>.txt was read; else "" */
 } rpt_net;
 
 /* Hints from the reports for symbols nothing else resolves: the number of

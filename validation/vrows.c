@@ -182,13 +182,22 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
         surr_model_spec *ms = NULL;
         bool ok;
         char why[256] = "";
+        float *wblock = NULL;
         if ((rc = row_spec(db, st, tc, &spec, &ms, &ok, why, sizeof why)))
             break;
+        /* real weights named by the spec: exact features; when they cannot be read (moved
+         * files), the spec's exact sparsity still stands */
+        if (ok && spec.weights[0] && surr_spec_weights_load(&spec, &wblock) != SNAC_OK) {
+            for (size_t l = 0; l < spec.n_layers; l++)
+                spec.layer[l].w = NULL;
+            snac_err_clear();
+        }
         if (out->n == cap) {
             size_t nc = cap ? 2 * cap : 256;
             vrow *na = realloc(out->row, nc * sizeof *na);
             if (!na) {
                 surr_model_spec_free(ms);
+                free(wblock);
                 rc = snac_err_set(SNAC_ENOMEM, "out of memory (%zu synthesis rows)", nc);
                 break;
             }
@@ -213,6 +222,7 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
             vrow_skip *ns = realloc(out->skip, (out->n_no_spec + 1) * sizeof *ns);
             if (!ns) {
                 surr_model_spec_free(ms);
+                free(wblock);
                 rc = snac_err_set(SNAC_ENOMEM, "out of memory");
                 break;
             }
@@ -222,6 +232,7 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
             out->n_no_spec++;
         }
         surr_model_spec_free(ms);
+        free(wblock);
         snac_err_clear();
     }
     if (!rc && s != SQLITE_DONE)

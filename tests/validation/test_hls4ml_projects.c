@@ -257,10 +257,13 @@ static void project_should_merge_twins_and_take_the_firmware_over_a_stale_config
     q_str(db, "SELECT spec FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'", s, sizeof s);
     CHECK_STR_CONTAINS(s, "\"reuse_factor\":4");
     CHECK_STR_CONTAINS(s, "\"config_disagrees\"");
-    /* validation uses the spec's per-layer RFs: the row's RF column does not overwrite them */
+    CHECK_STR_CONTAINS(s, "fw_project/firmware/weights\"}"); /* model.weights: every layer's file was read */
+    /* validation uses the spec's per-layer RFs (the row's RF column does not overwrite them)
+     * and the real weights */
     vrows R = VROWS_INIT;
     CHECK_MSG(vrows_load(db, SURR_TC_VIVADO_2020_1, &R) == 0, "%s", snac_err_msg());
     CHECK(R.n == 1 && R.n_no_spec == 0 && R.n_unmapped == 2);
+    CHECK(R.n == 1 && R.row[0].x.exact);
     vrows_free(&R);
     db_close(db);
 }
