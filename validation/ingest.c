@@ -416,7 +416,7 @@ static const char insert_sql[] =
 static const char update_explicit_sql[] =
     "UPDATE synthesis_results SET spec = coalesce(?1, spec), spec_sha256 = coalesce(?2, spec_sha256),"
     " model_id = coalesce(?3, model_id) WHERE source_sha256 = ?4 AND source_row = ?5"
-    " AND (spec IS NOT ?1 OR model_id IS NOT coalesce(?3, model_id))";
+    " AND ((?1 IS NOT NULL AND spec IS NOT ?1) OR (?3 IS NOT NULL AND model_id IS NOT ?3))";
 static const char update_derived_sql[] =
     "UPDATE synthesis_results SET spec = ?1, spec_sha256 = ?2"
     " WHERE source_sha256 = ?4 AND source_row = ?5 AND spec IS NULL AND ?3 IS NULL";

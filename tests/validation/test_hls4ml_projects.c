@@ -347,6 +347,16 @@ static void spec_should_attach_to_a_present_row(void)
     q_str(db, "SELECT spec FROM synthesis_results", s, sizeof s);
     CHECK(strcmp(s, "{\"layers\":[16,5]}") == 0);
     CHECK_NEAR(q_num(db, "SELECT count(*) FROM synthesis_results"), 1, 0);
+    /* --model on the present row links it, once; the spec stays */
+    CHECK(sqlite3_exec(db_handle(db), "INSERT INTO models(arch, n_params, macs, weights, created_at) "
+                                      "VALUES('16-5', 85, 80, x'00', 'now')", NULL, NULL, NULL) == SQLITE_OK);
+    ingest_opts om = INGEST_OPTS_INIT;
+    om.model_id = 1;
+    CHECK(ingest_path(db, p, &om, &c) == 0 && c.updated == 3);
+    CHECK(ingest_path(db, p, &om, &c) == 0 && c.updated == 3);
+    CHECK_NEAR(q_num(db, "SELECT model_id FROM synthesis_results"), 1, 0);
+    q_str(db, "SELECT spec FROM synthesis_results", s, sizeof s);
+    CHECK(strcmp(s, "{\"layers\":[16,5]}") == 0);
     db_close(db);
 }
 
