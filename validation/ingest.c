@@ -329,14 +329,25 @@ static void project_spec_build(const char *dir, const char *project, const rpt_n
 {
     char path[RPT_PATH_MAX], wdir[RPT_PATH_MAX];
     int rc = SNAC_EFORMAT;
+    bool tried = false;
     ps->have_net = false;
+    ps->why[0] = '\0';
     if (rpt_firmware_present(dir)) {
-        if ((rc = rpt_firmware_read(dir, project, hint, &ps->net)))
-            say(o, INGEST_MSG_NOTE, "%s: firmware not usable: %s", dir, snac_err_msg());
-    } else if (pjoin(path, dir, "network.json") && is_file(path)) {
+        tried = true;
+        if ((rc = rpt_firmware_read(dir, project, hint, &ps->net))) {
+            snprintf(ps->why, sizeof ps->why, "firmware not usable: %s", snac_err_msg());
+            say(o, INGEST_MSG_NOTE, "%s: %s", dir, ps->why);
+        }
+    }
+    if (rc && pjoin(path, dir, "network.json") && is_file(path)) { /* no firmware, or firmware not readable */
+        tried = true;
         bool w = pjoin(wdir, dir, "firmware/weights") && is_dir(wdir);
-        if ((rc = rpt_netjson_read(path, w ? wdir : NULL, hint, &ps->net)))
+        if ((rc = rpt_netjson_read(path, w ? wdir : NULL, hint, &ps->net))) {
+            size_t u = strlen(ps->why);
+            snprintf(ps->why + u, sizeof ps->why - u, "%snetwork.json not usable: %s", u ? "; " : "",
+                     snac_err_msg());
             say(o, INGEST_MSG_NOTE, "%s: not usable: %s", path, snac_err_msg());
+        }
     }
     if (!rc) {
         ps->have_net = true;
@@ -353,7 +364,7 @@ static void project_spec_build(const char *dir, const char *project, const rpt_n
             return;
         }
         snprintf(ps->why, sizeof ps->why, "%s: %s", ps->net.source, ps->net.mlp ? snac_err_msg() : ps->net.why);
-    } else if (!ps->why[0]) {
+    } else if (!tried) {
         snprintf(ps->why, sizeof ps->why, "no firmware/parameters.h and no network.json%s",
                  ps->have_cfg ? "; hls4ml_config.yml gives no layer sizes" : "");
     }

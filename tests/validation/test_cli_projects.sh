@@ -43,6 +43,19 @@ check 'echo "$out" | grep -qx "ingested 2, already present 0, skipped 0, failed 
 check '[ "$(sqlite3 cli_projects_sub.db "SELECT COUNT(*) FROM synthesis_results WHERE spec LIKE '"'%firmware%'"'")" = 2 ]'
 rm -f cli_projects_sub.db cli_projects_sub.db-wal cli_projects_sub.db-shm
 
+# firmware that cannot be read: the project's network.json is the fallback, and the reason is said
+B=$T/broken_fw
+mkdir -p $B/firmware
+cp $F/fw_project/hls4ml_config.yml $B/
+cp -r $F/fw_project/firmware/weights $B/firmware/
+echo "int not_a_config;" > $B/firmware/parameters.h
+sed -e 's/N_INPUT_1_1/4/g' -e 's/N_LAYER_2/8/g' -e 's/N_LAYER_4/3/g' $F/fw_netjson/network.json > $B/network.json
+out=$($SNAC ingest --db cli_projects_b.db $B 2>cli_projects_err.txt); rc=$?
+check '[ $rc -eq 0 ]'
+check 'grep -q "broken_fw: firmware not usable: .*parameters.h: no config struct" cli_projects_err.txt'
+check 'echo "$out" | grep -q "^1 hls4ml projects: spec from firmware 0, from network.json 1"'
+rm -rf $B cli_projects_b.db cli_projects_b.db-wal cli_projects_b.db-shm
+
 # again: nothing new; --spec attaches to the rows already present
 out=$($SNAC ingest -r --db $DB $T/group_a/hls4ml_project 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
