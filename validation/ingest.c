@@ -955,6 +955,7 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
     char **names;
     size_t nn = list_dir(dir, &names);
     bool specced = false;
+    size_t n_reports = 0; /* report files found (landed or not) */
     for (size_t i = 0; i < nn; i++) {
         char prj[RPT_PATH_MAX];
         if (!ends_with(names[i], "_prj") || !pjoin(prj, dir, names[i]) || !is_dir(prj))
@@ -984,6 +985,7 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
             if (nt == 0)
                 say(o, INGEST_MSG_NOTE, "%s: no %s_csynth.xml/.rpt or csynth.xml", rep, top);
             hls_units(twins, nt, ps, db, o, c, &f, SIZE_MAX);
+            n_reports += nt;
             /* export_design's Vivado run */
             static const char *const impl[] = {"impl/report/verilog", "impl/report/vhdl"};
             for (int k = 0; k < 2; k++) {
@@ -997,6 +999,7 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
                     if (!ends_with(files[m], "_export.rpt") || !pjoin(ep, idir, files[m]))
                         continue;
                     unit u;
+                    n_reports++;
                     int rc = parse_file(ep, RPT_KIND_EXPORT, &u);
                     if (!rc) {
                         project_apply(ps, &u.r);
@@ -1025,6 +1028,7 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
         if (!vs[k] || !pjoin(path, dir, vs[k]) || !is_file(path))
             continue;
         unit u;
+        n_reports++;
         int rc = parse_file(path, RPT_KIND_UTILIZATION, &u);
         if (!rc) {
             project_apply(ps, &u.r);
@@ -1039,6 +1043,17 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
         snac_err_set(f.first_rc, "%s: %zu report file%s failed; the first: %s", dir, f.n, f.n > 1 ? "s" : "",
                      f.first);
         return f.first_rc;
+    }
+    if (n_reports == 0) { /* named on its own, a project without reports is an error; in a tree, a note */
+        const char *what = "hls4ml project without reports (looked for <P>_prj/solution<N>/syn/report/"
+                           "{csynth.xml, <P>_csynth.xml, <P>_csynth.rpt}, impl/report/verilog/<P>_export.rpt and "
+                           "vivado_synth.rpt)";
+        if (o->recursive) {
+            say(o, INGEST_MSG_NOTE, "%s: %s", dir, what);
+            return SNAC_OK;
+        }
+        c->failed++;
+        return snac_err_set(SNAC_EFORMAT, "%s: %s", dir, what);
     }
     return SNAC_OK;
 }

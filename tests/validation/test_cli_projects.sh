@@ -51,6 +51,9 @@ cp -r $F/fw_project/firmware/weights $B/firmware/
 echo "int not_a_config;" > $B/firmware/parameters.h
 sed -e 's/N_INPUT_1_1/4/g' -e 's/N_LAYER_2/8/g' -e 's/N_LAYER_4/3/g' $F/fw_netjson/network.json > $B/network.json
 out=$($SNAC ingest --db cli_projects_b.db $B 2>cli_projects_err.txt); rc=$?
+check '[ $rc -eq 1 ]'
+check 'grep -q "broken_fw: hls4ml project without reports" cli_projects_err.txt'
+out=$($SNAC ingest -r --db cli_projects_b.db $B 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'grep -q "broken_fw: firmware not usable: .*parameters.h: no config struct" cli_projects_err.txt'
 check 'echo "$out" | grep -q "^1 hls4ml projects: spec from firmware 0, from network.json 1"'
