@@ -7,18 +7,26 @@
 #ifndef SNAC_SURROGATE_SURR_PART_H
 #define SNAC_SURROGATE_SURR_PART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct surr_part {
-    const char *name;    /* full AMD/Xilinx part name, as Vivado spells it */
+    const char *name;    /* the device (die) name, "xcvu13p": totals do not depend on package or speed grade */
     const char *family;  /* "Virtex UltraScale+", ... */
     const char *board;   /* a board that carries it, or "" */
     double lut, ff, dsp, bram18, uram; /* totals; BRAM counted in 18 Kb halves */
 } surr_part;
 
-/* The part named `name` (exact, case-insensitive). On failure returns
- * SNAC_ENOTFOUND with a message listing every known part. */
+/* The device of part `name`: the longest table name that prefixes it, compared
+ * without case, the "xc" prefix and dashes ("xcvu9p-flga2104-2L-e", Vivado's
+ * "xcvu9pflga2104-2L" and "vu9p" all give xcvu9p). On failure returns
+ * SNAC_ENOTFOUND with a message listing every known device. */
 int surr_part_find(const char *name, const surr_part **out);
+/* Like surr_part_find but never fails: an unknown part gives surr_part_unknown(),
+ * whose totals are NaN (absolute predictions only, no percentages). */
+const surr_part *surr_part_lookup(const char *name);
+const surr_part *surr_part_unknown(void);
+bool surr_part_is_unknown(const surr_part *p);
 size_t surr_part_count(void);
 const surr_part *surr_part_at(size_t i);
 /* "a, b, c" — the known names, for messages. */

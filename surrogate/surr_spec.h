@@ -36,8 +36,27 @@ extern const char *const surr_strategy_names[SURR_STRATEGY_COUNT]; /* "latency",
 enum surr_io { SURR_IO_PARALLEL, SURR_IO_STREAM, SURR_IO_COUNT };
 extern const char *const surr_io_names[SURR_IO_COUNT]; /* "io_parallel", "io_stream" */
 
+/* Where the dense multiplies go: the tool decides (auto; hls4ml's default), DSP
+ * blocks (#pragma HLS RESOURCE ... core=DSP48 / bind_op impl=dsp) or fabric LUTs
+ * (impl=fabric). Recorded in the spec and its canonical text; the surrogate's
+ * features do not use it yet. */
+enum surr_mult { SURR_MULT_AUTO, SURR_MULT_DSP, SURR_MULT_FABRIC, SURR_MULT_COUNT };
+extern const char *const surr_mult_names[SURR_MULT_COUNT]; /* "auto", "dsp", "fabric" */
+
 enum surr_act { SURR_ACT_LINEAR, SURR_ACT_RELU, SURR_ACT_TANH, SURR_ACT_SIGMOID, SURR_ACT_SOFTMAX, SURR_ACT_COUNT };
 extern const char *const surr_act_names[SURR_ACT_COUNT]; /* "linear", "relu", "tanh", "sigmoid", "softmax" */
+
+/* THE toolchain vocabulary. Any spelling -> the surrogate toolchain family:
+ * a surrogate name (exact, note left empty), or a tool with an optional version,
+ * "vivado_hls-2019.2", "vitis_hls 2021.1", "vivado-2019.2" (Vivado HLS), "vitis-2022.1",
+ * "yosys-0.40", mapped by one table (surr_spec.c): vivado_hls <= 2019.x ->
+ * vivado-2019.1, 2020.x -> vivado-2020.1, later -> vitis-2023.2; vitis_hls any ->
+ * vitis-2023.2; yosys any -> yosys-0.23. When not exact, `note` says which
+ * surrogate toolchain is used and why (print it). */
+int surr_toolchain_resolve(const char *text, enum surr_toolchain *tc, char *note, size_t note_cap);
+/* The same table for a report's (family, version): family vivado_hls, vitis_hls or
+ * yosys; false for anything else (Vivado post-synthesis has no surrogate). */
+bool surr_toolchain_of(const char *family, const char *version, enum surr_toolchain *tc, const char **why);
 
 /* Index of `name` in `names` (case-insensitive), or -1. */
 int surr_enum_from_name(const char *const *names, int count, const char *name);
@@ -65,11 +84,14 @@ typedef struct surr_spec {
     size_t reuse_factor;            /* default for every layer */
     enum surr_strategy strategy;
     enum surr_io io_type;
-    char part[48];
+    char part[48];                  /* as the user or report named it; surr_part_lookup resolves the device */
     double clock_ns;                /* target clock period */
     enum surr_toolchain toolchain;
     size_t table_size;              /* tanh/sigmoid look-up table entries (hls4ml default 1024) */
     bool rf_unchecked;              /* accept reuse factors hls4ml now rejects (the 2019 sweeps used them) */
+    enum surr_mult multipliers;     /* DSP or fabric mapping of the multiplies */
+    char weights[256];              /* real weights to load (surr_spec_weights_load): a text file or an
+                                       hls4ml weights/ folder; "" = none */
 } surr_spec;
 
 /* A spec for widths[0..n_widths) (n_widths >= 2) with hidden activation `hidden`,
@@ -88,11 +110,19 @@ size_t surr_spec_layer_rf(const surr_spec *s, size_t l);
  * width a_w + w_w + ceil(log2 n_in) + 1, integer a_i + w_i + ceil(log2 n_in) + 1. */
 surr_fixed surr_spec_layer_accum(const surr_spec *s, size_t l);
 
-/* hls4ml's reuse-factor rule for a dense layer (n_in, n_out, rf). */
+/* hls4ml's reuse-factor rule for a dense layer (n_in, n_out, rf): _validate_reuse_factor
+ * of its FPGA backend, which set_closest_reuse_factor applies to Resource-strategy
+ * layers only. */
 bool surr_rf_valid(size_t n_in, size_t n_out, size_t rf);
+/* What hls4ml (0.6-1.x, Vivado/Vitis backends) accepts for a dense layer of this
+ * strategy: Resource -> surr_rf_valid; Latency -> any 1 <= rf <= n_in * n_out
+ * (init_dense leaves a Latency layer's RF alone; the kernel takes
+ * ceil(n_in n_out / rf) multipliers). */
+bool surr_rf_valid_for(enum surr_strategy strategy, size_t n_in, size_t n_out, size_t rf);
 
 /* Check everything a user can get wrong; messages name the layer and value:
- * zero widths, mismatched chain, W < I, unknown part, bad toolchain/strategy,
+ * zero widths, mismatched chain, W < I, no part (an unknown part is accepted:
+ * surr_part_lookup gives absolute predictions only), bad toolchain/strategy,
  * sparsity outside [0,1), non-positive clock, reuse factor hls4ml rejects. */
 int surr_spec_validate(const surr_spec *s);
 

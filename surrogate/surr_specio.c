@@ -2,12 +2,17 @@
  *
  * Memory: the parsed document is freed before return. Workload: once per spec.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup, DIR */
 #include "surrogate/surr_specio.h"
 
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/yaml_doc.h"
 #include "surrogate/surr_part.h"
@@ -23,6 +28,7 @@ typedef struct model_sec {
     char activation[32];
     char output_activation[32];
     bool batch_norm;
+    char weights[256];
 } model_sec;
 
 typedef struct prec_sec {
@@ -35,13 +41,16 @@ typedef struct layer_sec {
     char weight[64], bias[64], input[64], output[64], accum[64];
     double sparsity;
     size_t reuse_factor;
+    char activation[32];
+    bool batch_norm;
 } layer_sec;
 
 typedef struct hls_sec {
     size_t reuse_factor;
-    char strategy[32], io_type[32], part[48], toolchain[32];
+    char strategy[32], io_type[32], part[48], toolchain[48], multipliers[16];
     double clock_period;
     size_t table_size;
+    bool rf_unchecked;
 } hls_sec;
 
 #define STR(s, m, k) {k, CFG_STRING, offsetof(s, m), 0, 0, sizeof(((s *)0)->m), 0, 0, NULL, 0, NULL}
@@ -53,6 +62,7 @@ static const cfg_field model_fields[] = {
     STR(model_sec, activation, "activation"),
     STR(model_sec, output_activation, "output_activation"),
     NUM(model_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
+    STR(model_sec, weights, "weights"),
 };
 static const cfg_field prec_fields[] = {
     STR(prec_sec, weight, "weight"), STR(prec_sec, bias, "bias"), STR(prec_sec, input, "input"),
@@ -65,6 +75,8 @@ static const cfg_field layer_fields[] = {
     STR(layer_sec, output, "output"), STR(layer_sec, accum, "accum"),
     NUM(layer_sec, sparsity, "sparsity", CFG_DOUBLE, 0, 1),
     NUM(layer_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
+    STR(layer_sec, activation, "activation"),
+    NUM(layer_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
 };
 static const cfg_field hls_fields[] = {
     NUM(hls_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
@@ -72,6 +84,8 @@ static const cfg_field hls_fields[] = {
     STR(hls_sec, toolchain, "toolchain"),
     NUM(hls_sec, clock_period, "clock_period", CFG_DOUBLE, -1e9, 1e9),
     NUM(hls_sec, table_size, "table_size", CFG_SIZE, 0, 1 << 24),
+    NUM(hls_sec, rf_unchecked, "rf_unchecked", CFG_BOOL, 0, 1),
+    STR(hls_sec, multipliers, "multipliers"),
 };
 #define N(a) (sizeof a / sizeof a[0])
 
@@ -111,7 +125,8 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
     const cfg_node *root = cfg_doc_root(d);
     if (!root || cfg_node_kind(d, root) != CFG_KIND_MAPPING)
         return cfg_errorf(SNAC_EINVAL, d, root, "a spec file is a mapping with sections model, precision, layers, hls");
-    static const char *const sections[] = {"model", "precision", "layers", "hls"};
+    /* provenance: where a generated spec came from (ingest); read by people, ignored here */
+    static const char *const sections[] = {"model", "precision", "layers", "hls", "provenance"};
     for (size_t i = 0; i < cfg_map_len(d, root); i++) {
         const cfg_node *k, *v;
         cfg_map_at(d, root, i, &k, &v);
@@ -120,7 +135,7 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
         for (size_t j = 0; j < N(sections); j++)
             known |= ks && strcmp(ks, sections[j]) == 0;
         if (!known)
-            return cfg_errorf(SNAC_EINVAL, d, k, "unknown section '%s' (expected model, precision, layers, hls)",
+            return cfg_errorf(SNAC_EINVAL, d, k, "unknown section '%s' (expected model, precision, layers, hls, provenance)",
                               ks ? ks : "?");
     }
     const cfg_node *mnode = cfg_map_get(d, root, "model");
@@ -142,6 +157,14 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
     if ((rc = surr_spec_init_mlp(&s, m.widths, m.n_widths, (enum surr_act)hidden, m.batch_norm)))
         return cfg_errorf(rc, d, mnode, "%s", snac_err_msg());
     s.layer[s.n_layers - 1].act = (enum surr_act)outact;
+    if (m.weights[0]) { /* relative to the spec file's folder */
+        const char *name = cfg_doc_name(d), *slash = strrchr(name, '/');
+        int n = m.weights[0] == '/' || !slash
+                    ? snprintf(s.weights, sizeof s.weights, "%s", m.weights)
+                    : snprintf(s.weights, sizeof s.weights, "%.*s/%s", (int)(slash - name), name, m.weights);
+        if (n < 0 || (size_t)n >= sizeof s.weights)
+            return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, mnode, "weights"), "weights: path too long");
+    }
 
     const cfg_node *pnode = cfg_map_get(d, root, "precision");
     if (pnode) {
@@ -193,19 +216,18 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
         if ((rc = parse_enum(d, hnode, "io_type", h.io_type, surr_io_names, SURR_IO_COUNT, "io_type", &k)))
             return rc;
         s.io_type = (enum surr_io)k;
-        k = (int)s.toolchain;
-        if ((rc = parse_enum(d, hnode, "toolchain", h.toolchain, surr_toolchain_names, SURR_TC_COUNT, "toolchain",
-                             &k)))
-            return rc;
-        s.toolchain = (enum surr_toolchain)k;
-        if (h.part[0]) {
-            const surr_part *part;
-            if ((rc = surr_part_find(h.part, &part)))
-                return at_key(rc, d, hnode, "part");
-            snprintf(s.part, sizeof s.part, "%s", part->name);
-        }
+        if (h.toolchain[0] && (rc = surr_toolchain_resolve(h.toolchain, &s.toolchain, NULL, 0)))
+            return at_key(rc, d, hnode, "toolchain");
+        if (h.part[0]) /* an unknown part is not an error: absolute predictions only (surr_part_lookup) */
+            snprintf(s.part, sizeof s.part, "%s", h.part);
         s.clock_ns = h.clock_period;
         s.table_size = h.table_size;
+        s.rf_unchecked = h.rf_unchecked;
+        k = (int)s.multipliers;
+        if ((rc = parse_enum(d, hnode, "multipliers", h.multipliers, surr_mult_names, SURR_MULT_COUNT,
+                             "multiplier mapping (dsp or fabric)", &k)))
+            return rc;
+        s.multipliers = (enum surr_mult)k;
     }
     const cfg_node *lnode = cfg_map_get(d, root, "layers");
     if (lnode) {
@@ -232,6 +254,14 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
             if (ls.sparsity >= 0)
                 L->sparsity = ls.sparsity;
             L->reuse_factor = ls.reuse_factor;
+            if (ls.activation[0]) {
+                int a;
+                if ((rc = parse_enum(d, e, "activation", ls.activation, surr_act_names, SURR_ACT_COUNT, "activation",
+                                     &a)))
+                    return rc;
+                L->act = (enum surr_act)a;
+            }
+            L->batch_norm = L->batch_norm || ls.batch_norm;
         }
     }
     if ((rc = surr_spec_validate(&s)))
@@ -262,6 +292,126 @@ int surr_spec_load_yaml(const char *path, surr_spec *out)
     return rc;
 }
 
+/* ---------------------------------------------------------------- real weights */
+
+/* Append the numbers of text file `path` to vals[*n..cap). */
+static int read_values(const char *path, float *vals, size_t cap, size_t *n)
+{
+    char *buf;
+    size_t len;
+    int rc = snac_read_file(path, &buf, &len);
+    if (rc)
+        return rc;
+    size_t i = 0, line = 1;
+    while (i < len && !rc) {
+        while (i < len && (buf[i] == ',' || isspace((unsigned char)buf[i])))
+            line += buf[i++] == '\n';
+        if (i >= len)
+            break;
+        char *end;
+        errno = 0;
+        double v = strtod(buf + i, &end);
+        if (end == buf + i || errno || (end < buf + len && *end != ',' && !isspace((unsigned char)*end)))
+            rc = snac_err_set(SNAC_EFORMAT, "%s:%zu: weight value '%.20s' is not a number", path, line, buf + i);
+        else if (*n >= cap)
+            rc = snac_err_set(SNAC_EFORMAT, "%s: more weight values than the spec's layers hold (%zu)", path, cap);
+        else
+            vals[(*n)++] = (float)v;
+        i = end > buf + i ? (size_t)(end - buf) : len;
+    }
+    free(buf);
+    return rc;
+}
+
+static int cmp_wfile(const void *a, const void *b)
+{
+    long x = strtol(*(char *const *)a + 1, NULL, 10), y = strtol(*(char *const *)b + 1, NULL, 10);
+    return (x > y) - (x < y);
+}
+
+int surr_spec_weights_load(surr_spec *s, float **block)
+{
+    *block = NULL;
+    if (!s->weights[0])
+        return SNAC_OK;
+    size_t total = 0, off[SURR_MAX_LAYERS + 1];
+    for (size_t l = 0; l < s->n_layers; l++) {
+        off[l] = total;
+        total += s->layer[l].n_in * s->layer[l].n_out;
+    }
+    float *raw = malloc(total * sizeof *raw), *w = malloc(total * sizeof *w);
+    if (!raw || !w) {
+        free(raw);
+        free(w);
+        return snac_err_set(SNAC_ENOMEM, "weights: out of memory (%zu values)", total);
+    }
+    struct stat st;
+    int rc = SNAC_OK;
+    size_t n = 0;
+    if (stat(s->weights, &st) != 0) {
+        rc = snac_err_set(SNAC_EIO, "%s: no such weights file or folder", s->weights);
+    } else if (S_ISDIR(st.st_mode)) {
+        /* hls4ml's weights/: w<k>.txt, one per dense layer, in k order */
+        DIR *dp = opendir(s->weights);
+        char *names[SURR_MAX_LAYERS + 1];
+        size_t nn = 0;
+        struct dirent *e;
+        while (dp && (e = readdir(dp)) && !rc) {
+            size_t l = strlen(e->d_name);
+            if (e->d_name[0] != 'w' || l < 6 || strcmp(e->d_name + l - 4, ".txt") != 0 ||
+                !isdigit((unsigned char)e->d_name[1]))
+                continue;
+            if (nn == s->n_layers)
+                rc = snac_err_set(SNAC_EFORMAT, "%s: more w<k>.txt files than the spec's %zu dense layers",
+                                  s->weights, s->n_layers);
+            else if (!(names[nn++] = strdup(e->d_name)))
+                rc = snac_err_set(SNAC_ENOMEM, "weights: out of memory");
+        }
+        if (dp)
+            closedir(dp);
+        if (!rc && nn != s->n_layers)
+            rc = snac_err_set(SNAC_EFORMAT, "%s: %zu w<k>.txt files for %zu dense layers", s->weights, nn,
+                              s->n_layers);
+        if (!rc)
+            qsort(names, nn, sizeof *names, cmp_wfile);
+        for (size_t l = 0; l < nn && !rc; l++) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/%s", s->weights, names[l]);
+            size_t before = n;
+            rc = read_values(path, raw, off[l] + s->layer[l].n_in * s->layer[l].n_out, &n);
+            if (!rc && n - before != s->layer[l].n_in * s->layer[l].n_out)
+                rc = snac_err_set(SNAC_EFORMAT, "%s: %zu values, dense layer %zu has %zu x %zu = %zu weights", path,
+                                  n - before, l, s->layer[l].n_in, s->layer[l].n_out,
+                                  s->layer[l].n_in * s->layer[l].n_out);
+        }
+        for (size_t l = 0; l < nn; l++)
+            free(names[l]);
+    } else {
+        rc = read_values(s->weights, raw, total, &n);
+        if (!rc && n != total)
+            rc = snac_err_set(SNAC_EFORMAT, "%s: %zu weight values, the spec's dense layers have %zu", s->weights, n,
+                              total);
+    }
+    if (rc) {
+        free(raw);
+        free(w);
+        return rc;
+    }
+    for (size_t l = 0; l < s->n_layers; l++) {
+        size_t ni = s->layer[l].n_in, no = s->layer[l].n_out;
+        if (s->strategy == SURR_STRATEGY_RESOURCE) /* hls4ml writes Resource layers transposed already */
+            memcpy(w + off[l], raw + off[l], ni * no * sizeof *w);
+        else /* (n_in, n_out) -> (n_out, n_in) */
+            for (size_t i = 0; i < ni; i++)
+                for (size_t j = 0; j < no; j++)
+                    w[off[l] + j * ni + i] = raw[off[l] + i * no + j];
+        s->layer[l].w = w + off[l];
+    }
+    free(raw);
+    *block = w;
+    return SNAC_OK;
+}
+
 /* ---------------------------------------------------------------- overrides */
 
 int surr_spec_apply_overrides(surr_spec *s, const surr_spec_overrides *o)
@@ -287,17 +437,16 @@ int surr_spec_apply_overrides(surr_spec *s, const surr_spec_overrides *o)
     if (o->reuse_factor)
         s->reuse_factor = o->reuse_factor;
     if (o->part) {
-        const surr_part *p;
-        if ((rc = surr_part_find(o->part, &p)))
-            return rc;
-        snprintf(s->part, sizeof s->part, "%s", p->name);
+        if (!o->part[0] || strlen(o->part) >= sizeof s->part)
+            return snac_err_set(SNAC_EINVAL, "--part '%s': expected a part name of 1..%zu characters", o->part,
+                                sizeof s->part - 1);
+        snprintf(s->part, sizeof s->part, "%s", o->part);
     }
     if (o->clock_ns != 0)
         s->clock_ns = o->clock_ns;
     if (o->toolchain) {
-        if ((rc = surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", o->toolchain, &k)))
+        if ((rc = surr_toolchain_resolve(o->toolchain, &s->toolchain, NULL, 0)))
             return rc;
-        s->toolchain = (enum surr_toolchain)k;
     }
     if (o->strategy) {
         if ((rc = surr_enum_parse(surr_strategy_names, SURR_STRATEGY_COUNT, "strategy", o->strategy, &k)))
@@ -321,6 +470,8 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
     OUT("snac-spec 1\nrf %zu\nstrategy %s\nio %s\npart %s\nclock %.17g\ntoolchain %s\ntable %zu\nrf_unchecked %d\n",
         s->reuse_factor, surr_strategy_names[s->strategy], surr_io_names[s->io_type], s->part, s->clock_ns,
         surr_toolchain_names[s->toolchain], s->table_size, (int)s->rf_unchecked);
+    if (s->multipliers != SURR_MULT_AUTO) /* only when set, so existing spec hashes do not change */
+        OUT("multipliers %s\n", surr_mult_names[s->multipliers]);
     for (size_t l = 0; l < s->n_layers; l++) {
         const surr_layer *L = &s->layer[l];
         char tw[64], tb[64], ti[64], to[64], ta[64], wh[65] = "-", bh[65] = "-";

@@ -3,12 +3,20 @@
  *
  * YAML layout (see configs/specs/; every section optional except model.widths):
  *   model:     widths [n0, n1, ..., nL], activation relu|tanh|sigmoid,
- *              output_activation linear|softmax, batch_norm bool
+ *              output_activation linear|softmax, batch_norm bool,
+ *              weights PATH (real weights: a file or an hls4ml weights/ folder; see
+ *              surr_spec_weights_load)
  *   precision: weight/bias/input/output "ap_fixed<W,I[,Q,O]>", accum "auto" or a type,
  *              sparsity [0,1)           (defaults for every layer)
- *   layers:    list of {index, weight, bias, input, output, accum, sparsity, reuse_factor}
+ *   layers:    list of {index, weight, bias, input, output, accum, sparsity, reuse_factor,
+ *              activation, batch_norm}   (per-layer reuse factor and precision)
  *   hls:       reuse_factor, strategy latency|resource, io_type io_parallel|io_stream,
- *              part, clock_period (ns), toolchain, table_size
+ *              part (any name; an unknown part gives absolute predictions only),
+ *              clock_period (ns), toolchain (any spelling surr_toolchain_resolve takes:
+ *              vitis_hls-2021.1, vivado-2019.2, ...), table_size, rf_unchecked (accept
+ *              reuse factors hls4ml's rule rejects: set for synthesized projects),
+ *              multipliers auto|dsp|fabric
+ *   provenance: free-form (ingest writes where a generated spec came from); ignored
  * Errors carry file:line:column.
  *
  * Memory: a spec read from YAML has no weights (w = b = NULL); nothing retained.
@@ -21,6 +29,17 @@
 #include "surrogate/surr_spec.h"
 
 int surr_spec_load_yaml(const char *path, surr_spec *out);
+
+/* The real weights named by s->weights (model.weights in a spec file, relative to
+ * the spec file's folder): either an hls4ml weights/ folder, whose w<k>.txt files
+ * (sorted by k) belong to the dense layers in order, or one text file with every
+ * layer's weights one after the other. Values are separated by commas and/or white
+ * space, each layer's in hls4ml's (n_in, n_out) row-major order; they are stored
+ * transposed, (n_out, n_in) (a Resource-strategy spec's files are taken as already
+ * (n_out, n_in): hls4ml transposes those layers before writing them), and each
+ * layer's w points into *block (malloc'd, the caller frees it after the spec).
+ * Errors name the file and the counts. */
+int surr_spec_weights_load(surr_spec *s, float **block);
 /* Parse YAML text; `name` stands for the path in messages. */
 int surr_spec_parse_yaml(const char *text, size_t len, const char *name, surr_spec *out);
 

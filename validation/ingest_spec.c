@@ -174,7 +174,7 @@ int ingest_spec_from_result(const rpt_result *r, char **json)
 {
     *json = NULL;
     if (!r->model_name[0] && !r->n_layers && !r->reuse_factor && !r->precision[0] && !r->strategy[0] &&
-        !r->io_type[0])
+        !r->io_type[0] && !r->no_layers_why[0])
         return SNAC_OK;
     sbuf b = {0};
     const char *sep = "{";
@@ -200,7 +200,8 @@ int ingest_spec_from_result(const rpt_result *r, char **json)
     static const struct { const char *key; size_t off; } strs[] = {
         {"precision", offsetof(rpt_result, precision)},
         {"strategy", offsetof(rpt_result, strategy)},
-        {"io_type", offsetof(rpt_result, io_type)}};
+        {"io_type", offsetof(rpt_result, io_type)},
+        {"no_layers", offsetof(rpt_result, no_layers_why)}};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         const char *v = (const char *)r + strs[i].off;
         if (!v[0])

@@ -8,6 +8,7 @@
  *   {"model_name":"KERAS_3layer","layers":[16,64,32,32,5],"reuse_factor":4,
  *    "precision":"ap_fixed<16,6>","strategy":"latency","io_type":"io_parallel",
  *    "assumed":["precision","strategy","io_type"]}
+ * and, when the layers are unknown and the source says why, "no_layers":"why".
  *
  * Memory: returned strings are malloc'd; the caller frees them.
  */

@@ -27,13 +27,20 @@ typedef struct state {
     bool util_done;                  /* the summary table is over */
 } state;
 
-/* "5.00 ns" -> 5.0; the unit must be ns. */
+/* "5.00 ns" -> 5.0; "0.137 us" (HLS switches units for long estimates) -> 137; ps too. */
 static int clock_cell(const state *s, size_t line, rpt_span cell, const char *what, double *out)
 {
     rpt_span t = rpt_trim(cell);
+    double scale = 1.0;
     if (t.len > 2 && memcmp(t.s + t.len - 2, "ns", 2) == 0)
         t.len -= 2;
-    if (!rpt_number(t.s, t.len, out) || *out <= 0)
+    else if (t.len > 2 && memcmp(t.s + t.len - 2, "us", 2) == 0)
+        t.len -= 2, scale = 1e3;
+    else if (t.len > 2 && memcmp(t.s + t.len - 2, "ps", 2) == 0)
+        t.len -= 2, scale = 1e-3;
+    bool ok = rpt_number(t.s, t.len, out);
+    *out *= scale;
+    if (!ok || *out <= 0)
         return snac_err_set(SNAC_EFORMAT, "%s:%zu: %s clock '%.*s' is not a period in ns", s->name, line, what,
                             (int)cell.len, cell.s);
     return SNAC_OK;
@@ -173,12 +180,19 @@ static int scan(state *s, const char *buf, size_t len)
     while (rpt_lines_next(&it, &line)) {
         rpt_span t = rpt_trim(line);
         if (rpt_span_starts(t, "== ")) {
-            if (rpt_span_find(t, "Vivado HLS Report for")) {
+            const char *q = NULL;
+            if ((q = rpt_span_find(t, "Vivado HLS Report for"))) {
                 r->toolchain = RPT_TC_VIVADO_HLS;
                 s->have_header = true;
-            } else if (rpt_span_find(t, "Vitis HLS Report for")) {
+            } else if ((q = rpt_span_find(t, "Vitis HLS Report for"))) {
                 r->toolchain = RPT_TC_VITIS_HLS;
                 s->have_header = true;
+            }
+            if (q) { /* "== Vivado HLS Report for 'myproject'": the top module between quotes */
+                const char *a = memchr(q, '\'', (size_t)(t.s + t.len - q));
+                const char *b = a ? memchr(a + 1, '\'', (size_t)(t.s + t.len - a - 1)) : NULL;
+                if (b)
+                    rpt_span_copy((rpt_span){a + 1, (size_t)(b - a - 1)}, r->top_module, sizeof r->top_module);
             }
             sec = rpt_span_starts(t, "== Performance Estimates") ? SEC_PERF
                   : rpt_span_starts(t, "== Utilization Estimates") ? SEC_UTIL : SEC_OTHER;

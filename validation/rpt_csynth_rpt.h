@@ -2,7 +2,8 @@
  * (<top>_csynth.rpt), used when there is no csynth.xml.
  *
  * Read by meaning, so 2018.x to 2024.x layouts all work:
- *   header "== Vivado HLS Report for" | "== Vitis HLS Report for"  -> toolchain (required)
+ *   header "== Vivado HLS Report for 'top'" | "== Vitis HLS Report for 'top'"  -> toolchain (required),
+ *     top module (between the quotes)
  *   "* Version:" -> tool version; "* Target device:" -> part (required)
  *   Timing summary: the first clock row of the table whose header has Target and
  *     Estimated ("5.00 ns") -> clock target / estimated (required)

@@ -114,6 +114,8 @@ static int read_doc(const xml_doc *d, const char *name, rpt_result *r)
     rpt_strlcpy(r->part, xml_text(d, n), sizeof r->part);
     if ((rc = need_number(d, sec, "UserAssignments", "TargetClockPeriod", name, false, &r->clock_target_ns)))
         return rc;
+    if ((n = xml_child(d, sec, "TopModelName")) || (n = xml_path(d, root, "RTLDesignHierarchy/TopModule/ModuleName")))
+        rpt_strlcpy(r->top_module, xml_text(d, n), sizeof r->top_module);
 
     if ((rc = need(d, root, "profile", "PerformanceEstimates/SummaryOfTimingAnalysis", name, &sec)) ||
         (rc = check_ns(d, sec, "SummaryOfTimingAnalysis", name)) ||
@@ -139,6 +141,38 @@ static int read_doc(const xml_doc *d, const char *name, rpt_result *r)
                         &r->avail_ff, &r->avail_lut, &r->avail_uram, &avail_dsp_name)))
         return rc;
     rpt_strlcpy(r->bram_note, "BRAM_18K as reported by HLS", sizeof r->bram_note);
+
+    /* The top function's data ports (hints for symbolic layer sizes): outputs
+     * partitioned as <stem>_<k>[_V] give n_out = max k + 1; one input port's width. */
+    const xml_node *ifs = xml_child(d, root, "InterfaceSummary");
+    size_t n_in_ports = 0;
+    for (const xml_node *p = ifs ? xml_child(d, ifs, "RtlPorts") : NULL; p; p = xml_next(d, p, "RtlPorts")) {
+        const xml_node *pn = xml_child(d, p, "name"), *dir = xml_child(d, p, "Dir"), *bits = xml_child(d, p, "Bits");
+        const char *nm = pn ? xml_text(d, pn) : "";
+        size_t l = strlen(nm);
+        if (!dir || strncmp(nm, "ap_", 3) == 0 || strncmp(nm, "const_size", 10) == 0 ||
+            (l > 7 && (strcmp(nm + l - 7, "_ap_vld") == 0 || strcmp(nm + l - 7, "_ap_ack") == 0 ||
+                       strcmp(nm + l - 6, "_blk_n") == 0)))
+            continue;
+        if (strcmp(xml_text(d, dir), "in") == 0) {
+            double b;
+            if (n_in_ports++ == 0 && bits && rpt_number(xml_text(d, bits), strlen(xml_text(d, bits)), &b))
+                r->in_port_bits = (size_t)b;
+            continue;
+        }
+        if (strcmp(xml_text(d, dir), "out") != 0)
+            continue;
+        size_t e = l >= 2 && strcmp(nm + l - 2, "_V") == 0 ? l - 2 : l, b = e;
+        while (b > 0 && nm[b - 1] >= '0' && nm[b - 1] <= '9')
+            b--;
+        if (b == e || b == 0 || nm[b - 1] != '_')
+            continue;
+        size_t k = (size_t)strtoul(nm + b, NULL, 10);
+        if (k + 1 > r->n_out_ports)
+            r->n_out_ports = k + 1;
+    }
+    if (n_in_ports != 1)
+        r->in_port_bits = 0;
 
     /* Vivado HLS was last released as 2020.1; Vitis HLS reports say DSP, not DSP48E. */
     double ver = 0;

@@ -6,9 +6,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config/yaml_doc.h"
+#include "surrogate/surr_part.h"
 #include "util/err.h"
 
 /* ---- the config ------------------------------------------------------------- */
@@ -39,6 +39,7 @@ static int read_config(const cfg_doc *d, rpt_hls4ml_config *c)
         return snac_err_set(SNAC_EFORMAT, "%s: hls4ml config must be a mapping", cfg_doc_name(d));
     if ((rc = scalar(d, root, "ProjectName", c->project, sizeof c->project)) ||
         (rc = scalar(d, root, "Part", c->part, sizeof c->part)) ||
+        (!c->part[0] && (rc = scalar(d, root, "XilinxPart", c->part, sizeof c->part))) || /* hls4ml <= 0.5 */
         (rc = scalar(d, root, "IOType", c->io_type, sizeof c->io_type)) ||
         (rc = scalar(d, root, "Backend", c->backend, sizeof c->backend)))
         return rc;
@@ -94,46 +95,6 @@ int rpt_hls4ml_config_read(const char *buf, size_t len, const char *name, rpt_hl
     return rc;
 }
 
-/* ---- the reports ------------------------------------------------------------ */
-
-static bool is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool join(char *dst, const char *dir, const char *rel1, const char *rel2, const char *rel3)
-{
-    int n = snprintf(dst, RPT_PATH_MAX, "%s/%s%s%s", dir, rel1, rel2 ? rel2 : "", rel3 ? rel3 : "");
-    return n > 0 && n < RPT_PATH_MAX;
-}
-
-int rpt_hls4ml_find(const char *dir, const rpt_hls4ml_config *cfg, rpt_hls4ml_project *p)
-{
-    memset(p, 0, sizeof *p);
-    if (!join(p->config_path, dir, "hls4ml_config.yml", NULL, NULL) || !is_file(p->config_path))
-        return snac_err_set(SNAC_EFORMAT, "%s: a directory without hls4ml_config.yml is not an hls4ml project", dir);
-    if (!cfg)
-        return SNAC_OK;
-    char rel[512];
-    snprintf(rel, sizeof rel, "%s_prj/solution1/syn/report/%s", cfg->project, cfg->project);
-    if (join(p->csynth_path, dir, rel, "_csynth.xml", NULL) && is_file(p->csynth_path))
-        p->csynth_kind = RPT_KIND_CSYNTH_XML;
-    else if (join(p->csynth_path, dir, rel, "_csynth.rpt", NULL) && is_file(p->csynth_path))
-        p->csynth_kind = RPT_KIND_CSYNTH_RPT;
-    else
-        p->csynth_path[0] = '\0';
-    if (!(join(p->vivado_path, dir, "vivado_synth.rpt", NULL, NULL) && is_file(p->vivado_path)) &&
-        !(join(p->vivado_path, dir, cfg->project, "_prj/vivado_synth.rpt", NULL) && is_file(p->vivado_path)))
-        p->vivado_path[0] = '\0';
-    if (!p->csynth_path[0] && !p->vivado_path[0])
-        return snac_err_set(SNAC_EFORMAT,
-                            "%s: hls4ml project without reports (looked for %s_prj/solution1/syn/report/%s_csynth.xml "
-                            "or .rpt, and vivado_synth.rpt)",
-                            dir, cfg->project, cfg->project);
-    return SNAC_OK;
-}
-
 void rpt_hls4ml_apply(const rpt_hls4ml_config *c, rpt_result *r)
 {
     if (c->strategy[0])
@@ -145,7 +106,12 @@ void rpt_hls4ml_apply(const rpt_hls4ml_config *c, rpt_result *r)
     if (c->precision[0])
         rpt_strlcpy(r->precision, c->precision, sizeof r->precision);
     rpt_strlcpy(r->model_name, c->project, sizeof r->model_name);
-    if (c->part[0] && (!r->part[0] || r->toolchain == RPT_TC_VIVADO))
+    /* Vivado abbreviates the device ("7z020clg400-1"): the config's full name replaces
+     * it only when both name the same device (a stale config must not move a report
+     * to another part). */
+    if (c->part[0] && (!r->part[0] || (r->toolchain == RPT_TC_VIVADO &&
+                                        surr_part_lookup(r->part) == surr_part_lookup(c->part) &&
+                                        !surr_part_is_unknown(surr_part_lookup(c->part)))))
         rpt_strlcpy(r->part, c->part, sizeof r->part);
     if (isnan(r->clock_target_ns))
         r->clock_target_ns = c->clock_ns;

@@ -1,13 +1,12 @@
-/* rpt_hls4ml — an hls4ml project directory: its hls4ml_config.yml (project
- * name, part, clock, io_type, model-level precision, reuse factor, strategy)
- * and where its reports are.
+/* rpt_hls4ml — an hls4ml project's hls4ml_config.yml (project name, part,
+ * clock, io_type, model-level precision, reuse factor, strategy). Where the
+ * reports of a project are is decided by ingest.c (every <P>_prj/solution<N>,
+ * its syn/report and impl/report, vivado_synth.rpt); what the network is, by its
+ * firmware (rpt_firmware.h) before this config.
  *
- * Config keys read (others ignored): ProjectName, Part, ClockPeriod, IOType,
- * Backend, HLSConfig/Model/{Precision, ReuseFactor, Strategy}. Precision may be a
- * string or a mapping (its "default", else "result" entry is taken).
- * Reports looked for, in order:
- *   <dir>/<ProjectName>_prj/solution1/syn/report/<ProjectName>_csynth.xml, then .rpt
- *   <dir>/vivado_synth.rpt, then <dir>/<ProjectName>_prj/vivado_synth.rpt
+ * Config keys read (others ignored): ProjectName, Part (or XilinxPart), ClockPeriod,
+ * IOType, Backend, HLSConfig/Model/{Precision, ReuseFactor, Strategy}. Precision may
+ * be a string or a mapping (its "default", else "result" entry is taken).
  *
  * Memory: plain structs with fixed buffers; nothing to free. Errors name the
  * file and, for the YAML, line:column.
@@ -35,21 +34,10 @@ typedef struct rpt_hls4ml_config {
 /* Parse hls4ml_config.yml text; `name` is used in messages. */
 int rpt_hls4ml_config_read(const char *buf, size_t len, const char *name, rpt_hls4ml_config *cfg);
 
-typedef struct rpt_hls4ml_project {
-    char config_path[RPT_PATH_MAX];
-    char csynth_path[RPT_PATH_MAX];   /* "" if none */
-    enum rpt_kind csynth_kind;        /* RPT_KIND_CSYNTH_XML or _RPT */
-    char vivado_path[RPT_PATH_MAX];   /* "" if none */
-} rpt_hls4ml_project;
-
-/* Find the reports of the project in `dir` (cfg gives the project name). An
- * error if the directory has no hls4ml_config.yml or no report at all. */
-int rpt_hls4ml_find(const char *dir, const rpt_hls4ml_config *cfg, rpt_hls4ml_project *p);
-
 /* Carry what the config knows into a result read from one of its reports:
  * strategy, reuse factor, io_type, precision, model name; the part and clock
  * when the report has none (Vivado writes an abbreviated device name, so the
- * config's part is used for Vivado results). */
+ * config's full part name is used for Vivado results of the same device). */
 void rpt_hls4ml_apply(const rpt_hls4ml_config *cfg, rpt_result *r);
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 
 const char *const rpt_kind_names[RPT_KIND_COUNT] = {"hls_csynth_xml", "hls_csynth_rpt", "vivado_utilization",
-                                                    "hls4ml_project", "csv_sweep"};
+                                                    "hls4ml_project", "csv_sweep", "hls_export_rpt"};
 _Static_assert(sizeof rpt_kind_names / sizeof rpt_kind_names[0] == RPT_KIND_COUNT, "one name per report kind");
 
 const char *const rpt_toolchain_names[RPT_TC_COUNT] = {"vivado_hls", "vitis_hls", "vivado", "yosys"};

@@ -24,6 +24,7 @@ enum rpt_kind {
     RPT_KIND_UTILIZATION,    /* Vivado report_utilization text (vivado_synth.rpt) */
     RPT_KIND_HLS4ML_PROJECT, /* a directory with hls4ml_config.yml and the above */
     RPT_KIND_CSV_SWEEP,      /* a tabular sweep (hls4ml RF-stress / rf-exploration CSV) */
+    RPT_KIND_EXPORT,         /* Vivado/Vitis HLS impl/report/verilog/<top>_export.rpt (Vivado run by export_design) */
     RPT_KIND_COUNT
 };
 extern const char *const rpt_kind_names[RPT_KIND_COUNT];
@@ -61,9 +62,13 @@ typedef struct rpt_result {
     double avail_lut, avail_ff, avail_dsp, avail_bram18, avail_uram;
     char bram_note[160];
     char model_name[96];     /* model named by the source (CSV "Model", hls4ml ProjectName) */
+    size_t n_out_ports;      /* data outputs of the top function (csynth.xml RtlPorts); 0 = unknown */
+    size_t in_port_bits;     /* width of its single data input port; 0 = unknown */
+    char top_module[96];     /* the synthesized top function/module ("myproject", "myproject_axi"); "" = unknown */
     size_t layers[RPT_MAX_LAYERS]; /* layer widths n_in, h1, ..., n_out; n_layers = 0 if unknown */
     size_t n_layers;
     unsigned assumed;        /* RPT_ASSUMED_* bits */
+    char no_layers_why[200]; /* why the layers are unknown (a CNN, no firmware, ...); "" = not said */
     long source_row;         /* 0 for single-result files; see rpt_csv.h for sweeps */
 } rpt_result;
 

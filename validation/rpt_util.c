@@ -76,6 +76,12 @@ int rpt_util_read(const char *buf, size_t len, const char *name, rpt_result *r)
             have_tool = true;
             continue;
         }
+        if (rpt_span_starts(t, "| Design ") && (p = rpt_span_find(t, ":")) &&
+            rpt_trim((rpt_span){t.s + 8, (size_t)(p - t.s - 8)}).len == 0) { /* not "| Design State :" */
+            rpt_span v = rpt_trim((rpt_span){p + 1, (size_t)(t.s + t.len - p - 1)});
+            rpt_span_copy(v, r->top_module, sizeof r->top_module);
+            continue;
+        }
         if (rpt_span_starts(t, "| Device") && (p = rpt_span_find(t, ":"))) {
             rpt_span v = rpt_trim((rpt_span){p + 1, (size_t)(t.s + t.len - p - 1)});
             rpt_span_copy(v, r->part, sizeof r->part);
@@ -98,8 +104,8 @@ int rpt_util_read(const char *buf, size_t len, const char *name, rpt_result *r)
                 else if (rpt_span_eq(cells[i], "Available"))
                     col_avail = (int)i;
             }
-            if (col_used < 0)
-                return snac_err_set(SNAC_EFORMAT, "%s:%zu: Site Type table without a Used column", name, it.line);
+            /* Multi-SLR parts add per-SLR tables (| Site Type | SLR0 | SLR1 | ...) after the
+             * summary tables: no Used column, nothing this reader needs; skip them. */
             continue;
         }
         if (col_used < 0)

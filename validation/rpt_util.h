@@ -4,7 +4,9 @@
  * Read by meaning across Vivado 2018.3 .. 2024.x: the header lines
  * "| Tool Version : Vivado v.2020.1 ..." and "| Device : 7z020clg400-1"; every
  * "Site Type" table, columns Used and Available found by header name (later
- * versions add a Prohibited column); rows, first occurrence only:
+ * versions add a Prohibited column; the per-SLR tables of multi-SLR parts,
+ * "| Site Type | SLR0 | SLR1 | ...", have no Used column and are skipped);
+ * "| Design : myproject" -> top module; rows, first occurrence only:
  *   LUT  "Slice LUTs" | "CLB LUTs"          FF   "Slice Registers" | "CLB Registers"
  *   BRAM "Block RAM Tile" (+ "RAMB36/FIFO", "RAMB18" for the note)
  *   URAM "URAM" (UltraScale+ only; absent = unknown)   DSP "DSPs"

@@ -22,7 +22,9 @@
 
 static int report_layout(const cfg_doc *d, const cfg_node *root, surr_spec *s)
 {
-    const cfg_node *layers = cfg_map_get(d, root, "layers");
+    const cfg_node *layers = cfg_map_get(d, root, "layers"), *why = cfg_map_get(d, root, "no_layers");
+    if ((!layers || cfg_node_kind(d, layers) != CFG_KIND_SEQUENCE) && why && cfg_node_scalar(d, why))
+        return snac_err_set(SNAC_EINVAL, "no layer widths: %s", cfg_node_scalar(d, why));
     if (!layers || cfg_node_kind(d, layers) != CFG_KIND_SEQUENCE)
         return cfg_errorf(SNAC_EINVAL, d, root, "spec has neither \"model\" nor \"layers\": no layer widths");
     size_t n = cfg_seq_len(d, layers);
@@ -115,33 +117,38 @@ static double col_num(sqlite3_stmt *st, int c)
     return sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
 }
 
-/* Rebuild the spec of the current row; SNAC_OK with *ok = false when it cannot be. */
+/* Rebuild the spec of the current row; SNAC_OK with *ok = false (and why) when it cannot be. */
 static int row_spec(snac_db *db, sqlite3_stmt *st, enum surr_toolchain tc, surr_spec *s, surr_model_spec **ms,
-                    bool *ok)
+                    bool *ok, char *why, size_t why_cap)
 {
     const char *json = (const char *)sqlite3_column_text(st, 2);
     int64_t model_id = sqlite3_column_int64(st, 1);
+    bool own_rf = false;
     *ok = false;
     if (json) {
-        if (vrows_spec_from_json(json, s))
+        if (vrows_spec_from_json(json, s)) {
+            snprintf(why, why_cap, "spec not usable: %s", snac_err_msg());
             return SNAC_OK; /* counted as no usable spec */
+        }
+        own_rf = strstr(json, "\"reuse_factor\"") != NULL;
     } else if (model_id > 0) {
         int rc = surr_model_spec_from_db(db, model_id, ms);
+        if (rc == SNAC_ENOTFOUND)
+            snprintf(why, why_cap, "model %lld not found: %s", (long long)model_id, snac_err_msg());
         if (rc)
             return rc == SNAC_ENOTFOUND ? SNAC_OK : rc;
         *s = (*ms)->spec;
     } else {
+        snprintf(why, why_cap, "no spec and no model (ingest it with --spec FILE or --model ID)");
         return SNAC_OK;
     }
     const char *part = (const char *)sqlite3_column_text(st, 5);
-    const surr_part *p;
-    if (part && surr_part_find(part, &p) == SNAC_OK)
-        snprintf(s->part, sizeof s->part, "%s", p->name);
-    snac_err_clear();
+    if (part && part[0])
+        snprintf(s->part, sizeof s->part, "%s", part);
     double clk = col_num(st, 6);
     if (isfinite(clk) && clk > 0)
         s->clock_ns = clk;
-    if (sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_int64(st, 7) > 0)
+    if (!own_rf && sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_int64(st, 7) > 0)
         s->reuse_factor = (size_t)sqlite3_column_int64(st, 7);
     s->toolchain = tc;
     s->rf_unchecked = true;
@@ -174,13 +181,23 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
         surr_spec spec;
         surr_model_spec *ms = NULL;
         bool ok;
-        if ((rc = row_spec(db, st, tc, &spec, &ms, &ok)))
+        char why[256] = "";
+        float *wblock = NULL;
+        if ((rc = row_spec(db, st, tc, &spec, &ms, &ok, why, sizeof why)))
             break;
+        /* real weights named by the spec: exact features; when they cannot be read (moved
+         * files), the spec's exact sparsity still stands */
+        if (ok && spec.weights[0] && surr_spec_weights_load(&spec, &wblock) != SNAC_OK) {
+            for (size_t l = 0; l < spec.n_layers; l++)
+                spec.layer[l].w = NULL;
+            snac_err_clear();
+        }
         if (out->n == cap) {
             size_t nc = cap ? 2 * cap : 256;
             vrow *na = realloc(out->row, nc * sizeof *na);
             if (!na) {
                 surr_model_spec_free(ms);
+                free(wblock);
                 rc = snac_err_set(SNAC_ENOMEM, "out of memory (%zu synthesis rows)", nc);
                 break;
             }
@@ -189,7 +206,12 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
         }
         vrow *r = &out->row[out->n];
         memset(r, 0, sizeof *r);
-        if (ok && surr_features_extract(&spec, &r->x) == SNAC_OK && surr_part_find(spec.part, &r->part) == SNAC_OK) {
+        if (ok && surr_features_extract(&spec, &r->x) != SNAC_OK) {
+            snprintf(why, sizeof why, "features: %s", snac_err_msg());
+            ok = false;
+        }
+        if (ok) {
+            r->part = surr_part_lookup(spec.part);
             r->id = sqlite3_column_int64(st, 0);
             r->model_id = sqlite3_column_int64(st, 1);
             arch_key(&spec, r->arch, sizeof r->arch);
@@ -197,9 +219,20 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
                 r->y[t] = col_num(st, 8 + t);
             out->n++;
         } else {
+            vrow_skip *ns = realloc(out->skip, (out->n_no_spec + 1) * sizeof *ns);
+            if (!ns) {
+                surr_model_spec_free(ms);
+                free(wblock);
+                rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+                break;
+            }
+            out->skip = ns;
+            ns[out->n_no_spec].id = sqlite3_column_int64(st, 0);
+            snprintf(ns[out->n_no_spec].why, sizeof ns[out->n_no_spec].why, "%s", why[0] ? why : "no usable spec");
             out->n_no_spec++;
         }
         surr_model_spec_free(ms);
+        free(wblock);
         snac_err_clear();
     }
     if (!rc && s != SQLITE_DONE)
@@ -218,5 +251,6 @@ void vrows_free(vrows *r)
     if (!r)
         return;
     free(r->row);
+    free(r->skip);
     *r = (vrows)VROWS_INIT;
 }

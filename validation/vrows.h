@@ -8,8 +8,12 @@
  * {"model":{"widths":..},"precision":..,"hls":..}, see surrogate/surr_specio.h,
  * or a report's {"layers":[..],"reuse_factor":..,"precision":..,"strategy":..,
  * "io_type":..}, see ingest_spec.h), else the stored model (exact weights).
- * The row's own columns then override: part (when in the part table), target
- * clock, reuse factor; the toolchain is `tc`.
+ * The row's own columns then override: part (any name; an unknown part gives
+ * absolute predictions, surr_part_lookup), target clock, and the reuse factor only
+ * for specs that do not carry their own (a stored model, or a report-layout spec
+ * without "reuse_factor": the firmware's per-layer RFs are never overwritten by
+ * the project's one column); the toolchain is `tc`.
+ * Rows of tc that cannot be used are listed in `skip` with their id and why.
  *
  * Targets: lut, ff, dsp, bram18, uram as stored; latency_cycles = latency_worst;
  * ii = ii_min (the quantities the calibration fitted). NaN = not measured.
@@ -38,6 +42,11 @@ typedef struct vrow {
     double y[SURR_T_COUNT];     /* actual numbers; NaN = not measured */
 } vrow;
 
+typedef struct vrow_skip {
+    int64_t id;                 /* synthesis_results.id */
+    char why[256];
+} vrow_skip;
+
 typedef struct vrows {
     vrow *row;
     size_t n;
@@ -45,8 +54,9 @@ typedef struct vrows {
     size_t n_other;             /* rows of other surrogate toolchains */
     size_t n_unmapped;          /* rows no surrogate toolchain takes (Vivado post-synthesis) */
     size_t n_no_spec;           /* rows of tc whose spec could not be rebuilt (no spec, bad JSON) */
+    vrow_skip *skip;            /* the n_no_spec rows of tc, with the reason */
 } vrows;
-#define VROWS_INIT {NULL, 0, 0, 0, 0, 0}
+#define VROWS_INIT {NULL, 0, 0, 0, 0, 0, NULL}
 
 int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out);
 void vrows_free(vrows *r);

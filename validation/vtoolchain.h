@@ -7,13 +7,17 @@
  *
  *   report family  tool_version           surrogate toolchain  stage
  *   vivado_hls     unknown, <= 2019.x     vivado-2019.1        HLS estimate (csynth)
- *   vivado_hls     >= 2020.x              vivado-2020.1        HLS estimate (csynth)
+ *   vivado_hls     2020.x                 vivado-2020.1        HLS estimate (csynth)
+ *   vivado_hls     >= 2021 (does not exist: Vitis HLS)  vitis-2023.2
  *   vitis_hls      any                    vitis-2023.2         HLS estimate (csynth)
  *   yosys          any                    yosys-0.23           post-synthesis (synth_xilinx stat)
  *   vivado         any                    (none)               post-synthesis: no surrogate toolchain
  *                                                              predicts it; validate/refit skip and count it
  *
- * validate and refit select rows with vtoolchain_map() and nothing else.
+ * validate and refit select rows with vtoolchain_map() and nothing else. The rows
+ * of the table live in surrogate/surr_spec.c (surr_toolchain_of), so that the
+ * surrogate's own commands and spec files (surr_toolchain_resolve: "vitis_hls-2021.1",
+ * "vivado-2019.2", ...) use the very same mapping without depending on validation/.
  *
  * Memory: none; the strings returned are static. Workload: one call per row.
  */

@@ -85,6 +85,8 @@ int vval_run(snac_db *db, enum surr_toolchain tc, const surr_version *v, const v
     rep->n_rows = R.n;
     rep->n_groups = R.n_groups;
     rep->n_no_spec = R.n_no_spec;
+    rep->skip = R.skip; /* the report owns the skip list now */
+    R.skip = NULL;
     rep->n_other = R.n_other;
     rep->n_unmapped = R.n_unmapped;
     size_t n = R.n ? R.n : 1;
@@ -218,4 +220,6 @@ void vval_report_free(vval_report *rep)
     free(rep->stored);
     rep->stored = NULL;
     rep->n_stored = 0;
+    free(rep->skip);
+    rep->skip = NULL;
 }

@@ -39,6 +39,7 @@ typedef struct vval_block {
 typedef struct vval_report {
     enum surr_toolchain tc;
     size_t n_rows, n_groups, n_no_spec, n_other, n_unmapped;
+    vrow_skip *skip;             /* the n_no_spec rows skipped: id and reason (owned) */
     size_t n_with_stored;        /* rows with a stored prediction */
     vval_block fresh;
     vval_block *stored;          /* one per version that made stored predictions */

@@ -277,9 +277,12 @@ int cmd_predict(int argc, char **argv)
     if (optind < argc)
         spec_path = argv[optind];
     if (calibration) {
-        int tc = SURR_TC_VIVADO_2019_1;
-        if (ov.toolchain && surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", ov.toolchain, &tc))
+        enum surr_toolchain tc = SURR_TC_VIVADO_2019_1;
+        char tc_note[256];
+        if (ov.toolchain && surr_toolchain_resolve(ov.toolchain, &tc, tc_note, sizeof tc_note))
             return cli_fail("predict");
+        if (ov.toolchain && tc_note[0])
+            fprintf(stderr, "snac predict: note: %s\n", tc_note);
         surr_fit_options fo = SURR_FIT_OPTIONS_INIT;
         if (fit_method) {
             int m;
@@ -287,7 +290,7 @@ int cmd_predict(int argc, char **argv)
                 return cli_fail("predict");
             fo.method = (enum surr_fit_method)m;
         }
-        return print_calibration((enum surr_toolchain)tc, &fo, json) ? cli_fail("predict") : 0;
+        return print_calibration(tc, &fo, json) ? cli_fail("predict") : 0;
     }
     if (!spec_path == !model_id) {
         snac_err_set(SNAC_EINVAL, "give exactly one of SPEC.yaml or --model ID (see snac predict --help)");
@@ -296,6 +299,7 @@ int cmd_predict(int argc, char **argv)
 
     snac_db *db = NULL;
     surr_model_spec *ms = NULL;
+    float *weights = NULL; /* real weights named by the spec file (model.weights) */
     surr_version ver = {0};
     surr_spec spec;
     if (!no_db && (rc = model_id ? db_open_existing(db_path, &db) : db_open(db_path, &db)))
@@ -308,7 +312,7 @@ int cmd_predict(int argc, char **argv)
         if ((rc = surr_model_spec_from_db(db, (int64_t)model_id, &ms)))
             goto out;
         spec = ms->spec;
-    } else if ((rc = surr_spec_load_yaml(spec_path, &spec))) {
+    } else if ((rc = surr_spec_load_yaml(spec_path, &spec)) || (rc = surr_spec_weights_load(&spec, &weights))) {
         goto out;
     }
     if ((rc = surr_spec_apply_overrides(&spec, &ov)))
@@ -316,9 +320,8 @@ int cmd_predict(int argc, char **argv)
     surr_features x;
     if ((rc = surr_features_extract(&spec, &x)))
         goto out;
-    const surr_part *part;
-    if ((rc = surr_part_find(spec.part, &part)))
-        goto out;
+    const surr_part *part = surr_part_lookup(spec.part); /* unknown: absolute numbers only */
+    bool part_known = !surr_part_is_unknown(part);
     bool created = false;
     if (surrogate) {
         if (!db) {
@@ -354,7 +357,7 @@ int cmd_predict(int argc, char **argv)
         printf("{\"spec_sha256\":\"%s\",\"model_id\":%lld,\"arch\":", sha, model_id);
         json_str(arch);
         printf(",\"part\":");
-        json_str(part->name);
+        json_str(spec.part);
         printf(",\"clock_ns\":%.17g,\"toolchain\":\"%s\",\"reuse_factor\":%zu,\"strategy\":\"%s\",\"io_type\":\"%s\","
                "\"weights_known\":%s,",
                spec.clock_ns, surr_toolchain_names[spec.toolchain], spec.reuse_factor,
@@ -368,11 +371,17 @@ int cmd_predict(int argc, char **argv)
         printf("},\"interval95\":{");
         for (int t = 0; t < SURR_T_COUNT; t++)
             printf("%s\"%s\":[%.17g,%.17g]", t ? "," : "", surr_target_names[t], p.lo[t], p.hi[t]);
-        printf("},\"percent_of_part\":{");
-        for (int t = 0; t < SURR_T_COUNT - 2; t++)
-            printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.pct[t]);
-        printf("},\"avg_resource_pct\":%.17g,\"latency_ns\":%.17g,\"bops_mac\":%.17g,\"bops_bitaware\":%.17g,"
-               "\"features\":{", p.avg_resource_pct, p.latency_ns, p.bops_mac, p.bops_bitaware);
+        if (part_known) {
+            printf("},\"percent_of_part\":{");
+            for (int t = 0; t < SURR_T_COUNT - 2; t++)
+                printf("%s\"%s\":%.17g", t ? "," : "", surr_target_names[t], p.pct[t]);
+            printf("},\"avg_resource_pct\":%.17g", p.avg_resource_pct);
+        } else { /* an unknown part: no percentages */
+            printf("},\"percent_of_part\":null,\"avg_resource_pct\":null,\"note\":\"part not in the part table: "
+                   "absolute predictions only\"");
+        }
+        printf(",\"latency_ns\":%.17g,\"bops_mac\":%.17g,\"bops_bitaware\":%.17g,\"features\":{", p.latency_ns,
+               p.bops_mac, p.bops_bitaware);
         for (int k = 0; k < SURR_F_COUNT; k++)
             printf("%s\"%s\":%.17g", k ? "," : "", surr_feature_names[k], x.f[k]);
         printf("}");
@@ -386,19 +395,25 @@ int cmd_predict(int argc, char **argv)
         printf("  network    %s, weights %s (%s), RF %zu, %s, %s\n", arch, wt,
                x.exact ? "actual weights" : "expected values from bits and sparsity", spec.reuse_factor,
                surr_strategy_names[spec.strategy], surr_io_names[spec.io_type]);
-        printf("  target     %s @ %g ns, toolchain %s\n", part->name, spec.clock_ns,
+        printf("  target     %s @ %g ns, toolchain %s\n", spec.part, spec.clock_ns,
                surr_toolchain_names[spec.toolchain]);
+        if (!part_known)
+            printf("  note       part '%s' is not in the part table: absolute predictions only, no %% of the part\n",
+                   spec.part);
         printf("  surrogate  %s (id %lld, %s)%s\n\n", ver.name, (long long)ver.id, ver.family,
                created ? " [the shipped default, stored now]" : "");
         printf("  %-22s %14s %12s   %s\n", "target", "predicted", "% of part", "95% interval");
         static const char *labels[SURR_T_COUNT] = {"LUT", "FF", "DSP", "BRAM18", "URAM", "latency (cycles)", "II"};
         for (int t = 0; t < SURR_T_COUNT; t++) {
-            if (t < SURR_T_LATENCY_CYCLES)
+            if (t < SURR_T_LATENCY_CYCLES && !part_known)
+                printf("  %-22s %14.0f %12s   [%.0f, %.0f]\n", labels[t], p.y[t], "-", p.lo[t], p.hi[t]);
+            else if (t < SURR_T_LATENCY_CYCLES)
                 printf("  %-22s %14.0f %11.3f%%   [%.0f, %.0f]\n", labels[t], p.y[t], p.pct[t], p.lo[t], p.hi[t]);
             else
                 printf("  %-22s %14.1f %12s   [%.1f, %.1f]\n", labels[t], p.y[t], "", p.lo[t], p.hi[t]);
         }
-        printf("  %-22s %14s %11.3f%%\n", "average resources", "", p.avg_resource_pct);
+        if (part_known)
+            printf("  %-22s %14s %11.3f%%\n", "average resources", "", p.avg_resource_pct);
         printf("  %-22s %14.1f\n", "latency (ns)", p.latency_ns);
         printf("  %-22s %14.0f\n", "BOPs (MACs, paper)", p.bops_mac);
         printf("  %-22s %14.0f\n", "BOPs (bit-aware)", p.bops_bitaware);
@@ -410,6 +425,7 @@ int cmd_predict(int argc, char **argv)
 out:
     surr_version_clear(&ver);
     surr_model_spec_free(ms);
+    free(weights);
     db_close(db);
     return rc ? cli_fail("predict") : 0;
 }

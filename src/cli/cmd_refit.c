@@ -129,9 +129,12 @@ int cmd_refit(int argc, char **argv)
         snac_err_set(SNAC_EINVAL, "give --kfold or --holdout, not both");
         return cli_fail("refit");
     }
-    int tc;
-    if (surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", tc_name, &tc))
+    enum surr_toolchain tc;
+    char tc_note[256];
+    if (surr_toolchain_resolve(tc_name, &tc, tc_note, sizeof tc_note))
         return cli_fail("refit");
+    if (tc_note[0])
+        fprintf(stderr, "snac refit: note: %s\n", tc_note);
     if (method) {
         int m;
         if (surr_enum_parse(surr_fit_method_names, SURR_FIT_COUNT, "fit method", method, &m))

@@ -55,9 +55,21 @@ static void print_block_json(const vval_block *b)
 static void print_report_json(const vval_report *r, const vval_block *cmp)
 {
     printf("{\"toolchain\":\"%s\",\"stage\":\"%s\",\"rows\":%zu,\"architectures\":%zu,\"no_spec\":%zu,"
-           "\"with_stored_prediction\":%zu,\"fresh\":",
+           "\"with_stored_prediction\":%zu,\"skipped\":[",
            surr_toolchain_names[r->tc], vtc_stage_names[vtoolchain_stage(r->tc)], r->n_rows, r->n_groups,
            r->n_no_spec, r->n_with_stored);
+    for (size_t k = 0; k < r->n_no_spec; k++) {
+        printf("%s{\"id\":%lld,\"reason\":\"", k ? "," : "", (long long)r->skip[k].id);
+        for (const char *c = r->skip[k].why; *c; c++) /* JSON string escape */
+            if (*c == '"' || *c == '\\')
+                printf("\\%c", *c);
+            else if ((unsigned char)*c < 0x20)
+                printf("\\u%04x", (unsigned char)*c);
+            else
+                putchar(*c);
+        printf("\"}");
+    }
+    printf("],\"fresh\":");
     print_block_json(&r->fresh);
     if (cmp) {
         printf(",\"compare\":");
@@ -198,8 +210,15 @@ int cmd_validate(int argc, char **argv)
         return 2;
     }
     int tc_arg = -1;
-    if (tc_name && surr_enum_parse(surr_toolchain_names, SURR_TC_COUNT, "toolchain", tc_name, &tc_arg))
-        return cli_fail("validate");
+    if (tc_name) {
+        enum surr_toolchain t;
+        char tc_note[256];
+        if (surr_toolchain_resolve(tc_name, &t, tc_note, sizeof tc_note))
+            return cli_fail("validate");
+        if (tc_note[0])
+            fprintf(stderr, "snac validate: note: %s\n", tc_note);
+        tc_arg = (int)t;
+    }
 
     snac_db *db = NULL;
     surr_version pinned = {0}, cmp = {0};
@@ -221,7 +240,7 @@ int cmd_validate(int argc, char **argv)
     } else if ((rc = toolchains_with_results(db, todo))) {
         goto out;
     }
-    size_t done = 0;
+    size_t done = 0, unmapped = 0;
     if (json)
         printf("{\"validations\":[");
     for (int tc = 0; tc < SURR_TC_COUNT; tc++) {
@@ -259,16 +278,27 @@ int cmd_validate(int argc, char **argv)
                    rep.n_groups, rep.n_no_spec, rep.n_with_stored);
             if (created)
                 printf("  (no active version: the default was fitted from the shipped calibration data and stored)\n");
+            if (rep.n_no_spec) {
+                printf("  skipped %zu result%s (synthesis_results id: reason):\n", rep.n_no_spec,
+                       rep.n_no_spec == 1 ? "" : "s");
+                for (size_t k = 0; k < rep.n_no_spec; k++)
+                    printf("    %lld: %s\n", (long long)rep.skip[k].id, rep.skip[k].why);
+            }
             print_block(&rep.fresh);
             for (size_t k = 0; k < rep.n_stored; k++)
                 print_block(&rep.stored[k]);
             if (compare)
                 print_compare(&rep.fresh, &cmp_rep.fresh);
         }
+        unmapped = rep.n_unmapped;
         vval_report_free(&cmp_rep);
         vval_report_free(&rep);
         done++;
     }
+    if (!json && unmapped)
+        printf("\nnot validated: %zu post-synthesis result%s (toolchain vivado: report_utilization, export.rpt); "
+               "no surrogate toolchain predicts them (validation/vtoolchain.h)\n", unmapped,
+               unmapped == 1 ? "" : "s");
     if (json) {
         printf("]}\n");
     } else if (!done) {

@@ -160,6 +160,10 @@ static const char *const migrations[] = {
     /* 3 -> 4 (issue 12): each prediction carries its 95% interval from the fit covariance */
     "ALTER TABLE predictions ADD COLUMN lo REAL;"
     "ALTER TABLE predictions ADD COLUMN hi REAL;",
+    /* 4 -> 5 (ingest, issue 11): the synthesized top module, and the other report files
+     * of the same synthesis merged into the row ("path<TAB>sha256" lines). */
+    "ALTER TABLE synthesis_results ADD COLUMN top_module TEXT;"
+    "ALTER TABLE synthesis_results ADD COLUMN merged_sources TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

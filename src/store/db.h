@@ -57,7 +57,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 #define DB_BUSY_TIMEOUT_MS 10000
 
 typedef struct snac_db snac_db;

@@ -19,6 +19,8 @@
 #include "validation/rpt_csv.h"
 #include "validation/rpt_csynth_rpt.h"
 #include "validation/rpt_csynth_xml.h"
+#include "validation/rpt_export.h"
+#include "validation/rpt_netjson.h"
 #include "validation/rpt_hls4ml.h"
 #include "validation/rpt_util.h"
 #include "validation/xml.h"
@@ -141,6 +143,26 @@ static inline int fuzz_yaml_doc(const uint8_t *data, size_t size)
         rc = cfg_read_map(d, root, "fuzz", f, sizeof f / sizeof f[0], &r);
     }
     cfg_doc_free(d);
+static inline int fuzz_export_rpt(const uint8_t *data, size_t size)
+{
+    rpt_result r;
+    return rpt_export_read((const char *)data, size, "fuzz_export.rpt", &r);
+}
+
+/* network.json: the op list, then the layers built from it (no weights folder) */
+static inline int fuzz_network_json(const uint8_t *data, size_t size)
+{
+    rpt_op *ops = malloc(RPT_OPS_MAX * sizeof *ops);
+    rpt_net *net = malloc(sizeof *net);
+    size_t n = 0;
+    char io[32];
+    int rc = ops && net ? rpt_netjson_ops((const char *)data, size, "fuzz.json", ops, &n, io, sizeof io) : -1;
+    if (rc == 0) {
+        rpt_net_hint hint = {3, 48};
+        rc = rpt_net_build(ops, n, NULL, &hint, net);
+    }
+    free(ops);
+    free(net);
     return rc;
 }
 
@@ -152,6 +174,8 @@ typedef struct fuzz_target {
 static const fuzz_target fuzz_targets[] = {
     {"csynth_xml", fuzz_csynth_xml}, {"csynth_rpt", fuzz_csynth_rpt}, {"util_rpt", fuzz_util_rpt},
     {"csv", fuzz_csv},               {"hls4ml_config", fuzz_hls4ml_config}, {"yaml_doc", fuzz_yaml_doc},
+    {"export_rpt", fuzz_export_rpt},
+    {"network_json", fuzz_network_json},
 };
 
 #endif
