@@ -143,6 +143,10 @@ static inline int fuzz_yaml_doc(const uint8_t *data, size_t size)
         rc = cfg_read_map(d, root, "fuzz", f, sizeof f / sizeof f[0], &r);
     }
     cfg_doc_free(d);
+    return rc;
+}
+
+/* HLS *_export.rpt, both layouts */
 static inline int fuzz_export_rpt(const uint8_t *data, size_t size)
 {
     rpt_result r;

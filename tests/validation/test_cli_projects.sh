@@ -92,7 +92,7 @@ check 'grep -q "no synthesis results with a usable spec for vitis_hls-2021.1 (vi
 out=$($SNAC predict --no-db --part xc7k70t-fbg676-1 --toolchain vivado-2019.2 $SNAC_FIXTURES/../../configs/specs/baseline_vu13p.yaml 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "part .xc7k70t-fbg676-1. is not in the part table: absolute predictions only"'
-check 'echo "$out" | grep -Eq "^  LUT +[0-9]+ +-$"'
+check 'echo "$out" | grep -Eq "^  LUT +[0-9]+ +- +\[[0-9]+, [0-9]+\]$"'
 check '! echo "$out" | grep -q "average resources"'
 out=$($SNAC predict --no-db --json --part xc7k70t-fbg676-1 $SNAC_FIXTURES/../../configs/specs/baseline_vu13p.yaml 2>cli_projects_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
