@@ -191,7 +191,7 @@ static bool get_size(const jflat *j, int i, const char *key, size_t *out)
 }
 
 /* key: "input_t"/"output_t" of the call, or "types.weight_t" etc. */
-static bool get_type(const jflat *j, int i, const char *key, surr_fixed *out, char *why, size_t cap)
+static bool get_type(const jflat *j, int i, const char *key, quant_prec *out, char *why, size_t cap)
 {
     const char *t = jget(j, i, key);
     if (!t) {
@@ -207,8 +207,8 @@ static bool get_type(const jflat *j, int i, const char *key, surr_fixed *out, ch
             t = inner;
         }
     }
-    if (surr_fixed_parse(t, out)) {
-        snprintf(why, cap, "precision '%s' (%s of call %d) is rejected by surr_fixed_parse: %s", t, key, i,
+    if (quant_prec_parse(t, out)) {
+        snprintf(why, cap, "precision '%s' (%s of call %d) is rejected by quant_prec_parse: %s", t, key, i,
                  snac_err_msg());
         snac_err_clear();
         return false;
@@ -239,13 +239,13 @@ static bool symbolic_sizes(const jflat *j, size_t in_bits, size_t *widths, size_
         prod[nd] = z + nz;
         dense_call[nd++] = i;
     }
-    surr_fixed in;
+    quant_prec in;
     const char *t = nd ? jget(j, dense_call[0], "input_t") : NULL, *io = jget(j, -1, "io_type");
     if (!io || !strstr(io, "parallel")) { /* io_stream ports carry one element each: no anchor */
         snprintf(why, cap, "symbolic n_in/n_out (defines.h not shipped) in an io_stream project");
         return false;
     }
-    if (!nd || !in_bits || !t || surr_fixed_parse(t, &in) || in_bits % (size_t)in.width) {
+    if (!nd || !in_bits || !t || quant_prec_parse(t, &in) || in_bits % (size_t)in.width) {
         snac_err_clear();
         snprintf(why, cap, "symbolic n_in/n_out (defines.h not shipped) and no input port width to anchor them");
         return false;

@@ -17,7 +17,7 @@
  * (vtoolchain_map). Weights are not read: expected-value features from the
  * widths and n_zeros.
  *
- * Skipped with a printed reason: a precision the one parser (surr_fixed_parse)
+ * Skipped with a printed reason: a precision the one parser (quant_prec_parse)
  * rejects, no report, a report that does not parse, a spec that does not
  * validate. An unknown part is replaced by xcvu13p (the part only changes
  * percentages), with a note.

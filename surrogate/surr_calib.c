@@ -137,7 +137,7 @@ static int parse_source(const source *src, const surr_calib_file *file, int grou
     surr_spec spec;
     if ((rc = surr_spec_init_mlp(&spec, src->widths, src->n_widths, SURR_ACT_RELU, false)))
         goto out;
-    surr_fixed d16 = SURR_FIXED_INIT(16, 6);
+    quant_prec d16 = QUANT_PREC_INIT(16, 6);
     surr_spec_set_precision(&spec, &d16, &d16, &d16, &d16, &d16); /* 2019 hls4ml default everywhere */
     snprintf(spec.part, sizeof spec.part, "%s", "xcku115-flvb2104-2-i");
     spec.rf_unchecked = true;
@@ -202,7 +202,7 @@ int surr_calib_paper_spec(surr_spec *s)
     int rc = surr_spec_init_mlp(s, widths, sizeof widths / sizeof widths[0], SURR_ACT_RELU, false);
     if (rc)
         return rc;
-    surr_fixed w8 = SURR_FIXED_INIT(8, 1), a8 = SURR_FIXED_INIT(8, 3);
+    quant_prec w8 = QUANT_PREC_INIT(8, 1), a8 = QUANT_PREC_INIT(8, 3);
     surr_spec_set_precision(s, &w8, &w8, &a8, &a8, NULL);
     for (size_t l = 0; l < s->n_layers; l++)
         s->layer[l].sparsity = 0.5;

@@ -41,10 +41,10 @@ void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *m
             if (v == 0)
                 continue;
             n_nonzero += 1;
-            if (surr_is_pow2(v))
+            if (quant_is_pow2(v))
                 n_pow2 += 1;
             else
-                csd_sum += surr_csd_digits(v);
+                csd_sum += quant_csd_digits(v);
         }
         double general = n_nonzero - n_pow2;
         memo->mean = general > 0 ? csd_sum / general : 0.0;
@@ -80,7 +80,7 @@ static double layer_sparsity(const surr_layer *L)
         return L->sparsity;
     size_t n = L->n_in * L->n_out, zeros = 0;
     for (size_t i = 0; i < n; i++)
-        zeros += surr_fixed_quantize(&L->weight, L->w[i]) == 0;
+        zeros += quant_from_double(&L->weight, L->w[i], NULL) == 0;
     return n ? (double)zeros / (double)n : 0.0;
 }
 
@@ -115,15 +115,15 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
             if (!isfinite(x))
                 return snac_err_set(SNAC_EINVAL, "layer %zu: weight [%zu, %zu] is not finite (%g)", l, o, i,
                                     (double)x);
-            int64_t v = surr_fixed_quantize(&L->weight, x);
+            int64_t v = quant_from_double(&L->weight, x, NULL);
             if (v == 0)
                 continue;
             t->nonzero += 1;
             terms += 1;
-            if (surr_is_pow2(v)) {
+            if (quant_is_pow2(v)) {
                 t->pow2 += 1;
             } else {
-                int d = surr_csd_digits(v);
+                int d = quant_csd_digits(v);
                 t->general += 1;
                 t->csd += d;
                 t->csd_add_bits += (double)(d - 1) * (ab + wb);
@@ -131,7 +131,7 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
         }
         bool has_bias = true;
         if (L->b)
-            has_bias = surr_fixed_quantize(&L->bias, L->b[o]) != 0;
+            has_bias = quant_from_double(&L->bias, L->b[o], NULL) != 0;
         terms += has_bias ? 1 : 0;
         t->acc_terms += terms > 1 ? terms - 1 : 0;
     }
@@ -192,7 +192,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
             tally_resource(L, &t);
         double n = (double)L->n_in * (double)L->n_out;
         double rf = (double)surr_spec_layer_rf(s, l);
-        surr_fixed acc = surr_spec_layer_accum(s, l);
+        quant_prec acc = surr_spec_layer_accum(s, l);
         int ab = L->input.width, wb = L->weight.width, ob = L->output.width;
         double mult_bits = t.general * ab * wb;
         double acc_bits = t.acc_terms * acc.width;

@@ -164,8 +164,8 @@ int surr_spec_init_mlp(surr_spec *s, const size_t *widths, size_t n_widths, enum
         bool last = l + 1 == s->n_layers;
         L->act = last ? SURR_ACT_LINEAR : hidden;
         L->batch_norm = last ? false : batch_norm;
-        L->weight = L->bias = L->input = L->output = SURR_FIXED_INIT(16, 6);
-        L->accum = SURR_FIXED_INIT(0, 0);
+        L->weight = L->bias = L->input = L->output = QUANT_PREC_INIT(16, 6);
+        L->accum = QUANT_PREC_INIT(0, 0);
     }
     s->reuse_factor = 1;
     s->strategy = SURR_STRATEGY_LATENCY;
@@ -177,8 +177,8 @@ int surr_spec_init_mlp(surr_spec *s, const size_t *widths, size_t n_widths, enum
     return SNAC_OK;
 }
 
-void surr_spec_set_precision(surr_spec *s, const surr_fixed *weight, const surr_fixed *bias,
-                             const surr_fixed *input, const surr_fixed *output, const surr_fixed *accum)
+void surr_spec_set_precision(surr_spec *s, const quant_prec *weight, const quant_prec *bias,
+                             const quant_prec *input, const quant_prec *output, const quant_prec *accum)
 {
     for (size_t l = 0; l < s->n_layers; l++) {
         surr_layer *L = &s->layer[l];
@@ -200,13 +200,13 @@ size_t surr_spec_layer_rf(const surr_spec *s, size_t l)
     return s->layer[l].reuse_factor ? s->layer[l].reuse_factor : s->reuse_factor;
 }
 
-surr_fixed surr_spec_layer_accum(const surr_spec *s, size_t l)
+quant_prec surr_spec_layer_accum(const surr_spec *s, size_t l)
 {
     const surr_layer *L = &s->layer[l];
     if (L->accum.width > 0)
         return L->accum;
     int lg = surr_ceil_log2(L->n_in);
-    surr_fixed a = SURR_FIXED_INIT(L->input.width + L->weight.width + lg + 1,
+    quant_prec a = QUANT_PREC_INIT(L->input.width + L->weight.width + lg + 1,
                                    L->input.integer + L->weight.integer + lg + 1);
     return a;
 }
@@ -284,19 +284,19 @@ int surr_spec_validate(const surr_spec *s)
         if ((unsigned)L->act >= SURR_ACT_COUNT)
             return snac_err_set(SNAC_EINVAL, "layer %zu: bad activation", l);
         char what[64];
-        const surr_fixed *types[4] = {&L->weight, &L->bias, &L->input, &L->output};
+        const quant_prec *types[4] = {&L->weight, &L->bias, &L->input, &L->output};
         const char *names[4] = {"weight", "bias", "input", "output"};
         for (int k = 0; k < 4; k++) {
             snprintf(what, sizeof what, "layer %zu %s precision", l, names[k]);
-            if ((rc = surr_fixed_check(types[k], what)))
+            if ((rc = quant_prec_check(types[k], what)))
                 return rc;
         }
-        if (L->weight.width > SURR_FIXED_MAX_QUANT)
+        if (L->weight.width > QUANT_MAX_ARITH)
             return snac_err_set(SNAC_EINVAL, "layer %zu weight precision: W=%d exceeds %d bits", l,
-                                L->weight.width, SURR_FIXED_MAX_QUANT);
+                                L->weight.width, QUANT_MAX_ARITH);
         if (L->accum.width != 0) {
             snprintf(what, sizeof what, "layer %zu accumulator precision", l);
-            if ((rc = surr_fixed_check(&L->accum, what)))
+            if ((rc = quant_prec_check(&L->accum, what)))
                 return rc;
         }
         if (!(L->sparsity >= 0.0 && L->sparsity < 1.0))

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "surrogate/surr_fixed.h"
+#include "quant/qfixed.h"
 
 #define SURR_MAX_LAYERS 17 /* NN_MAX_HIDDEN hidden layers + the output layer */
 
@@ -67,11 +67,11 @@ typedef struct surr_layer {
     size_t n_in, n_out;
     enum surr_act act;     /* activation applied to this layer's output */
     bool batch_norm;       /* BN after the dense layer; folded into it at inference */
-    surr_fixed weight;     /* weight type */
-    surr_fixed bias;       /* bias type */
-    surr_fixed input;      /* layer input (previous layer's output) type */
-    surr_fixed output;     /* layer output (after activation) type */
-    surr_fixed accum;      /* accumulator type; width 0 = lossless default (see surr_spec_resolve) */
+    quant_prec weight;     /* weight type */
+    quant_prec bias;       /* bias type */
+    quant_prec input;      /* layer input (previous layer's output) type */
+    quant_prec output;     /* layer output (after activation) type */
+    quant_prec accum;      /* accumulator type; width 0 = lossless default (see surr_spec_resolve) */
     double sparsity;       /* fraction of zero weights, used when w == NULL; [0, 1) */
     size_t reuse_factor;   /* 0 = the spec's reuse_factor */
     const float *w;        /* (n_out, n_in) row-major, BORROWED; NULL = weights unknown */
@@ -101,14 +101,14 @@ typedef struct surr_spec {
 int surr_spec_init_mlp(surr_spec *s, const size_t *widths, size_t n_widths, enum surr_act hidden, bool batch_norm);
 
 /* Set the same type on every layer (NULL = leave as is). */
-void surr_spec_set_precision(surr_spec *s, const surr_fixed *weight, const surr_fixed *bias,
-                             const surr_fixed *input, const surr_fixed *output, const surr_fixed *accum);
+void surr_spec_set_precision(surr_spec *s, const quant_prec *weight, const quant_prec *bias,
+                             const quant_prec *input, const quant_prec *output, const quant_prec *accum);
 
 /* Effective reuse factor of layer l. */
 size_t surr_spec_layer_rf(const surr_spec *s, size_t l);
 /* Lossless accumulator of layer l when accum.width == 0 (DESIGN.md):
  * width a_w + w_w + ceil(log2 n_in) + 1, integer a_i + w_i + ceil(log2 n_in) + 1. */
-surr_fixed surr_spec_layer_accum(const surr_spec *s, size_t l);
+quant_prec surr_spec_layer_accum(const surr_spec *s, size_t l);
 
 /* hls4ml's reuse-factor rule for a dense layer (n_in, n_out, rf): _validate_reuse_factor
  * of its FPGA backend, which set_closest_reuse_factor applies to Resource-strategy

@@ -98,16 +98,16 @@ static int at_key(int code, const cfg_doc *d, const cfg_node *map, const char *k
     return cfg_errorf(code, d, n ? n : map, "%s: %s", key, msg);
 }
 
-static int parse_type(const cfg_doc *d, const cfg_node *map, const char *key, const char *text, surr_fixed *out,
+static int parse_type(const cfg_doc *d, const cfg_node *map, const char *key, const char *text, quant_prec *out,
                       bool allow_auto)
 {
     if (!text[0])
         return SNAC_OK; /* not given */
     if (allow_auto && strcmp(text, "auto") == 0) {
-        *out = SURR_FIXED_INIT(0, 0);
+        *out = QUANT_PREC_INIT(0, 0);
         return SNAC_OK;
     }
-    int rc = surr_fixed_parse(text, out);
+    int rc = quant_prec_parse(text, out);
     return rc ? at_key(rc, d, map, key) : SNAC_OK;
 }
 
@@ -174,7 +174,7 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
         if (p.sparsity >= 1.0)
             return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, pnode, "sparsity"), "sparsity %g outside [0, 1)",
                               p.sparsity);
-        surr_fixed t;
+        quant_prec t;
         for (size_t l = 0; l < s.n_layers; l++) {
             surr_layer *L = &s.layer[l];
             t = L->weight;
@@ -417,12 +417,12 @@ int surr_spec_weights_load(surr_spec *s, float **block)
 int surr_spec_apply_overrides(surr_spec *s, const surr_spec_overrides *o)
 {
     int rc, k;
-    if (o->bits < 0 || o->bits > SURR_FIXED_MAX_QUANT)
-        return snac_err_set(SNAC_EINVAL, "--bits %d: must be 1..%d", o->bits, SURR_FIXED_MAX_QUANT);
+    if (o->bits < 0 || o->bits > QUANT_MAX_ARITH)
+        return snac_err_set(SNAC_EINVAL, "--bits %d: must be 1..%d", o->bits, QUANT_MAX_ARITH);
     for (size_t l = 0; l < s->n_layers; l++) {
         surr_layer *L = &s->layer[l];
         if (o->bits > 0) {
-            surr_fixed *types[4] = {&L->weight, &L->bias, &L->input, &L->output};
+            quant_prec *types[4] = {&L->weight, &L->bias, &L->input, &L->output};
             for (int t = 0; t < 4; t++) {
                 types[t]->width = o->bits;
                 if (types[t]->integer > o->bits)
@@ -475,12 +475,12 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
     for (size_t l = 0; l < s->n_layers; l++) {
         const surr_layer *L = &s->layer[l];
         char tw[64], tb[64], ti[64], to[64], ta[64], wh[65] = "-", bh[65] = "-";
-        surr_fixed_format(&L->weight, tw, sizeof tw);
-        surr_fixed_format(&L->bias, tb, sizeof tb);
-        surr_fixed_format(&L->input, ti, sizeof ti);
-        surr_fixed_format(&L->output, to, sizeof to);
+        quant_prec_format(&L->weight, tw, sizeof tw);
+        quant_prec_format(&L->bias, tb, sizeof tb);
+        quant_prec_format(&L->input, ti, sizeof ti);
+        quant_prec_format(&L->output, to, sizeof to);
         if (L->accum.width)
-            surr_fixed_format(&L->accum, ta, sizeof ta);
+            quant_prec_format(&L->accum, ta, sizeof ta);
         else
             snprintf(ta, sizeof ta, "auto");
         if (L->w)

@@ -43,9 +43,9 @@ static int report_layout(const cfg_doc *d, const cfg_node *root, surr_spec *s)
         return rc;
     const cfg_node *v;
     if ((v = cfg_map_get(d, root, "precision"))) {
-        surr_fixed t;
+        quant_prec t;
         const char *txt = cfg_node_scalar(d, v);
-        if (!txt || surr_fixed_parse(txt, &t))
+        if (!txt || quant_prec_parse(txt, &t))
             return cfg_errorf(SNAC_EINVAL, d, v, "bad precision '%s'", txt ? txt : "");
         surr_spec_set_precision(s, &t, &t, &t, &t, &t); /* hls4ml's default config: one type everywhere */
     }

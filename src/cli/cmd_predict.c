@@ -252,7 +252,7 @@ int cmd_predict(int argc, char **argv)
                 model_id = (long long)u;
             break;
         case 'b':
-            if (!(rc = cli_arg_uint("--bits", optarg, 1, SURR_FIXED_MAX_QUANT, &u)))
+            if (!(rc = cli_arg_uint("--bits", optarg, 1, QUANT_MAX_ARITH, &u)))
                 ov.bits = (int)u;
             break;
         case 'r':
@@ -352,7 +352,7 @@ int cmd_predict(int argc, char **argv)
     char arch[256];
     describe_spec(&spec, &x, arch, sizeof arch);
     char wt[64];
-    surr_fixed_format(&spec.layer[0].weight, wt, sizeof wt);
+    quant_prec_format(&spec.layer[0].weight, wt, sizeof wt);
     if (json) {
         printf("{\"spec_sha256\":\"%s\",\"model_id\":%lld,\"arch\":", sha, model_id);
         json_str(arch);

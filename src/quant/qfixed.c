@@ -279,8 +279,13 @@ int64_t quant_from_double(const quant_prec *p, double x, bool *clipped)
         *clipped = false;
     if (isnan(x))
         return 0;
+    if (isinf(x)) { /* the extreme of its sign, whatever the overflow mode */
+        if (clipped)
+            *clipped = true;
+        return x > 0 ? quant_code_max(p) : quant_code_min(p);
+    }
     double scaled = ldexp(x, quant_frac(p)); /* exact unless it overflows to inf */
-    if (!(fabs(scaled) < 0x1p100)) {          /* inf or far beyond any W <= 64 range */
+    if (!(fabs(scaled) < 0x1p100)) {          /* far beyond any W <= 64 range */
         i128 big = (i128)1 << 100;
         if (p->o == QUANT_O_WRAP && isfinite(scaled)) {
             /* the low W bits of the integer: fmod by 2^W is exact */

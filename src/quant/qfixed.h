@@ -81,8 +81,8 @@ QUANT_INLINE int64_t quant_requant(const quant_prec *p, int64_t c, int frac_from
 /* The general case of quant_requant (fraction bits appended, or 63 and more dropped). */
 int64_t quant_requant_wide(const quant_prec *p, int64_t c, int frac_from, bool *clipped);
 
-/* Code of p for the double x, same rules. NaN gives 0; +-inf and values beyond int64 are
- * overflow (clipped). */
+/* Code of p for the double x, same rules. NaN gives 0, +-inf the extreme code of its sign
+ * (clipped), values beyond int64 overflow by p->o. */
 int64_t quant_from_double(const quant_prec *p, double x, bool *clipped);
 /* Fake quantization of floats for QAT's training pass: y[i] = value of x[i] in p, and
  * pass[i] = 0 where a saturating mode clipped (the straight-through estimator's mask),

@@ -162,15 +162,6 @@ static int source_load(ldriver *d, int64_t id, source *s)
 
 /* ------------------------------------------------------------------ surrogate */
 
-static surr_fixed to_surr(const quant_prec *p)
-{
-    surr_fixed f = SURR_FIXED_INIT(p->width, p->integer);
-    f.is_signed = p->is_signed;
-    f.q = (p->q == QUANT_Q_TRN || p->q == QUANT_Q_TRN_ZERO) ? SURR_Q_TRN : SURR_Q_RND;
-    f.o = p->o == QUANT_O_WRAP ? SURR_O_WRAP : SURR_O_SAT;
-    return f;
-}
-
 /* The surrogate's estimate of the deployed model, from its real integer weights. */
 static int predict(ldriver *d, const quant_model *qm, surr_prediction *p, char sha[65])
 {
@@ -203,11 +194,11 @@ static int predict(ldriver *d, const quant_model *qm, surr_prediction *p, char s
     for (size_t l = 0; l < qm->n_layers; l++) {
         const quant_layer *L = &qm->layer[l];
         surr_layer *S = &s.layer[l];
-        S->weight = to_surr(&L->weight);
-        S->bias = to_surr(&L->bias);
-        S->input = to_surr(in);
-        S->output = to_surr(&L->output);
-        S->accum = to_surr(&L->accum);
+        S->weight = L->weight;
+        S->bias = L->bias;
+        S->input = *in;
+        S->output = L->output;
+        S->accum = L->accum;
         float *w = vals + off, *b = w + L->n_in * L->n_out;
         for (size_t i = 0; i < L->n_in * L->n_out; i++)
             w[i] = (float)quant_to_double(&L->weight, L->w[i]);

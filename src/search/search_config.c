@@ -78,10 +78,10 @@ void search_config_init(search_config *c)
     c->seed_hp[0].learning_rate = 1.3e-3;
     c->seed_hp[0].l1 = 1.31e-5;
     search_deploy *d = &c->deploy;
-    d->weight = SURR_FIXED_INIT(8, 1);
-    d->bias = SURR_FIXED_INIT(8, 1);
-    d->input = SURR_FIXED_INIT(8, 3);
-    d->output = SURR_FIXED_INIT(8, 3);
+    d->weight = QUANT_PREC_INIT(8, 1);
+    d->bias = QUANT_PREC_INIT(8, 1);
+    d->input = QUANT_PREC_INIT(8, 3);
+    d->output = QUANT_PREC_INIT(8, 3);
     d->reuse_factor = 1;
     d->strategy = SURR_STRATEGY_LATENCY;
     d->io_type = SURR_IO_PARALLEL;
@@ -124,13 +124,13 @@ static int expect_seq(const cfg_doc *d, const cfg_node *n, const char *what, siz
     return SNAC_OK;
 }
 
-static int read_fixed(const cfg_doc *d, const cfg_node *map, const char *key, surr_fixed *out)
+static int read_fixed(const cfg_doc *d, const cfg_node *map, const char *key, quant_prec *out)
 {
     const cfg_node *n = cfg_map_get(d, map, key);
     if (!n)
         return SNAC_OK;
     const char *s = cfg_node_scalar(d, n);
-    if (!s || surr_fixed_parse(s, out)) {
+    if (!s || quant_prec_parse(s, out)) {
         char msg[256];
         snprintf(msg, sizeof msg, "%s", snac_err_msg());
         return cfg_errorf(SNAC_EINVAL, d, n, "deploy.%s: %s", key, s ? msg : "expected an ap_fixed<W,I> type");

@@ -71,7 +71,7 @@ typedef struct search_constraint {
 } search_constraint;
 
 typedef struct search_deploy {
-    surr_fixed weight, bias, input, output;
+    quant_prec weight, bias, input, output;
     size_t reuse_factor;
     enum surr_strategy strategy;
     enum surr_io io_type;

@@ -33,8 +33,8 @@ static void reader_should_build_specs_and_skip_what_it_cannot_model(void)
     /* sorted by folder */
     CHECK(strcmp(p[0].dir, "bad_precision") == 0 && strcmp(p[1].dir, "cnn") == 0 &&
           strcmp(p[2].dir, "stream_mlp") == 0);
-    CHECK_STR_CONTAINS(p[0].skip, "'fixed<16,6>'");
-    CHECK_STR_CONTAINS(p[0].skip, "surr_fixed_parse");
+    CHECK_STR_CONTAINS(p[0].skip, "'fixed<16,6,RND_HALF>'");
+    CHECK_STR_CONTAINS(p[0].skip, "quant_prec_parse");
     CHECK_STR_CONTAINS(p[1].skip, "not dense_only");
     const calib_project *q = &p[2];
     CHECK_MSG(q->skip[0] == '\0', "%s", q->skip);

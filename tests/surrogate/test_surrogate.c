@@ -122,33 +122,33 @@ static void csd_digits_should_match_brute_force_minimum(void)
     }
     int bad = 0;
     for (long v = -1024; v <= 1024; v++)
-        bad += surr_csd_digits(v) != best[v + OFF];
+        bad += quant_csd_digits(v) != best[v + OFF];
     CHECK_MSG(bad == 0, "%d values disagree with brute force", bad);
-    CHECK(surr_csd_digits(0) == 0 && surr_csd_digits(7) == 2 && surr_csd_digits(-7) == 2);
-    CHECK(surr_is_pow2(-8) && surr_is_pow2(1) && !surr_is_pow2(0) && !surr_is_pow2(6));
+    CHECK(quant_csd_digits(0) == 0 && quant_csd_digits(7) == 2 && quant_csd_digits(-7) == 2);
+    CHECK(quant_is_pow2(-8) && quant_is_pow2(1) && !quant_is_pow2(0) && !quant_is_pow2(6));
 }
 
 static void quantize_should_follow_ap_fixed_rounding_and_overflow(void)
 {
-    surr_fixed t = SURR_FIXED_INIT(8, 1); /* step 2^-7, range [-1, 1-2^-7] */
-    CHECK(surr_fixed_quantize(&t, 0.5) == 64);
-    CHECK(surr_fixed_quantize(&t, 0.0078) == 0);        /* AP_TRN: toward -inf */
-    CHECK(surr_fixed_quantize(&t, -0.0001) == -1);
-    CHECK(surr_fixed_quantize(&t, 1.0) == -128);        /* AP_WRAP: 128 wraps to -128 */
-    t.o = SURR_O_SAT;
-    CHECK(surr_fixed_quantize(&t, 1.0) == 127);
-    CHECK(surr_fixed_quantize(&t, -3.0) == -128);
-    t.q = SURR_Q_RND;
-    CHECK(surr_fixed_quantize(&t, 0.0078125 * 0.5) == 1); /* half rounds up */
-    CHECK(surr_fixed_quantize(&t, -0.0078125 * 0.5) == 0);
-    surr_fixed p;
-    CHECK(surr_fixed_parse("ap_fixed<8,3,AP_RND,AP_SAT>", &p) == SNAC_OK && p.width == 8 && p.integer == 3 &&
-          p.q == SURR_Q_RND && p.o == SURR_O_SAT);
-    CHECK(surr_fixed_parse("ap_ufixed<6,0>", &p) == SNAC_OK && !p.is_signed);
-    CHECK(surr_fixed_parse("ap_fixed<4,6>", &p) == SNAC_EINVAL);
+    quant_prec t = QUANT_PREC_INIT(8, 1); /* step 2^-7, range [-1, 1-2^-7] */
+    CHECK(quant_from_double(&t, 0.5, NULL) == 64);
+    CHECK(quant_from_double(&t, 0.0078, NULL) == 0);        /* AP_TRN: toward -inf */
+    CHECK(quant_from_double(&t, -0.0001, NULL) == -1);
+    CHECK(quant_from_double(&t, 1.0, NULL) == -128);        /* AP_WRAP: 128 wraps to -128 */
+    t.o = QUANT_O_SAT;
+    CHECK(quant_from_double(&t, 1.0, NULL) == 127);
+    CHECK(quant_from_double(&t, -3.0, NULL) == -128);
+    t.q = QUANT_Q_RND;
+    CHECK(quant_from_double(&t, 0.0078125 * 0.5, NULL) == 1); /* half rounds up */
+    CHECK(quant_from_double(&t, -0.0078125 * 0.5, NULL) == 0);
+    quant_prec p;
+    CHECK(quant_prec_parse("ap_fixed<8,3,AP_RND,AP_SAT>", &p) == SNAC_OK && p.width == 8 && p.integer == 3 &&
+          p.q == QUANT_Q_RND && p.o == QUANT_O_SAT);
+    CHECK(quant_prec_parse("ap_ufixed<6,0>", &p) == SNAC_OK && !p.is_signed);
+    CHECK(quant_prec_parse("ap_fixed<4,6>", &p) == SNAC_EINVAL);
     CHECK_STR_CONTAINS(snac_err_msg(), "W < I");
-    CHECK(surr_fixed_parse("ap_fixed<0,0>", &p) == SNAC_EINVAL);
-    CHECK_STR_CONTAINS(snac_err_msg(), "zero total width");
+    CHECK(quant_prec_parse("ap_fixed<0,0>", &p) == SNAC_EINVAL);
+    CHECK_STR_CONTAINS(snac_err_msg(), "total width W=0 outside 1..64");
 }
 
 /* Every target of spec s under version v (NaN when the spec is rejected). */
@@ -195,10 +195,10 @@ static void default_version_should_be_monotone_in_weights_widths_and_reuse(void)
     /* wider weights, then wider activations: FF, DSP, BRAM never fall; LUT never falls
      * unless products just moved from fabric to DSPs (DSP rose at that step) */
     for (int which = 0; which < 2; which++) {
-        surr_fixed d16 = SURR_FIXED_INIT(16, 6);
+        quant_prec d16 = QUANT_PREC_INIT(16, 6);
         surr_spec_set_precision(&s, &d16, NULL, &d16, &d16, NULL);
         for (int w = 2; w <= 18; w++) {
-            surr_fixed t = SURR_FIXED_INIT(w, 1);
+            quant_prec t = QUANT_PREC_INIT(w, 1);
             if (which == 0)
                 surr_spec_set_precision(&s, &t, NULL, NULL, NULL, NULL);
             else
@@ -247,7 +247,7 @@ static void default_version_should_be_monotone_in_weights_widths_and_reuse(void)
     float *vals = malloc(nw * sizeof *vals);
     for (size_t i = 0; i < nw; i++)
         vals[i] = (float)(rng_uniform(&r) * 1.8 - 0.9);
-    surr_fixed w8 = SURR_FIXED_INIT(8, 1);
+    quant_prec w8 = QUANT_PREC_INIT(8, 1);
     surr_spec_set_precision(&s, &w8, NULL, NULL, NULL, NULL);
     size_t off = 0;
     for (size_t l = 0; l < s.n_layers; l++) {
@@ -385,7 +385,7 @@ static void fit_should_recover_known_coefficients_from_synthetic_data(void)
             widths[3] = 16, widths[4] = 5;
         surr_spec sp;
         surr_spec_init_mlp(&sp, widths, nl, rng_below(&r, 3) == 0 ? SURR_ACT_TANH : SURR_ACT_RELU, false);
-        surr_fixed wt = SURR_FIXED_INIT(wbits[rng_below(&r, 5)], 1), at = SURR_FIXED_INIT(wbits[rng_below(&r, 5)], 4);
+        quant_prec wt = QUANT_PREC_INIT(wbits[rng_below(&r, 5)], 1), at = QUANT_PREC_INIT(wbits[rng_below(&r, 5)], 4);
         surr_spec_set_precision(&sp, &wt, NULL, &at, &at, NULL);
         sp.reuse_factor = rfs[rng_below(&r, 4)];
         sp.rf_unchecked = true;
@@ -603,6 +603,15 @@ static void bad_specs_should_fail_with_their_message(void)
     CHECK(s.n_layers == 4 && s.layer[0].weight.width == 6 && s.layer[3].weight.width == 10);
     CHECK(s.layer[3].reuse_factor == 4 && s.reuse_factor == 2 && s.toolchain == SURR_TC_VITIS_2023_2);
     CHECK(s.layer[1].act == SURR_ACT_TANH && s.layer[3].act == SURR_ACT_LINEAR && s.layer[2].sparsity == 0.25);
+    /* every spelling hls4ml writes goes through the one parser (quant/qfixed.h) */
+    const char *spellings = "model: {widths: [16, 8, 5]}\n"
+                            "precision: {weight: 'fixed<8,1,RND_CONV,SAT_SYM>', bias: 'ap_int<8>', "
+                            "input: 'ufixed<8,0>', output: 'ap_fixed<16,6,AP_RND_ZERO,AP_SAT_ZERO>'}\n";
+    CHECK(surr_spec_parse_yaml(spellings, strlen(spellings), "sp.yaml", &s) == SNAC_OK);
+    CHECK(s.layer[0].weight.q == QUANT_Q_RND_CONV && s.layer[0].weight.o == QUANT_O_SAT_SYM);
+    CHECK(s.layer[0].bias.width == 8 && s.layer[0].bias.integer == 8 && !s.layer[0].input.is_signed);
+    CHECK(s.layer[1].output.q == QUANT_Q_RND_ZERO && s.layer[1].output.o == QUANT_O_SAT_ZERO);
+    CHECK(surr_spec_parse_yaml(ok, strlen(ok), "ok.yaml", &s) == SNAC_OK);
     /* struct-level checks and overrides */
     surr_spec_overrides ov = SURR_SPEC_OVERRIDES_INIT;
     ov.part = "nope"; /* an unknown part is accepted: absolute predictions only */
