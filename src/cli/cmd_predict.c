@@ -210,6 +210,13 @@ static void describe_spec(const surr_spec *s, const surr_features *x, char *buf,
     (void)x;
 }
 
+/* A bad option value or combination: the message, and the usage exit status 2. */
+static int usage_fail(void)
+{
+    cli_fail("predict");
+    return 2;
+}
+
 int cmd_predict(int argc, char **argv)
 {
     const char *spec_path = NULL, *db_path = "snac.db", *surrogate = NULL, *fit_method = NULL;
@@ -269,10 +276,10 @@ int cmd_predict(int argc, char **argv)
         }
     }
     if (rc)
-        return cli_fail("predict");
+        return usage_fail();
     if (argc - optind > 1) {
         snac_err_set(SNAC_EINVAL, "more than one spec file given ('%s', '%s')", argv[optind], argv[optind + 1]);
-        return cli_fail("predict");
+        return usage_fail();
     }
     if (optind < argc)
         spec_path = argv[optind];
@@ -280,21 +287,21 @@ int cmd_predict(int argc, char **argv)
         enum surr_toolchain tc = SURR_TC_VIVADO_2019_1;
         char tc_note[256];
         if (ov.toolchain && surr_toolchain_resolve(ov.toolchain, &tc, tc_note, sizeof tc_note))
-            return cli_fail("predict");
+            return usage_fail();
         if (ov.toolchain && tc_note[0])
             fprintf(stderr, "snac predict: note: %s\n", tc_note);
         surr_fit_options fo = SURR_FIT_OPTIONS_INIT;
         if (fit_method) {
             int m;
             if (surr_enum_parse(surr_fit_method_names, SURR_FIT_COUNT, "fit method", fit_method, &m))
-                return cli_fail("predict");
+                return usage_fail();
             fo.method = (enum surr_fit_method)m;
         }
         return print_calibration(tc, &fo, json) ? cli_fail("predict") : 0;
     }
     if (!spec_path == !model_id) {
         snac_err_set(SNAC_EINVAL, "give exactly one of SPEC.yaml or --model ID (see snac predict --help)");
-        return cli_fail("predict");
+        return usage_fail();
     }
 
     snac_db *db = NULL;

@@ -69,6 +69,13 @@ static void print_table(const refit_report *r, const surr_version *parent)
            parent->name, r->parent.score, r->gate_ok ? "new is better" : "new is not better");
 }
 
+/* A bad option value or combination: the message, and the usage exit status 2. */
+static int usage_fail(void)
+{
+    cli_fail("refit");
+    return 2;
+}
+
 int cmd_refit(int argc, char **argv)
 {
     const char *db_path = "snac.db", *tc_name = NULL, *method = NULL;
@@ -120,30 +127,30 @@ int cmd_refit(int argc, char **argv)
         }
     }
     if (rc)
-        return cli_fail("refit");
+        return usage_fail();
     if (!tc_name || optind != argc) {
         usage(stderr);
         return 2;
     }
     if (kfold_given && o.holdout > 0) {
         snac_err_set(SNAC_EINVAL, "give --kfold or --holdout, not both");
-        return cli_fail("refit");
+        return usage_fail();
     }
     enum surr_toolchain tc;
     char tc_note[256];
     if (surr_toolchain_resolve(tc_name, &tc, tc_note, sizeof tc_note))
-        return cli_fail("refit");
+        return usage_fail();
     if (tc_note[0])
         fprintf(stderr, "snac refit: note: %s\n", tc_note);
     if (method) {
         int m;
         if (surr_enum_parse(surr_fit_method_names, SURR_FIT_COUNT, "fit method", method, &m))
-            return cli_fail("refit");
+            return usage_fail();
         o.fit.method = (enum surr_fit_method)m;
         if (o.fit.method != SURR_FIT_OLS && o.fit.method != SURR_FIT_ROBUST) {
             snac_err_set(SNAC_EINVAL, "--method %s: the structural surrogate is fitted by non-negative least "
                          "squares; use robust or ols", method);
-            return cli_fail("refit");
+            return usage_fail();
         }
     }
 

@@ -203,8 +203,10 @@ int cmd_validate(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (rc)
-        return cli_fail("validate");
+    if (rc) { /* a bad option value: a usage error */
+        cli_fail("validate");
+        return 2;
+    }
     if (optind != argc) {
         usage(stderr);
         return 2;
@@ -213,8 +215,10 @@ int cmd_validate(int argc, char **argv)
     if (tc_name) {
         enum surr_toolchain t;
         char tc_note[256];
-        if (surr_toolchain_resolve(tc_name, &t, tc_note, sizeof tc_note))
-            return cli_fail("validate");
+        if (surr_toolchain_resolve(tc_name, &t, tc_note, sizeof tc_note)) {
+            cli_fail("validate");
+            return 2;
+        }
         if (tc_note[0])
             fprintf(stderr, "snac validate: note: %s\n", tc_note);
         tc_arg = (int)t;

@@ -39,5 +39,13 @@ check '[ "$(sqlite3 $DB "SELECT name FROM surrogate_versions WHERE active = 1")"
 $SNAC predict --calibration --no-db --method ridge-gcv >/dev/null 2>err.txt; rc=$?
 check '[ $rc -eq 1 ]'
 check 'grep -q "non-negative least squares" err.txt'
+# usage errors exit 2: a bad option value, two spec files, neither a spec nor --model
+$SNAC predict --no-db --bits 0 $SPEC >/dev/null 2>err.txt; rc=$?
+check '[ $rc -eq 2 ]'
+check 'grep -q "snac predict: --bits" err.txt'
+$SNAC predict --no-db $SPEC $SPEC >/dev/null 2>err.txt; rc=$?
+check '[ $rc -eq 2 ]'
+$SNAC predict --no-db >/dev/null 2>err.txt; rc=$?
+check '[ $rc -eq 2 ]'
 rm -f $DB $DB-wal $DB-shm err.txt
 exit $fail

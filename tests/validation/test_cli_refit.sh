@@ -38,7 +38,7 @@ active=$(sqlite3 $DB "SELECT id FROM surrogate_versions WHERE active = 1")
 if echo "$out" | grep -q "not activated"; then check '[ "$active" = 2 ]'; check 'echo "$out" | grep -q "^  gate: "'; else check '[ "$active" = 3 ]'; fi
 # the structural fit refuses ridge methods with a clear message
 $SNAC refit --db $DB --toolchain vivado-2019.1 --method ridge-gcv >/dev/null 2>cli_refit_err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 check 'grep -q "use robust or ols" cli_refit_err.txt'
 out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --force --no-store --json 2>cli_refit_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
@@ -50,22 +50,22 @@ $SNAC refit --db $DB --toolchain vitis-2023.2 >/dev/null 2>cli_refit_err.txt; rc
 check '[ $rc -eq 1 ]'
 check 'grep -q "no synthesis results with a usable spec for vitis-2023.2" cli_refit_err.txt'
 $SNAC refit --db $DB --toolchain quartus >/dev/null 2>cli_refit_err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 $SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 3 --holdout 0.2 >/dev/null 2>cli_refit_err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 $SNAC validate --db $DB --surrogate nosuch >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 1 ]'
 
-# option errors: a bad value names the option (exit 1); an unknown option or a missing
+# option errors: a bad value names the option (exit 2, a usage error); an unknown option or a missing
 # value prints the usage on stderr (exit 2); --help prints it on stdout (exit 0)
 $SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 1 >/dev/null 2>cli_refit_err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 check 'grep -q "snac refit: --kfold expects an integer in \[2, 1000\], got '"'1'"'" cli_refit_err.txt'
 $SNAC refit --db $DB --toolchain vivado-2019.1 --holdout 1 >/dev/null 2>cli_refit_err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 check 'grep -q "snac refit: --holdout expects a fraction in (0, 1)" cli_refit_err.txt'
 $SNAC refit --db $DB --toolchain vivado-2019.1 --seed -1 >/dev/null 2>cli_refit_err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 check 'grep -q "snac refit: --seed expects a non-negative integer" cli_refit_err.txt'
 $SNAC refit --db $DB --toolchain vivado-2019.1 --frobnicate >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 2 ]'
@@ -77,7 +77,7 @@ out=$($SNAC refit --help 2>/dev/null); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "^usage: snac refit"'
 $SNAC validate --db $DB --bootstrap x >/dev/null 2>cli_refit_err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 check 'grep -q "snac validate: --bootstrap expects an integer in \[0, 1000000\], got '"'x'"'" cli_refit_err.txt'
 $SNAC validate --db $DB --frobnicate >/dev/null 2>cli_refit_err.txt; rc=$?
 check '[ $rc -eq 2 ]'
