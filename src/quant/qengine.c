@@ -21,6 +21,7 @@ struct quant_engine {
     int frac_acc[QUANT_MAX_LAYERS];
     int16_t *w16[QUANT_MAX_LAYERS];    /* (n_in, n_out): transposed, for fast layers */
     int32_t *acc32;                    /* (max_width) */
+    int64_t *acc64;                    /* (max_width) */
     int32_t *y[QUANT_MAX_LAYERS];      /* (n_out) each layer's output codes, one sample */
     void *block;
 };
@@ -78,6 +79,7 @@ int quant_engine_new(const quant_model *m, quant_engine **out)
         in = &L->output;
     }
     bytes += (e->max_width * sizeof(int32_t) + 63) & ~(size_t)63;
+    bytes += (e->max_width * sizeof(int64_t) + 63) & ~(size_t)63;
     unsigned char *b = calloc(1, bytes);
     if (!b) {
         free(e);
@@ -98,6 +100,8 @@ int quant_engine_new(const quant_model *m, quant_engine **out)
         off += (L->n_out * sizeof(int32_t) + 63) & ~(size_t)63;
     }
     e->acc32 = (int32_t *)(b + off);
+    off += (e->max_width * sizeof(int32_t) + 63) & ~(size_t)63;
+    e->acc64 = (int64_t *)(b + off);
     *out = e;
     return SNAC_OK;
 }
@@ -170,14 +174,10 @@ static void layer_run(quant_engine *e, size_t l, const int32_t *x, int32_t *y)
         /* the common layer: result_t is the lossless accumulator, then ReLU or nothing, then
          * one cast to output_t; the same arithmetic as below with the steps that are
          * identities left out */
-        const bool relu = L->act == QUANT_ACT_RELU;
-        const int fa = e->frac_acc[l], ss = e->shift_sum[l], sb = e->shift_bias[l];
-        for (size_t j = 0; j < n_out; j++) {
-            int64_t acc = shl((int64_t)e->acc32[j], ss) + shl((int64_t)L->b[j], sb);
-            if (relu && acc < 0)
-                acc = 0;
-            y[j] = (int32_t)quant_requant(&L->output, acc, fa, NULL);
-        }
+        const int ss = e->shift_sum[l], sb = e->shift_bias[l];
+        for (size_t j = 0; j < n_out; j++)
+            e->acc64[j] = shl((int64_t)e->acc32[j], ss) + shl((int64_t)L->b[j], sb);
+        quant_requant_n(&L->output, e->acc64, e->frac_acc[l], L->act == QUANT_ACT_RELU, y, n_out);
         return;
     }
     for (size_t j = 0; j < n_out; j++) {

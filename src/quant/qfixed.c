@@ -273,6 +273,42 @@ int64_t quant_requant_wide(const quant_prec *p, int64_t c, int frac_from, bool *
     return overflow(p, round_floor(f, r, p->q), clipped);
 }
 
+/* One loop per rounding mode; ROUND(v) rounds v (>= 0 bits dropped: s) to the new LSB. The
+ * constants make the floor of the shifted sum land where the mode says: ties up (+half), ties
+ * down (+half-1), toward zero (+mask when negative), ties to even (+half-1+odd). */
+#define REQUANT_LOOP(ROUND)                                                      \
+    for (size_t j = 0; j < n; j++) {                                             \
+        int64_t v = acc[j];                                                      \
+        v = relu && v < 0 ? 0 : v;                                               \
+        int64_t r = ROUND;                                                       \
+        bool out = r < lo || r > hi;                                             \
+        r = r < lo ? lo_sat : r > hi ? hi : r;                                   \
+        y[j] = (int32_t)(zero_sat && out ? 0 : r);                               \
+    }
+
+NN_HOT void quant_requant_n(const quant_prec *p, const int64_t *acc, int frac_from, bool relu, int32_t *y, size_t n)
+{
+    const int s = frac_from - quant_frac(p);
+    if (s <= 0 || s > 62 || p->o == QUANT_O_WRAP || p->width > 32) { /* the general path */
+        for (size_t j = 0; j < n; j++)
+            y[j] = (int32_t)quant_requant(p, relu && acc[j] < 0 ? 0 : acc[j], frac_from, NULL);
+        return;
+    }
+    const int64_t half = (int64_t)1 << (s - 1), mask = ((int64_t)1 << s) - 1;
+    const int64_t lo = quant_code_min(p), hi = quant_code_max(p);
+    const int64_t lo_sat = p->o == QUANT_O_SAT_SYM && p->is_signed ? -hi : lo;
+    const bool zero_sat = p->o == QUANT_O_SAT_ZERO;
+    switch (p->q) {
+    case QUANT_Q_TRN: REQUANT_LOOP(v >> s) break;
+    case QUANT_Q_TRN_ZERO: REQUANT_LOOP((v + (v < 0 ? mask : 0)) >> s) break;
+    case QUANT_Q_RND: REQUANT_LOOP((v + half) >> s) break;
+    case QUANT_Q_RND_ZERO: REQUANT_LOOP((v + half - 1 + (v < 0)) >> s) break;
+    case QUANT_Q_RND_MIN_INF: REQUANT_LOOP((v + half - 1) >> s) break;
+    case QUANT_Q_RND_INF: REQUANT_LOOP((v + half - (v < 0)) >> s) break;
+    case QUANT_Q_RND_CONV: default: REQUANT_LOOP((v + half - 1 + ((v >> s) & 1)) >> s) break;
+    }
+}
+
 int64_t quant_from_double(const quant_prec *p, double x, bool *clipped)
 {
     if (clipped)

@@ -179,6 +179,36 @@ static void wide_accumulators_should_requantize_exactly(void)
     CHECK(quant_requant(&p, 100, 0, NULL) == 32767); /* saturates */
 }
 
+static void vector_requant_should_equal_the_scalar_one(void)
+{
+    uint64_t s = 99;
+    int64_t acc[1000];
+    int32_t y[1000];
+    size_t bad = 0, n = 0;
+    const quant_prec shapes[] = {P(8, 3, false, 0, 0), P(8, 3, true, 0, 0), P(16, 6, true, 0, 0), P(4, 1, true, 0, 0)};
+    for (int rep = 0; rep < 4; rep++) {
+        for (size_t i = 0; i < 1000; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            acc[i] = ((int64_t)(s >> 34) - ((int64_t)1 << 29)) >> (rep * 4); /* ties and saturations both */
+        }
+        for (size_t t = 0; t < sizeof shapes / sizeof *shapes; t++)
+            for (int q = 0; q < QUANT_Q_COUNT; q++)
+                for (int o = 0; o < QUANT_O_COUNT; o++)
+                    for (int relu = 0; relu < 2; relu++)
+                        for (int from = 0; from <= 20; from += 5) {
+                            quant_prec p = shapes[t];
+                            p.q = (enum quant_qmode)q;
+                            p.o = (enum quant_omode)o;
+                            quant_requant_n(&p, acc, from, relu, y, 1000);
+                            for (size_t i = 0; i < 1000; i++, n++) {
+                                int64_t v = relu && acc[i] < 0 ? 0 : acc[i];
+                                bad += y[i] != (int32_t)quant_requant(&p, v, from, NULL);
+                            }
+                        }
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu differ", bad, n);
+}
+
 static void parser_should_accept_every_hls4ml_spelling(void)
 {
     quant_prec p;
@@ -262,6 +292,7 @@ int main(void)
     overflow_modes_should_match_hand_computed_edges();
     every_code_should_convert_as_the_reference_does();
     wide_accumulators_should_requantize_exactly();
+    vector_requant_should_equal_the_scalar_one();
     parser_should_accept_every_hls4ml_spelling();
     csd_and_pow2_should_count_digits();
     return check_report();
