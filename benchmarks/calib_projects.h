@@ -38,7 +38,7 @@ typedef struct calib_project {
     char arch[96];           /* "16-64-32-32-5" */
     char tool[48];           /* "vivado_hls 2019.2" */
     char part[64];
-    char note[160];          /* part substitution etc. */
+    char note[512];          /* where the spec came from, part substitution etc. */
     char skip[240];          /* why the project is not used ("" = used) */
     enum surr_toolchain tc;
     surr_sample s;
