@@ -158,7 +158,7 @@ static void load_one(const char *root, calib_project *p, const char *xml_rel, co
                  u ? "; " : "", r.part);
         snprintf(spec.part, sizeof spec.part, "%s", "xcvu13p-flga2577-2-e");
     } else {
-        snprintf(spec.part, sizeof spec.part, "%s", part->name);
+        snprintf(spec.part, sizeof spec.part, "%.47s", r.part); /* the full name: its speed grade sets the delays */
     }
     spec.clock_ns = r.clock_target_ns > 0 ? r.clock_target_ns : 5.0;
     spec.toolchain = p->tc;

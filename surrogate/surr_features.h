@@ -53,6 +53,7 @@ enum surr_feature {
     SURR_F_SPARSITY,        /* zero-weight fraction over all weights */
     SURR_F_CLOCK_NS,        /* target clock period */
     SURR_F_FANIN,           /* mean n_in weighted by n_in*n_out: inputs each multiplier/adder tree selects from */
+    SURR_F_DELAY_SCALE,     /* logic delay of the part relative to a Zynq-7000 -1 (surr_part_delay_scale) */
     SURR_F_COUNT
 };
 extern const char *const surr_feature_names[SURR_F_COUNT];

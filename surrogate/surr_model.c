@@ -53,8 +53,11 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_IO_BITS] = 0;
     phi[SURR_B_STREAM_LAYER] = x->io_stream ? 1 : 0;
     phi[SURR_B_BRAM_BLOCKS] = L->resource ? L->stored_bits / 18432.0 : 0;
-    phi[SURR_B_MULT_STAGE] = 1.0 / clock;
-    phi[SURR_B_TREE_STAGE] = L->levels / clock;
+    /* stage packing: the multiply and adder-tree delays (ns on a Zynq-7000 -1,
+     * the coefficients) scaled to the part, in clock periods */
+    double dly = x->f[SURR_F_DELAY_SCALE] > 0 ? x->f[SURR_F_DELAY_SCALE] : 1.0;
+    phi[SURR_B_MULT_STAGE] = dly / clock;
+    phi[SURR_B_TREE_STAGE] = dly * L->levels / clock;
     phi[SURR_B_ACT_LAYER] = L->act != SURR_ACT_LINEAR ? 1 : 0;
     phi[SURR_B_RF_CYCLES] = rf - 1;
     phi[SURR_B_RF_MAX] = 0;
