@@ -309,7 +309,7 @@ int calib_set_build(const calib_project *p, size_t np, surr_sample **s_out, enum
         tc[i] = SURR_TC_VIVADO_2019_1;
         proj[i] = -1;
         if (s[i].x.f[SURR_F_RF_MAX] > 1)
-            s[i].y[SURR_T_LUT] = s[i].y[SURR_T_FF] = NAN;
+            s[i].y[SURR_T_LUT] = s[i].y[SURR_T_FF] = s[i].y[SURR_T_LATENCY_CYCLES] = NAN;
         s[i].weight *= CALIB_SWEEP_WEIGHT;
         if (s[i].group > gmax)
             gmax = s[i].group;

@@ -49,7 +49,7 @@ typedef struct calib_project {
 int calib_projects_load(const char *root, calib_project **out, size_t *n);
 
 /* The calibration set: the embedded sweeps + paper baseline (toolchain
- * vivado-2019.1, groups 0..; weight CALIB_SWEEP_WEIGHT, no LUT/FF at RF > 1)
+ * vivado-2019.1, groups 0..; weight CALIB_SWEEP_WEIGHT, no LUT/FF/latency at RF > 1)
  * followed by the used projects (one group each).
  * tc_of[i] is sample i's toolchain; *n_base the count of sweep+paper samples;
  * project_of[i] the index into p[] (-1 for the sweeps). All malloc'd. */
@@ -58,7 +58,8 @@ int calib_set_build(const calib_project *p, size_t np, surr_sample **s, enum sur
 
 /* The 2018-2019 sweeps were synthesised by hls4ml 0.0.x-0.1, whose RF > 1 code
  * differs from today's: their LUT/FF at RF > 1 (up to 40x today's structural
- * cost) are not used, and every sweep architecture weighs this much of a project. */
+ * cost) and latency at RF > 1 (an RF-iteration loop; today's 2020.1 projects
+ * take ~0.6 cycles per extra RF step per layer) are not used, and every sweep architecture weighs this much of a project. */
 #define CALIB_SWEEP_WEIGHT 0.25
 
 /* Weight of a sample of another toolchain family in a family's fit: the

@@ -244,7 +244,10 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->w_w = wb;
         lt->acc_w = acc.width;
         lt->out_w = ob;
-        lt->levels = depth;
+        /* the critical path sums only the terms that survive: zero weights fold away
+         * (Latency strategy), so a pruned neuron's tree is shallower */
+        double terms = L->n_out ? t.acc_terms / (double)L->n_out : (double)L->n_in;
+        lt->levels = surr_ceil_log2((size_t)ceil(terms) + 1);
         lt->act = L->act;
         lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */

@@ -69,7 +69,7 @@ typedef struct surr_layer_terms {
     double acc_add_bits;   /* sum over neurons of (terms-1)*acc_w: adder-tree bits */
     double stored_bits;    /* nonzero * w_w */
     int a_w, w_w, acc_w, out_w;
-    int levels;            /* ceil(log2(n_in + 1)): adder-tree depth (products + bias) */
+    int levels;            /* ceil(log2(terms + 1)): adder-tree depth over the nonzero products per neuron (mean) + bias */
     enum surr_act act;
     bool resource;         /* Resource strategy (weights may live in BRAM) */
 } surr_layer_terms;

@@ -56,7 +56,7 @@ static void reader_should_build_specs_and_skip_what_it_cannot_model(void)
     CHECK(q->s.y[SURR_T_LUT] == 2532 && q->s.y[SURR_T_FF] == 7969 && q->s.y[SURR_T_DSP] == 73);
     CHECK(q->s.y[SURR_T_LATENCY_CYCLES] == 10 && q->s.y[SURR_T_II] == 8 && isnan(q->s.y[SURR_T_URAM]));
 
-    /* the calibration set: the sweeps (no LUT/FF at RF > 1, weight CALIB_SWEEP_WEIGHT), then the project */
+    /* the calibration set: the sweeps (no LUT/FF/latency at RF > 1, weight CALIB_SWEEP_WEIGHT), then the project */
     surr_sample *s = NULL;
     enum surr_toolchain *tc = NULL;
     long *proj = NULL;
@@ -70,7 +70,8 @@ static void reader_should_build_specs_and_skip_what_it_cannot_model(void)
             gmax = s[i].group;
         CHECK(tc[i] == SURR_TC_VIVADO_2019_1 && proj[i] == -1);
         if (s[i].x.f[SURR_F_RF_MAX] > 1)
-            CHECK(isnan(s[i].y[SURR_T_LUT]) && isnan(s[i].y[SURR_T_FF]) && isfinite(s[i].y[SURR_T_DSP]));
+            CHECK(isnan(s[i].y[SURR_T_LUT]) && isnan(s[i].y[SURR_T_FF]) && isnan(s[i].y[SURR_T_LATENCY_CYCLES]) &&
+                  isfinite(s[i].y[SURR_T_DSP]));
         else
             rf1++;
     }
