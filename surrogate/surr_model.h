@@ -61,7 +61,9 @@ enum surr_basis {
     SURR_B_FABRIC_BITS,   /* shift-add adder bits per cycle of multipliers kept in fabric */
     SURR_B_TREE_BITS,     /* adder-tree bits per cycle */
     SURR_B_PROD_BITS,     /* multipliers per cycle * (a_w + w_w): product registers */
-    SURR_B_PIPE_BITS,     /* adder-tree bits per cycle / clock_ns: tree pipeline registers */
+    SURR_B_PIPE_BITS,     /* adder-tree bits per cycle * delay / clock_ns: tree pipeline registers (more
+                             stages on a slower part or a shorter clock: the same 16-4 net has 1,866 FF in
+                             2 cycles on xc7vx690t-3 and 5,748 FF in 6 on xc7z020-1, both 5 ns) */
     SURR_B_OUT_BITS,      /* n_out * out_w: layer output registers */
     SURR_B_RF_ACC_BITS,   /* RF > 1: n_out * acc_w accumulators kept across the RF iterations */
     SURR_B_RELU_BITS,     /* ReLU layers: n_out * out_w */
