@@ -4,23 +4,23 @@
  * nothing here is part of libsnac, and the files are read at run time, never
  * committed (most carry no licence; see their README).
  *
- * A project is a folder holding a network.json (what its firmware says: every
- * nnet:: call, its config parameters, its types resolved; see the folder's
- * README) whose "dense_only" is true, and its HLS csynth report
- * (<P>_csynth.xml, else the .rpt) under <P>_prj/solution<N>/syn/report/, read with
- * the validation layer's parsers. Its spec: one surr_layer per "dense" call
- * (n_in, n_out, reuse_factor, n_zeros -> sparsity, strategy, weight/bias/accum
- * types, input/output types), the activation from the call that follows
- * (relu, softmax, tanh, sigmoid; HGQ's h_dense_relu_quantizer is a relu;
- * h_quantize is a quantiser with no cost), io_type, part and clock from the
- * report; the surrogate toolchain from the report's tool and version
- * (vtoolchain_map). Weights are not read: expected-value features from the
- * widths and n_zeros.
+ * A project is a folder the manifest lists with a network.json, and its HLS
+ * csynth report (<P>_csynth.xml, else the .rpt) under <P>_prj/solution<N>/syn/report/,
+ * read with the validation layer's parsers. Its spec is what `snac ingest` stores
+ * for it: the firmware when shipped (rpt_firmware), else network.json
+ * (rpt_netjson), both through rpt_net (per-layer n_in/n_out, reuse factor,
+ * n_zeros, weight/bias/accum/input/output types, activation, strategy, io_type;
+ * symbolic sizes resolved with the report's ports), to rpt_net_spec_json, read
+ * back with vrows_spec_from_json as `snac refit` reads it; real weights when
+ * every layer's w<k>.txt loads (exact features), else the counted sparsity.
+ * The part is the report's full name (its speed grade sets the logic delay) and
+ * the clock the report's target; the surrogate toolchain from the report's tool
+ * and version (vtoolchain_map).
  *
- * Skipped with a printed reason: a precision the one parser (quant_prec_parse)
- * rejects, no report, a report that does not parse, a spec that does not
- * validate. An unknown part is replaced by xcvu13p (the part only changes
- * percentages), with a note.
+ * Skipped with a printed reason: a network rpt_net does not call an MLP, a
+ * spec that does not parse or validate (a precision quant_prec_parse rejects),
+ * no report, a report that does not parse, a design optimised away. An unknown
+ * part is replaced by xcvu13p (the part only changes percentages), with a note.
  *
  * Memory: calib_projects_load mallocs the array (free()). Workload: 13 small
  * JSON files and reports: milliseconds.

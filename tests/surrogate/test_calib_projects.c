@@ -39,6 +39,7 @@ static void reader_should_build_specs_and_skip_what_it_cannot_model(void)
     const calib_project *q = &p[2];
     CHECK_MSG(q->skip[0] == '\0', "%s", q->skip);
     CHECK(strcmp(q->arch, "16-8-5") == 0);
+    CHECK_STR_CONTAINS(q->note, "spec from network.json"); /* ingest's reader, not one of its own */
     CHECK(q->tc == SURR_TC_VIVADO_2020_1);
     CHECK_STR_CONTAINS(q->tool, "2020.1");
     const surr_features *x = &q->s.x;

@@ -377,6 +377,16 @@ static void delay_scale_should_follow_fabric_class_and_speed_grade(void)
     CHECK_NEAR(surr_part_delay_scale("xcvu13p"), 0.35 * 0.87, 1e-12);   /* no grade: -2 */
     CHECK_NEAR(surr_part_delay_scale("no-such-part"), 0.35 * 0.87, 1e-12);
     CHECK(surr_part_delay_scale("xc7a100t-csg324-3") < surr_part_delay_scale("xc7a100t-csg324-1"));
+    /* the adder tree sums only a neuron's nonzero terms: 128 inputs, 3/4 pruned -> 32 + bias */
+    {
+        size_t w2[] = {128, 4};
+        surr_spec p;
+        surr_features x;
+        CHECK(surr_spec_init_mlp(&p, w2, 2, SURR_ACT_RELU, false) == SNAC_OK);
+        CHECK(surr_features_extract(&p, &x) == SNAC_OK && x.layer[0].levels == 8);
+        p.layer[0].sparsity = 0.75;
+        CHECK(surr_features_extract(&p, &x) == SNAC_OK && x.layer[0].levels == 6);
+    }
     /* latency rises on a slower part, the same network and clock */
     surr_version v;
     CHECK(surr_calib_default_version(SURR_TC_VIVADO_2020_1, &v, NULL) == SNAC_OK);
