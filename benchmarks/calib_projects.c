@@ -1,172 +1,33 @@
-/* calib_projects — network.json + csynth report -> surrogate sample; see calib_projects.h.
+/* calib_projects — an hls4ml project under ../shared + its csynth report -> a
+ * surrogate sample; see calib_projects.h.
  *
- * network.json is read by a small flattening JSON reader: every scalar leaf
- * becomes a (path, text) pair such as ("layers[2].params.n_in", "128"), which is
- * all the project reader needs. Memory: the leaves live in one malloc'd array per
- * file. Workload: a few kilobytes per project.
+ * No reader of its own: the network comes from the ingest layer's readers
+ * (rpt_firmware / rpt_netjson -> rpt_net -> rpt_net_spec_json), and the spec from
+ * that JSON as refit reads it (vrows_spec_from_json), so calibration, ingest and
+ * refit see the same per-layer reuse factors, precisions and zeros.
+ * Memory: one rpt_net and the spec's weights per project, freed before the next.
+ * Workload: 13 small projects: milliseconds.
  */
 #include "calib_projects.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "surrogate/surr_calib.h"
 #include "surrogate/surr_part.h"
+#include "surrogate/surr_specio.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "validation/rpt_csynth_rpt.h"
 #include "validation/rpt_csynth_xml.h"
+#include "validation/rpt_firmware.h"
+#include "validation/rpt_net.h"
+#include "validation/rpt_netjson.h"
+#include "validation/vrows.h"
 #include "validation/vtoolchain.h"
-
-/* ---------------------------------------------------------------- flat JSON */
-
-typedef struct leaf {
-    char path[96];
-    char text[96];
-} leaf;
-
-typedef struct jflat {
-    leaf *v;
-    size_t n, cap;
-    const char *p, *end;
-    int err;
-} jflat;
-
-static void skip_ws(jflat *j)
-{
-    while (j->p < j->end && isspace((unsigned char)*j->p))
-        j->p++;
-}
-
-static void add_leaf(jflat *j, const char *path, const char *text, size_t len)
-{
-    if (j->n == j->cap) {
-        size_t nc = j->cap ? 2 * j->cap : 64;
-        leaf *nv = realloc(j->v, nc * sizeof *nv);
-        if (!nv) {
-            j->err = 1;
-            return;
-        }
-        j->v = nv;
-        j->cap = nc;
-    }
-    leaf *l = &j->v[j->n++];
-    snprintf(l->path, sizeof l->path, "%s", path);
-    snprintf(l->text, sizeof l->text, "%.*s", (int)(len < sizeof l->text ? len : sizeof l->text - 1), text);
-}
-
-/* A JSON string at j->p (no escapes beyond \" and \\ kept verbatim); sets *s, *len. */
-static int read_string(jflat *j, const char **s, size_t *len)
-{
-    if (j->p >= j->end || *j->p != '"')
-        return -1;
-    const char *b = ++j->p;
-    while (j->p < j->end && *j->p != '"') {
-        if (*j->p == '\\')
-            j->p++;
-        j->p++;
-    }
-    if (j->p >= j->end)
-        return -1;
-    *s = b;
-    *len = (size_t)(j->p - b);
-    j->p++;
-    return 0;
-}
-
-static int read_value(jflat *j, const char *path, int depth)
-{
-    if (depth > 16)
-        return -1;
-    skip_ws(j);
-    if (j->p >= j->end)
-        return -1;
-    char sub[96];
-    if (*j->p == '{') {
-        j->p++;
-        skip_ws(j);
-        if (j->p < j->end && *j->p == '}') {
-            j->p++;
-            return 0;
-        }
-        for (;;) {
-            skip_ws(j);
-            const char *k;
-            size_t kl;
-            if (read_string(j, &k, &kl))
-                return -1;
-            snprintf(sub, sizeof sub, "%s%s%.*s", path, *path ? "." : "", (int)kl, k);
-            skip_ws(j);
-            if (j->p >= j->end || *j->p++ != ':')
-                return -1;
-            if (read_value(j, sub, depth + 1))
-                return -1;
-            skip_ws(j);
-            if (j->p < j->end && *j->p == ',') {
-                j->p++;
-                continue;
-            }
-            if (j->p < j->end && *j->p == '}') {
-                j->p++;
-                return 0;
-            }
-            return -1;
-        }
-    }
-    if (*j->p == '[') {
-        j->p++;
-        skip_ws(j);
-        if (j->p < j->end && *j->p == ']') {
-            j->p++;
-            return 0;
-        }
-        for (int i = 0;; i++) {
-            snprintf(sub, sizeof sub, "%s[%d]", path, i);
-            if (read_value(j, sub, depth + 1))
-                return -1;
-            skip_ws(j);
-            if (j->p < j->end && *j->p == ',') {
-                j->p++;
-                continue;
-            }
-            if (j->p < j->end && *j->p == ']') {
-                j->p++;
-                return 0;
-            }
-            return -1;
-        }
-    }
-    if (*j->p == '"') {
-        const char *s;
-        size_t len;
-        if (read_string(j, &s, &len))
-            return -1;
-        add_leaf(j, path, s, len);
-        return j->err ? -1 : 0;
-    }
-    const char *b = j->p; /* number, true, false, null */
-    while (j->p < j->end && !strchr(",}] \t\r\n", *j->p))
-        j->p++;
-    add_leaf(j, path, b, (size_t)(j->p - b));
-    return j->err ? -1 : 0;
-}
-
-/* Leaf "layers[i].key" (i >= 0) or top-level "key" (i < 0), or NULL. */
-static const char *jget(const jflat *j, int i, const char *key)
-{
-    char path[96];
-    if (i >= 0)
-        snprintf(path, sizeof path, "layers[%d].%s", i, key);
-    else
-        snprintf(path, sizeof path, "%s", key);
-    for (size_t k = 0; k < j->n; k++)
-        if (strcmp(j->v[k].path, path) == 0)
-            return j->v[k].text;
-    return NULL;
-}
 
 /* ------------------------------------------------------------ the projects */
 
@@ -175,195 +36,70 @@ static int cmp_project(const void *a, const void *b)
     return strcmp(((const calib_project *)a)->dir, ((const calib_project *)b)->dir);
 }
 
-static bool get_size(const jflat *j, int i, const char *key, size_t *out)
+static bool is_dir_path(const char *path)
 {
-    char pkey[64];
-    snprintf(pkey, sizeof pkey, "params.%s", key);
-    const char *t = jget(j, i, pkey);
-    char *end;
-    if (!t)
-        return false;
-    unsigned long long v = strtoull(t, &end, 10);
-    if (end == t || *end)
-        return false;
-    *out = (size_t)v;
-    return true;
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* key: "input_t"/"output_t" of the call, or "types.weight_t" etc. */
-static bool get_type(const jflat *j, int i, const char *key, quant_prec *out, char *why, size_t cap)
+/* The project's spec as ingest stores it (validation/ingest.c project_spec_build):
+ * the firmware when it is there and readable, else network.json, each through
+ * rpt_net, then the spec JSON read back as refit reads it (vrows_spec_from_json),
+ * with the real weights when every layer's w<k>.txt was read (exact features).
+ * *wblock (malloc'd, may stay NULL) holds the weights the spec borrows. */
+static bool project_spec(const char *root, const calib_project *p, const rpt_result *r, surr_spec *spec,
+                         float **wblock, char *note, size_t note_cap, char *why, size_t cap)
 {
-    const char *t = jget(j, i, key);
-    if (!t) {
-        snprintf(why, cap, "layer call %d has no %s", i, key);
+    char dir[1024], path[1200], wdir[1200];
+    snprintf(dir, sizeof dir, "%s/%s", root, p->dir);
+    rpt_net_hint hint = {r->n_out_ports, r->in_port_bits};
+    rpt_net *net = malloc(sizeof *net);
+    if (!net) {
+        snprintf(why, cap, "out of memory");
         return false;
     }
-    /* io_stream element types are "nnet::array<ap_fixed<16,6>, 4*1>": the element type is parsed */
-    char inner[96];
-    if (strncmp(t, "nnet::array<", 12) == 0) {
-        const char *b = t + 12, *e = strrchr(b, ',');
-        if (e && e > b) {
-            snprintf(inner, sizeof inner, "%.*s", (int)(e - b), b);
-            t = inner;
-        }
-    }
-    if (quant_prec_parse(t, out)) {
-        snprintf(why, cap, "precision '%s' (%s of call %d) is rejected by quant_prec_parse: %s", t, key, i,
-                 snac_err_msg());
+    int rc = SNAC_EFORMAT;
+    if (rpt_firmware_present(dir) && (rc = rpt_firmware_read(dir, NULL, &hint, net)))
         snac_err_clear();
-        return false;
+    if (rc) {
+        snprintf(path, sizeof path, "%s/network.json", dir);
+        snprintf(wdir, sizeof wdir, "%s/firmware/weights", dir);
+        rc = rpt_netjson_read(path, is_dir_path(wdir) ? wdir : NULL, &hint, net);
     }
-    return true;
-}
-
-/* Sizes written as defines.h symbols (N_INPUT_1_1, N_LAYER_2: defines.h is not
- * shipped) are resolved from n_zeros + n_nonzeros = n_in * n_out along the chain,
- * anchored by the first layer's n_in = input port bits / input width (io_parallel:
- * the top function's input is reshaped into one port; in_bits from the report,
- * 0 = unknown). */
-static bool symbolic_sizes(const jflat *j, size_t in_bits, size_t *widths, size_t *nd_out, int *dense_call,
-                           char *why, size_t cap)
-{
-    size_t nd = 0, prod[SURR_MAX_LAYERS];
-    for (int i = 0;; i++) {
-        const char *op = jget(j, i, "op");
-        if (!op)
-            break;
-        if (strcmp(op, "dense") != 0)
-            continue;
-        size_t z = 0, nz = 0;
-        if (nd >= SURR_MAX_LAYERS || !get_size(j, i, "n_zeros", &z) || !get_size(j, i, "n_nonzeros", &nz)) {
-            snprintf(why, cap, "dense call %d: symbolic n_in/n_out and no numeric n_zeros/n_nonzeros", i);
-            return false;
-        }
-        prod[nd] = z + nz;
-        dense_call[nd++] = i;
-    }
-    quant_prec in;
-    const char *t = nd ? jget(j, dense_call[0], "input_t") : NULL, *io = jget(j, -1, "io_type");
-    if (!io || !strstr(io, "parallel")) { /* io_stream ports carry one element each: no anchor */
-        snprintf(why, cap, "symbolic n_in/n_out (defines.h not shipped) in an io_stream project");
-        return false;
-    }
-    if (!nd || !in_bits || !t || quant_prec_parse(t, &in) || in_bits % (size_t)in.width) {
+    if (rc) {
+        snprintf(why, cap, "no spec: %s", snac_err_msg());
         snac_err_clear();
-        snprintf(why, cap, "symbolic n_in/n_out (defines.h not shipped) and no input port width to anchor them");
+        free(net);
         return false;
     }
-    widths[0] = in_bits / (size_t)in.width;
-    for (size_t l = 0; l < nd; l++) {
-        if (!widths[l] || prod[l] % widths[l]) {
-            snprintf(why, cap, "symbolic sizes: layer %zu has %zu weights, not a multiple of n_in %zu", l, prod[l],
-                     widths[l]);
-            return false;
-        }
-        widths[l + 1] = prod[l] / widths[l];
-    }
-    *nd_out = nd;
-    return true;
-}
-
-/* Spec of the project from its network.json (leaves j); false + reason when not modelled. */
-static bool build_spec(const jflat *j, size_t in_bits, surr_spec *s, char *why, size_t cap, bool *symbolic)
-{
-    size_t widths[SURR_MAX_LAYERS + 1], nd = 0;
-    int dense_call[SURR_MAX_LAYERS];
-    *symbolic = false;
-    for (int i = 0;; i++) {
-        const char *op = jget(j, i, "op");
-        if (!op)
-            break;
-        if (strcmp(op, "dense") != 0)
-            continue;
-        if (nd >= SURR_MAX_LAYERS) {
-            snprintf(why, cap, "more than %d dense layers", SURR_MAX_LAYERS);
-            return false;
-        }
-        size_t n_in, n_out;
-        if (!get_size(j, i, "n_in", &n_in) || !get_size(j, i, "n_out", &n_out)) {
-            if (!symbolic_sizes(j, in_bits, widths, &nd, dense_call, why, cap))
-                return false;
-            *symbolic = true;
-            break;
-        }
-        if (nd == 0)
-            widths[0] = n_in;
-        else if (widths[nd] != n_in) {
-            snprintf(why, cap, "dense call %d: n_in %zu does not follow n_out %zu (not a chain)", i, n_in, widths[nd]);
-            return false;
-        }
-        widths[nd + 1] = n_out;
-        dense_call[nd++] = i;
-    }
-    if (nd == 0) {
-        snprintf(why, cap, "no dense call");
+    if (!net->mlp) {
+        snprintf(why, cap, "%.16s: %.200s", net->source, net->why);
+        free(net);
         return false;
     }
-    if (surr_spec_init_mlp(s, widths, nd + 1, SURR_ACT_RELU, false)) {
+    snprintf(note, note_cap, "spec from %.16s%s%.360s", net->source, net->notes[0] ? ": " : "", net->notes);
+    char *json = NULL;
+    rc = rpt_net_spec_json(net, NULL, 0, NULL, &json);
+    free(net);
+    if (!rc)
+        rc = vrows_spec_from_json(json, spec);
+    free(json);
+    if (rc) {
         snprintf(why, cap, "spec: %s", snac_err_msg());
         snac_err_clear();
         return false;
     }
-    s->rf_unchecked = true;
-    const char *io = jget(j, -1, "io_type");
-    s->io_type = io && strstr(io, "stream") ? SURR_IO_STREAM : SURR_IO_PARALLEL;
-    size_t rf_max = 1;
-    for (size_t l = 0; l < nd; l++) {
-        int i = dense_call[l];
-        surr_layer *L = &s->layer[l];
-        if (!get_type(j, i, "types.weight_t", &L->weight, why, cap) ||
-            !get_type(j, i, "types.bias_t", &L->bias, why, cap) ||
-            !get_type(j, i, "input_t", &L->input, why, cap) ||
-            !get_type(j, i, "output_t", &L->output, why, cap))
-            return false;
-        if (jget(j, i, "types.accum_t") &&
-            !get_type(j, i, "types.accum_t", &L->accum, why, cap))
-            return false;
-        size_t rf = 1, zeros = 0;
-        get_size(j, i, "reuse_factor", &rf);
-        get_size(j, i, "n_zeros", &zeros);
-        L->reuse_factor = rf ? rf : 1;
-        if (L->reuse_factor > rf_max)
-            rf_max = L->reuse_factor;
-        double n = (double)L->n_in * (double)L->n_out;
-        L->sparsity = n > 0 ? (double)zeros / n : 0;
-        if (L->sparsity >= 1)
-            L->sparsity = 0.999;
-        const char *st = jget(j, i, "params.strategy");
-        if (st && strstr(st, "esource"))
-            s->strategy = SURR_STRATEGY_RESOURCE;
-        /* the activation: the next call, unless it is the next dense */
-        L->act = SURR_ACT_LINEAR;
-        for (int k = i + 1;; k++) {
-            const char *op = jget(j, k, "op");
-            if (!op || strcmp(op, "dense") == 0)
-                break;
-            enum surr_act a;
-            if (strcmp(op, "relu") == 0 || strcmp(op, "h_dense_relu_quantizer") == 0)
-                a = SURR_ACT_RELU;
-            else if (strcmp(op, "softmax") == 0)
-                a = SURR_ACT_SOFTMAX;
-            else if (strcmp(op, "tanh") == 0)
-                a = SURR_ACT_TANH;
-            else if (strcmp(op, "sigmoid") == 0)
-                a = SURR_ACT_SIGMOID;
-            else if (strcmp(op, "linear") == 0 || strcmp(op, "h_quantize") == 0)
-                continue;
-            else {
-                snprintf(why, cap, "call %d op '%s' is not modelled", k, op);
-                return false;
-            }
-            L->act = a;
-            const char *ot = jget(j, k, "output_t");
-            if (ot && strcmp(ot, "null") == 0) /* HGQ's fused quantiser keeps the type before it */
-                continue;
-            if (!get_type(j, k, "output_t", &L->output, why, cap))
-                return false;
-        }
+    /* as refit (vrows.c): weights that cannot be loaded as a whole (stale w<k>.txt
+     * of other builds in the folder) leave the exact sparsity rpt_net counted */
+    if (spec->weights[0] && surr_spec_weights_load(spec, wblock) != SNAC_OK) {
+        for (size_t l = 0; l < spec->n_layers; l++)
+            spec->layer[l].w = NULL;
+        free(*wblock);
+        *wblock = NULL;
+        size_t u = strlen(note);
+        snprintf(note + u, note_cap - u, "; weights not loaded (sparsity from the counts): %.200s", snac_err_msg());
+        snac_err_clear();
     }
-    for (size_t l = 0; l + 1 < nd; l++) /* the chain: each layer's input is the previous output */
-        s->layer[l + 1].input = s->layer[l + 1].input.width ? s->layer[l + 1].input : s->layer[l].output;
-    s->reuse_factor = rf_max;
     return true;
 }
 
@@ -390,70 +126,23 @@ static bool read_report(const char *root, const char *rel, rpt_result *r, char *
     return true;
 }
 
-/* Bits of the top function's first data input port in the csynth .rpt interface
- * table ("|input_1_V  |  in |  256| ap_vld | ..."), 0 when not found. */
-static size_t input_port_bits(const char *root, const char *rel)
+static void load_one(const char *root, calib_project *p, const char *xml_rel, const char *rpt_rel)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    char *buf = NULL;
-    size_t len = 0, bits = 0;
-    if (snac_read_file(path, &buf, &len)) {
-        snac_err_clear();
-        return 0;
-    }
-    for (char *line = buf, *next; line && *line && !bits; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        char name[128];
-        unsigned long b;
-        if (sscanf(line, " |%127[^| ] | in |%lu|", name, &b) == 2 && strncmp(name, "ap_", 3) != 0 &&
-            !strstr(name, "_ap_") && b > 1)
-            bits = (size_t)b;
-    }
-    free(buf);
-    return bits;
-}
-
-static void load_one(const char *root, calib_project *p, const char *json_rel, const char *xml_rel,
-                     const char *rpt_rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", root, json_rel);
-    char *buf = NULL;
-    size_t len = 0;
-    jflat j = {0};
     surr_spec spec;
     rpt_result r;
-    if (snac_read_file(path, &buf, &len)) {
-        snprintf(p->skip, sizeof p->skip, "cannot read network.json: %s", snac_err_msg());
-        snac_err_clear();
-        return;
-    }
-    j.p = buf;
-    j.end = buf + len;
-    if (read_value(&j, "", 0)) {
-        snprintf(p->skip, sizeof p->skip, "network.json does not parse");
-        goto out;
-    }
-    const char *dense_only = jget(&j, -1, "dense_only");
-    if (!dense_only || strcmp(dense_only, "true") != 0) {
-        snprintf(p->skip, sizeof p->skip, "not dense_only (CNN or other)");
-        goto out;
-    }
+    float *wblock = NULL;
     const char *rel = xml_rel[0] ? xml_rel : rpt_rel;
+    rpt_result_init(&r, RPT_KIND_CSYNTH_XML, RPT_TC_VIVADO_HLS); /* no report: no port hint */
+    r.n_out_ports = r.in_port_bits = 0;
+    if (rel[0] && !read_report(root, rel, &r, p->skip, sizeof p->skip))
+        return;
+    /* the network first: a CNN says so even without a report */
+    if (!project_spec(root, p, &r, &spec, &wblock, p->note, sizeof p->note, p->skip, sizeof p->skip))
+        goto out;
     if (!rel[0]) {
         snprintf(p->skip, sizeof p->skip, "no csynth report");
         goto out;
     }
-    if (!read_report(root, rel, &r, p->skip, sizeof p->skip))
-        goto out;
-    bool symbolic;
-    if (!build_spec(&j, rpt_rel[0] ? input_port_bits(root, rpt_rel) : 0, &spec, p->skip, sizeof p->skip, &symbolic))
-        goto out;
-    if (symbolic)
-        snprintf(p->note, sizeof p->note, "layer sizes resolved from n_zeros+n_nonzeros and the input port width");
     if (!vtoolchain_map(rpt_toolchain_names[r.toolchain], r.tool_version, &p->tc)) {
         snprintf(p->skip, sizeof p->skip, "toolchain %s %s maps to no surrogate toolchain",
                  rpt_toolchain_names[r.toolchain], r.tool_version);
@@ -469,7 +158,7 @@ static void load_one(const char *root, calib_project *p, const char *json_rel, c
                  u ? "; " : "", r.part);
         snprintf(spec.part, sizeof spec.part, "%s", "xcvu13p-flga2577-2-e");
     } else {
-        snprintf(spec.part, sizeof spec.part, "%s", part->name);
+        snprintf(spec.part, sizeof spec.part, "%.47s", r.part); /* the full name: its speed grade sets the delays */
     }
     spec.clock_ns = r.clock_target_ns > 0 ? r.clock_target_ns : 5.0;
     spec.toolchain = p->tc;
@@ -493,8 +182,7 @@ static void load_one(const char *root, calib_project *p, const char *json_rel, c
     p->s.weight = 1.0;
     snprintf(p->s.id, sizeof p->s.id, "shared:%.88s", p->dir);
 out:
-    free(j.v);
-    free(buf);
+    free(wblock);
 }
 
 int calib_projects_load(const char *root, calib_project **out, size_t *n_out)
@@ -584,9 +272,7 @@ int calib_projects_load(const char *root, calib_project **out, size_t *n_out)
         }
     }
     for (size_t i = 0; i < n; i++) {
-        char json_rel[512];
-        snprintf(json_rel, sizeof json_rel, "%s/network.json", arr[i].dir);
-        load_one(root, &arr[i], json_rel, xml[i], rpt[i]);
+        load_one(root, &arr[i], xml[i], rpt[i]);
     }
     free(xml);
     free(rpt);
@@ -623,7 +309,7 @@ int calib_set_build(const calib_project *p, size_t np, surr_sample **s_out, enum
         tc[i] = SURR_TC_VIVADO_2019_1;
         proj[i] = -1;
         if (s[i].x.f[SURR_F_RF_MAX] > 1)
-            s[i].y[SURR_T_LUT] = s[i].y[SURR_T_FF] = NAN;
+            s[i].y[SURR_T_LUT] = s[i].y[SURR_T_FF] = s[i].y[SURR_T_LATENCY_CYCLES] = NAN;
         s[i].weight *= CALIB_SWEEP_WEIGHT;
         if (s[i].group > gmax)
             gmax = s[i].group;

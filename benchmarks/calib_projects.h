@@ -4,23 +4,23 @@
  * nothing here is part of libsnac, and the files are read at run time, never
  * committed (most carry no licence; see their README).
  *
- * A project is a folder holding a network.json (what its firmware says: every
- * nnet:: call, its config parameters, its types resolved; see the folder's
- * README) whose "dense_only" is true, and its HLS csynth report
- * (<P>_csynth.xml, else the .rpt) under <P>_prj/solution<N>/syn/report/, read with
- * the validation layer's parsers. Its spec: one surr_layer per "dense" call
- * (n_in, n_out, reuse_factor, n_zeros -> sparsity, strategy, weight/bias/accum
- * types, input/output types), the activation from the call that follows
- * (relu, softmax, tanh, sigmoid; HGQ's h_dense_relu_quantizer is a relu;
- * h_quantize is a quantiser with no cost), io_type, part and clock from the
- * report; the surrogate toolchain from the report's tool and version
- * (vtoolchain_map). Weights are not read: expected-value features from the
- * widths and n_zeros.
+ * A project is a folder the manifest lists with a network.json, and its HLS
+ * csynth report (<P>_csynth.xml, else the .rpt) under <P>_prj/solution<N>/syn/report/,
+ * read with the validation layer's parsers. Its spec is what `snac ingest` stores
+ * for it: the firmware when shipped (rpt_firmware), else network.json
+ * (rpt_netjson), both through rpt_net (per-layer n_in/n_out, reuse factor,
+ * n_zeros, weight/bias/accum/input/output types, activation, strategy, io_type;
+ * symbolic sizes resolved with the report's ports), to rpt_net_spec_json, read
+ * back with vrows_spec_from_json as `snac refit` reads it; real weights when
+ * every layer's w<k>.txt loads (exact features), else the counted sparsity.
+ * The part is the report's full name (its speed grade sets the logic delay) and
+ * the clock the report's target; the surrogate toolchain from the report's tool
+ * and version (vtoolchain_map).
  *
- * Skipped with a printed reason: a precision the one parser (quant_prec_parse)
- * rejects, no report, a report that does not parse, a spec that does not
- * validate. An unknown part is replaced by xcvu13p (the part only changes
- * percentages), with a note.
+ * Skipped with a printed reason: a network rpt_net does not call an MLP, a
+ * spec that does not parse or validate (a precision quant_prec_parse rejects),
+ * no report, a report that does not parse, a design optimised away. An unknown
+ * part is replaced by xcvu13p (the part only changes percentages), with a note.
  *
  * Memory: calib_projects_load mallocs the array (free()). Workload: 13 small
  * JSON files and reports: milliseconds.
@@ -38,7 +38,7 @@ typedef struct calib_project {
     char arch[96];           /* "16-64-32-32-5" */
     char tool[48];           /* "vivado_hls 2019.2" */
     char part[64];
-    char note[160];          /* part substitution etc. */
+    char note[512];          /* where the spec came from, part substitution etc. */
     char skip[240];          /* why the project is not used ("" = used) */
     enum surr_toolchain tc;
     surr_sample s;
@@ -49,7 +49,7 @@ typedef struct calib_project {
 int calib_projects_load(const char *root, calib_project **out, size_t *n);
 
 /* The calibration set: the embedded sweeps + paper baseline (toolchain
- * vivado-2019.1, groups 0..; weight CALIB_SWEEP_WEIGHT, no LUT/FF at RF > 1)
+ * vivado-2019.1, groups 0..; weight CALIB_SWEEP_WEIGHT, no LUT/FF/latency at RF > 1)
  * followed by the used projects (one group each).
  * tc_of[i] is sample i's toolchain; *n_base the count of sweep+paper samples;
  * project_of[i] the index into p[] (-1 for the sweeps). All malloc'd. */
@@ -58,7 +58,8 @@ int calib_set_build(const calib_project *p, size_t np, surr_sample **s, enum sur
 
 /* The 2018-2019 sweeps were synthesised by hls4ml 0.0.x-0.1, whose RF > 1 code
  * differs from today's: their LUT/FF at RF > 1 (up to 40x today's structural
- * cost) are not used, and every sweep architecture weighs this much of a project. */
+ * cost) and latency at RF > 1 (an RF-iteration loop; today's 2020.1 projects
+ * take ~0.6 cycles per extra RF step per layer) are not used, and every sweep architecture weighs this much of a project. */
 #define CALIB_SWEEP_WEIGHT 0.25
 
 /* Weight of a sample of another toolchain family in a family's fit: the

@@ -8,13 +8,14 @@
 #include <math.h>
 #include <string.h>
 
+#include "surrogate/surr_part.h"
 #include "util/err.h"
 
 const char *const surr_feature_names[SURR_F_COUNT] = {
     "macs", "nonzero", "pow2", "general", "csd_digits", "csd_add_bits", "mult_bits", "acc_add_bits",
     "general_per_cycle", "csd_add_per_cycle", "mult_bits_per_cycle", "acc_add_per_cycle", "stored_bits",
     "w_bits", "a_bits", "acc_bits", "tree_depth", "tree_depth_max", "layers", "neurons", "out_bits",
-    "table_acts", "relu_bits", "bn_folded", "rf_max", "sparsity", "clock_ns", "fanin"};
+    "table_acts", "relu_bits", "bn_folded", "rf_max", "sparsity", "clock_ns", "fanin", "delay_scale"};
 _Static_assert(sizeof surr_feature_names / sizeof *surr_feature_names == SURR_F_COUNT, "feature names");
 
 /* ------------------------------------------------------- expected-mode stats */
@@ -243,7 +244,10 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->w_w = wb;
         lt->acc_w = acc.width;
         lt->out_w = ob;
-        lt->levels = depth;
+        /* the critical path sums only the terms that survive: zero weights fold away
+         * (Latency strategy), so a pruned neuron's tree is shallower */
+        double terms = L->n_out ? t.acc_terms / (double)L->n_out : (double)L->n_in;
+        lt->levels = surr_ceil_log2((size_t)ceil(terms) + 1);
         lt->act = L->act;
         lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
@@ -255,6 +259,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     f[SURR_F_FANIN] /= wsum;
     f[SURR_F_SPARSITY] = 1.0 - f[SURR_F_NONZERO] / f[SURR_F_MACS];
     f[SURR_F_CLOCK_NS] = s->clock_ns;
+    f[SURR_F_DELAY_SCALE] = surr_part_delay_scale(s->part);
     out->io_stream = s->io_type == SURR_IO_STREAM;
     out->bops_mac = f[SURR_F_MACS];
     return SNAC_OK;

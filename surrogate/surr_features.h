@@ -53,6 +53,7 @@ enum surr_feature {
     SURR_F_SPARSITY,        /* zero-weight fraction over all weights */
     SURR_F_CLOCK_NS,        /* target clock period */
     SURR_F_FANIN,           /* mean n_in weighted by n_in*n_out: inputs each multiplier/adder tree selects from */
+    SURR_F_DELAY_SCALE,     /* logic delay of the part relative to a Zynq-7000 -1 (surr_part_delay_scale) */
     SURR_F_COUNT
 };
 extern const char *const surr_feature_names[SURR_F_COUNT];
@@ -68,7 +69,7 @@ typedef struct surr_layer_terms {
     double acc_add_bits;   /* sum over neurons of (terms-1)*acc_w: adder-tree bits */
     double stored_bits;    /* nonzero * w_w */
     int a_w, w_w, acc_w, out_w;
-    int levels;            /* ceil(log2(n_in + 1)): adder-tree depth (products + bias) */
+    int levels;            /* ceil(log2(terms + 1)): adder-tree depth over the nonzero products per neuron (mean) + bias */
     enum surr_act act;
     bool resource;         /* Resource strategy (weights may live in BRAM) */
 } surr_layer_terms;

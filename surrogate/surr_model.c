@@ -34,6 +34,7 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     bool dsp = prod_w >= dsp_min_bits;
     double mults = L->general / rf; /* multipliers instantiated in parallel */
     double tree = L->acc_add_bits / rf;
+    double dly = x->f[SURR_F_DELAY_SCALE] > 0 ? x->f[SURR_F_DELAY_SCALE] : 1.0; /* the part's logic delay */
     /* a signed DSP48 multiplies 27x18 (UltraScale) / 25x18 (7-series): magnitude 26 x 17 bits */
     int slices = ceil_div(L->a_w > 1 ? L->a_w - 1 : 1, 26) * ceil_div(L->w_w > 1 ? L->w_w - 1 : 1, 17);
     bool table = L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX;
@@ -44,7 +45,7 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_FABRIC_BITS] = dsp ? 0 : L->csd_add_bits / rf;
     phi[SURR_B_TREE_BITS] = tree;
     phi[SURR_B_PROD_BITS] = mults * prod_w;
-    phi[SURR_B_PIPE_BITS] = tree / clock;
+    phi[SURR_B_PIPE_BITS] = tree * dly / clock;
     phi[SURR_B_OUT_BITS] = L->n_out * L->out_w;
     phi[SURR_B_RF_ACC_BITS] = rf > 1 ? L->n_out * L->acc_w : 0;
     phi[SURR_B_RELU_BITS] = L->act == SURR_ACT_RELU ? L->n_out * L->out_w : 0;
@@ -53,8 +54,10 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_IO_BITS] = 0;
     phi[SURR_B_STREAM_LAYER] = x->io_stream ? 1 : 0;
     phi[SURR_B_BRAM_BLOCKS] = L->resource ? L->stored_bits / 18432.0 : 0;
-    phi[SURR_B_MULT_STAGE] = 1.0 / clock;
-    phi[SURR_B_TREE_STAGE] = L->levels / clock;
+    /* stage packing: the multiply and adder-tree delays (ns on a Zynq-7000 -1,
+     * the coefficients) scaled to the part, in clock periods */
+    phi[SURR_B_MULT_STAGE] = dly / clock;
+    phi[SURR_B_TREE_STAGE] = dly * L->levels / clock;
     phi[SURR_B_ACT_LAYER] = L->act != SURR_ACT_LINEAR ? 1 : 0;
     phi[SURR_B_RF_CYCLES] = rf - 1;
     phi[SURR_B_RF_MAX] = 0;

@@ -5,7 +5,10 @@
  * e.g. LUT = c_fabric * (shift-add adder bits of multipliers kept in fabric)
  *          + c_tree * (adder-tree bits) + c_dsp_glue * (DSP multipliers) + ...,
  * DSP = c_dsp * (multipliers per cycle whose product is at least dsp_min_bits wide),
- * latency = sum over layers of (t_mult + levels * t_add) / clock + 1 per activation + (RF - 1).
+ * latency = sum over layers of d (t_mult + levels * t_add) / clock + 1 per activation
+ * + c (RF - 1) + per-layer and top-level register stages, d = the part's
+ * logic delay relative to a Zynq-7000 -1 (fabric class x speed grade, surr_part.h):
+ * stage packing of the multiply and the adder tree into the clock period.
  * Under the Latency strategy zero weights and powers of two cost nothing (they
  * are not multipliers; surr_features.h). The DSP mapping threshold dsp_min_bits
  * is a fitted parameter (Vivado HLS keeps narrow constant products in fabric;
@@ -49,7 +52,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 3
+#define SURR_BASIS_VERSION 4
 enum surr_basis {
     SURR_B_ONE,           /* top: 1 (interface, control) */
     SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */
@@ -58,7 +61,9 @@ enum surr_basis {
     SURR_B_FABRIC_BITS,   /* shift-add adder bits per cycle of multipliers kept in fabric */
     SURR_B_TREE_BITS,     /* adder-tree bits per cycle */
     SURR_B_PROD_BITS,     /* multipliers per cycle * (a_w + w_w): product registers */
-    SURR_B_PIPE_BITS,     /* adder-tree bits per cycle / clock_ns: tree pipeline registers */
+    SURR_B_PIPE_BITS,     /* adder-tree bits per cycle * delay / clock_ns: tree pipeline registers (more
+                             stages on a slower part or a shorter clock: the same 16-4 net has 1,866 FF in
+                             2 cycles on xc7vx690t-3 and 5,748 FF in 6 on xc7z020-1, both 5 ns) */
     SURR_B_OUT_BITS,      /* n_out * out_w: layer output registers */
     SURR_B_RF_ACC_BITS,   /* RF > 1: n_out * acc_w accumulators kept across the RF iterations */
     SURR_B_RELU_BITS,     /* ReLU layers: n_out * out_w */
@@ -67,9 +72,12 @@ enum surr_basis {
     SURR_B_IO_BITS,       /* top: n_in * a_w of the first layer + n_out * out_w of the last */
     SURR_B_STREAM_LAYER,  /* io_stream: per layer (FIFOs, handshakes) */
     SURR_B_BRAM_BLOCKS,   /* Resource strategy: stored weight bits / 18432 */
-    SURR_B_MULT_STAGE,    /* latency: 1 / clock_ns per layer (coefficient: multiply delay in ns) */
-    SURR_B_TREE_STAGE,    /* latency: levels / clock_ns per layer (coefficient: adder delay in ns) */
-    SURR_B_ACT_LAYER,     /* latency: layers with an activation (+1 each) */
+    SURR_B_MULT_STAGE,    /* latency: delay / clock_ns per layer (coefficient: multiply delay in ns on a
+                             Zynq-7000 -1; delay = surr_part_delay_scale of the part) */
+    SURR_B_TREE_STAGE,    /* latency: delay * levels / clock_ns per layer (coefficient: adder delay in ns);
+                             levels over the nonzero terms of a neuron */
+    SURR_B_ACT_LAYER,     /* latency: layers with an activation (+1 each; the register between the dense
+                             and the activation call; a delay-scaled table stage fitted worse, see README) */
     SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) */
     SURR_B_RF_MAX,        /* top: largest reuse factor (II) */
     SURR_B_COUNT

@@ -158,3 +158,41 @@ const surr_part *surr_part_lookup(const char *name)
     snac_err_clear();
     return &unknown_part;
 }
+
+/* ------------------------------------------------------------ logic delay */
+
+/* Speed grade of a full part name: the digit of the last "-<g>" group followed
+ * by an end, a dash or a voltage letter ("xcvu9p-flga2104-2L-e" -> 2,
+ * "xc7z020clg400-1" -> 1); 0 = none. */
+static int speed_grade(const char *name)
+{
+    int g = 0;
+    for (const char *p = name; *p; p++) {
+        if (*p != '-' || !isdigit((unsigned char)p[1]))
+            continue;
+        char c = p[2];
+        if (c == '\0' || c == '-' || c == 'L' || c == 'l' || c == 'H' || c == 'h' || c == 'E' || c == 'e' ||
+            c == 'I' || c == 'i')
+            g = p[1] - '0';
+    }
+    return g >= 1 && g <= 3 ? g : 0;
+}
+
+double surr_part_delay_scale(const char *name)
+{
+    const surr_part *p = surr_part_lookup(name ? name : "");
+    double fabric = 0.35;
+    if (!surr_part_is_unknown(p)) {
+        const char *f = p->family;
+        if (strstr(f, "UltraScale+"))
+            fabric = 0.35;
+        else if (strstr(f, "UltraScale"))
+            fabric = 0.45;
+        else if (strstr(f, "Kintex-7") || strstr(f, "Virtex-7"))
+            fabric = 0.6;
+        else
+            fabric = 1.0; /* Artix-7, Zynq-7000 (the Zynq-7010/20 fabric is Artix-class) */
+    }
+    static const double grade[4] = {0.87, 1.0, 0.87, 0.76};
+    return fabric * grade[speed_grade(name ? name : "")];
+}

@@ -29,6 +29,13 @@ const surr_part *surr_part_unknown(void);
 bool surr_part_is_unknown(const surr_part *p);
 size_t surr_part_count(void);
 const surr_part *surr_part_at(size_t i);
+/* Logic delay of part `name` relative to a Zynq-7000 / Artix-7 of speed grade -1
+ * (1.0), for the latency model's stage packing: the fabric class (Artix-class
+ * 7-series 1.0; Kintex-/Virtex-7 0.6; UltraScale 0.45; UltraScale+ 0.35) times
+ * the speed grade read from the name's "-<g>" suffix (-1 1.0, -2 0.87, -3 0.76,
+ * as the data sheets' switching characteristics step; no grade: -2). An unknown
+ * device counts as UltraScale+ (hls4ml's default parts). Never fails. */
+double surr_part_delay_scale(const char *name);
 /* "a, b, c" — the known names, for messages. */
 void surr_part_list(char *buf, size_t cap);
 

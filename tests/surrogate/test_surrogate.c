@@ -366,6 +366,43 @@ static void known_version(surr_version *v)
         v->t[c[i].t].coef[c[i].k] = c[i].c;
 }
 
+static void delay_scale_should_follow_fabric_class_and_speed_grade(void)
+{
+    /* the Zynq-7000 -1 is the reference; faster grades and newer fabrics are shorter */
+    CHECK_NEAR(surr_part_delay_scale("xc7z020-clg400-1"), 1.0, 1e-12);
+    CHECK_NEAR(surr_part_delay_scale("xc7z020clg400-1"), 1.0, 1e-12);
+    CHECK_NEAR(surr_part_delay_scale("xc7vx690t-ffg1930-3"), 0.6 * 0.76, 1e-12);
+    CHECK_NEAR(surr_part_delay_scale("xcvu9p-flga2104-2L-e"), 0.35 * 0.87, 1e-12);
+    CHECK_NEAR(surr_part_delay_scale("xcku115-flvb2104-2-i"), 0.45 * 0.87, 1e-12);
+    CHECK_NEAR(surr_part_delay_scale("xcvu13p"), 0.35 * 0.87, 1e-12);   /* no grade: -2 */
+    CHECK_NEAR(surr_part_delay_scale("no-such-part"), 0.35 * 0.87, 1e-12);
+    CHECK(surr_part_delay_scale("xc7a100t-csg324-3") < surr_part_delay_scale("xc7a100t-csg324-1"));
+    /* the adder tree sums only a neuron's nonzero terms: 128 inputs, 3/4 pruned -> 32 + bias */
+    {
+        size_t w2[] = {128, 4};
+        surr_spec p;
+        surr_features x;
+        CHECK(surr_spec_init_mlp(&p, w2, 2, SURR_ACT_RELU, false) == SNAC_OK);
+        CHECK(surr_features_extract(&p, &x) == SNAC_OK && x.layer[0].levels == 8);
+        p.layer[0].sparsity = 0.75;
+        CHECK(surr_features_extract(&p, &x) == SNAC_OK && x.layer[0].levels == 6);
+    }
+    /* latency rises on a slower part, the same network and clock */
+    surr_version v;
+    CHECK(surr_calib_default_version(SURR_TC_VIVADO_2020_1, &v, NULL) == SNAC_OK);
+    surr_spec s;
+    size_t w[] = {16, 64, 32, 32, 5};
+    CHECK(surr_spec_init_mlp(&s, w, 5, SURR_ACT_RELU, true) == SNAC_OK);
+    snprintf(s.part, sizeof s.part, "%s", "xcvu9p-flga2104-2L-e");
+    double fast[SURR_T_COUNT], slow[SURR_T_COUNT];
+    predict_spec(&v, &s, fast);
+    snprintf(s.part, sizeof s.part, "%s", "xc7z020-clg400-1");
+    predict_spec(&v, &s, slow);
+    CHECK_MSG(slow[SURR_T_LATENCY_CYCLES] > fast[SURR_T_LATENCY_CYCLES], "%g vs %g", slow[SURR_T_LATENCY_CYCLES],
+              fast[SURR_T_LATENCY_CYCLES]);
+    surr_version_clear(&v);
+}
+
 static void fit_should_recover_known_coefficients_from_synthetic_data(void)
 {
     surr_version truth, fit = {0}; /* surr_fit_version fills the model, not the strings */
@@ -654,7 +691,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     surr_version vitis;
     CHECK(surr_version_ensure_default(db, SURR_TC_VITIS_2023_2, &vitis, &created) == SNAC_OK && created);
     CHECK(vitis.note && strstr(vitis.note, "public hls4ml MLP projects"));
-    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b3") == 0);
+    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b4") == 0);
     /* a stored prediction: 7 targets + 2 derived rows */
     surr_spec s;
     surr_features x;
@@ -690,7 +727,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "older log-linear model");
     surr_version v2020;
     CHECK(surr_version_ensure_default(db, SURR_TC_VIVADO_2020_1, &v2020, &created) == SNAC_OK && created);
-    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b3") == 0 && v2020.active);
+    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b4") == 0 && v2020.active);
     surr_version_clear(&v2020);
     surr_version_clear(&made);
     surr_version_clear(&again);
@@ -728,6 +765,7 @@ int main(void)
     TEST(default_version_should_be_monotone_in_weights_widths_and_reuse);
     TEST(prediction_should_be_the_sum_of_its_layers_and_top_level_terms);
     TEST(resource_strategy_should_not_get_zeros_for_free);
+    TEST(delay_scale_should_follow_fabric_class_and_speed_grade);
     TEST(fit_should_recover_known_coefficients_from_synthetic_data);
     TEST(nnls_should_match_brute_force_over_active_sets);
     TEST(calibration_output_should_be_reproducible_byte_for_byte);
