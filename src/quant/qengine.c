@@ -16,6 +16,7 @@ struct quant_engine {
     size_t max_width;
     int fast[QUANT_MAX_LAYERS];        /* 1: int16 x int16 -> int32 dot products */
     int direct[QUANT_MAX_LAYERS];      /* 1: result_t == accum_t and ReLU or linear */
+    int acc30[QUANT_MAX_LAYERS];       /* 1: the accumulator (and every partial sum) fits 30 bits */
     int shift_sum[QUANT_MAX_LAYERS];   /* F_acc - (F_in + F_w): aligns the products */
     int shift_bias[QUANT_MAX_LAYERS];  /* F_acc - F_b: aligns the bias */
     int frac_acc[QUANT_MAX_LAYERS];
@@ -67,6 +68,7 @@ int quant_engine_new(const quant_model *m, quant_engine **out)
         int bw = bits_of(quant_code_min(&L->weight), quant_code_max(&L->weight));
         /* |sum| <= n_in * 2^bx * 2^bw; int16 operands need |code| <= 2^15 - 1 */
         e->fast[l] = bx <= 15 && bw <= 15 && bx + bw + ceil_log2(L->n_in) <= 31;
+        e->acc30[l] = L->accum.width <= 30; /* lossless: every value of the sum is an accum_t value */
         e->direct[l] = quant_prec_equal(&L->result, &L->accum) &&
                        (L->act == QUANT_ACT_RELU || L->act == QUANT_ACT_LINEAR);
         int f_prod = quant_frac(in) + quant_frac(&L->weight);
@@ -175,9 +177,16 @@ static void layer_run(quant_engine *e, size_t l, const int32_t *x, int32_t *y)
          * one cast to output_t; the same arithmetic as below with the steps that are
          * identities left out */
         const int ss = e->shift_sum[l], sb = e->shift_bias[l];
+        const bool relu = L->act == QUANT_ACT_RELU;
+        if (e->acc30[l]) { /* the accumulator's range fits 30 bits: 32-bit lanes all the way */
+            for (size_t j = 0; j < n_out; j++)
+                e->acc32[j] = e->acc32[j] * ((int32_t)1 << ss) + L->b[j] * ((int32_t)1 << sb);
+            quant_requant_n32(&L->output, e->acc32, e->frac_acc[l], relu, y, n_out);
+            return;
+        }
         for (size_t j = 0; j < n_out; j++)
             e->acc64[j] = shl((int64_t)e->acc32[j], ss) + shl((int64_t)L->b[j], sb);
-        quant_requant_n(&L->output, e->acc64, e->frac_acc[l], L->act == QUANT_ACT_RELU, y, n_out);
+        quant_requant_n(&L->output, e->acc64, e->frac_acc[l], relu, y, n_out);
         return;
     }
     for (size_t j = 0; j < n_out; j++) {

@@ -273,40 +273,64 @@ int64_t quant_requant_wide(const quant_prec *p, int64_t c, int frac_from, bool *
     return overflow(p, round_floor(f, r, p->q), clipped);
 }
 
-/* One loop per rounding mode; ROUND(v) rounds v (>= 0 bits dropped: s) to the new LSB. The
+/* One loop per rounding mode; ROUND(v) rounds v (s bits dropped) to the new LSB. The
  * constants make the floor of the shifted sum land where the mode says: ties up (+half), ties
- * down (+half-1), toward zero (+mask when negative), ties to even (+half-1+odd). */
-#define REQUANT_LOOP(ROUND)                                                      \
+ * down (+half-1), toward zero (+mask when negative), ties to even (+half-1+odd). T is the
+ * lane type: int32 when the accumulator is narrow enough (twice the lanes), else int64. */
+#define REQUANT_LOOP(T, ROUND)                                                   \
     for (size_t j = 0; j < n; j++) {                                             \
-        int64_t v = acc[j];                                                      \
-        v = relu && v < 0 ? 0 : v;                                               \
-        int64_t r = ROUND;                                                       \
-        bool out = r < lo || r > hi;                                             \
-        r = r < lo ? lo_sat : r > hi ? hi : r;                                   \
-        y[j] = (int32_t)(zero_sat && out ? 0 : r);                               \
+        T v = acc[j];                                                            \
+        v = v < 0 ? v & relu_keep : v;                                           \
+        T neg = v < 0 ? (T)-1 : 0; (void)neg;                                    \
+        T r = ROUND;                                                             \
+        T c = r < lo ? lo_sat : r > hi ? hi : r;                                 \
+        y[j] = (int32_t)(c != r ? c & sat_keep : c);                             \
     }
+
+/* Branch-free in the lane type only (masks, not bools, so the loops vectorise): neg is -1
+ * for a negative value, relu_keep clears negatives under ReLU, sat_keep zeroes AP_SAT_ZERO's
+ * overflows. */
+#define REQUANT_MODES(T)                                                                      \
+    const T half = (T)1 << (s - 1), mask = ((T)1 << s) - 1;                                  \
+    const T lo = (T)quant_code_min(p), hi = (T)quant_code_max(p);                           \
+    const T lo_sat = p->o == QUANT_O_SAT_SYM && p->is_signed ? -hi : lo;                     \
+    const T relu_keep = relu ? 0 : (T)-1, sat_keep = p->o == QUANT_O_SAT_ZERO ? 0 : (T)-1;   \
+    switch (p->q) {                                                                           \
+    case QUANT_Q_TRN: REQUANT_LOOP(T, v >> s) break;                                          \
+    case QUANT_Q_TRN_ZERO: REQUANT_LOOP(T, (v + (neg & mask)) >> s) break;                     \
+    case QUANT_Q_RND: REQUANT_LOOP(T, (v + half) >> s) break;                                 \
+    case QUANT_Q_RND_ZERO: REQUANT_LOOP(T, (v + half - 1 - neg) >> s) break;                  \
+    case QUANT_Q_RND_MIN_INF: REQUANT_LOOP(T, (v + half - 1) >> s) break;                     \
+    case QUANT_Q_RND_INF: REQUANT_LOOP(T, (v + half + neg) >> s) break;                       \
+    case QUANT_Q_RND_CONV: default: REQUANT_LOOP(T, (v + half - 1 + ((v >> s) & 1)) >> s) break; \
+    }
+
+/* The general path: fraction bits appended, a wrapping or wide target. */
+static bool requant_n_general(const quant_prec *p, int s)
+{
+    return s <= 0 || s > 62 || p->o == QUANT_O_WRAP || p->width > 32;
+}
 
 NN_HOT void quant_requant_n(const quant_prec *p, const int64_t *acc, int frac_from, bool relu, int32_t *y, size_t n)
 {
     const int s = frac_from - quant_frac(p);
-    if (s <= 0 || s > 62 || p->o == QUANT_O_WRAP || p->width > 32) { /* the general path */
+    if (requant_n_general(p, s)) {
         for (size_t j = 0; j < n; j++)
             y[j] = (int32_t)quant_requant(p, relu && acc[j] < 0 ? 0 : acc[j], frac_from, NULL);
         return;
     }
-    const int64_t half = (int64_t)1 << (s - 1), mask = ((int64_t)1 << s) - 1;
-    const int64_t lo = quant_code_min(p), hi = quant_code_max(p);
-    const int64_t lo_sat = p->o == QUANT_O_SAT_SYM && p->is_signed ? -hi : lo;
-    const bool zero_sat = p->o == QUANT_O_SAT_ZERO;
-    switch (p->q) {
-    case QUANT_Q_TRN: REQUANT_LOOP(v >> s) break;
-    case QUANT_Q_TRN_ZERO: REQUANT_LOOP((v + (v < 0 ? mask : 0)) >> s) break;
-    case QUANT_Q_RND: REQUANT_LOOP((v + half) >> s) break;
-    case QUANT_Q_RND_ZERO: REQUANT_LOOP((v + half - 1 + (v < 0)) >> s) break;
-    case QUANT_Q_RND_MIN_INF: REQUANT_LOOP((v + half - 1) >> s) break;
-    case QUANT_Q_RND_INF: REQUANT_LOOP((v + half - (v < 0)) >> s) break;
-    case QUANT_Q_RND_CONV: default: REQUANT_LOOP((v + half - 1 + ((v >> s) & 1)) >> s) break;
+    REQUANT_MODES(int64_t)
+}
+
+NN_HOT void quant_requant_n32(const quant_prec *p, const int32_t *acc, int frac_from, bool relu, int32_t *y, size_t n)
+{
+    const int s = frac_from - quant_frac(p);
+    if (requant_n_general(p, s) || s > 30 || p->width > 30) { /* the constants must fit 32-bit lanes too */
+        for (size_t j = 0; j < n; j++)
+            y[j] = (int32_t)quant_requant(p, relu && acc[j] < 0 ? 0 : acc[j], frac_from, NULL);
+        return;
     }
+    REQUANT_MODES(int32_t)
 }
 
 int64_t quant_from_double(const quant_prec *p, double x, bool *clipped)

@@ -83,6 +83,9 @@ QUANT_INLINE int64_t quant_requant(const quant_prec *p, int64_t c, int frac_from
  * and applied branch-free (add a mode-specific constant, then shift), so it vectorises.
  * Every W <= 32 code fits y. Bit-identical to quant_requant (tested on every mode). */
 void quant_requant_n(const quant_prec *p, const int64_t *acc, int frac_from, bool relu, int32_t *y, size_t n);
+/* The same on 32-bit accumulators: the caller guarantees |acc[j]| + 2^(s) < 2^31, i.e. an
+ * accumulator of at most 30 bits (twice the vector lanes of the 64-bit pass). */
+void quant_requant_n32(const quant_prec *p, const int32_t *acc, int frac_from, bool relu, int32_t *y, size_t n);
 /* The general case of quant_requant (fraction bits appended, or 63 and more dropped). */
 int64_t quant_requant_wide(const quant_prec *p, int64_t c, int frac_from, bool *clipped);
 

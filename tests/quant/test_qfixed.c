@@ -183,7 +183,7 @@ static void vector_requant_should_equal_the_scalar_one(void)
 {
     uint64_t s = 99;
     int64_t acc[1000];
-    int32_t y[1000];
+    int32_t y[1000], acc32[1000];
     size_t bad = 0, n = 0;
     const quant_prec shapes[] = {P(8, 3, false, 0, 0), P(8, 3, true, 0, 0), P(16, 6, true, 0, 0), P(4, 1, true, 0, 0)};
     for (int rep = 0; rep < 4; rep++) {
@@ -202,6 +202,14 @@ static void vector_requant_should_equal_the_scalar_one(void)
                             quant_requant_n(&p, acc, from, relu, y, 1000);
                             for (size_t i = 0; i < 1000; i++, n++) {
                                 int64_t v = relu && acc[i] < 0 ? 0 : acc[i];
+                                bad += y[i] != (int32_t)quant_requant(&p, v, from, NULL);
+                            }
+                            /* the 32-bit twin on accumulators below 2^29 */
+                            for (size_t i = 0; i < 1000; i++)
+                                acc32[i] = (int32_t)(acc[i] / 2);
+                            quant_requant_n32(&p, acc32, from, relu, y, 1000);
+                            for (size_t i = 0; i < 1000; i++, n++) {
+                                int64_t v = relu && acc32[i] < 0 ? 0 : acc32[i];
                                 bad += y[i] != (int32_t)quant_requant(&p, v, from, NULL);
                             }
                         }
