@@ -16,14 +16,7 @@ KILLS=${3:-3}
 SEED=${4:-$$}
 RANDOM=$SEED
 echo "crash harness: $KILLS kills per command, seed $SEED"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 q() { sqlite3 "$1" "$2"; }
 # run_and_kill MAX_MS CMD...: start CMD, SIGKILL it after a random 0..MAX_MS ms (if still running)
 run_and_kill() {
@@ -54,9 +47,7 @@ store_sane() {
     return 0
 }
 
-awk 'BEGIN { srand(7); print "a,b,c,d,label";
-  for (i = 0; i < 400; i++) { k = i % 3; printf "%.4f,%.4f,%.4f,%.4f,%s\n",
-    k + 0.5 * (rand() - 0.5), -k + 0.5 * (rand() - 0.5), rand(), 2 * k + rand(), substr("xyz", k + 1, 1) } }' > d.csv
+blobs_csv 400 > d.csv
 cat > s.yaml <<YAML
 training: {batch_size: 32}
 data: {format: csv, files: d.csv, class_column: label, val_fraction: 0.25, test_fraction: 0.1, seed: 2}

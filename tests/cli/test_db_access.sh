@@ -7,17 +7,8 @@
 set -u
 SNAC=$1
 FIX=$2
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
-awk 'BEGIN { srand(7); print "a,b,c,d,label";
-  for (i = 0; i < 300; i++) { k = i % 3; printf "%.4f,%.4f,%.4f,%.4f,%s\n",
-    k + 0.5 * (rand() - 0.5), -k + 0.5 * (rand() - 0.5), rand(), 2 * k + rand(), substr("xyz", k + 1, 1) } }' > d.csv
+. "$(dirname "$0")/../lib.sh"
+blobs_csv 300 > d.csv
 cat > t.yaml <<YAML
 model: {hidden: [8], activation: relu, batch_norm: false}
 training: {epochs: 1, batch_size: 32, learning_rate: 0.01, seed: 1}

@@ -8,14 +8,7 @@
 # Tiny CSV data; SNAC_SEARCH_PAUSE_MS / SNAC_TRAIN_PAUSE_MS slow runs down without CPU.
 set -u
 SNAC=$1
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 q() { sqlite3 "$1" "$2"; }
 # wait_for DB SQL: until the query prints non-empty, non-zero (10 s at most)
 wait_for() {

@@ -3,14 +3,7 @@
 # bad input fails with a located message and leaves the database byte-for-byte as it was.
 set -u
 SNAC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 q() { sqlite3 "$work/runs.db" "$1"; }
 
 # Three Gaussian blobs in 4 features, labels a/b/c: easy, so training must beat chance clearly.

@@ -6,14 +6,7 @@
 # fail with file:line:column before the store is touched; bad usage exits 2.
 set -u
 SNAC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 q() { sqlite3 "$work/s.db" "$1"; }
 
 "$SNAC" data gen --out jets --train 2400 --val 600 --test 600 --seed 5 > /dev/null || exit 1

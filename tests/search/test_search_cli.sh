@@ -4,19 +4,10 @@
 # is a no-op, and bad usage / bad input fail with a message and a non-zero status.
 set -u
 SNAC=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 q() { sqlite3 "$work/s.db" "$1"; }
 
-awk 'BEGIN { srand(7); print "a,b,c,d,label";
-  for (i = 0; i < 400; i++) { k = i % 3; printf "%.4f,%.4f,%.4f,%.4f,%s\n",
-    k + 0.5 * (rand() - 0.5), -k + 0.5 * (rand() - 0.5), rand(), 2 * k + rand(), substr("xyz", k + 1, 1) } }' > d.csv
+blobs_csv 400 > d.csv
 cat > s.yaml <<YAML
 training: {batch_size: 32}
 data: {format: csv, files: d.csv, class_column: label, val_fraction: 0.25, test_fraction: 0.1, seed: 2}
