@@ -76,10 +76,17 @@ check "front csv" grep -q "^front,trial,bits,iteration,sparsity,val_acc" f.csv
 check "front csv has every iteration" test "$(($(wc -l < f.csv) - 1))" -eq 8
 check "front json" grep -q '"iterations":\[{"front":' f.json
 
+echo 'local: {warmup_epochs: 1, iterations: 1, prune_epochs: 1, bits: [8]}' > l1.yaml
+# the paper's rule: every front member with validation accuracy >= X
+nfront=$("$SNAC" pareto 1 --db s.db --csv - | awk -F, 'NR > 1 && $4 == 1' | wc -l)
+"$SNAC" local -c l1.yaml --run 1 --min-acc 0 --db s.db --quiet > /dev/null 2>&1
+run=$(q "SELECT max(id) FROM runs")
+check "--min-acc 0: one chain per front member ($nfront)" \
+    test "$(q "SELECT count(DISTINCT source_trial_id) FROM local_iterations WHERE run_id = $run")" -eq "$nfront"
+
 # a search that kept no weights: the trial is retrained from its genome and seed
 sed -e 's/STORE/false/' -e 's/db: s.db/db: n.db/' s.yaml > s2.yaml
 "$SNAC" search -c s2.yaml --quiet > /dev/null 2>&1
-echo 'local: {warmup_epochs: 1, iterations: 1, prune_epochs: 1, bits: [8]}' > l1.yaml
 "$SNAC" local -c l1.yaml --run 1 --best --db n.db --quiet > /dev/null 2>&1
 check "retrained when the search kept no weights" test "$(sqlite3 n.db "SELECT count(*) FROM local_iterations")" -eq 2
 
