@@ -215,9 +215,10 @@ static void emit_activation(export_str *b, const quant_model *m, const quant_lay
                        rs);
         if (s > 0) {
             /* C's truncation toward zero: add 2^s - 1 to a negative value before the shift */
-            export_str_add(b, "    wire signed [%d:0] r%zu_q = (r%zu_t + (r%zu_t[%d] ? ", tw - 1, j, j, j, tw - 1);
+            export_str_add(b, "    wire signed [%d:0] r%zu_b = r%zu_t + (r%zu_t[%d] ? ", tw - 1, j, j, j, tw - 1);
             lit(b, tw, ((int64_t)1 << s) - 1);
-            export_str_add(b, " : %d'd0)) >>> %d;\n", tw, s);
+            export_str_add(b, " : %d'd0);\n", tw);
+            export_str_add(b, "    wire signed [%d:0] r%zu_q = r%zu_b >>> %d;\n", tw - 1, j, j, s);
         } else if (s < 0) {
             export_str_add(b, "    wire signed [%d:0] r%zu_q = r%zu_t <<< %d;\n", tw - 1, j, j, -s);
         } else {
