@@ -2,7 +2,7 @@
 // Test bench of {{TOP}}: applies the {{N_VECTORS}} vectors of tb_input.hex one after the other,
 // waits {{LATENCY}} clock edges for each, and writes the output codes (one line per vector,
 // signed decimal, element 0 first) to sim_results.txt, the format of tb_expected.txt.
-// Verilator: verilator --binary --timing -Wno-fatal -f files.f tb_myproject.v --top-module tb_myproject
+// To simulate with Verilator 5: `verilator --binary --timing -Wno-fatal -f files.f tb_myproject.v --top-module tb_myproject`
 `timescale 1ns / 1ps
 `default_nettype none
 
