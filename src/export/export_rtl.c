@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,19 +156,62 @@ static int csd_digits(int64_t v, int digit[66])
     return n;
 }
 
-/* Balanced adder tree over terms[lo, hi). */
-static void emit_tree(export_str *b, char **terms, size_t lo, size_t hi)
+/* A value's signed width: the fewest bits whose range holds [lo, hi], at most cap. */
+static int range_bits(double lo, double hi, int cap)
 {
-    if (hi - lo == 1) {
-        export_str_cat(b, terms[lo]);
-        return;
+    for (int b = 2; b < cap; b++) {
+        const double m = ldexp(1.0, b - 1);
+        if (lo >= -m && hi <= m - 1)
+            return b;
     }
-    size_t mid = lo + (hi - lo) / 2;
-    export_str_cat(b, "(");
-    emit_tree(b, terms, lo, mid);
-    export_str_cat(b, " + ");
-    emit_tree(b, terms, mid, hi);
-    export_str_cat(b, ")");
+    return cap;
+}
+
+/* name<i> sign-extended from w to `to` bits (no extension when equal). */
+static void ext_name(char *buf, size_t cap, const char *name, size_t i, int w, int to)
+{
+    if (to > w)
+        snprintf(buf, cap, "{{%d{%s%zu[%d]}}, %s%zu}", to - w, name, i, w - 1, name, i);
+    else
+        snprintf(buf, cap, "%s%zu", name, i);
+}
+
+typedef struct tree_node {
+    char name[48];
+    int width;
+    double lo, hi; /* range of the value */
+} tree_node;
+
+static void ext_node(char *buf, size_t cap, const tree_node *n, int to)
+{
+    if (to > n->width)
+        snprintf(buf, cap, "{{%d{%s[%d]}}, %s}", to - n->width, n->name, n->width - 1, n->name);
+    else
+        snprintf(buf, cap, "%s", n->name);
+}
+
+/* Balanced adder tree over leaf[lo, hi) of neuron j: one wire per node, sized to its range. */
+static tree_node emit_tree(export_str *b, const tree_node *leaf, size_t lo, size_t hi, size_t j, size_t *serial,
+                           int cap)
+{
+    if (hi - lo == 1)
+        return leaf[lo];
+    const size_t mid = lo + (hi - lo) / 2;
+    tree_node a = emit_tree(b, leaf, lo, mid, j, serial, cap), c = emit_tree(b, leaf, mid, hi, j, serial, cap);
+    tree_node n;
+    n.lo = a.lo + c.lo;
+    n.hi = a.hi + c.hi;
+    n.width = range_bits(n.lo, n.hi, cap);
+    if (n.width < a.width)
+        n.width = a.width;
+    if (n.width < c.width)
+        n.width = c.width;
+    snprintf(n.name, sizeof n.name, "s%zu_%zu", j, (*serial)++);
+    char ea[160], ec[160];
+    ext_node(ea, sizeof ea, &a, n.width);
+    ext_node(ec, sizeof ec, &c, n.width);
+    export_str_add(b, "    wire signed [%d:0] %s = %s + %s;\n", n.width - 1, n.name, ea, ec);
+    return n;
 }
 
 /* ------------------------------------------------------------------ one layer */
@@ -262,25 +306,31 @@ static int write_layer(const layer_ctx *c)
     export_str inputs = {0}, sums = {0}, pacc = {0}, neurons = {0}, pout = {0};
     size_t nonzero = 0;
 
+    /* inputs one bit wider than their type, signed: the leaves of every product */
+    const int XE = XW + 1;
+    const double xlo = (double)quant_code_min(xin), xhi = (double)quant_code_max(xin);
     for (size_t i = 0; i < L->n_in; i++) {
         if (xin->is_signed)
-            export_str_add(&inputs, "    wire signed [%d:0] xe%zu = {{%d{x[%zu]}}, x[%zu:%zu]};\n", AW - 1, i, AW - XW,
-                           i * XW + XW - 1, i * XW + XW - 1, i * XW);
-        else
-            export_str_add(&inputs, "    wire signed [%d:0] xe%zu = {%d'd0, x[%zu:%zu]};\n", AW - 1, i, AW - XW,
+            export_str_add(&inputs, "    wire signed [%d:0] xe%zu = {x[%zu], x[%zu:%zu]};\n", XE - 1, i, i * XW + XW - 1,
                            i * XW + XW - 1, i * XW);
+        else
+            export_str_add(&inputs, "    wire signed [%d:0] xe%zu = {1'b0, x[%zu:%zu]};\n", XE - 1, i, i * XW + XW - 1,
+                           i * XW);
     }
     const char *acc_name = stages >= 2 ? "acc_c" : "acc";
-    char **terms = malloc((L->n_in + 1) * sizeof *terms);
-    int rc = terms ? 0 : snac_err_set(SNAC_ENOMEM, "RTL: out of memory");
+    tree_node *leaf = malloc((L->n_in + 1) * sizeof *leaf);
+    int rc = leaf ? 0 : snac_err_set(SNAC_ENOMEM, "RTL: out of memory");
     for (size_t j = 0; j < L->n_out && !rc; j++) {
-        size_t nt = 0;
-        export_str t = {0};
-        /* the bias, aligned */
-        export_str bias = {0};
-        lit(&bias, AW, (int64_t)L->b[j] * ((int64_t)1 << sb));
-        terms[nt++] = strdup(export_str_get(&bias));
-        export_str_free(&bias);
+        size_t nt = 0, serial = 0;
+        /* the bias, aligned to the accumulator fraction */
+        const double bv = (double)L->b[j] * ldexp(1.0, sb);
+        tree_node *t = &leaf[nt++];
+        t->lo = t->hi = bv;
+        t->width = range_bits(bv, bv, AW);
+        snprintf(t->name, sizeof t->name, "b%zu", j);
+        export_str_add(&sums, "    wire signed [%d:0] b%zu = ", t->width - 1, j);
+        lit(&sums, t->width, (int64_t)L->b[j] * ((int64_t)1 << sb));
+        export_str_cat(&sums, ";\n");
         for (size_t i = 0; i < L->n_in; i++) {
             const int64_t w = L->w[j * L->n_in + i];
             if (w == 0) {
@@ -288,48 +338,52 @@ static int write_layer(const layer_ctx *c)
                 continue;
             }
             nonzero++;
-            export_str_free(&t);
+            /* the product x * w * 2^sa, sized to its exact range */
+            const double wv = (double)w * ldexp(1.0, sa);
+            t = &leaf[nt++];
+            t->lo = fmin(xlo * wv, xhi * wv);
+            t->hi = fmax(xlo * wv, xhi * wv);
+            int pw = range_bits(t->lo, t->hi, AW);
+            if (pw < XE)
+                pw = XE;
+            t->width = pw;
+            snprintf(t->name, sizeof t->name, "p%zu_%zu", j, i);
+            char xe[128];
+            ext_name(xe, sizeof xe, "xe", i, XE, pw);
+            export_str_add(&sums, "    wire signed [%d:0] %s = ", pw - 1, t->name);
             if (quant_is_pow2(w)) {
                 int k = 0;
                 while (((int64_t)1 << k) != (w < 0 ? -w : w))
                     k++;
                 c->rep->shift++;
-                export_str_add(&t, "%s(xe%zu <<< %d)", w < 0 ? "-" : "", i, k + sa);
+                export_str_add(&sums, "%s(%s <<< %d)", w < 0 ? "-" : "", xe, k + sa);
             } else if (L->weight.width <= c->o->csd_max_width) {
                 int d[66];
                 const int nd = csd_digits(w, d);
                 bool first = true;
                 c->rep->csd++;
-                export_str_cat(&t, "(");
                 for (int k = nd - 1; k >= 0; k--) {
                     if (!d[k])
                         continue;
                     if (!first)
                         c->rep->csd_adders++;
-                    export_str_add(&t, "%s(xe%zu <<< %d)", d[k] > 0 ? (first ? "" : " + ") : (first ? "-" : " - "), i,
-                                   k + sa);
+                    export_str_add(&sums, "%s(%s <<< %d)", d[k] > 0 ? (first ? "" : " + ") : (first ? "-" : " - "),
+                                   xe, k + sa);
                     first = false;
                 }
-                export_str_cat(&t, ")");
             } else {
                 c->rep->mult++;
-                export_str_add(&t, "(xe%zu * $signed(", i);
-                lit(&t, AW, w * ((int64_t)1 << sa));
-                export_str_cat(&t, "))");
+                export_str_add(&sums, "%s * $signed(", xe);
+                lit(&sums, pw, w * ((int64_t)1 << sa));
+                export_str_cat(&sums, ")");
             }
-            terms[nt++] = strdup(export_str_get(&t));
-        }
-        export_str_free(&t);
-        for (size_t k = 0; k < nt; k++)
-            if (!terms[k])
-                rc = snac_err_set(SNAC_ENOMEM, "RTL: out of memory");
-        if (!rc) {
-            export_str_add(&sums, "    wire signed [%d:0] %s%zu = ", AW - 1, acc_name, j);
-            emit_tree(&sums, terms, 0, nt);
             export_str_cat(&sums, ";\n");
         }
-        for (size_t k = 0; k < nt; k++)
-            free(terms[k]);
+        /* balanced adder tree, every node sized to its range (at most the accumulator) */
+        tree_node root = emit_tree(&sums, leaf, 0, nt, j, &serial, AW);
+        char rx[160];
+        ext_node(rx, sizeof rx, &root, AW);
+        export_str_add(&sums, "    wire signed [%d:0] %s%zu = %s;\n", AW - 1, acc_name, j, rx);
         /* pipeline register on the accumulator (stages >= 2) */
         if (stages >= 2) {
             export_str_add(&pacc, "    reg signed [%d:0] acc%zu = %d'd0;\n", AW - 1, j, AW);
@@ -341,7 +395,7 @@ static int write_layer(const layer_ctx *c)
         emit_requant(&neurons, r, acc, AW, FA, &L->result);
         emit_activation(&neurons, m, L, j);
     }
-    free(terms);
+    free(leaf);
     /* output registers: stage 1, and the delay stages past 2 */
     const int out_regs = stages >= 2 ? stages - 1 : 1;
     const size_t ybits = L->n_out * (size_t)YW;
