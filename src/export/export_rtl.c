@@ -629,5 +629,6 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
     export_str_free(&print);
     export_str_free(&hex);
     export_str_free(&exp);
+    export_str_free(&arch);
     return rc;
 }
