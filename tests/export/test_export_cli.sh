@@ -47,10 +47,12 @@ check "g++ csim == integer engine on every vector" test $? -eq 0
 check "  csim_results.log == tb_output_predictions.dat" cmp -s p/tb_data/csim_results.log p/tb_data/tb_output_predictions.dat
 (cd p/rtl && verilator --lint-only -Wall -f files.f --top-module myproject)
 check "verilator --lint-only -Wall is clean" test $? -eq 0
-(cd p/rtl && verilator --binary --timing -Wno-fatal -f files.f tb_myproject.v --top-module tb_myproject -Mdir obj \
-    > vl.log 2>&1 && ./obj/Vtb_myproject > /dev/null)
-check "verilator simulation ran" test $? -eq 0
-check "  RTL logits == integer engine on every vector" cmp -s p/rtl/sim_results.txt p/rtl/tb_expected.txt
+if [ "${SNAC_TEST_RTL_SIM:-0}" = 1 ]; then # ~10 s of Verilator build: the `full` twin of this test
+    (cd p/rtl && verilator --binary --timing -Wno-fatal -f files.f tb_myproject.v --top-module tb_myproject -Mdir obj \
+        > vl.log 2>&1 && ./obj/Vtb_myproject > /dev/null)
+    check "verilator simulation ran" test $? -eq 0
+    check "  RTL logits == integer engine on every vector" cmp -s p/rtl/sim_results.txt p/rtl/tb_expected.txt
+fi
 "$SNAC" export "$model" --db s.db --out p > /dev/null 2>&1
 check "re-export into our own folder" test $? -eq 0
 
