@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `snac export` end to end on a model from `snac local`: a tiny search and local run, export
-# with --rtl, g++ C simulation == the integer engine's logits, Verilator lint and simulation ==
-# the same logits; the CLI's errors (unknown model, float model, foreign folder, bad options)
+# with --rtl, g++ C simulation == the integer engine's logits, Verilator lint clean, and with
+# SNAC_TEST_RTL_SIM=1 (the `full` twin) Verilator simulation == the same logits; the CLI's errors (unknown model, float model, foreign folder, bad options)
 # exit non-zero and write nothing.
 set -u
 SNAC=$1
