@@ -9,8 +9,8 @@
  * to the target sparsity in one step. Trained weights on real jets have other values, not other
  * types or counts.
  *
- * Usage: bench_synth [--sim] [--jobs N] [SPARSITY...]   (default 0.89 0.5; the work folder
- * bench_synth_work/ is kept for inspection). Memory: Yosys dominates (GBs at 50%).
+ * Usage: bench_synth [--sim] [--split] [--jobs N] [SPARSITY...]   (default 0.89 0.5; --split: one
+ * Yosys run per layer, --jobs of them at a time; the work folder bench_synth_work/ is kept). Memory: Yosys dominates (GBs at 50%).
  * Workload: minutes per model on this machine.
  */
 #include <cblas.h>
@@ -91,18 +91,21 @@ static quant_model *baseline(double sparsity)
 int main(int argc, char **argv)
 {
     bool sim = false;
+    int split = 0;
     unsigned jobs = 1;
     double sp[16];
     size_t n_sp = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sim") == 0)
             sim = true;
+        else if (strcmp(argv[i], "--split") == 0)
+            split = 1;
         else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
             jobs = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (n_sp < 16 && atof(argv[i]) > 0 && atof(argv[i]) < 1)
             sp[n_sp++] = atof(argv[i]);
         else {
-            fprintf(stderr, "usage: bench_synth [--sim] [--jobs N] [SPARSITY...]\n");
+            fprintf(stderr, "usage: bench_synth [--sim] [--split] [--jobs N] [SPARSITY...]\n");
             return 2;
         }
     }
@@ -156,12 +159,13 @@ int main(int argc, char **argv)
     so.work_dir = "bench_synth_work";
     so.jobs = jobs;
     so.timeout_s = 0;
+    so.split = split;
     export_synth_summary sum;
     double t0 = progress_now();
     if (export_synth_run(db, ids, n_sp, &so, stdout, &sum))
         die("synth");
-    printf("bench_synth: %zu synthesized, %zu failed with yosys %s in %.1f s (%u job(s))\n", sum.done, sum.failed,
-           sum.yosys_version, progress_now() - t0, jobs);
+    printf("bench_synth: %zu synthesized, %zu failed with yosys %s in %.1f s (%u job(s), %s)\n", sum.done, sum.failed,
+           sum.yosys_version, progress_now() - t0, jobs, split ? "one run per layer" : "whole design");
     for (size_t k = 0; k < n_sp; k++) {
         char path[256], *text;
         size_t len;

@@ -16,14 +16,16 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: snac synth MODEL... [--db FILE] [--jobs N] [--work DIR] [--timeout S] [--stages N]\n"
-               "                  [--csd-width W] [--quiet]\n"
+               "                  [--csd-width W] [--split] [--quiet]\n"
                "  Synthesize stored quantized models (from `snac local`) with Yosys (synth_xilinx -family xcup):\n"
                "  the RTL of `snac export --rtl` goes to DIR/model_<id>/ (default synth/), and LUT, FF, DSP48E2,\n"
                "  BRAM18, URAM and the latency are stored in synthesis_results (toolchain yosys-<version>);\n"
                "  LUTs by size, CARRY, a logic-depth estimate, wall time and peak memory go to\n"
                "  DIR/model_<id>/synth/yosys_result.json. --jobs: parallel Yosys runs (default 1);\n"
                "  --timeout: seconds per model (default 3600; a timeout is a failed row). Models with a row\n"
-               "  of this Yosys version are skipped, so a killed batch resumes. Needs the Debian package yosys.\n");
+               "  of this Yosys version are skipped, so a killed batch resumes. --split: one Yosys run per layer\n"
+               "  (in parallel with --jobs), counts summed: faster on big models; the top-level valid register\n"
+               "  is not counted and nothing is optimized across layers. Needs the Debian package yosys.\n");
 }
 
 int cmd_synth(int argc, char **argv)
@@ -34,7 +36,8 @@ int cmd_synth(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},     {"jobs", required_argument, NULL, 'j'},
         {"work", required_argument, NULL, 'w'},   {"timeout", required_argument, NULL, 't'},
         {"stages", required_argument, NULL, 'S'}, {"csd-width", required_argument, NULL, 'C'},
-        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'},        {"split", no_argument, NULL, 'L'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
     uint64_t u;
@@ -66,6 +69,7 @@ int cmd_synth(int argc, char **argv)
             o.rtl.csd_max_width = (int)u;
             break;
         case 'q': o.quiet = 1; break;
+        case 'L': o.split = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -160,19 +160,31 @@ static double parse_ltp(const char *path)
     return v;
 }
 
-typedef struct synth_job {
+/* One model of the batch: its export, and the Yosys runs (parts) that synthesize it: the whole
+ * design, or with `split` one run per layer module, whose counts are summed. */
+typedef struct synth_model {
     int64_t model_id;
     char dir[4096];        /* WORK/model_<id> */
-    pid_t pid;
-    struct timespec start;
     int latency;
-    size_t nonzero;
+    size_t nonzero, n_layers;
+    size_t parts, parts_left;
+    bool failed, timed_out;
+    int exit_code;
+    struct timespec start; /* first part started */
+    double peak_mb;        /* largest part */
+    synth_counts c;        /* summed over parts */
+} synth_model;
+
+typedef struct synth_task {
+    pid_t pid;             /* 0 = free slot */
+    size_t model, part;
+    struct timespec start;
     bool timed_out;
-} synth_job;
+} synth_task;
 
 /* The one place a Yosys result becomes a synthesis_results row (one transaction). `c` NULL:
  * a failed row. The schema's extra Yosys numbers live in the referenced JSON file. */
-static int synth_row_insert(snac_db *db, const synth_job *j, const export_synth_opts *o, const char *version,
+static int synth_row_insert(snac_db *db, const synth_model *j, const export_synth_opts *o, const char *version,
                             const synth_counts *c, const char *source_path)
 {
     char sha[SHA256_HEX_LEN], now[32];
@@ -254,8 +266,17 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
-/* Export the RTL and the script of job j (parent side, before the fork). */
-static int prepare(snac_db *db, synth_job *j, const export_synth_opts *o)
+/* File names of part k: the whole design ("", top myproject) or layer k+1 ("_L<k+1>"). */
+static void part_suffix(const synth_model *j, size_t k, char *buf, size_t cap)
+{
+    if (j->parts == 1)
+        buf[0] = '\0';
+    else
+        snprintf(buf, cap, "_L%zu", k + 1);
+}
+
+/* Export the RTL and the scripts of model j (parent side, before any fork). */
+static int prepare(snac_db *db, synth_model *j, const export_synth_opts *o)
 {
     export_opts eo = EXPORT_OPTS_INIT;
     eo.rtl = true;
@@ -268,44 +289,70 @@ static int prepare(snac_db *db, synth_job *j, const export_synth_opts *o)
         return rc;
     j->latency = r.rtl.latency_cycles;
     j->nonzero = r.nonzero;
-    /* the file list, top last */
+    j->n_layers = r.n_layers;
+    j->parts = o->split ? r.n_layers : 1;
+    j->parts_left = j->parts;
     char path[4200], *list;
     size_t len;
+    snprintf(path, sizeof path, "%s/synth", j->dir);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return snac_err_set(SNAC_EIO, "cannot create folder %s: %s", path, strerror(errno));
     snprintf(path, sizeof path, "%s/rtl/files.f", j->dir);
     if ((rc = snac_read_file(path, &list, &len)))
         return rc;
-    export_str files = {0};
-    for (char *tok = strtok(list, "\n"); tok; tok = strtok(NULL, "\n"))
-        export_str_add(&files, "%s../rtl/%s", files.len ? " " : "", tok);
-    free(list);
-    export_vars v = {0};
-    snprintf(path, sizeof path, "%s/synth", j->dir);
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        rc = snac_err_set(SNAC_EIO, "cannot create folder %s: %s", path, strerror(errno));
     char hdr[256];
     snprintf(hdr, sizeof hdr, "# snac synth: model %lld; see ../snac_manifest.json for the spec and generator",
              (long long)j->model_id);
-    rc = rc ? rc : export_str_check(&files);
-    rc = rc ? rc : export_vars_set(&v, "HEADER_HASH", "%s", hdr);
-    rc = rc ? rc : export_vars_set(&v, "FILES", "%s", export_str_get(&files));
-    rc = rc ? rc : export_vars_set(&v, "TOP", "myproject");
-    snprintf(path, sizeof path, "%s/synth/synth.ys", j->dir);
-    rc = rc ? rc : export_template_write("synth/yosys_xcup.ys", &v, path);
-    /* no stale results from an earlier run */
-    static const char *const stale[] = {"stat.json", "ltp.txt", "yosys_result.json", "yosys.log"};
-    for (size_t k = 0; k < sizeof stale / sizeof *stale; k++) {
-        snprintf(path, sizeof path, "%s/synth/%s", j->dir, stale[k]);
-        unlink(path);
+    for (size_t k = 0; k < j->parts && !rc; k++) {
+        /* the file list, top last: every file for the whole design; a layer's file and the ROMs for a part */
+        char layer_file[64], suf[32], top[64];
+        snprintf(layer_file, sizeof layer_file, "myproject_layer%zu.v", k + 1);
+        part_suffix(j, k, suf, sizeof suf);
+        if (j->parts == 1)
+            snprintf(top, sizeof top, "myproject");
+        else
+            snprintf(top, sizeof top, "myproject_layer%zu", k + 1);
+        export_str files = {0};
+        char *copy = strdup(list);
+        if (!copy) {
+            rc = snac_err_set(SNAC_ENOMEM, "synth: out of memory");
+            break;
+        }
+        for (char *tok = strtok(copy, "\n"); tok; tok = strtok(NULL, "\n"))
+            if (j->parts == 1 || strstr(tok, "_rom_") || strcmp(tok, layer_file) == 0)
+                export_str_add(&files, "%s../rtl/%s", files.len ? " " : "", tok);
+        free(copy);
+        export_vars v = {0};
+        rc = export_str_check(&files);
+        rc = rc ? rc : export_vars_set(&v, "HEADER_HASH", "%s", hdr);
+        rc = rc ? rc : export_vars_set(&v, "FILES", "%s", export_str_get(&files));
+        rc = rc ? rc : export_vars_set(&v, "TOP", "%s", top);
+        rc = rc ? rc : export_vars_set(&v, "STAT", "stat%s.json", suf);
+        rc = rc ? rc : export_vars_set(&v, "LTP", "ltp%s.txt", suf);
+        snprintf(path, sizeof path, "%s/synth/synth%s.ys", j->dir, suf);
+        rc = rc ? rc : export_template_write("synth/yosys_xcup.ys", &v, path);
+        /* no stale results from an earlier run */
+        static const char *const stale[][2] = {{"stat", ".json"}, {"ltp", ".txt"}, {"yosys", ".log"}};
+        for (size_t f = 0; f < sizeof stale / sizeof *stale; f++) {
+            snprintf(path, sizeof path, "%s/synth/%s%s%s", j->dir, stale[f][0], suf, stale[f][1]);
+            unlink(path);
+        }
+        export_vars_free(&v);
+        export_str_free(&files);
     }
-    export_vars_free(&v);
-    export_str_free(&files);
+    free(list);
+    snprintf(path, sizeof path, "%s/synth/yosys_result.json", j->dir);
+    unlink(path);
     return rc;
 }
 
-static pid_t launch(const synth_job *j)
+static pid_t launch(const synth_model *j, size_t k)
 {
-    char dir[4200];
+    char dir[4200], suf[32], script[64], logf[64];
     snprintf(dir, sizeof dir, "%s/synth", j->dir);
+    part_suffix(j, k, suf, sizeof suf);
+    snprintf(script, sizeof script, "synth%s.ys", suf);
+    snprintf(logf, sizeof logf, "yosys%s.log", suf);
     pid_t pid = fork();
     if (pid == 0) {
         setpgid(0, 0); /* its own group: a timeout kills abc too */
@@ -317,7 +364,7 @@ static pid_t launch(const synth_job *j)
         }
         if (chdir(dir) != 0)
             _exit(126);
-        execlp("yosys", "yosys", "-q", "-l", "yosys.log", "-s", "synth.ys", (char *)NULL);
+        execlp("yosys", "yosys", "-q", "-l", logf, "-s", script, (char *)NULL);
         _exit(127);
     }
     if (pid > 0)
@@ -325,50 +372,80 @@ static pid_t launch(const synth_job *j)
     return pid;
 }
 
-/* After yosys exited: parse, write the details file, store the row. */
-static int finish(snac_db *db, synth_job *j, const export_synth_opts *o, const char *version, int status,
-                  const struct rusage *ru, FILE *log, export_synth_summary *sum)
+/* Part k of model j exited: add its counts. */
+static void part_done(synth_model *j, size_t k, const synth_task *t, int status, const struct rusage *ru)
+{
+    char path[4200], suf[32];
+    part_suffix(j, k, suf, sizeof suf);
+    const double mb = (double)ru->ru_maxrss / 1024.0;
+    if (mb > j->peak_mb)
+        j->peak_mb = mb;
+    if (t->timed_out)
+        j->timed_out = true;
+    synth_counts c;
+    snprintf(path, sizeof path, "%s/synth/stat%s.json", j->dir, suf);
+    if (t->timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || parse_stat(path, &c) != 0) {
+        j->failed = true;
+        j->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        snac_err_clear();
+        return;
+    }
+    snprintf(path, sizeof path, "%s/synth/ltp%s.txt", j->dir, suf);
+    c.depth = parse_ltp(path);
+    for (int b = 0; b < N_LUT; b++)
+        j->c.lut_by_size[b] += c.lut_by_size[b];
+    j->c.srl += c.srl;
+    j->c.inv += c.inv;
+    j->c.ff += c.ff;
+    j->c.dsp += c.dsp;
+    j->c.carry += c.carry;
+    j->c.bram18 += c.bram18;
+    j->c.uram += c.uram;
+    j->c.muxf += c.muxf;
+    j->c.lut += c.lut;
+    if (!(j->c.depth >= c.depth))
+        j->c.depth = c.depth; /* the deepest part */
+}
+
+/* Every part of model j is done: write the details file, store the row. */
+static int model_done(snac_db *db, synth_model *j, const export_synth_opts *o, const char *version, FILE *log,
+                      export_synth_summary *sum)
 {
     const double wall = seconds_since(&j->start);
-    const double peak_mb = (double)ru->ru_maxrss / 1024.0;
-    char path[4200], res[4200], logp[4200];
-    snprintf(path, sizeof path, "%s/synth/stat.json", j->dir);
+    const bool ok = !j->failed;
+    const synth_counts *c = &j->c;
+    char res[4200], logp[4200];
     snprintf(res, sizeof res, "%s/synth/yosys_result.json", j->dir);
-    snprintf(logp, sizeof logp, "%s/synth/yosys.log", j->dir);
-    synth_counts c;
-    const bool ok = !j->timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0 && parse_stat(path, &c) == 0;
-    if (ok) {
-        snprintf(path, sizeof path, "%s/synth/ltp.txt", j->dir);
-        c.depth = parse_ltp(path);
-    }
-    snac_err_clear();
+    snprintf(logp, sizeof logp, j->parts == 1 ? "%s/synth/yosys.log" : "%s/synth/yosys_L1.log", j->dir);
     export_str b = {0};
     export_str_add(&b, "{\"kind\":\"snac-synth\",\"model_id\":%lld,\"toolchain\":\"yosys-%s\",\"status\":\"%s\",",
                    (long long)j->model_id, version, ok ? "done" : j->timed_out ? "timeout" : "failed");
-    export_str_add(&b, "\"flow\":\"synth_xilinx -family xcup (coarse; cmp2lut/cmp2lcu; map_memory:)\",");
+    export_str_add(&b, "\"flow\":\"synth_xilinx -family xcup (coarse; cmp2lut/cmp2lcu; map_memory:)\",\"split\":\"%s\","
+                       "\"parts\":%zu,",
+                   j->parts == 1 ? "whole design" : "per layer (counts summed; top-level valid register omitted)", j->parts);
     export_str_add(&b, "\"wall_s\":%.3f,\"peak_rss_mb\":%.1f,\"nonzero_weights\":%zu,\"latency_cycles\":%d,", wall,
-                   peak_mb, j->nonzero, j->latency);
+                   j->peak_mb, j->nonzero, j->latency);
     if (ok) {
-        export_str_add(&b, "\"lut\":%.0f,\"lut_by_size\":{", c.lut);
+        export_str_add(&b, "\"lut\":%.0f,\"lut_by_size\":{", c->lut);
         for (int k = 0; k < N_LUT; k++)
-            export_str_add(&b, "%s\"LUT%d\":%.0f", k ? "," : "", k + 1, c.lut_by_size[k]);
+            export_str_add(&b, "%s\"LUT%d\":%.0f", k ? "," : "", k + 1, c->lut_by_size[k]);
         export_str_add(&b, ",\"SRL\":%.0f},\"inv\":%.0f,\"ff\":%.0f,\"dsp48e2\":%.0f,\"carry\":%.0f,\"muxf\":%.0f,"
                            "\"bram18\":%.0f,\"uram\":%.0f,\"logic_depth_estimate_cells\":",
-                       c.srl, c.inv, c.ff, c.dsp, c.carry, c.muxf, c.bram18, c.uram);
-        if (isfinite(c.depth))
-            export_str_add(&b, "%.0f,", c.depth);
+                       c->srl, c->inv, c->ff, c->dsp, c->carry, c->muxf, c->bram18, c->uram);
+        if (isfinite(c->depth))
+            export_str_add(&b, "%.0f,", c->depth);
         else
             export_str_cat(&b, "null,");
         export_str_cat(&b, "\"logic_depth_note\":\"longest register-to-register path in cells (ltp -noff), an "
                            "estimate: no UltraScale+ timing in open tools\",");
     } else {
-        export_str_add(&b, "\"exit\":%d,", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        export_str_add(&b, "\"exit\":%d,", j->exit_code);
     }
     export_str_add(&b, "\"log\":\"%s\"}\n", logp);
     int rc = export_str_check(&b);
     rc = rc ? rc : export_write_file(res, export_str_get(&b), b.len);
     export_str_free(&b);
-    rc = rc ? rc : synth_row_insert(db, j, o, version, ok ? &c : NULL, ok ? res : (access(logp, R_OK) == 0 ? logp : res));
+    rc = rc ? rc : synth_row_insert(db, j, o, version, ok ? c : NULL, ok ? res : (access(logp, R_OK) == 0 ? logp : res));
     if (rc)
         return rc;
     if (ok)
@@ -378,8 +455,9 @@ static int finish(snac_db *db, synth_job *j, const export_synth_opts *o, const c
     if (log && !o->quiet) {
         if (ok)
             fprintf(log, "model %lld: LUT %.0f FF %.0f DSP %.0f CARRY %.0f BRAM18 %.0f; latency %d cycles; depth ~%.0f "
-                         "cells; %.1f s, %.0f MB\n",
-                    (long long)j->model_id, c.lut, c.ff, c.dsp, c.carry, c.bram18, j->latency, c.depth, wall, peak_mb);
+                         "cells; %.1f s, %.0f MB%s\n",
+                    (long long)j->model_id, c->lut, c->ff, c->dsp, c->carry, c->bram18, j->latency, c->depth, wall,
+                    j->peak_mb, j->parts > 1 ? " (per-layer runs)" : "");
         else
             fprintf(log, "model %lld: %s after %.1f s; log %s\n", (long long)j->model_id,
                     j->timed_out ? "timed out" : "failed", wall, logp);
@@ -409,39 +487,55 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
     }
     if (mkdir(o->work_dir, 0777) != 0 && errno != EEXIST)
         return snac_err_set(SNAC_EIO, "cannot create folder %s: %s", o->work_dir, strerror(errno));
-    synth_job *jobs = calloc(o->jobs, sizeof *jobs);
-    if (!jobs)
+    synth_model *models = calloc(n ? n : 1, sizeof *models);
+    synth_task *tasks = calloc(o->jobs, sizeof *tasks);
+    if (!models || !tasks) {
+        free(models);
+        free(tasks);
         return snac_err_set(SNAC_ENOMEM, "synth: out of memory");
-    size_t next = 0, running = 0;
-    while (!rc && (next < n || running > 0)) {
-        /* start jobs */
-        while (!rc && next < n && running < o->jobs) {
-            bool found = false;
-            const int64_t id = ids[next++];
-            if ((rc = has_row(db, id, sum->yosys_version, &found)))
-                break;
-            if (found) {
-                sum->skipped++;
-                if (log && !o->quiet)
-                    fprintf(log, "model %lld: already synthesized with yosys %s, skipped\n", (long long)id,
-                            sum->yosys_version);
-                continue;
+    }
+    size_t next_model = 0, running = 0;
+    size_t cur = n, cur_part = 0; /* the prepared model whose parts are being launched */
+    while (!rc) {
+        /* start parts while slots are free */
+        while (!rc && running < o->jobs) {
+            if (cur == n || cur_part == models[cur].parts) {
+                if (next_model == n)
+                    break;
+                /* prepare the next model not yet stored */
+                const size_t i = next_model++;
+                bool found = false;
+                if ((rc = has_row(db, ids[i], sum->yosys_version, &found)))
+                    break;
+                if (found) {
+                    sum->skipped++;
+                    if (log && !o->quiet)
+                        fprintf(log, "model %lld: already synthesized with yosys %s, skipped\n", (long long)ids[i],
+                                sum->yosys_version);
+                    continue;
+                }
+                synth_model *j = &models[i];
+                j->model_id = ids[i];
+                snprintf(j->dir, sizeof j->dir, "%s/model_%lld", o->work_dir, (long long)ids[i]);
+                if ((rc = prepare(db, j, o)))
+                    break;
+                clock_gettime(CLOCK_MONOTONIC, &j->start);
+                cur = i;
+                cur_part = 0;
             }
-            synth_job *j = NULL;
+            synth_task *t = NULL;
             for (unsigned k = 0; k < o->jobs; k++)
-                if (jobs[k].pid == 0) {
-                    j = &jobs[k];
+                if (tasks[k].pid == 0) {
+                    t = &tasks[k];
                     break;
                 }
-            memset(j, 0, sizeof *j);
-            j->model_id = id;
-            snprintf(j->dir, sizeof j->dir, "%s/model_%lld", o->work_dir, (long long)id);
-            if ((rc = prepare(db, j, o)))
-                break;
-            clock_gettime(CLOCK_MONOTONIC, &j->start);
-            j->pid = launch(j);
-            if (j->pid < 0) {
-                j->pid = 0;
+            memset(t, 0, sizeof *t);
+            t->model = cur;
+            t->part = cur_part++;
+            clock_gettime(CLOCK_MONOTONIC, &t->start);
+            t->pid = launch(&models[cur], t->part);
+            if (t->pid < 0) {
+                t->pid = 0;
                 rc = snac_err_set(SNAC_EIO, "cannot start yosys: %s", strerror(errno));
                 break;
             }
@@ -455,28 +549,34 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
         pid_t pid = wait4(-1, &status, WNOHANG, &ru);
         if (pid > 0) {
             for (unsigned k = 0; k < o->jobs; k++)
-                if (jobs[k].pid == pid) {
-                    jobs[k].pid = 0;
+                if (tasks[k].pid == pid) {
+                    synth_task *t = &tasks[k];
+                    synth_model *j = &models[t->model];
+                    t->pid = 0;
                     running--;
-                    rc = finish(db, &jobs[k], o, sum->yosys_version, status, &ru, log, sum);
+                    part_done(j, t->part, t, status, &ru);
+                    if (--j->parts_left == 0)
+                        rc = model_done(db, j, o, sum->yosys_version, log, sum);
                     break;
                 }
             continue;
         }
         for (unsigned k = 0; k < o->jobs; k++)
-            if (jobs[k].pid > 0 && !jobs[k].timed_out && o->timeout_s > 0 && seconds_since(&jobs[k].start) > o->timeout_s) {
-                jobs[k].timed_out = true;
-                kill(-jobs[k].pid, SIGKILL);
+            if (tasks[k].pid > 0 && !tasks[k].timed_out && o->timeout_s > 0 &&
+                seconds_since(&models[tasks[k].model].start) > o->timeout_s) {
+                tasks[k].timed_out = true;
+                kill(-tasks[k].pid, SIGKILL);
             }
         struct timespec nap = {0, 50 * 1000 * 1000};
         nanosleep(&nap, NULL);
     }
     /* on an error, stop what still runs */
     for (unsigned k = 0; k < o->jobs; k++)
-        if (jobs[k].pid > 0) {
-            kill(-jobs[k].pid, SIGKILL);
-            waitpid(jobs[k].pid, NULL, 0);
+        if (tasks[k].pid > 0) {
+            kill(-tasks[k].pid, SIGKILL);
+            waitpid(tasks[k].pid, NULL, 0);
         }
-    free(jobs);
+    free(tasks);
+    free(models);
     return rc;
 }

@@ -41,9 +41,10 @@ typedef struct export_synth_opts {
     export_rtl_opts rtl;
     const char *part;      /* recorded as the row's part */
     int quiet;             /* no progress lines */
+    int split;             /* one Yosys run per layer module, counts summed */
 } export_synth_opts;
 
-#define EXPORT_SYNTH_OPTS_INIT {"synth", 1, 3600.0, EXPORT_RTL_OPTS_INIT, EXPORT_DEFAULT_PART, 0}
+#define EXPORT_SYNTH_OPTS_INIT {"synth", 1, 3600.0, EXPORT_RTL_OPTS_INIT, EXPORT_DEFAULT_PART, 0, 0}
 
 typedef struct export_synth_summary {
     size_t done, failed, skipped;
