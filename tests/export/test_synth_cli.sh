@@ -2,7 +2,8 @@
 # `snac synth` on a tiny model from `snac local`: a synthesis_results row with Yosys counts and
 # the details file; a second run skips it (resume); a timed-out run is a failed row with its log
 # and the batch goes on; without yosys on PATH a clear error naming the Debian package, nothing
-# written; bad ids fail before anything runs.
+# written; bad ids fail before anything runs; --split (per-layer runs) gives the whole design's counts
+# minus the top-level valid register.
 set -u
 SNAC=$1
 work=$(mktemp -d)
@@ -47,6 +48,7 @@ check "float model: exit 1, nothing written" test $? -eq 1 -a ! -e w0
 "$SNAC" synth --db s.db > /dev/null 2>&1
 check "no model: usage, exit 2" test $? -eq 2
 
+cp s.db split.db
 "$SNAC" synth "$m1" --db s.db --work w --jobs 2 > out.txt 2> err.txt
 check "synth exits 0" test $? -eq 0
 check "  prints the counts" grep -q "model $m1: LUT [0-9]* FF [0-9]* DSP 0" out.txt
@@ -59,6 +61,16 @@ check "  details file: LUT by size, carry, depth estimate" grep -q '"lut_by_size
 check "  details file: wall time, peak memory" grep -q '"wall_s":[0-9.]*,"peak_rss_mb":[0-9.]*' "$res"
 check "  the row references the details file by SHA-256" \
     test "$(q "SELECT source_sha256 FROM synthesis_results WHERE model_id = $m1")" = "$(sha256sum "$res" | cut -d' ' -f1)"
+
+# --split: one run per layer, counts summed; the same FF and carry counts, the LUTs without the
+# top-level valid register (one SRL16E) at most
+"$SNAC" synth "$m1" --db split.db --work ws --jobs 2 --split > outs.txt 2>&1
+check "--split exits 0" test $? -eq 0
+whole=$(q "SELECT lut || ' ' || ff || ' ' || dsp FROM synthesis_results WHERE model_id = $m1")
+part=$(sqlite3 split.db "SELECT lut || ' ' || ff || ' ' || dsp FROM synthesis_results WHERE model_id = $m1")
+check "  same FF and DSP as the whole design, LUT within 1 ($whole vs $part)" \
+    awk -v a="$whole" -v b="$part" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(x[2] == y[2] && x[3] == y[3] && x[1] - y[1] >= 0 && x[1] - y[1] <= 1) }'
+check "  one run per layer" test -s "ws/model_$m1/synth/stat_L3.json"
 
 # resume: the stored model is skipped; a timeout is a failed row
 "$SNAC" synth "$m1" "$m3" --db s.db --work w --timeout 1 > out.txt 2>&1
