@@ -122,7 +122,8 @@ int cmd_export(int argc, char **argv)
            (unsigned long long)id, r.n_layers, r.nonzero, r.macs, out, o.n_vectors);
     if (o.rtl)
         printf("RTL in %s/rtl: latency %d cycles, II 1; weights: %zu zero, %zu shift, %zu CSD (%zu adders), %zu "
-               "multiply\n",
-               out, r.rtl.latency_cycles, r.rtl.zero, r.rtl.shift, r.rtl.csd, r.rtl.csd_adders, r.rtl.mult);
+               "multiply, %zu in %zu unread neurons (not built)\n",
+               out, r.rtl.latency_cycles, r.rtl.zero, r.rtl.shift, r.rtl.csd, r.rtl.csd_adders, r.rtl.mult,
+               r.rtl.unused_weights, r.rtl.unused_neurons);
     return 0;
 }

@@ -188,8 +188,10 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
                            res->rtl.latency_cycles, o->rtl_opts.csd_max_width);
             for (size_t l = 0; l < m->n_layers; l++)
                 export_str_add(&rtl, l ? ",%d" : "%d", o->rtl_opts.stages[l]);
-            export_str_add(&rtl, "],\"weights\":{\"zero\":%zu,\"shift\":%zu,\"csd\":%zu,\"mult\":%zu,\"csd_adders\":%zu}}",
-                           res->rtl.zero, res->rtl.shift, res->rtl.csd, res->rtl.mult, res->rtl.csd_adders);
+            export_str_add(&rtl, "],\"weights\":{\"zero\":%zu,\"shift\":%zu,\"csd\":%zu,\"mult\":%zu,\"csd_adders\":%zu,"
+                           "\"unused\":%zu},\"unused_neurons\":%zu}",
+                           res->rtl.zero, res->rtl.shift, res->rtl.csd, res->rtl.mult, res->rtl.csd_adders,
+                           res->rtl.unused_weights, res->rtl.unused_neurons);
         } else {
             export_str_cat(&rtl, "null");
         }

@@ -216,6 +216,18 @@ static tree_node emit_tree(export_str *b, const tree_node *leaf, size_t lo, size
 
 /* ------------------------------------------------------------------ one layer */
 
+/* Whether output j of layer l feeds no nonzero weight of layer l + 1 (never for the logits). */
+static bool neuron_unused(const quant_model *m, size_t l, size_t j)
+{
+    if (l + 1 >= m->n_layers)
+        return false;
+    const quant_layer *N = &m->layer[l + 1];
+    for (size_t k = 0; k < N->n_out; k++)
+        if (N->w[k * N->n_in + j] != 0)
+            return false;
+    return true;
+}
+
 typedef struct layer_ctx {
     const quant_model *m;
     size_t l;
@@ -321,6 +333,20 @@ static int write_layer(const layer_ctx *c)
     tree_node *leaf = malloc((L->n_in + 1) * sizeof *leaf);
     int rc = leaf ? 0 : snac_err_set(SNAC_ENOMEM, "RTL: out of memory");
     for (size_t j = 0; j < L->n_out && !rc; j++) {
+        if (neuron_unused(m, c->l, j)) {
+            /* no nonzero weight of the next layer reads it: nothing to build (the logits are the same) */
+            c->rep->unused_neurons++;
+            for (size_t i = 0; i < L->n_in; i++) {
+                if (L->w[j * L->n_in + i] != 0)
+                    c->rep->unused_weights++;
+                else
+                    c->rep->zero++;
+            }
+            export_str_add(&neurons, "    // neuron %zu: no nonzero weight of layer %zu reads it, so it is not built\n", j,
+                           c->l + 2);
+            export_str_add(&neurons, "    wire [%d:0] a%zu = %d'd0;\n", YW - 1, j, YW);
+            continue;
+        }
         size_t nt = 0, serial = 0;
         /* the bias, aligned to the accumulator fraction */
         const double bv = (double)L->b[j] * ldexp(1.0, sb);

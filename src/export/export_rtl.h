@@ -18,7 +18,8 @@
  *   constant (which synthesis may map to a DSP). Terms are summed by a balanced adder tree.
  *   Then the requantization to the result type with the model's rounding and overflow modes,
  *   ReLU, or the table index (truncation toward zero, clamped) and a ROM look-up, then the
- *   conversion to the output type.
+ *   conversion to the output type. A hidden neuron that no nonzero weight of the next layer reads
+ *   is not built (its output is tied to 0), as synthesis of the whole design would find.
  *
  * Pipeline: `stages` register stages per layer (1..8). Stage 1 registers the layer's outputs;
  * with 2 or more, the accumulators are registered too (after the adder trees), and further
@@ -51,6 +52,8 @@ typedef struct export_rtl_report {
     int latency_cycles;
     size_t zero, shift, csd, mult; /* weights by how they were built */
     size_t csd_adders;             /* adders/subtractors of the CSD forms */
+    size_t unused_neurons;         /* hidden outputs no nonzero weight reads: not built */
+    size_t unused_weights;         /* their nonzero incoming weights */
 } export_rtl_report;
 
 /* Whether the model and options can be written (no file touched). */
