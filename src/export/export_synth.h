@@ -4,7 +4,10 @@
  * For each model: export_model() with --rtl into WORK/model_<id>/ (an earlier export there is
  * overwritten), the Yosys script from hls_templates/synth/yosys_xcup.ys into synth/, then
  * `yosys -q -l yosys.log -s synth.ys` in its own process group, up to `jobs` at a time, each
- * with a wall-time limit. The counts come from `stat -json` of the flattened design:
+ * with a wall-time limit (per model, from its first run). With `split`, one script and run per
+ * layer module (synth_L<k>.ys, stat_L<k>.json, ...), run in parallel, counts summed, depth the
+ * deepest layer's; the top's valid shift register is then not counted and nothing is
+ * optimized across layers. The counts come from `stat -json` of the flattened design:
  *   lut    = LUT1..LUT6 + SRL16E/SRLC32E (by size in the details file); INV cells apart
  *   ff     = FDRE + FDSE + FDCE + FDPE (+ LDCE/LDPE latches, which the RTL never has)
  *   dsp    = DSP48E2;  carry = CARRY4 + CARRY8;  bram18 = RAMB18E2 + 2 x RAMB36E2;  uram = URAM288
