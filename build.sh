@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PKGS="build-essential cmake pkg-config git ca-certificates
-      libopenblas-dev libgsl-dev libhdf5-dev libyaml-dev libsqlite3-dev sqlite3"
+      libopenblas-dev libgsl-dev libhdf5-dev libyaml-dev libsqlite3-dev sqlite3
+      yosys verilator"
 
 install_deps() {
     local missing=""

@@ -31,6 +31,8 @@ static const command commands[] = {
     {"local", cmd_local, "local search: QAT + iterative magnitude pruning of chosen trials; bit-exact integer models"},
     {"validate", cmd_validate, "surrogate error statistics against the ingested synthesis results (stored per version)"},
     {"refit", cmd_refit, "refit the surrogate of a toolchain from its synthesis results; activate only if better"},
+    {"export", cmd_export, "a quantized model to an hls4ml-layout HLS project (+ --rtl Verilog) with bit-exact test vectors"},
+    {"synth", cmd_synth, "Yosys synthesis (UltraScale+) of exported RTL; one synthesis_results row per model, resumable"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

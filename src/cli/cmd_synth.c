@@ -1,0 +1,113 @@
+/* cmd_synth — `snac synth MODEL... [--jobs N]`: export each stored quantized model's RTL and
+ * synthesize it with Yosys for UltraScale+ (export_synth.h); one synthesis_results row per
+ * model, failures included; a second run skips the models already synthesized (resume).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_args.h"
+#include "cli/commands.h"
+#include "export/export_synth.h"
+#include "store/db.h"
+#include "util/err.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: snac synth MODEL... [--db FILE] [--jobs N] [--work DIR] [--timeout S] [--stages N]\n"
+               "                  [--csd-width W] [--split] [--quiet]\n"
+               "  Synthesize stored quantized models (from `snac local`) with Yosys (synth_xilinx -family xcup):\n"
+               "  the RTL of `snac export --rtl` goes to DIR/model_<id>/ (default synth/), and LUT, FF, DSP48E2,\n"
+               "  BRAM18, URAM and the latency are stored in synthesis_results (toolchain yosys-<version>);\n"
+               "  LUTs by size, CARRY, a logic-depth estimate, wall time and peak memory go to\n"
+               "  DIR/model_<id>/synth/yosys_result.json. --jobs: parallel Yosys runs (default 1);\n"
+               "  --timeout: seconds per model (default 3600; a timeout is a failed row). Models with a row\n"
+               "  of this Yosys version are skipped, so a killed batch resumes. --split: one Yosys run per layer\n"
+               "  (in parallel with --jobs), counts summed: faster on big models; the top-level valid register\n"
+               "  is not counted and nothing is optimized across layers. Needs the Debian package yosys.\n");
+}
+
+int cmd_synth(int argc, char **argv)
+{
+    export_synth_opts o = EXPORT_SYNTH_OPTS_INIT;
+    const char *db_file = "snac.db";
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},     {"jobs", required_argument, NULL, 'j'},
+        {"work", required_argument, NULL, 'w'},   {"timeout", required_argument, NULL, 't'},
+        {"stages", required_argument, NULL, 'S'}, {"csd-width", required_argument, NULL, 'C'},
+        {"quiet", no_argument, NULL, 'q'},        {"split", no_argument, NULL, 'L'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int ch;
+    uint64_t u;
+    double d;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "d:j:qh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': db_file = optarg; break;
+        case 'j':
+            if (cli_arg_uint("--jobs", optarg, 1, 256, &u))
+                return cli_fail("synth");
+            o.jobs = (unsigned)u;
+            break;
+        case 'w': o.work_dir = optarg; break;
+        case 't':
+            if (cli_arg_double("--timeout", optarg, 1.0, 1e6, &d))
+                return cli_fail("synth");
+            o.timeout_s = d;
+            break;
+        case 'S':
+            if (cli_arg_uint("--stages", optarg, 1, EXPORT_RTL_MAX_STAGES, &u))
+                return cli_fail("synth");
+            for (size_t l = 0; l < QUANT_MAX_LAYERS; l++)
+                o.rtl.stages[l] = (int)u;
+            break;
+        case 'C':
+            if (cli_arg_uint("--csd-width", optarg, 0, 32, &u))
+                return cli_fail("synth");
+            o.rtl.csd_max_width = (int)u;
+            break;
+        case 'q': o.quiet = 1; break;
+        case 'L': o.split = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    const size_t n = (size_t)(argc - optind);
+    int64_t *ids = malloc(n * sizeof *ids);
+    if (!ids) {
+        snac_err_set(SNAC_ENOMEM, "out of memory");
+        return cli_fail("synth");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (cli_arg_uint("MODEL", argv[optind + (int)i], 1, INT64_MAX, &u)) {
+            free(ids);
+            return cli_fail("synth");
+        }
+        ids[i] = (int64_t)u;
+    }
+    char version[32];
+    if (export_synth_yosys_version(version, sizeof version)) { /* before the store is touched */
+        free(ids);
+        return cli_fail("synth");
+    }
+    snac_db *db;
+    if (db_open_existing(db_file, &db)) {
+        free(ids);
+        return cli_fail("synth");
+    }
+    export_synth_summary s;
+    int rc = export_synth_run(db, ids, n, &o, stdout, &s);
+    db_close(db);
+    free(ids);
+    if (rc)
+        return cli_fail("synth");
+    printf("synth: %zu synthesized, %zu failed, %zu skipped (already stored); toolchain yosys-%s\n", s.done, s.failed,
+           s.skipped, s.yosys_version);
+    return s.failed ? 3 : 0;
+}

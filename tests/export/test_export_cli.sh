@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `snac export` end to end on a model from `snac local`: a tiny search and local run, export
+# with --rtl, g++ C simulation == the integer engine's logits, Verilator lint clean, and with
+# SNAC_TEST_RTL_SIM=1 (the `full` twin) Verilator simulation == the same logits; the CLI's errors (unknown model, float model, foreign folder, bad options)
+# exit non-zero and write nothing.
+set -u
+SNAC=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fails=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1; shift
+    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
+}
+
+"$SNAC" data gen --out jets --train 1200 --val 300 --test 300 --seed 5 > /dev/null || exit 1
+cat > s.yaml <<YAML
+training: {batch_size: 64, threads: 1}
+data: {format: hdf5, files: [jets/train, jets/val], test_files: [jets/test], constituents: 8,
+       features: [pt, etarel, phirel], normalisation: robust, val_fraction: 0.2, seed: 1}
+output: {db: s.db}
+search: {trials: 2, population: 2, epochs: 1, seed: 3, workers: 1, store_models: true,
+         objectives: [accuracy, avg_resource_pct]}
+search_space: {layers: [2], widths: [[8], [8]], activation: [relu]}
+YAML
+"$SNAC" search -c s.yaml --quiet > /dev/null 2>&1 || exit 1
+echo 'local: {warmup_epochs: 1, iterations: 1, prune_rate: 0.5, prune_epochs: 1, bits: [8], batch_size: 64, seed: 9}' > l.yaml
+"$SNAC" local -c l.yaml --run 1 --best --db s.db --quiet > /dev/null 2>&1 || exit 1
+model=$(sqlite3 s.db "SELECT model_id FROM local_iterations WHERE iteration = 1")
+float=$(sqlite3 s.db "SELECT min(id) FROM models WHERE qmodel IS NULL")
+
+"$SNAC" export "$model" --db s.db --out p --rtl --stages 2 --vectors 100 > out.txt 2> err.txt
+check "export exits 0" test $? -eq 0
+check "  reports the RTL latency" grep -q "latency 6 cycles" out.txt
+for f in firmware/myproject.cpp firmware/myproject.h firmware/defines.h firmware/parameters.h firmware/weights/w1.h \
+         firmware/nnet_utils/nnet_dense_latency.h myproject_test.cpp build_prj.tcl vivado_synth.tcl \
+         tb_data/tb_input_features.dat tb_data/tb_output_predictions.dat snac_manifest.json rtl/myproject.v; do
+    check "  wrote $f" test -s "p/$f"
+done
+check "  manifest names the model" grep -q "\"model_id\": $model," p/snac_manifest.json
+check "  files open with the model id" grep -q "model $model " p/firmware/myproject.cpp
+check "  100 test vectors" test "$(wc -l < p/tb_data/tb_input_features.dat)" -eq 100
+(cd p && g++ -std=c++11 -O1 -Wall -Wno-unknown-pragmas -I ap_types_snac -I firmware -o csim myproject_test.cpp \
+    firmware/myproject.cpp && ./csim > csim.out)
+check "g++ csim == integer engine on every vector" test $? -eq 0
+check "  csim_results.log == tb_output_predictions.dat" cmp -s p/tb_data/csim_results.log p/tb_data/tb_output_predictions.dat
+(cd p/rtl && verilator --lint-only -Wall -f files.f --top-module myproject)
+check "verilator --lint-only -Wall is clean" test $? -eq 0
+if [ "${SNAC_TEST_RTL_SIM:-0}" = 1 ]; then # ~10 s of Verilator build: the `full` twin of this test
+    (cd p/rtl && verilator --binary --timing -Wno-fatal -f files.f tb_myproject.v --top-module tb_myproject -Mdir obj \
+        > vl.log 2>&1 && ./obj/Vtb_myproject > /dev/null)
+    check "verilator simulation ran" test $? -eq 0
+    check "  RTL logits == integer engine on every vector" cmp -s p/rtl/sim_results.txt p/rtl/tb_expected.txt
+fi
+"$SNAC" export "$model" --db s.db --out p > /dev/null 2>&1
+check "re-export into our own folder" test $? -eq 0
+
+bad() { # bad DESCRIPTION EXPECTED_STATUS MESSAGE ARGS...
+    local what=$1 status=$2 msg=$3; shift 3
+    "$SNAC" export "$@" > /dev/null 2> e.txt
+    local got=$?
+    check "$what: exit $status" test $got -eq "$status"
+    [ -n "$msg" ] && check "  says '$msg'" grep -q -e "$msg" e.txt
+    check "  wrote nothing" test ! -e q
+}
+bad "unknown model" 1 "no model 999" 999 --db s.db --out q
+bad "float model" 1 "float model" "$float" --db s.db --out q
+bad "missing database" 1 "" "$model" --db nope.db --out q
+bad "bad stages" 1 "--stages" "$model" --db s.db --out q --rtl --stages 0
+bad "bad vectors" 1 "--vectors" "$model" --db s.db --out q --vectors x
+bad "no --out" 2 "" "$model" --db s.db
+mkdir foreign && echo mine > foreign/notes.txt
+"$SNAC" export "$model" --db s.db --out foreign > /dev/null 2> e.txt
+check "foreign folder: exit 1" test $? -eq 1
+check "  says not a snac export" grep -q "not a snac export" e.txt
+check "  left untouched" test "$(ls foreign)" = notes.txt
+check "db untouched by failures" test ! -e nope.db
+
+echo "$fails failure(s)"
+exit $((fails > 0))

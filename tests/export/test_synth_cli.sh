@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# `snac synth` on a tiny model from `snac local`: a synthesis_results row with Yosys counts and
+# the details file; a second run skips it (resume); a timed-out run is a failed row with its log
+# and the batch goes on; without yosys on PATH a clear error naming the Debian package, nothing
+# written; bad ids fail before anything runs; --split (per-layer runs) gives the whole design's counts
+# minus the top-level valid register.
+set -u
+SNAC=$1
+work=$(mktemp -d)
+trap '[ "$fails" -eq 0 ] && rm -rf "$work"' EXIT
+cd "$work"
+fails=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1; shift
+    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
+}
+q() { sqlite3 "$work/s.db" "$1"; }
+
+"$SNAC" data gen --out jets --train 1200 --val 300 --test 300 --seed 5 > /dev/null || exit 1
+cat > s.yaml <<YAML
+training: {batch_size: 64, threads: 1}
+data: {format: hdf5, files: [jets/train, jets/val], test_files: [jets/test], constituents: 8,
+       features: [pt, etarel, phirel], normalisation: robust, val_fraction: 0.2, seed: 1}
+output: {db: s.db}
+search: {trials: 2, population: 2, epochs: 1, seed: 3, workers: 1, store_models: true,
+         objectives: [accuracy, avg_resource_pct]}
+search_space: {layers: [2], widths: [[8], [8]], activation: [relu]}
+YAML
+"$SNAC" search -c s.yaml --quiet > /dev/null 2>&1 || exit 1
+echo 'local: {warmup_epochs: 1, iterations: 3, prune_rate: 0.6, prune_epochs: 1, bits: [6], batch_size: 64, seed: 9}' > l.yaml
+"$SNAC" local -c l.yaml --run 1 --best --db s.db --quiet > /dev/null 2>&1 || exit 1
+m3=$(q "SELECT model_id FROM local_iterations WHERE iteration = 3")
+m1=$(q "SELECT model_id FROM local_iterations WHERE iteration = 1")
+float=$(q "SELECT min(id) FROM models WHERE qmodel IS NULL")
+
+# no yosys: a clear error, nothing written
+before=$(sha256sum s.db)
+PATH=/nonexistent "$SNAC" synth "$m3" --db s.db --work w0 > /dev/null 2> e.txt
+check "without yosys: exit 1" test $? -eq 1
+check "  names the Debian package" grep -q "Debian package .yosys." e.txt
+check "  nothing written" test ! -e w0
+check "  store untouched" test "$(sha256sum s.db)" = "$before"
+"$SNAC" synth 999 --db s.db --work w0 > /dev/null 2> e.txt
+check "unknown model: exit 1, nothing written" test $? -eq 1 -a ! -e w0
+check "  says so" grep -q "no model 999" e.txt
+"$SNAC" synth "$float" --db s.db --work w0 > /dev/null 2> e.txt
+check "float model: exit 1, nothing written" test $? -eq 1 -a ! -e w0
+"$SNAC" synth --db s.db > /dev/null 2>&1
+check "no model: usage, exit 2" test $? -eq 2
+
+cp s.db split.db
+"$SNAC" synth "$m1" --db s.db --work w --jobs 2 > out.txt 2> err.txt
+check "synth exits 0" test $? -eq 0
+check "  prints the counts" grep -q "model $m1: LUT [0-9]* FF [0-9]* DSP 0" out.txt
+check "  one row, toolchain yosys + version" \
+    test "$(q "SELECT count(*) FROM synthesis_results WHERE model_id = $m1 AND toolchain = 'yosys' AND tool_version LIKE '0.%' AND source_kind = 'yosys'")" -eq 1
+check "  LUT and FF counted, latency = stages" \
+    test "$(q "SELECT lut > 0 AND ff > 0 AND latency_worst = 3 AND ii_min = 1 FROM synthesis_results WHERE model_id = $m1")" = 1
+res="w/model_$m1/synth/yosys_result.json"
+check "  details file: LUT by size, carry, depth estimate" grep -q '"lut_by_size":{"LUT1".*"carry":.*"logic_depth_estimate_cells":[0-9]' "$res"
+check "  details file: wall time, peak memory" grep -q '"wall_s":[0-9.]*,"peak_rss_mb":[0-9.]*' "$res"
+check "  the row references the details file by SHA-256" \
+    test "$(q "SELECT source_sha256 FROM synthesis_results WHERE model_id = $m1")" = "$(sha256sum "$res" | cut -d' ' -f1)"
+
+# --split: one run per layer, counts summed; the same FF and carry counts, the LUTs without the
+# top-level valid register (one SRL16E) at most
+"$SNAC" synth "$m1" --db split.db --work ws --jobs 2 --split > outs.txt 2>&1
+check "--split exits 0" test $? -eq 0
+whole=$(q "SELECT lut || ' ' || ff || ' ' || dsp FROM synthesis_results WHERE model_id = $m1")
+part=$(sqlite3 split.db "SELECT lut || ' ' || ff || ' ' || dsp FROM synthesis_results WHERE model_id = $m1")
+check "  same FF and DSP as the whole design, LUT within 1 ($whole vs $part)" \
+    awk -v a="$whole" -v b="$part" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(x[2] == y[2] && x[3] == y[3] && x[1] - y[1] >= 0 && x[1] - y[1] <= 1) }'
+check "  one run per layer" test -s "ws/model_$m1/synth/stat_L3.json"
+
+# resume: the stored model is skipped; a timeout is a failed row
+"$SNAC" synth "$m1" "$m3" --db s.db --work w --timeout 1 > out.txt 2>&1
+check "timeout: exit 3 (failures), the batch went on" test $? -eq 3
+check "  stored model skipped" grep -q "model $m1: already synthesized" out.txt
+check "  failed row with its log path" \
+    test "$(q "SELECT count(*) FROM synthesis_results WHERE model_id = $m3 AND source_kind = 'yosys-failed' AND lut IS NULL AND source_path LIKE '%yosys%'")" -eq 1
+check "  2 rows in all" test "$(q "SELECT count(*) FROM synthesis_results")" -eq 2
+
+echo "$fails failure(s)"
+exit $((fails > 0))
