@@ -1,4 +1,7 @@
 /* main — `snac` entry point: global flags, then dispatch to a subcommand. */
+#define _GNU_SOURCE /* dladdr */
+#include <cblas.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,9 +54,20 @@ static int cmd_help(int argc, char **argv)
     return 0;
 }
 
+/* The library a BLAS symbol resolves to in this process (the trainer's sgemm and GSL's dgemm
+ * must be OpenBLAS's: the reference CBLAS GSL ships is ~10x slower). */
+static const char *blas_of(const char *symbol)
+{
+    Dl_info info;
+    void *p = dlsym(RTLD_DEFAULT, symbol);
+    return p && dladdr(p, &info) && info.dli_fname ? info.dli_fname : "not found";
+}
+
 static int cmd_version(int argc, char **argv)
 {
     printf("snac %s (git %s)\n", SNAC_VERSION, SNAC_GIT_REV);
+    printf("BLAS: %s (%s kernels); cblas_sgemm from %s; cblas_dgemm from %s\n", openblas_get_config(),
+           openblas_get_corename(), blas_of("cblas_sgemm"), blas_of("cblas_dgemm"));
     return 0;
 }
 

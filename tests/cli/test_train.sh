@@ -93,6 +93,8 @@ check "newer schema message" grep -q "schema version 42 is newer" err.txt
 check "newer schema file untouched" test "$(sha256sum newer.db | cut -d' ' -f1)" = "$nb"
 
 check "snac version names the git revision" bash -c "'$SNAC' version | grep -q 'git '"
+# the trainer's and GSL's BLAS calls must reach OpenBLAS, not the reference CBLAS GSL ships
+check "cblas_sgemm and cblas_dgemm are OpenBLAS's" bash -c "'$SNAC' version | grep -q 'cblas_sgemm from [^;]*openblas[^;]*; cblas_dgemm from [^;]*openblas'"
 check "snac help lists train" bash -c "'$SNAC' help | grep -q train"
 "$SNAC" frobnicate >/dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
 "$SNAC" train >/dev/null 2>&1; check "train without -c exits 2" test $? -eq 2
