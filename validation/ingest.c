@@ -607,7 +607,7 @@ static int store_unit(snac_db *db, const unit *u, const char *derived_spec, cons
  * was given, *o with the manifest's model and spec, as if they had been (the
  * same attach path). The manifest must be well formed and match the database's
  * model; otherwise the folder's reports are refused. Explicit flags win: the
- * manifest is then only compared with them (notes). */
+ * manifest is then only compared with them (notes). m is freed on failure. */
 static int manifest_opts(snac_db *db, const char *dir, const ingest_opts *o, ingest_opts *eff, ingest_manifest *m)
 {
     *eff = *o;
@@ -631,8 +631,10 @@ static int manifest_opts(snac_db *db, const char *dir, const ingest_opts *o, ing
     }
     if (!rc)
         rc = ingest_manifest_verify(db, m);
-    if (rc)
+    if (rc) {
+        ingest_manifest_free(m);
         return rc;
+    }
     eff->model_id = m->model_id;
     eff->spec_json = m->spec_json;
     say(o, INGEST_MSG_NOTE, "%s: reports attached to model %lld (qmodel SHA-256 matches)", m->path,
