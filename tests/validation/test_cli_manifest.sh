@@ -98,5 +98,11 @@ refused "another kind" "must be \"snac-export\"" 's/"snac-export"/"hls4ml"/'
 refused "wrong qmodel hash under -r" "is not the exported one" \
     "s/\"model_id\": $model,/\"model_id\": $other,/" -r
 
+rm -rf q && cp -r p q && sed -i "s/\"model_id\": $model,/\"model_id\": $other,/" q/snac_manifest.json && cp s0.db r.db
+"$SNAC" ingest --db r.db q/myproject_prj/solution1/syn/report/myproject_csynth.xml > /dev/null 2> e.txt
+check "one report of a folder with a foreign manifest: exit non-zero" test $? -ne 0
+check "  names the manifest" grep -q "q/snac_manifest.json: model $other" e.txt
+check "  database byte-identical" cmp -s r.db s0.db
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
