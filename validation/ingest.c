@@ -20,6 +20,7 @@
 
 #include "util/err.h"
 #include "util/fileio.h"
+#include "validation/ingest_manifest.h"
 #include "validation/ingest_spec.h"
 #include "validation/rpt_csv.h"
 #include "validation/rpt_csynth_rpt.h"
@@ -599,6 +600,48 @@ static int store_unit(snac_db *db, const unit *u, const char *derived_spec, cons
     return rc;
 }
 
+/* ---- manifests of `snac export` folders -------------------------------------------- */
+
+/* The options the reports of the project in dir are stored with: *o, or, when dir
+ * is a `snac export` folder (snac_manifest.json) and neither --model nor --spec
+ * was given, *o with the manifest's model and spec, as if they had been (the
+ * same attach path). The manifest must be well formed and match the database's
+ * model; otherwise the folder's reports are refused. Explicit flags win: the
+ * manifest is then only compared with them (notes). m is freed on failure. */
+static int manifest_opts(snac_db *db, const char *dir, const ingest_opts *o, ingest_opts *eff, ingest_manifest *m)
+{
+    *eff = *o;
+    bool found;
+    int rc = ingest_manifest_read(dir, m, &found);
+    bool explicit_flags = o->model_id > 0 || o->spec_json;
+    if (!found && !rc)
+        return SNAC_OK;
+    if (explicit_flags) {
+        if (rc) {
+            say(o, INGEST_MSG_NOTE, "not used (--model/--spec given): %s", snac_err_msg());
+            snac_err_clear();
+            return SNAC_OK;
+        }
+        if (o->model_id > 0 && o->model_id != m->model_id)
+            say(o, INGEST_MSG_NOTE, "%s names model %lld; --model %lld wins", m->path, (long long)m->model_id,
+                (long long)o->model_id);
+        if (o->spec_json && strcmp(o->spec_json, m->spec_json) != 0)
+            say(o, INGEST_MSG_NOTE, "%s: its spec differs from --spec; --spec wins", m->path);
+        return SNAC_OK;
+    }
+    if (!rc)
+        rc = ingest_manifest_verify(db, m);
+    if (rc) {
+        ingest_manifest_free(m);
+        return rc;
+    }
+    eff->model_id = m->model_id;
+    eff->spec_json = m->spec_json;
+    say(o, INGEST_MSG_NOTE, "%s: reports attached to model %lld (qmodel SHA-256 matches)", m->path,
+        (long long)m->model_id);
+    return SNAC_OK;
+}
+
 /* ---- single files ------------------------------------------------------------------ */
 
 /* The HLS reports of one solution's syn/report folder that describe the same
@@ -725,10 +768,20 @@ static int ingest_file(snac_db *db, const char *path, bool force_csv, const inge
         c->failed++;
         return rc;
     }
-    /* a report inside an hls4ml project gets the project's spec, as when the project is ingested */
+    /* a report inside an hls4ml project gets the project's spec, as when the project is ingested
+     * (a `snac export` folder's: its manifest's model and spec) */
     char pdir[RPT_PATH_MAX];
     const project_spec *pspec = NULL;
-    if (!o->spec_json && project_of(path, pdir)) {
+    bool in_project = project_of(path, pdir);
+    ingest_opts eff = *o;
+    ingest_manifest man = {0};
+    if (in_project && (rc = manifest_opts(db, pdir, o, &eff, &man))) {
+        free(u), free(ps);
+        c->failed++;
+        return rc;
+    }
+    o = &eff;
+    if (!o->spec_json && in_project) {
         failures pf = {0};
         rpt_net_hint hint = {u->r.n_out_ports, u->r.in_port_bits};
         project_load(pdir, ps, &hint, o, c, &pf);
@@ -754,6 +807,7 @@ static int ingest_file(snac_db *db, const char *path, bool force_csv, const inge
             free(u);
             free(ps->json);
             free(ps);
+            ingest_manifest_free(&man);
             if (f.n) {
                 snac_err_set(f.first_rc, "%s", f.first);
                 return f.first_rc;
@@ -769,6 +823,7 @@ static int ingest_file(snac_db *db, const char *path, bool force_csv, const inge
     free(u);
     free(ps->json);
     free(ps);
+    ingest_manifest_free(&man);
     return rc;
 }
 
@@ -942,7 +997,28 @@ static void project_load(const char *dir, project_spec *ps, const rpt_net_hint *
     project_spec_build(dir, ps->have_cfg ? ps->cfg.project : "myproject", hint, ps, o, c);
 }
 
+static int project_reports(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c);
+
+/* An hls4ml project (or `snac export` folder): a bad or foreign manifest refuses all its reports. */
 static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c)
+{
+    ingest_opts eff;
+    ingest_manifest man;
+    int rc = manifest_opts(db, dir, o, &eff, &man);
+    if (rc) {
+        c->projects++;
+        c->failed++;
+        if (o->recursive) /* named here: a tree's failures are listed as they happen */
+            say(o, INGEST_MSG_FAILED, "%s", snac_err_msg());
+        ingest_manifest_free(&man);
+        return rc;
+    }
+    rc = project_reports(db, dir, &eff, c);
+    ingest_manifest_free(&man);
+    return rc;
+}
+
+static int project_reports(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c)
 {
     failures f = {0};
     project_spec *ps = calloc(1, sizeof *ps);

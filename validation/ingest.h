@@ -24,6 +24,11 @@
  * config are reported and kept in the spec's provenance. A single report named
  * inside a project's folders gets the same spec and its solution twins.
  *
+ * A `snac export` folder (snac_manifest.json, ingest_manifest.h) is ingested as
+ * if --model and --spec named its model and spec, once the manifest matches the
+ * database (the model's qmodel SHA-256); a bad or foreign manifest refuses the
+ * folder's reports. Explicit model_id / spec_json win (a note says so).
+ *
  * Memory: nothing outlives a call; each file is read whole, parsed, released.
  * Workload: a handful of reports or sweep CSVs, or a tree of tens of projects
  * (the 62 shared projects, 158 reports: 0.4 s).

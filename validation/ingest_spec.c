@@ -168,6 +168,18 @@ int ingest_spec_load(const char *path, char **json)
     return finish(&b, json);
 }
 
+int ingest_spec_node_json(const cfg_doc *d, const cfg_node *n, char **json)
+{
+    *json = NULL;
+    sbuf b = {0};
+    int rc = emit_node(d, n, &b, 0);
+    if (rc) {
+        free(b.s);
+        return rc;
+    }
+    return finish(&b, json);
+}
+
 /* ---- result -> JSON --------------------------------------------------------- */
 
 int ingest_spec_from_result(const rpt_result *r, char **json)

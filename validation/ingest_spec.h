@@ -20,6 +20,12 @@
 /* Read a YAML/JSON spec file into compact JSON (*json malloc'd). */
 int ingest_spec_load(const char *path, char **json);
 
+/* Node n of an already parsed YAML/JSON document d as compact JSON (*json malloc'd):
+ * a spec embedded in another file (snac_manifest.json). */
+struct cfg_doc;
+struct cfg_node;
+int ingest_spec_node_json(const struct cfg_doc *d, const struct cfg_node *n, char **json);
+
 /* JSON of what r knows about the model; *json = NULL when it knows nothing. */
 int ingest_spec_from_result(const rpt_result *r, char **json);
 
