@@ -184,6 +184,25 @@ static void load_one(const char *root, calib_project *p, const char *xml_rel, co
 out:
     free(wblock);
 }
+/* Cut one MANIFEST.tsv line at *line: *next = the following line; its tab-separated columns
+ * into col (8 at most); returns how many. */
+static size_t manifest_row(char *line, char **next, char *col[8])
+{
+    *next = strchr(line, '\n');
+    if (*next)
+        *(*next)++ = '\0';
+    size_t nc = 0;
+    for (char *c = line; nc < 8;) {
+        col[nc++] = c;
+        char *tab = strchr(c, '\t');
+        if (!tab)
+            break;
+        *tab = '\0';
+        c = tab + 1;
+    }
+    return nc;
+}
+
 
 int calib_projects_load(const char *root, calib_project **out, size_t *n_out)
 {
@@ -200,19 +219,8 @@ int calib_projects_load(const char *root, calib_project **out, size_t *n_out)
     size_t n = 0, cap = 0;
     /* columns: repo commit path kind local_path project bytes */
     for (char *line = buf, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
         char *col[8] = {0};
-        size_t nc = 0;
-        for (char *c = line; nc < 8;) {
-            col[nc++] = c;
-            char *tab = strchr(c, '\t');
-            if (!tab)
-                break;
-            *tab = '\0';
-            c = tab + 1;
-        }
+        size_t nc = manifest_row(line, &next, col);
         if (nc < 6 || strcmp(col[3], "network_json") != 0)
             continue;
         if (n == cap) {
@@ -245,19 +253,8 @@ int calib_projects_load(const char *root, calib_project **out, size_t *n_out)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     }
     for (char *line = buf, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
         char *col[8] = {0};
-        size_t nc = 0;
-        for (char *c = line; nc < 8;) {
-            col[nc++] = c;
-            char *tab = strchr(c, '\t');
-            if (!tab)
-                break;
-            *tab = '\0';
-            c = tab + 1;
-        }
+        size_t nc = manifest_row(line, &next, col);
         if (nc < 6)
             continue;
         bool is_xml = strcmp(col[3], "csynth_xml") == 0, is_rpt = strcmp(col[3], "csynth_rpt") == 0;

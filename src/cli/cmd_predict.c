@@ -78,6 +78,21 @@ static void print_coefficients(const surr_version *v)
 }
 
 /* Per-layer breakdown of each target: sum_k coef_k * phi_{k,l} per dense layer, then the top-level terms. */
+/* Target model m's share from dense layer l of x (l == x->n_layers: the top-level terms):
+ * the rows of --explain, which add up to the prediction. */
+static double contribution(const surr_target_model *m, const surr_features *x, size_t l)
+{
+    double phi[SURR_B_COUNT], y = 0;
+    if (l < x->n_layers)
+        surr_basis_eval_layer(m->dsp_min_bits, x, l, phi);
+    else
+        surr_basis_eval_top(x, phi);
+    if (!(m->flags & SURR_TM_NO_DATA))
+        for (int k = 0; k < SURR_B_COUNT; k++)
+            y += m->coef[k] * phi[k];
+    return y;
+}
+
 static void print_explain(const surr_version *v, const surr_spec *spec, const surr_features *x,
                           const surr_prediction *p)
 {
@@ -98,15 +113,7 @@ static void print_explain(const surr_version *v, const surr_spec *spec, const su
             snprintf(name, sizeof name, "top-level (one, io, rf_max)");
         printf("  %-26s", name);
         for (int t = 0; t < SURR_T_COUNT; t++) {
-            const surr_target_model *m = &v->t[t];
-            double phi[SURR_B_COUNT], y = 0;
-            if (l < x->n_layers)
-                surr_basis_eval_layer(m->dsp_min_bits, x, l, phi);
-            else
-                surr_basis_eval_top(x, phi);
-            if (!(m->flags & SURR_TM_NO_DATA))
-                for (int k = 0; k < SURR_B_COUNT; k++)
-                    y += m->coef[k] * phi[k];
+            double y = contribution(&v->t[t], x, l);
             sum[t] += y;
             printf(" %12.1f", y);
         }
@@ -146,15 +153,7 @@ static void print_explain_json(const surr_version *v, const surr_features *x)
         else
             printf("\"top\"");
         for (int t = 0; t < SURR_T_COUNT; t++) {
-            const surr_target_model *m = &v->t[t];
-            double phi[SURR_B_COUNT], y = 0;
-            if (l < x->n_layers)
-                surr_basis_eval_layer(m->dsp_min_bits, x, l, phi);
-            else
-                surr_basis_eval_top(x, phi);
-            if (!(m->flags & SURR_TM_NO_DATA))
-                for (int k = 0; k < SURR_B_COUNT; k++)
-                    y += m->coef[k] * phi[k];
+            double y = contribution(&v->t[t], x, l);
             printf(",\"%s\":%.17g", surr_target_names[t], y);
         }
         printf("}");

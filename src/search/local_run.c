@@ -72,20 +72,6 @@ static uint64_t chain_seed(uint64_t seed, int64_t trial, size_t bits, size_t ite
 
 /* ------------------------------------------------------------------ sources */
 
-static int parse_genome(const char *text, double *g, size_t n_genes)
-{
-    const char *p = text;
-    for (size_t i = 0; i < n_genes; i++) {
-        char *end;
-        unsigned long v = strtoul(p, &end, 10);
-        if (end == p)
-            return snac_err_set(SNAC_EFORMAT, "genome '%s': expected %zu choices", text, n_genes);
-        g[i] = (double)v;
-        p = *end == ',' ? end + 1 : end;
-    }
-    return SNAC_OK;
-}
-
 static void source_free(source *s)
 {
     nn_mlp_free(s->mlp);
@@ -105,7 +91,7 @@ static int source_load(ldriver *d, int64_t id, source *s)
         return db_error(d->db, "prepare trial query");
     sqlite3_bind_int64(st, 1, id);
     int rc = SNAC_OK;
-    double g[64];
+    double g[SEARCH_MAX_GENES];
     uint64_t seed = 0;
     int64_t model_id = 0;
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -117,7 +103,7 @@ static int source_load(ldriver *d, int64_t id, source *s)
         rc = snac_err_set(SNAC_EINVAL, "trial %lld failed in the search: nothing to compress", (long long)id);
     } else {
         size_t n_genes = search_space_n_genes(&d->sc.space);
-        rc = parse_genome((const char *)sqlite3_column_text(st, 1), g, n_genes);
+        rc = search_genome_parse((const char *)sqlite3_column_text(st, 1), g, n_genes);
         seed = (uint64_t)sqlite3_column_int64(st, 2);
         model_id = sqlite3_column_int64(st, 4);
         if (!rc)

@@ -242,21 +242,6 @@ static double column_real(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
-/* "3,0,1,..." (search_genome_format) back into n genes; -1 if it does not hold exactly n. */
-static int parse_genome(const char *text, double *g, size_t n)
-{
-    const char *p = text;
-    for (size_t i = 0; i < n; i++) {
-        char *end;
-        unsigned long long x = strtoull(p, &end, 10);
-        if (end == p || (i + 1 < n ? *end != ',' : *end != '\0'))
-            return -1;
-        g[i] = (double)x;
-        p = end + 1;
-    }
-    return 0;
-}
-
 /* The trained trial a cache-answered row repeats: the latest 'done'/'failed' trial of this
  * run up to this generation with the same genome identity (genome.h: active genes only) —
  * the one whose objectives the NSGA-II cache holds (a CACHED row), or the batch's NEW twin
@@ -280,7 +265,7 @@ static int find_repeated(driver *d, size_t row, trial_vals *v)
     double cand[SEARCH_MAX_GENES];
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(st, 1);
-        if (!text || parse_genome(text, cand, d->n_genes) || nsga2_genome_check(&sp, cand) ||
+        if (!text || search_genome_parse(text, cand, d->n_genes) || nsga2_genome_check(&sp, cand) ||
             !nsga2_genome_same(&sp, g, cand))
             continue;
         v->same_as = sqlite3_column_int64(st, 0);

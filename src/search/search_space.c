@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
@@ -189,6 +190,20 @@ void search_genome_format(const double *g, size_t n_genes, char *buf, size_t cap
     buf[0] = '\0';
     for (size_t i = 0; i < n_genes && n < cap; i++)
         n += (size_t)snprintf(buf + n, cap - n, "%s%zu", i ? "," : "", (size_t)g[i]);
+}
+
+int search_genome_parse(const char *text, double *g, size_t n_genes)
+{
+    const char *p = text;
+    for (size_t i = 0; i < n_genes; i++) {
+        char *end;
+        unsigned long long x = strtoull(p, &end, 10);
+        if (end == p || (i + 1 < n_genes ? *end != ',' : *end != '\0'))
+            return snac_err_set(SNAC_EFORMAT, "genome '%s': expected %zu comma-separated choices", text, n_genes);
+        g[i] = (double)x;
+        p = end + 1;
+    }
+    return SNAC_OK;
 }
 
 void search_arch_json(const nn_arch *a, const search_hparams *hp, char *buf, size_t cap)

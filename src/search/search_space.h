@@ -67,6 +67,8 @@ int search_space_encode(const search_space *sp, const nn_arch *a, const search_h
 
 /* "2,1,0,1,..." (the choice indices) into buf; the text stored in trials.genome. */
 void search_genome_format(const double *g, size_t n_genes, char *buf, size_t cap);
+/* The genome text back into n_genes choices; SNAC_EFORMAT unless it holds exactly n_genes. */
+int search_genome_parse(const char *text, double *g, size_t n_genes);
 /* {"n_in":24,"hidden":[...],"n_out":5,"activation":"relu","batch_norm":true,"dropout":0,
  *  "learning_rate":0.001,"l1":1e-05} into buf. */
 void search_arch_json(const nn_arch *a, const search_hparams *hp, char *buf, size_t cap);

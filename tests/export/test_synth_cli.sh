@@ -6,29 +6,10 @@
 # minus the top-level valid register.
 set -u
 SNAC=$1
-work=$(mktemp -d)
-trap '[ "$fails" -eq 0 ] && rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 q() { sqlite3 "$work/s.db" "$1"; }
 
-"$SNAC" data gen --out jets --train 1200 --val 300 --test 300 --seed 5 > /dev/null || exit 1
-cat > s.yaml <<YAML
-training: {batch_size: 64, threads: 1}
-data: {format: hdf5, files: [jets/train, jets/val], test_files: [jets/test], constituents: 8,
-       features: [pt, etarel, phirel], normalisation: robust, val_fraction: 0.2, seed: 1}
-output: {db: s.db}
-search: {trials: 2, population: 2, epochs: 1, seed: 3, workers: 1, store_models: true,
-         objectives: [accuracy, avg_resource_pct]}
-search_space: {layers: [2], widths: [[8], [8]], activation: [relu]}
-YAML
-"$SNAC" search -c s.yaml --quiet > /dev/null 2>&1 || exit 1
-echo 'local: {warmup_epochs: 1, iterations: 3, prune_rate: 0.6, prune_epochs: 1, bits: [6], batch_size: 64, seed: 9}' > l.yaml
-"$SNAC" local -c l.yaml --run 1 --best --db s.db --quiet > /dev/null 2>&1 || exit 1
+tiny_local "$SNAC" 'local: {warmup_epochs: 1, iterations: 3, prune_rate: 0.6, prune_epochs: 1, bits: [6], batch_size: 64, seed: 9}'
 m3=$(q "SELECT model_id FROM local_iterations WHERE iteration = 3")
 m1=$(q "SELECT model_id FROM local_iterations WHERE iteration = 1")
 float=$(q "SELECT min(id) FROM models WHERE qmodel IS NULL")

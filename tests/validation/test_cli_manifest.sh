@@ -8,29 +8,10 @@
 set -u
 SNAC=$1
 FIX=${SNAC_FIXTURES:?}/validation/reports/hls4ml_test_vivado_2020.1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 
-# a small quantized model, as in tests/export/test_export_cli.sh
-"$SNAC" data gen --out jets --train 1200 --val 300 --test 300 --seed 5 > /dev/null || exit 1
-cat > s.yaml <<YAML
-training: {batch_size: 64, threads: 1}
-data: {format: hdf5, files: [jets/train, jets/val], test_files: [jets/test], constituents: 8,
-       features: [pt, etarel, phirel], normalisation: robust, val_fraction: 0.2, seed: 1}
-output: {db: s.db}
-search: {trials: 2, population: 2, epochs: 1, seed: 3, workers: 1, store_models: true,
-         objectives: [accuracy, avg_resource_pct]}
-search_space: {layers: [2], widths: [[8], [8]], activation: [relu]}
-YAML
-"$SNAC" search -c s.yaml --quiet > /dev/null 2>&1 || exit 1
-echo 'local: {warmup_epochs: 1, iterations: 1, prune_rate: 0.5, prune_epochs: 1, bits: [8], batch_size: 64, seed: 9}' > l.yaml
-"$SNAC" local -c l.yaml --run 1 --best --db s.db --quiet > /dev/null 2>&1 || exit 1
+# a small quantized model (tests/lib.sh)
+tiny_local "$SNAC" 'local: {warmup_epochs: 1, iterations: 1, prune_rate: 0.5, prune_epochs: 1, bits: [8], batch_size: 64, seed: 9}'
 model=$(sqlite3 s.db "SELECT model_id FROM local_iterations WHERE iteration = 1")
 other=$(sqlite3 s.db "SELECT min(id) FROM models WHERE qmodel IS NOT NULL AND id <> $model")
 float=$(sqlite3 s.db "SELECT min(id) FROM models WHERE qmodel IS NULL")
