@@ -215,8 +215,8 @@ typedef struct chain {
 
 /* The golden-model contract on the data itself: QAT's eval pass and the integer engine give
  * the same output codes on every validation row (~0.1 s for 20k jets). A difference is a bug in
- * snac, reported with the row, never stored. */
-static int check_golden(quant_qat *q, const quant_model *qm, const ds_tensor *val)
+ * snac, reported with the row, never stored. *acc: the validation accuracy of those codes. */
+static int check_golden(quant_qat *q, const quant_model *qm, const ds_tensor *val, double *acc)
 {
     const size_t C = qm->layer[qm->n_layers - 1].n_out, n = val->n;
     int32_t *x = malloc((n * val->d + 1) * sizeof *x), *a = malloc((n * C + 1) * sizeof *a),
@@ -230,6 +230,10 @@ static int check_golden(quant_qat *q, const quant_model *qm, const ds_tensor *va
             if (a[i] != b[i])
                 rc = snac_err_set(SNAC_EFORMAT, "internal error: the integer engine and QAT's eval pass differ on "
                                   "validation row %zu, output %zu (%d vs %d)", i / C, i % C, (int)a[i], (int)b[i]);
+        size_t hits = 0; /* the deployed network's accuracy, from the same codes */
+        for (size_t r = 0; r < n; r++)
+            hits += quant_argmax(a + r * C, C) == (size_t)val->y[r];
+        *acc = n ? (double)hits / (double)n : NAN;
     }
     quant_engine_free(e);
     free(x);
@@ -250,8 +254,7 @@ static int store_iteration(ldriver *d, chain *c, size_t it, size_t epochs, doubl
     int rc;
     if ((rc = quant_qat_export(c->q, &qm)) || (rc = quant_model_save(qm, &qblob, &qlen)) ||
         (rc = quant_qat_to_mlp(c->q, &c->src->arch, &master)) || (rc = nn_mlp_save(master, &wblob, &wlen)) ||
-        (rc = check_golden(c->q, qm, &d->data.val)) ||
-        (rc = quant_qat_evaluate(c->q, &d->data.val, &val_acc, NULL)) ||
+        (rc = check_golden(c->q, qm, &d->data.val, &val_acc)) ||
         (d->data.test.n && (rc = quant_qat_evaluate(c->q, &d->data.test, &test_acc, NULL))) ||
         (rc = predict(d, qm, &p, sha)))
         goto out;
