@@ -1,5 +1,5 @@
 {{HEADER_V}}
-// {{TOP}}: {{ARCH}}; logits out (the class is their argmax).
+// {{TOP}}: {{ARCH}}; {{OUTPUT_DESC}}.
 // Latency {{LATENCY}} cycles, one new input per cycle (II = 1). Inputs and outputs are packed,
 // element 0 in the low bits; input codes {{INPUT_T}}, output codes {{OUTPUT_T}}.
 `default_nettype none

@@ -17,13 +17,14 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: snac export MODEL --out DIR [--db FILE] [--rtl] [--stages N[,N...]] [--csd-width W]\n"
-               "                   [--vectors N] [--seed S] [--part PART] [--clock NS] [--reuse R]\n"
+               "                   [--argmax] [--vectors N] [--seed S] [--part PART] [--clock NS] [--reuse R]\n"
                "  Write stored quantized model MODEL (a `snac local` iteration) as an hls4ml-layout HLS\n"
                "  project (firmware/, myproject_test.cpp, build_prj.tcl, vivado_synth.tcl), N test vectors\n"
                "  with the integer engine's logits (tb_data/, default 64) and snac_manifest.json.\n"
                "  --rtl: also Verilog-2005 under rtl/ with a test bench; --stages: pipeline register\n"
                "  stages per layer (one value for all, or one per layer; default 1); --csd-width: weights\n"
-               "  of at most W bits become CSD shift-adds, wider ones a `*` (default %d; 0 = always `*`).\n"
+               "  of at most W bits become CSD shift-adds, wider ones a `*` (default %d; 0 = always `*`);\n"
+               "  --argmax: the RTL outputs the class index (lowest on ties) one cycle later, not the logits.\n"
                "  --part/--clock/--reuse go into the Tcl scripts (default %s, 5 ns, 1).\n"
                "  DIR must not exist, be empty, or be an earlier export (overwritten).\n",
             EXPORT_RTL_CSD_MAX_WIDTH, EXPORT_DEFAULT_PART);
@@ -62,7 +63,8 @@ int cmd_export(int argc, char **argv)
         {"csd-width", required_argument, NULL, 'C'}, {"vectors", required_argument, NULL, 'n'},
         {"seed", required_argument, NULL, 's'},    {"part", required_argument, NULL, 'P'},
         {"clock", required_argument, NULL, 'k'},   {"reuse", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"argmax", no_argument, NULL, 'A'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     int ch;
     uint64_t u;
     optind = 1;
@@ -71,6 +73,7 @@ int cmd_export(int argc, char **argv)
         case 'd': db_file = optarg; break;
         case 'o': out = optarg; break;
         case 'r': o.rtl = true; break;
+        case 'A': o.rtl_opts.argmax = true; break;
         case 'S':
             if (parse_stages(optarg, o.rtl_opts.stages))
                 return cli_fail("export");

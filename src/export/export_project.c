@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "export/export_hls.h"
 #include "export/export_template.h"
@@ -66,6 +67,9 @@ int export_check_out_dir(const char *out_dir)
     snprintf(path, sizeof path, "%s/%s", out_dir, EXPORT_MANIFEST);
     if (stat(path, &sb) == 0)
         return 0; /* ours: a re-export overwrites it */
+    snprintf(path, sizeof path, "%s/%s", out_dir, EXPORT_PARTIAL);
+    if (stat(path, &sb) == 0)
+        return 0; /* ours, left by an export that was killed or failed before its manifest */
     DIR *d = opendir(out_dir);
     if (!d)
         return snac_err_set(SNAC_EIO, "cannot read %s: %s", out_dir, strerror(errno));
@@ -172,8 +176,11 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         snprintf(info.part, sizeof info.part, "%s", o->part);
         info.clock_ns = o->clock_ns;
         info.reuse_factor = o->reuse_factor;
-        /* from here on files are written */
+        /* from here on files are written; the marker claims the folder until the manifest does */
         rc = mkdir_one(out_dir);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", out_dir, EXPORT_PARTIAL);
+        rc = rc ? rc : export_write_file(path, "", 0);
     }
     rc = rc ? rc : export_hls_write(m, &info, out_dir);
     rc = rc ? rc : write_tb_data(m, out_dir, x, y, o->n_vectors);
@@ -184,8 +191,10 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         char path[4096];
         export_str rtl = {0};
         if (o->rtl) {
-            export_str_add(&rtl, "{\"top\":\"myproject\",\"latency_cycles\":%d,\"csd_max_width\":%d,\"stages\":[",
-                           res->rtl.latency_cycles, o->rtl_opts.csd_max_width);
+            export_str_add(&rtl,
+                           "{\"top\":\"myproject\",\"output\":\"%s\",\"latency_cycles\":%d,\"csd_max_width\":%d,"
+                           "\"stages\":[",
+                           o->rtl_opts.argmax ? "argmax" : "logits", res->rtl.latency_cycles, o->rtl_opts.csd_max_width);
             for (size_t l = 0; l < m->n_layers; l++)
                 export_str_add(&rtl, l ? ",%d" : "%d", o->rtl_opts.stages[l]);
             export_str_add(&rtl, "],\"weights\":{\"zero\":%zu,\"shift\":%zu,\"csd\":%zu,\"mult\":%zu,\"csd_adders\":%zu,"
@@ -210,6 +219,9 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         rc = rc ? rc : export_vars_set(&v, "SPEC", "%s", spec);
         snprintf(path, sizeof path, "%s/%s", out_dir, EXPORT_MANIFEST);
         rc = rc ? rc : export_template_write("manifest.json", &v, path);
+        snprintf(path, sizeof path, "%s/%s", out_dir, EXPORT_PARTIAL);
+        if (!rc && unlink(path) != 0)
+            rc = snac_err_set(SNAC_EIO, "cannot remove %s: %s", path, strerror(errno));
         export_vars_free(&v);
         export_str_free(&rtl);
     }

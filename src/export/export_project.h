@@ -28,6 +28,9 @@
 #include "store/db.h"
 
 #define EXPORT_MANIFEST "snac_manifest.json"
+/* Written first and removed after the manifest: a folder an export did not finish stays ours,
+ * so a killed or failed export (or `snac synth` batch) can be run again into it. */
+#define EXPORT_PARTIAL ".snac_export_partial"
 
 typedef struct export_opts {
     bool rtl;              /* also write rtl/ */

@@ -18,6 +18,7 @@
 
 #include "export/export_hls.h"
 #include "export/export_template.h"
+#include "quant/qengine.h"
 #include "util/err.h"
 
 #define TOP "myproject"
@@ -512,6 +513,50 @@ static int write_rom(const quant_model *m, enum quant_act a, const char *hdr, co
     return rc;
 }
 
+/* Bits of a class index over n outputs (at least 1). */
+static int index_bits(size_t n)
+{
+    int b = 1;
+    while (((size_t)1 << b) < n)
+        b++;
+    return b;
+}
+
+static int write_argmax(const quant_model *m, const char *hdr, const char *dir)
+{
+    const quant_layer *last = &m->layer[m->n_layers - 1];
+    const int YW = last->output.width, IB = index_bits(last->n_out);
+    const char *sg = last->output.is_signed ? "signed " : "";
+    export_str b = {0};
+    export_str_add(&b, "    wire %s[%d:0] max0 = x[%d:0];\n    wire [%d:0] idx0 = %d'd0;\n", sg, YW - 1, YW - 1, IB - 1,
+                   IB);
+    for (size_t j = 1; j < last->n_out; j++) {
+        export_str_add(&b, "    wire %s[%d:0] v%zu = x[%zu:%zu];\n", sg, YW - 1, j, j * YW + YW - 1, j * YW);
+        if (j + 1 < last->n_out) /* the last maximum is not needed, only its index */
+            export_str_add(&b, "    wire %s[%d:0] max%zu = v%zu > max%zu ? v%zu : max%zu;\n", sg, YW - 1, j, j, j - 1,
+                           j, j - 1);
+        export_str_add(&b, "    wire [%d:0] idx%zu = v%zu > max%zu ? %d'd%zu : idx%zu;\n", IB - 1, j, j, j - 1, IB, j,
+                       j - 1);
+    }
+    export_vars v = {0};
+    char path[4096], p[QUANT_PREC_STRLEN];
+    quant_prec_format(&last->output, p, sizeof p);
+    int rc = export_str_check(&b);
+    rc = rc ? rc : export_vars_set(&v, "HEADER_V", "%s", hdr);
+    rc = rc ? rc : export_vars_set(&v, "MODULE", TOP "_argmax");
+    rc = rc ? rc : export_vars_set(&v, "N", "%zu", last->n_out);
+    rc = rc ? rc : export_vars_set(&v, "LOGIT_T", "%s", p);
+    rc = rc ? rc : export_vars_set(&v, "X_BITS", "%zu", last->n_out * (size_t)YW);
+    rc = rc ? rc : export_vars_set(&v, "IDX_BITS", "%d", IB);
+    rc = rc ? rc : export_vars_set(&v, "BODY", "%s", export_str_get(&b));
+    rc = rc ? rc : export_vars_set(&v, "LAST", "%zu", last->n_out - 1);
+    snprintf(path, sizeof path, "%s/rtl/" TOP "_argmax.v", dir);
+    rc = rc ? rc : export_template_write("rtl/argmax.v", &v, path);
+    export_vars_free(&v);
+    export_str_free(&b);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ top, test bench */
 
 int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const export_info *info, const char *dir,
@@ -539,13 +584,18 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
     for (int a = QUANT_ACT_TANH; a <= QUANT_ACT_SIGMOID && !rc; a++)
         if (used[a])
             rc = write_rom(m, (enum quant_act)a, hdr, dir);
+    if (o->argmax && !rc) {
+        rc = write_argmax(m, hdr, dir);
+        latency++;
+    }
     rep->latency_cycles = latency;
     if (rc)
         return rc;
 
     const quant_layer *last = &m->layer[m->n_layers - 1];
     const int XW = m->input.width, YW = last->output.width;
-    const size_t xbits = m->layer[0].n_in * (size_t)XW, ybits = last->n_out * (size_t)YW;
+    const size_t xbits = m->layer[0].n_in * (size_t)XW, logit_bits = last->n_out * (size_t)YW;
+    const size_t ybits = o->argmax ? (size_t)index_bits(last->n_out) : logit_bits;
     export_str wires = {0}, inst = {0}, arch = {0}, files = {0}, print = {0}, hex = {0}, exp = {0};
     export_str_add(&arch, "%zu", m->layer[0].n_in);
     for (size_t l = 0; l < m->n_layers; l++) {
@@ -561,7 +611,7 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
         else
             snprintf(in, sizeof in, "y%zu", l);
         if (l + 1 == m->n_layers)
-            snprintf(out, sizeof out, "y");
+            snprintf(out, sizeof out, o->argmax ? "logits" : "y");
         else
             snprintf(out, sizeof out, "y%zu", l + 1);
         export_str_add(&inst, "    " TOP "_layer%zu u_layer%zu (.clk(clk), .x(%s), .y(%s));\n", l + 1, l + 1, in, out);
@@ -570,9 +620,16 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
     for (int a = QUANT_ACT_TANH; a <= QUANT_ACT_SIGMOID; a++)
         if (used[a])
             export_str_add(&files, TOP "_rom_%s.v\n", table_fn((enum quant_act)a));
+    if (o->argmax) {
+        export_str_add(&wires, "    wire [%zu:0] logits;\n", logit_bits - 1);
+        export_str_cat(&inst, "    " TOP "_argmax u_argmax (.clk(clk), .x(logits), .y(y));\n");
+        export_str_cat(&files, TOP "_argmax.v\n");
+    }
     export_str_cat(&files, TOP ".v\n");
     /* the test bench's print: one line per vector */
-    for (size_t j = 0; j < last->n_out; j++) {
+    if (o->argmax)
+        export_str_cat(&print, "            $fwrite(f, \"%0d\", y);\n");
+    for (size_t j = 0; j < last->n_out && !o->argmax; j++) {
         if (last->output.is_signed)
             export_str_add(&print, "            $fwrite(f, \"%s%%0d\", $signed(y[%zu:%zu]));\n", j ? " " : "",
                            j * YW + YW - 1, j * YW);
@@ -605,7 +662,9 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
         for (size_t d = 0; d < nn; d++)
             digits[nn - 1 - d] = "0123456789abcdef"[nib[d]];
         export_str_add(&hex, "%s\n", digits);
-        for (size_t j = 0; j < n_out; j++)
+        if (o->argmax)
+            export_str_add(&exp, "%zu", quant_argmax(logits + v * n_out, n_out));
+        for (size_t j = 0; j < n_out && !o->argmax; j++)
             export_str_add(&exp, j ? " %d" : "%d", (int)logits[v * n_out + j]);
         export_str_cat(&exp, "\n");
     }
@@ -624,9 +683,14 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
     rc = rc ? rc : export_vars_set(&v, "TOP", TOP);
     rc = rc ? rc : export_vars_set(&v, "ARCH", "%s", export_str_get(&arch));
     rc = rc ? rc : export_vars_set(&v, "LATENCY", "%d", latency);
+    rc = rc ? rc : export_vars_set(&v, "OUTPUT_DESC", "%s",
+                                   o->argmax ? "the class index out (argmax of the logits, lowest on ties)"
+                                             : "logits out (the class is their argmax)");
     quant_prec_format(&m->input, p, sizeof p);
     rc = rc ? rc : export_vars_set(&v, "INPUT_T", "%s", p);
     quant_prec_format(&last->output, p, sizeof p);
+    if (o->argmax)
+        snprintf(p, sizeof p, "ap_uint<%d>", index_bits(last->n_out));
     rc = rc ? rc : export_vars_set(&v, "OUTPUT_T", "%s", p);
     rc = rc ? rc : export_vars_set(&v, "X_BITS", "%zu", xbits);
     rc = rc ? rc : export_vars_set(&v, "Y_BITS", "%zu", ybits);

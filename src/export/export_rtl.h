@@ -2,8 +2,9 @@
  * integer engine (quant/qengine.h), filled from hls_templates/rtl:
  *
  *   rtl/myproject.v            top: clk, in_valid, x (inputs packed, input 0 in the low bits),
- *                              out_valid, y (the logits, packed the same way); out_valid is
- *                              in_valid delayed by the latency
+ *                              out_valid, y (the logits, packed the same way, or with argmax the
+ *                              class index); out_valid is in_valid delayed by the latency
+ *   rtl/myproject_argmax.v     with argmax: the index of the largest logit (lowest on ties), registered
  *   rtl/myproject_layer<L>.v   one module per dense layer + activation
  *   rtl/myproject_rom_<f>.v    tanh / sigmoid tables as ROMs (the model's own codes)
  *   rtl/tb_myproject.v         test bench: rtl/tb_input.hex -> rtl/sim_results.txt, to compare
@@ -23,7 +24,7 @@
  *
  * Pipeline: `stages` register stages per layer (1..8). Stage 1 registers the layer's outputs;
  * with 2 or more, the accumulators are registered too (after the adder trees), and further
- * stages delay the outputs. Latency in cycles = the sum over layers; reported.
+ * stages delay the outputs. Latency in cycles = the sum over layers (+1 with argmax); reported.
  *
  * Limits (checked by export_rtl_check before anything is written): table sizes must be powers
  * of two; AP_WRAP_SM is not a mode the model has.
@@ -33,6 +34,7 @@
 #ifndef SNAC_EXPORT_RTL_H
 #define SNAC_EXPORT_RTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "export/export_info.h"
@@ -43,10 +45,11 @@
 typedef struct export_rtl_opts {
     int csd_max_width;                      /* weights of at most this many bits: CSD shift-add; 0 = always `*` */
     int stages[QUANT_MAX_LAYERS];           /* register stages per layer, 1..EXPORT_RTL_MAX_STAGES */
+    bool argmax;                            /* output the class index (one more register stage), not the logits */
 } export_rtl_opts;
 
 #define EXPORT_RTL_CSD_MAX_WIDTH 16
-#define EXPORT_RTL_OPTS_INIT {EXPORT_RTL_CSD_MAX_WIDTH, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}}
+#define EXPORT_RTL_OPTS_INIT {EXPORT_RTL_CSD_MAX_WIDTH, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, false}
 
 typedef struct export_rtl_report {
     int latency_cycles;

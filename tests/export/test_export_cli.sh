@@ -34,8 +34,31 @@ if [ "${SNAC_TEST_RTL_SIM:-0}" = 1 ]; then # ~10 s of Verilator build: the `full
     check "verilator simulation ran" test $? -eq 0
     check "  RTL logits == integer engine on every vector" cmp -s p/rtl/sim_results.txt p/rtl/tb_expected.txt
 fi
+"$SNAC" export "$model" --db s.db --out pa --rtl --argmax --vectors 100 > out.txt 2> err.txt
+check "export --argmax exits 0" test $? -eq 0
+check "  argmax adds a cycle" grep -q "latency 4 cycles" out.txt
+check "  expected classes == the engine's argmax of its logits" \
+    test "$(awk '{m=1; for (i=2;i<=NF;i++) if ($i>$m) m=i; print m-1}' p/rtl/tb_expected.txt | tr '\n' ' ')" \
+         = "$(tr '\n' ' ' < pa/rtl/tb_expected.txt)"
+(cd pa/rtl && verilator --lint-only -Wall -f files.f --top-module myproject)
+check "  verilator --lint-only -Wall is clean" test $? -eq 0
+if [ "${SNAC_TEST_RTL_SIM:-0}" = 1 ]; then
+    (cd pa/rtl && verilator --binary --timing -Wno-fatal -f files.f tb_myproject.v --top-module tb_myproject -Mdir obj \
+        > vl.log 2>&1 && ./obj/Vtb_myproject > /dev/null)
+    check "  verilator simulation ran" test $? -eq 0
+    check "  RTL class == integer engine's argmax on every vector" cmp -s pa/rtl/sim_results.txt pa/rtl/tb_expected.txt
+fi
 "$SNAC" export "$model" --db s.db --out p > /dev/null 2>&1
 check "re-export into our own folder" test $? -eq 0
+# an export that fails before its manifest (here: a template missing) leaves a folder that is still ours
+cp -r "$(cd "$(dirname "$0")/../../hls_templates" && pwd)" tpl && rm tpl/manifest.json
+SNAC_TEMPLATES=$PWD/tpl "$SNAC" export "$model" --db s.db --out half --rtl > /dev/null 2> e.txt
+check "export with a template missing fails" test $? -ne 0
+check "  names the template" grep -q "manifest.json" e.txt
+check "  no manifest written" test ! -e half/snac_manifest.json
+"$SNAC" export "$model" --db s.db --out half --rtl > /dev/null 2> e.txt
+check "  exporting again into the half-written folder works" test $? -eq 0
+check "  and leaves no partial marker" test ! -e half/.snac_export_partial
 
 bad() { # bad DESCRIPTION EXPECTED_STATUS MESSAGE ARGS...
     local what=$1 status=$2 msg=$3; shift 3
