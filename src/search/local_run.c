@@ -25,6 +25,7 @@
 #include "search/search_eval.h"
 #include "search/search_space.h"
 #include "surrogate/surr_features.h"
+#include "surrogate/surr_spec_mlp.h"
 #include "surrogate/surr_part.h"
 #include "surrogate/surr_specio.h"
 #include "surrogate/surr_store.h"
@@ -151,54 +152,22 @@ static int source_load(ldriver *d, int64_t id, source *s)
 /* The surrogate's estimate of the deployed model, from its real integer weights. */
 static int predict(ldriver *d, const quant_model *qm, surr_prediction *p, char sha[65])
 {
-    size_t widths[QUANT_MAX_LAYERS + 1];
-    widths[0] = qm->layer[0].n_in;
-    size_t total = 0;
-    for (size_t l = 0; l < qm->n_layers; l++) {
-        widths[l + 1] = qm->layer[l].n_out;
-        total += qm->layer[l].n_in * qm->layer[l].n_out + qm->layer[l].n_out;
-    }
-    enum surr_act act = qm->layer[0].act == QUANT_ACT_TANH ? SURR_ACT_TANH
-                      : qm->layer[0].act == QUANT_ACT_SIGMOID ? SURR_ACT_SIGMOID : SURR_ACT_RELU;
-    surr_spec s;
-    int rc = surr_spec_init_mlp(&s, widths, qm->n_layers + 1, act, false);
+    surr_model_spec *ms;
+    int rc = surr_model_spec_from_qmodel(qm, &ms);
     if (rc)
         return rc;
-    float *vals = malloc(total * sizeof *vals);
-    if (!vals)
-        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    surr_spec *s = &ms->spec;
     const search_deploy *dep = &d->sc.deploy;
-    s.reuse_factor = dep->reuse_factor;
-    s.strategy = dep->strategy;
-    s.io_type = dep->io_type;
-    snprintf(s.part, sizeof s.part, "%s", dep->part);
-    s.clock_ns = dep->clock_ns;
-    s.toolchain = dep->toolchain;
-    s.table_size = qm->table_size;
-    const quant_prec *in = &qm->input;
-    size_t off = 0;
-    for (size_t l = 0; l < qm->n_layers; l++) {
-        const quant_layer *L = &qm->layer[l];
-        surr_layer *S = &s.layer[l];
-        S->weight = L->weight;
-        S->bias = L->bias;
-        S->input = *in;
-        S->output = L->output;
-        S->accum = L->accum;
-        float *w = vals + off, *b = w + L->n_in * L->n_out;
-        for (size_t i = 0; i < L->n_in * L->n_out; i++)
-            w[i] = (float)quant_to_double(&L->weight, L->w[i]);
-        for (size_t j = 0; j < L->n_out; j++)
-            b[j] = (float)quant_to_double(&L->bias, L->b[j]);
-        S->w = w;
-        S->b = b;
-        off += L->n_in * L->n_out + L->n_out;
-        in = &L->output;
-    }
+    s->reuse_factor = dep->reuse_factor;
+    s->strategy = dep->strategy;
+    s->io_type = dep->io_type;
+    snprintf(s->part, sizeof s->part, "%s", dep->part);
+    s->clock_ns = dep->clock_ns;
+    s->toolchain = dep->toolchain;
     surr_features x;
-    if (!(rc = surr_features_extract(&s, &x)) && !(rc = surr_spec_sha256(&s, sha)))
+    if (!(rc = surr_features_extract(s, &x)) && !(rc = surr_spec_sha256(s, sha)))
         surr_predict_interval(&d->ver, &x, d->part, p); /* stored: with its 95% interval */
-    free(vals);
+    surr_model_spec_free(ms);
     return rc;
 }
 

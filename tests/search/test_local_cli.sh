@@ -39,6 +39,13 @@ check "sparsity never drops along a chain" test "$(q "SELECT count(*) FROM local
 check "surrogate predictions stored per iteration" \
     test "$(q "SELECT count(DISTINCT p.model_id) FROM predictions p JOIN local_iterations i ON i.model_id = p.model_id")" -eq 8
 check "run is done" test "$(q "SELECT status FROM runs WHERE id = 2")" = done
+# `snac predict --model` of a quantized model uses its own types and integer weights: the same
+# estimate the local run stored (a float model's 16-bit defaults gave about 3x the LUTs)
+m6=$(q "SELECT model_id FROM local_iterations WHERE run_id = 2 AND bits = 6 AND iteration = 3")
+stored=$(q "SELECT json_extract(predictions, '$.lut') FROM local_iterations WHERE model_id = $m6")
+now=$("$SNAC" predict --model "$m6" --db s.db --json | sed -n 's/.*"targets":{"lut":\([^,]*\),.*/\1/p')
+check "predict --model of a 6-bit iteration == its stored prediction ($now vs $stored)" \
+    awk -v a="$now" -v b="$stored" 'BEGIN { d = a - b; exit !(b > 0 && (d < 0 ? -d : d) <= 1e-9 * b) }'
 
 # a kill after the 2nd stored iteration, then --resume: the same final bytes
 SNAC_LOCAL_KILL_AFTER=2 "$SNAC" local -c l.yaml --run 1 --best --db s.db --quiet > /dev/null 2>&1
