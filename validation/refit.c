@@ -210,7 +210,7 @@ static size_t side_json(char *b, size_t cap, const refit_side *s)
     for (int t = 0; t < SURR_T_COUNT && u < cap; t++) {
         const vstats *v = &s->t[t];
         u += (size_t)snprintf(b + u, cap - u, "%s\"%s\":{\"n\":%zu", t ? "," : "", surr_target_names[t], v->n);
-        static const int keys[] = {VS_MAPE, VS_MDAPE, VS_SMAPE_R4ML, VS_R2};
+        static const int keys[] = {VS_MAPE, VS_MDAPE, VS_SMAPE_R4ML, VS_R2, VS_EXACT};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0] && u < cap; k++)
             u += (size_t)(isfinite(v->v[keys[k]])
                               ? snprintf(b + u, cap - u, ",\"%s\":%.10g", vstat_names[keys[k]], v->v[keys[k]])

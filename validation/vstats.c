@@ -21,7 +21,7 @@
 
 const char *const vstat_names[VS_COUNT] = {
     "mae", "rmse", "mape", "smape", "smape_rule4ml", "r2", "bias", "pearson", "spearman",
-    "mdape", "p90ape", "cal_slope", "cal_intercept",
+    "mdape", "p90ape", "cal_slope", "cal_intercept", "exact",
 };
 
 /* ---- point estimates ---------------------------------------------------------- */
@@ -52,6 +52,10 @@ static void point(const double *y, const double *p, size_t n, const scratch *w, 
     v[VS_MAE] = gsl_stats_mean(w->abs_e, 1, n);
     v[VS_RMSE] = sqrt(gsl_stats_tss_m(w->e, 1, n, 0.0) / (double)n); /* sum e^2 about 0 */
     v[VS_BIAS] = -gsl_stats_mean(w->e, 1, n);                        /* mean(p - y) */
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i++)
+        hits += round(p[i]) == y[i];
+    v[VS_EXACT] = 100.0 * (double)hits / (double)n;
     for (size_t i = 0; i < n; i++) {
         double d = fabs(y[i]) + fabs(p[i]);
         w->ratio[i] = d > 0 ? 2.0 * w->abs_e[i] / d : 0.0;

@@ -16,6 +16,8 @@
  *                  interpolated quantile: position (n_ape-1)*f in the sorted values
  *   cal_slope, cal_intercept   gsl_fit_linear of actual on predicted, y = a + b p
  *                  (perfect calibration: b = 1, a = 0)
+ *   exact          100 * share of rows with round(p) == y: for counts (DSP, cycles), where
+ *                  an estimate one off is wrong
  * A statistic that is undefined (n < 2, zero variance, no y != 0) is NaN.
  * Confidence intervals: n_boot resamples of the n pairs with replacement drawn by
  * a gsl_rng mt19937 seeded with `seed` (same seed, same intervals); the interval
@@ -33,11 +35,11 @@
 
 enum vstat {
     VS_MAE, VS_RMSE, VS_MAPE, VS_SMAPE, VS_SMAPE_R4ML, VS_R2, VS_BIAS, VS_PEARSON, VS_SPEARMAN,
-    VS_MDAPE, VS_P90APE, VS_CAL_SLOPE, VS_CAL_INTERCEPT,
+    VS_MDAPE, VS_P90APE, VS_CAL_SLOPE, VS_CAL_INTERCEPT, VS_EXACT,
     VS_COUNT
 };
 /* "mae", "rmse", "mape", "smape", "smape_rule4ml", "r2", "bias", "pearson", "spearman",
- * "mdape", "p90ape", "cal_slope", "cal_intercept" (the JSON keys) */
+ * "mdape", "p90ape", "cal_slope", "cal_intercept", "exact" (the JSON keys) */
 extern const char *const vstat_names[VS_COUNT];
 
 typedef struct vstats_opts {

@@ -52,18 +52,19 @@ static void cell(double x, int prec)
 
 static void print_table(const refit_report *r, const surr_version *parent)
 {
-    printf("%-15s %6s | %9s %9s %9s | %9s %9s %9s\n", "held-out", "", "new", "", "", "active", "", "");
-    printf("%-15s %6s | %9s %9s %9s | %9s %9s %9s\n", "target", "n", "MAPE%", "MdAPE%", "RMSE(log)", "MAPE%",
-           "MdAPE%", "RMSE(log)");
+    printf("%-15s %6s | %9s %9s %9s %9s | %9s %9s %9s %9s\n", "held-out", "", "new", "", "", "", "active", "", "",
+           "");
+    printf("%-15s %6s | %9s %9s %9s %9s | %9s %9s %9s %9s\n", "target", "n", "MAPE%", "MdAPE%", "RMSE(log)",
+           "exact%", "MAPE%", "MdAPE%", "RMSE(log)", "exact%");
     for (int t = 0; t < SURR_T_COUNT; t++) {
         const vstats *c = &r->cand.t[t], *p = &r->parent.t[t];
         if (c->n == 0)
             continue;
         printf("%-15s %6zu | ", surr_target_names[t], c->n);
         cell(c->v[VS_MAPE], 2), printf(" "), cell(c->v[VS_MDAPE], 2), printf(" ");
-        cell(r->cand.rmse_log[t], 3), printf(" | ");
+        cell(r->cand.rmse_log[t], 3), printf(" "), cell(c->v[VS_EXACT], 1), printf(" | ");
         cell(p->v[VS_MAPE], 2), printf(" "), cell(p->v[VS_MDAPE], 2), printf(" ");
-        cell(r->parent.rmse_log[t], 3), printf("\n");
+        cell(r->parent.rmse_log[t], 3), printf(" "), cell(p->v[VS_EXACT], 1), printf("\n");
     }
     printf("score (mean MAPE over " REFIT_RULE_TARGETS "): new %.2f%%, active %s %.2f%% -> %s\n", r->cand.score,
            parent->name, r->parent.score, r->gate_ok ? "new is better" : "new is not better");

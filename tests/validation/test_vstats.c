@@ -44,6 +44,11 @@ static void vstats_should_match_the_hand_computed_example(void)
     /* actual = a + b * predicted: b = 800/689.2, a = 20 - b*19.6 */
     CHECK_NEAR(s.v[VS_CAL_SLOPE], 800 / 689.2, 1e-12);
     CHECK_NEAR(s.v[VS_CAL_INTERCEPT], 20 - 800 / 689.2 * 19.6, 1e-10);
+    CHECK_NEAR(s.v[VS_EXACT], 0.0, 0);                     /* no prediction rounds to its actual */
+    static const double yc[4] = {1, 2, 3, 0}, pc[4] = {1.4, 2.6, 3.0, 0.49}; /* rounded: 1 3 3 0 */
+    vstats c;
+    CHECK(vstats_compute(yc, pc, 4, &o, &c) == SNAC_OK);
+    CHECK_NEAR(c.v[VS_EXACT], 75.0, 1e-12);
     for (int k = 0; k < VS_COUNT; k++)
         CHECK(isnan(s.lo[k]) && isnan(s.hi[k]));
 }
