@@ -1,11 +1,13 @@
 /* surr_features — feature extraction and BOPs; see surr_features.h.
  *
- * Memory: nothing allocated; per-layer tallies live on the stack.
+ * Memory: per-layer tallies live on the stack; a yosys spec with known weights allocates one
+ * leaf array per layer (n_in + 1) while it is counted.
  * Workload: one pass over the weights of each layer whose weights are known.
  */
 #include "surrogate/surr_features.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "surrogate/surr_part.h"
@@ -96,6 +98,127 @@ double surr_bops_bitaware(const surr_spec *s)
         b += n * ((1.0 - sp) * bw * ba + bw + ba + log2((double)L->n_in));
     }
     return b;
+}
+
+/* ------------------------------------------------- snac's own RTL (yosys-0.23) */
+
+/* For the yosys toolchain the design is snac's own RTL (export_rtl.h), so the adder and register
+ * counts are those of that RTL: per built neuron, the bias and every nonzero product are leaves
+ * sized to their exact value range (a product at least as wide as the extended input); a CSD
+ * product's shift-adds, and the negation of a negative weight, are adders of its width; a
+ * balanced tree over the leaves in order sums them, each node sized to its range (at most the
+ * accumulator). Weights wider than the RTL's CSD limit are `*` (DSP), not adders. A hidden neuron
+ * that no nonzero weight of the next layer reads is not built. The output registers keep only the
+ * bits of each output that can change: synthesis removes constant bits and merges sign copies.
+ * tests/export checks the adder count against the RTL writer's own report. */
+typedef struct rtl_leaf {
+    double lo, hi;
+    int width;
+} rtl_leaf;
+
+static rtl_leaf rtl_tree(const rtl_leaf *leaf, size_t lo, size_t hi, int cap, double *bits)
+{
+    if (hi - lo == 1)
+        return leaf[lo];
+    const size_t mid = lo + (hi - lo) / 2;
+    rtl_leaf a = rtl_tree(leaf, lo, mid, cap, bits), c = rtl_tree(leaf, mid, hi, cap, bits), n;
+    n.lo = a.lo + c.lo;
+    n.hi = a.hi + c.hi;
+    n.width = quant_range_bits(n.lo, n.hi, cap);
+    n.width = n.width < a.width ? a.width : n.width;
+    n.width = n.width < c.width ? c.width : n.width;
+    *bits += n.width;
+    return n;
+}
+
+/* Bits of an output code range that can change. */
+static int live_bits(int64_t lo, int64_t hi)
+{
+    if (lo == hi)
+        return 0;
+    if (lo >= 0) {
+        int b = 0;
+        while (b < 63 && ((int64_t)1 << b) <= hi)
+            b++;
+        return b;
+    }
+    return quant_range_bits((double)lo, (double)hi, 64);
+}
+
+/* Whether output j of layer l is read by a nonzero weight of layer l + 1 (always for the last). */
+static bool rtl_neuron_used(const surr_spec *s, size_t l, size_t j)
+{
+    if (l + 1 >= s->n_layers)
+        return true;
+    const surr_layer *N = &s->layer[l + 1];
+    for (size_t k = 0; k < N->n_out; k++)
+        if (quant_from_double(&N->weight, N->w[k * N->n_in + j], NULL) != 0)
+            return true;
+    return false;
+}
+
+/* Layer l's product adder bits, tree adder bits and live output bits in snac's RTL (weights known,
+ * and the next layer's too). */
+static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tree_bits, double *out_bits)
+{
+    const surr_layer *L = &s->layer[l];
+    const quant_prec acc = surr_spec_layer_accum(s, l);
+    const int AW = acc.width, FA = quant_frac(&acc), XE = L->input.width + 1;
+    const int sa = FA - quant_frac(&L->input) - quant_frac(&L->weight), sb = FA - quant_frac(&L->bias);
+    const double xlo = (double)quant_code_min(&L->input), xhi = (double)quant_code_max(&L->input);
+    const bool csd = L->weight.width <= SURR_RTL_CSD_MAX_WIDTH;
+    rtl_leaf *leaf = malloc((L->n_in + 1) * sizeof *leaf);
+    if (!leaf)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    *prod_bits = *tree_bits = *out_bits = 0;
+    for (size_t j = 0; j < L->n_out; j++) {
+        if (!rtl_neuron_used(s, l, j))
+            continue;
+        size_t nt = 0;
+        const double bv = L->b ? ldexp((double)quant_from_double(&L->bias, L->b[j], NULL), sb) : 0.0;
+        leaf[nt++] = (rtl_leaf){bv, bv, quant_range_bits(bv, bv, AW)};
+        for (size_t i = 0; i < L->n_in; i++) {
+            const int64_t w = quant_from_double(&L->weight, L->w[j * L->n_in + i], NULL);
+            if (w == 0)
+                continue;
+            const double wv = ldexp((double)w, sa);
+            rtl_leaf *t = &leaf[nt++];
+            t->lo = fmin(xlo * wv, xhi * wv);
+            t->hi = fmax(xlo * wv, xhi * wv);
+            t->width = quant_range_bits(t->lo, t->hi, AW);
+            t->width = t->width < XE ? XE : t->width;
+            if (csd) /* CSD digits - 1 adders, plus a negation when the leading digit (w's sign) is negative */
+                *prod_bits += (double)(quant_csd_digits(w) - 1 + (w < 0)) * t->width;
+        }
+        rtl_leaf root = rtl_tree(leaf, 0, nt, AW, tree_bits);
+        if (L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX) {
+            *out_bits += L->output.width;
+            continue;
+        }
+        double vlo = ldexp(root.lo, -FA), vhi = ldexp(root.hi, -FA);
+        if (L->act == SURR_ACT_RELU) {
+            vlo = fmax(vlo, 0.0);
+            vhi = fmax(vhi, 0.0);
+        }
+        *out_bits += live_bits(quant_from_double(&L->output, vlo, NULL), quant_from_double(&L->output, vhi, NULL));
+    }
+    free(leaf);
+    return SNAC_OK;
+}
+
+/* The same from bit widths and sparsity alone: an estimate for the search (product width
+ * a_w + w_w, a negation for half the weights, tree nodes half a bit wider per level on average). */
+static void rtl_expected(const surr_layer *L, int acc_w, double *prod_bits, double *tree_bits)
+{
+    double p_pow2, mean_csd;
+    surr_weight_code_stats(L->weight.width, L->weight.is_signed, &p_pow2, &mean_csd);
+    const double nz = (1.0 - L->sparsity) * (double)L->n_in * (double)L->n_out;
+    const double pw = L->input.width + L->weight.width, terms = nz / (double)L->n_out + 1.0;
+    const double per_weight = L->weight.width <= SURR_RTL_CSD_MAX_WIDTH
+                                  ? (1.0 - p_pow2) * (mean_csd - 1.0) + (L->weight.is_signed ? 0.5 : 0.0)
+                                  : 0.0;
+    *prod_bits = nz * per_weight * pw;
+    *tree_bits = (double)L->n_out * (terms - 1.0) * fmin((double)acc_w, pw + 0.5 * log2(terms) + 1.0);
 }
 
 /* ------------------------------------------------------------------ features */
@@ -197,6 +320,17 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         int ab = L->input.width, wb = L->weight.width, ob = L->output.width;
         double mult_bits = t.general * ab * wb;
         double acc_bits = t.acc_terms * acc.width;
+        double out_bits = (double)L->n_out * ob;
+        if (s->toolchain == SURR_TC_YOSYS_0_23 && s->strategy == SURR_STRATEGY_LATENCY) {
+            /* snac's own RTL: its shift-add and adder-tree bits, its live output registers */
+            bool next_known = l + 1 >= s->n_layers || s->layer[l + 1].w;
+            if (L->w && next_known) {
+                if ((rc = rtl_exact(s, l, &t.csd_add_bits, &acc_bits, &out_bits)))
+                    return rc;
+            } else {
+                rtl_expected(L, acc.width, &t.csd_add_bits, &acc_bits);
+            }
+        }
         f[SURR_F_MACS] += n;
         f[SURR_F_NONZERO] += t.nonzero;
         f[SURR_F_POW2] += t.pow2;
@@ -222,7 +356,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
             f[SURR_F_TREE_DEPTH_MAX] = depth;
         f[SURR_F_LAYERS] += 1;
         f[SURR_F_NEURONS] += (double)L->n_out;
-        f[SURR_F_OUT_BITS] += (double)L->n_out * ob;
+        f[SURR_F_OUT_BITS] += out_bits;
         if (L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX)
             f[SURR_F_TABLE_ACTS] += (double)L->n_out;
         if (L->act == SURR_ACT_RELU)
@@ -244,6 +378,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->w_w = wb;
         lt->acc_w = acc.width;
         lt->out_w = ob;
+        lt->out_bits = out_bits;
         /* the critical path sums only the terms that survive: zero weights fold away
          * (Latency strategy), so a pruned neuron's tree is shallower */
         double terms = L->n_out ? t.acc_terms / (double)L->n_out : (double)L->n_in;

@@ -13,7 +13,13 @@
  * only bit widths and sparsity, the counts are expectations with nonzero weight
  * codes uniform over the type's nonzero codes.
  *
- * Memory: surr_features is plain data; extraction allocates nothing.
+ * Toolchain yosys-0.23 (Latency strategy): the design is snac's own RTL (export_rtl.h), so the
+ * shift-add and adder-tree bits and the output register bits are counted as that RTL builds them
+ * (range-sized adders, unread neurons left out, only output bits that can change); see
+ * surr_features.c.
+ *
+ * Memory: surr_features is plain data; extraction allocates nothing, except one scratch array per
+ * layer for the yosys toolchain when the weights are known (snac's own RTL, counted exactly).
  * Workload: O(total weights) in exact mode (~26k weights for the jet baseline),
  * O(layers + 2^min(W,16)) in expected mode; run once per spec, not per prediction.
  */
@@ -58,6 +64,10 @@ enum surr_feature {
 };
 extern const char *const surr_feature_names[SURR_F_COUNT];
 
+/* snac's RTL writes weights of at most this many bits as CSD shift-adds, wider ones as `*`
+ * (EXPORT_RTL_CSD_MAX_WIDTH, the default of export and synth): the yosys-0.23 features assume it. */
+#define SURR_RTL_CSD_MAX_WIDTH 16
+
 /* What the structural model (surr_model.h, basis version 3) needs of one dense
  * layer: counts for the whole layer (divide by rf for what is instantiated in
  * parallel), its word widths and its adder-tree depth. */
@@ -68,6 +78,7 @@ typedef struct surr_layer_terms {
     double csd_add_bits;   /* sum (csd-1)*(a_w+w_w) over general weights: shift-add adder bits */
     double acc_add_bits;   /* sum over neurons of (terms-1)*acc_w: adder-tree bits */
     double stored_bits;    /* nonzero * w_w */
+    double out_bits;       /* output register bits: n_out * out_w (yosys: the live bits of the built neurons) */
     int a_w, w_w, acc_w, out_w;
     int levels;            /* ceil(log2(terms + 1)): adder-tree depth over the nonzero products per neuron (mean) + bias */
     enum surr_act act;

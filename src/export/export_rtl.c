@@ -157,17 +157,6 @@ static int csd_digits(int64_t v, int digit[66])
     return n;
 }
 
-/* A value's signed width: the fewest bits whose range holds [lo, hi], at most cap. */
-static int range_bits(double lo, double hi, int cap)
-{
-    for (int b = 2; b < cap; b++) {
-        const double m = ldexp(1.0, b - 1);
-        if (lo >= -m && hi <= m - 1)
-            return b;
-    }
-    return cap;
-}
-
 /* name<i> sign-extended from w to `to` bits (no extension when equal). */
 static void ext_name(char *buf, size_t cap, const char *name, size_t i, int w, int to)
 {
@@ -193,20 +182,22 @@ static void ext_node(char *buf, size_t cap, const tree_node *n, int to)
 
 /* Balanced adder tree over leaf[lo, hi) of neuron j: one wire per node, sized to its range. */
 static tree_node emit_tree(export_str *b, const tree_node *leaf, size_t lo, size_t hi, size_t j, size_t *serial,
-                           int cap)
+                           int cap, size_t *bits)
 {
     if (hi - lo == 1)
         return leaf[lo];
     const size_t mid = lo + (hi - lo) / 2;
-    tree_node a = emit_tree(b, leaf, lo, mid, j, serial, cap), c = emit_tree(b, leaf, mid, hi, j, serial, cap);
+    tree_node a = emit_tree(b, leaf, lo, mid, j, serial, cap, bits);
+    tree_node c = emit_tree(b, leaf, mid, hi, j, serial, cap, bits);
     tree_node n;
     n.lo = a.lo + c.lo;
     n.hi = a.hi + c.hi;
-    n.width = range_bits(n.lo, n.hi, cap);
+    n.width = quant_range_bits(n.lo, n.hi, cap);
     if (n.width < a.width)
         n.width = a.width;
     if (n.width < c.width)
         n.width = c.width;
+    *bits += (size_t)n.width;
     snprintf(n.name, sizeof n.name, "s%zu_%zu", j, (*serial)++);
     char ea[160], ec[160];
     ext_node(ea, sizeof ea, &a, n.width);
@@ -353,7 +344,7 @@ static int write_layer(const layer_ctx *c)
         const double bv = (double)L->b[j] * ldexp(1.0, sb);
         tree_node *t = &leaf[nt++];
         t->lo = t->hi = bv;
-        t->width = range_bits(bv, bv, AW);
+        t->width = quant_range_bits(bv, bv, AW);
         snprintf(t->name, sizeof t->name, "b%zu", j);
         export_str_add(&sums, "    wire signed [%d:0] b%zu = ", t->width - 1, j);
         lit(&sums, t->width, (int64_t)L->b[j] * ((int64_t)1 << sb));
@@ -370,7 +361,7 @@ static int write_layer(const layer_ctx *c)
             t = &leaf[nt++];
             t->lo = fmin(xlo * wv, xhi * wv);
             t->hi = fmax(xlo * wv, xhi * wv);
-            int pw = range_bits(t->lo, t->hi, AW);
+            int pw = quant_range_bits(t->lo, t->hi, AW);
             if (pw < XE)
                 pw = XE;
             t->width = pw;
@@ -383,6 +374,7 @@ static int write_layer(const layer_ctx *c)
                 while (((int64_t)1 << k) != (w < 0 ? -w : w))
                     k++;
                 c->rep->shift++;
+                c->rep->adder_bits += w < 0 ? (size_t)pw : 0; /* the negation */
                 export_str_add(&sums, "%s(%s <<< %d)", w < 0 ? "-" : "", xe, k + sa);
             } else if (L->weight.width <= c->o->csd_max_width) {
                 int d[66];
@@ -394,6 +386,8 @@ static int write_layer(const layer_ctx *c)
                         continue;
                     if (!first)
                         c->rep->csd_adders++;
+                    if (!first || d[k] < 0) /* an adder, or the negation of a negative leading digit */
+                        c->rep->adder_bits += (size_t)pw;
                     export_str_add(&sums, "%s(%s <<< %d)", d[k] > 0 ? (first ? "" : " + ") : (first ? "-" : " - "),
                                    xe, k + sa);
                     first = false;
@@ -407,7 +401,7 @@ static int write_layer(const layer_ctx *c)
             export_str_cat(&sums, ";\n");
         }
         /* balanced adder tree, every node sized to its range (at most the accumulator) */
-        tree_node root = emit_tree(&sums, leaf, 0, nt, j, &serial, AW);
+        tree_node root = emit_tree(&sums, leaf, 0, nt, j, &serial, AW, &c->rep->adder_bits);
         char rx[160];
         ext_node(rx, sizeof rx, &root, AW);
         export_str_add(&sums, "    wire signed [%d:0] %s%zu = %s;\n", AW - 1, acc_name, j, rx);

@@ -55,6 +55,8 @@ typedef struct export_rtl_report {
     int latency_cycles;
     size_t zero, shift, csd, mult; /* weights by how they were built */
     size_t csd_adders;             /* adders/subtractors of the CSD forms */
+    size_t adder_bits;             /* sum of the widths of every adder, subtractor and negation (CSD forms,
+                                      negative weights, adder trees): what surr_features counts for yosys */
     size_t unused_neurons;         /* hidden outputs no nonzero weight reads: not built */
     size_t unused_weights;         /* their nonzero incoming weights */
 } export_rtl_report;

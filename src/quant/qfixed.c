@@ -412,6 +412,16 @@ double quant_to_double(const quant_prec *p, int64_t v)
 
 /* ------------------------------------------------------------------ CSD */
 
+int quant_range_bits(double lo, double hi, int cap)
+{
+    for (int b = 2; b < cap; b++) {
+        const double m = ldexp(1.0, b - 1);
+        if (lo >= -m && hi <= m - 1)
+            return b;
+    }
+    return cap;
+}
+
 int quant_csd_digits(int64_t v)
 {
     /* non-adjacent form: digits = popcount of (3v XOR v) without the carry bit; done on

@@ -106,6 +106,9 @@ double quant_to_double(const quant_prec *p, int64_t v);
 int quant_csd_digits(int64_t v);
 /* True when |v| is a power of two (a multiply by it is a wire shift). */
 bool quant_is_pow2(int64_t v);
+/* The fewest two's complement bits (at least 2, at most cap) whose range holds [lo, hi]:
+ * how the RTL sizes every product and adder-tree node (export_rtl.h, surr_features.h). */
+int quant_range_bits(double lo, double hi, int cap);
 
 /* ---- inline core: Q then O on 64-bit codes ---- */
 

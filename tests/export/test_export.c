@@ -7,7 +7,8 @@
  * compiled with g++ against our ap_types header and its C simulation must equal the engine
  * on every vector (myproject_test exits non-zero otherwise); the RTL must pass
  * `verilator --lint-only -Wall`; with SNAC_TEST_RTL_SIM=1 (the `full` label) the RTL is also
- * simulated with Verilator and compared. Error paths: unknown id, float model, a foreign
+ * simulated with Verilator and compared. The surrogate's yosys features count the same adder
+ * bits as the RTL writer reports. Error paths: unknown id, float model, a foreign
  * output folder, bad options: an error, and nothing written.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -20,6 +21,8 @@
 #include "check.h"
 #include "export/export_project.h"
 #include "quant/qengine.h"
+#include "surrogate/surr_features.h"
+#include "surrogate/surr_spec_mlp.h"
 #include "util/err.h"
 #include "util/rng.h"
 
@@ -181,6 +184,21 @@ static void export_should_match_the_engine_in_csim_and_rtl(snac_db *db, const ch
         CHECK(r.rtl.zero + r.rtl.shift + r.rtl.csd + r.rtl.mult + r.rtl.unused_weights == quant_model_macs(m));
         if (cases[c].csd < 10)
             CHECK_MSG(r.rtl.mult > 0, "case %zu: wide weights become multipliers", c);
+        if (cases[c].csd == SURR_RTL_CSD_MAX_WIDTH) {
+            /* the surrogate's yosys features count the adders this RTL has, bit for bit */
+            surr_model_spec *ms;
+            CHECK(surr_model_spec_from_qmodel(m, &ms) == 0);
+            ms->spec.toolchain = SURR_TC_YOSYS_0_23;
+            surr_features x;
+            CHECK(surr_features_extract(&ms->spec, &x) == 0);
+            double bits = 0;
+            for (size_t l = 0; l < x.n_layers; l++)
+                bits += x.layer[l].csd_add_bits + x.layer[l].acc_add_bits;
+            CHECK_MSG(bits == (double)r.rtl.adder_bits, "case %zu: surrogate counts %.0f adder bits, the RTL %zu", c,
+                      bits, r.rtl.adder_bits);
+            CHECK(r.rtl.adder_bits > 0);
+            surr_model_spec_free(ms);
+        }
         CHECK_MSG(sh(dir, CSIM) == 0, "case %zu: csim differs from the engine (see %s/csim.out)", c, dir);
         CHECK_MSG(sh(dir, LINT) == 0, "case %zu: verilator lint", c);
         if (sim)
