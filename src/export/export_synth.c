@@ -194,20 +194,22 @@ static int synth_row_insert(snac_db *db, const synth_model *j, const export_synt
     if (rc)
         return rc;
     sha256_hex(text, len, sha);
-    free(text);
     db_now(now);
     static const char sql[] =
         "INSERT INTO synthesis_results(model_id, toolchain, tool_version, part, strategy, reuse_factor, io_type,"
         " lut, ff, dsp, bram18, uram, latency_best, latency_worst, ii_min, ii_max, bram_note,"
-        " source_kind, source_path, source_sha256, source_row, created_at)"
-        " VALUES(?1,?2,?3,?4,'rtl',1,'io_parallel',?5,?6,?7,?8,?9,?10,?10,?11,?11,?12,?13,?14,?15,0,?16)"
+        " source_kind, source_path, source_sha256, source_row, created_at, details)"
+        " VALUES(?1,?2,?3,?4,'rtl',1,'io_parallel',?5,?6,?7,?8,?9,?10,?10,?11,?11,?12,?13,?14,?15,0,?16,?17)"
         " ON CONFLICT(source_sha256, source_row) DO NOTHING";
     sqlite3_stmt *st;
-    if ((rc = db_begin(db)))
+    if ((rc = db_begin(db))) {
+        free(text);
         return rc;
+    }
     if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) {
         rc = db_error(db, "preparing the synthesis_results insert");
         db_rollback(db);
+        free(text);
         return rc;
     }
     sqlite3_bind_int64(st, 1, j->model_id);
@@ -229,8 +231,11 @@ static int synth_row_insert(snac_db *db, const synth_model *j, const export_synt
     sqlite3_bind_text(st, 14, source_path, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 15, sha, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 16, now, -1, SQLITE_TRANSIENT);
+    if (c) /* the details file's own text: the figures without a column of their own */
+        sqlite3_bind_text(st, 17, text, (int)len, SQLITE_TRANSIENT);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
+    free(text);
     if (s != SQLITE_DONE) {
         rc = db_error(db, "inserting a synthesis result");
         db_rollback(db);

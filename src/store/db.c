@@ -164,6 +164,8 @@ static const char *const migrations[] = {
      * of the same synthesis merged into the row ("path<TAB>sha256" lines). */
     "ALTER TABLE synthesis_results ADD COLUMN top_module TEXT;"
     "ALTER TABLE synthesis_results ADD COLUMN merged_sources TEXT;",
+    /* 5 -> 6 (local synthesis, issue 10): a tool's figures beyond the common columns, as JSON */
+    "ALTER TABLE synthesis_results ADD COLUMN details TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

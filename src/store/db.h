@@ -48,6 +48,10 @@
  *          epochs, target_sparsity, sparsity, val_acc, test_acc (the deployed integer network's),
  *          bops_mac, bops_bit, predictions TEXT json (the surrogate's targets), seconds, model_id,
  *          created_at; UNIQUE(run_id, source_trial_id, bits, iteration))
+ * Version 5: synthesis_results.top_module, merged_sources (ingest merges a synthesis's reports).
+ * Version 6: synthesis_results.details TEXT json: what a tool reports beyond the common columns
+ *          (`snac synth`: the Yosys version, LUTs by size, CARRY, INV, MUXF, the logic-depth
+ *          estimate, wall time, peak memory; the same text as the yosys_result.json it names)
  */
 #ifndef SNAC_STORE_DB_H
 #define SNAC_STORE_DB_H
@@ -57,7 +61,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 #define DB_BUSY_TIMEOUT_MS 10000
 
 typedef struct snac_db snac_db;

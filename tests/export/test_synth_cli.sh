@@ -42,6 +42,10 @@ check "  details file: LUT by size, carry, depth estimate" grep -q '"lut_by_size
 check "  details file: wall time, peak memory" grep -q '"wall_s":[0-9.]*,"peak_rss_mb":[0-9.]*' "$res"
 check "  the row references the details file by SHA-256" \
     test "$(q "SELECT source_sha256 FROM synthesis_results WHERE model_id = $m1")" = "$(sha256sum "$res" | cut -d' ' -f1)"
+q "SELECT details FROM synthesis_results WHERE model_id = $m1" > details.json
+check "  and carries its text in the details column" cmp -s <(tr -d '\n' < details.json) <(tr -d '\n' < "$res")
+check "  details: LUT6 count, Yosys version" \
+    test "$(q "SELECT json_extract(details, '$.lut_by_size.LUT6') >= 0 AND json_extract(details, '$.toolchain') LIKE 'yosys-%' FROM synthesis_results WHERE model_id = $m1")" = 1
 
 # --split: one run per layer, counts summed; the same FF and carry counts, the LUTs without the
 # top-level valid register (one SRL16E) at most
