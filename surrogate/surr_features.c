@@ -213,7 +213,7 @@ static void rtl_expected(const surr_layer *L, int acc_w, double *prod_bits, doub
     double p_pow2, mean_csd;
     surr_weight_code_stats(L->weight.width, L->weight.is_signed, &p_pow2, &mean_csd);
     const double nz = (1.0 - L->sparsity) * (double)L->n_in * (double)L->n_out;
-    const double pw = L->input.width + L->weight.width, terms = nz / (double)L->n_out + 1.0;
+    const double pw = L->input.width + L->weight.width - 1, terms = nz / (double)L->n_out + 1.0;
     const double per_weight = L->weight.width <= SURR_RTL_CSD_MAX_WIDTH
                                   ? (1.0 - p_pow2) * (mean_csd - 1.0) + (L->weight.is_signed ? 0.5 : 0.0)
                                   : 0.0;
