@@ -52,7 +52,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 4
+#define SURR_BASIS_VERSION 5
 enum surr_basis {
     SURR_B_ONE,           /* top: 1 (interface, control) */
     SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */
@@ -80,11 +80,19 @@ enum surr_basis {
                              and the activation call; a delay-scaled table stage fitted worse, see README) */
     SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) */
     SURR_B_RF_MAX,        /* top: largest reuse factor (II) */
+    SURR_B_MULT_PIPE_BITS, /* multipliers per cycle * (a_w + w_w) * floor(SURR_MULT_NS * delay / clock_ns):
+                              the product word registered once per clock boundary inside the multiply (a
+                              16x16 DSP multiply is 3 stages on xc7z020-1 at 5 ns: 6,149 FF for 64 products
+                              of 32 bits; 0 stages at 25 ns or on UltraScale+ at 5 ns) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
 /* Terms that are not sums over layers (their per-layer value is 0). */
 #define SURR_BASIS_TOP_MASK ((1u << SURR_B_ONE) | (1u << SURR_B_IO_BITS) | (1u << SURR_B_RF_MAX))
+
+/* The multiply's delay in ns on a Zynq-7000 -1 from which its register stages are counted
+ * (floor(SURR_MULT_NS * delay / clock)): a fixed constant like the delay factors, not fitted. */
+#define SURR_MULT_NS 16.0
 
 /* The default DSP mapping threshold (product bits) before a fit chooses one. */
 #define SURR_DSP_MIN_BITS_DEFAULT 20
