@@ -58,7 +58,7 @@ enum surr_feature {
 };
 extern const char *const surr_feature_names[SURR_F_COUNT];
 
-/* What the structural model (surr_model.h, basis version 3) needs of one dense
+/* What the structural model (surr_model.h, basis version 5) needs of one dense
  * layer: counts for the whole layer (divide by rf for what is instantiated in
  * parallel), its word widths and its adder-tree depth. */
 typedef struct surr_layer_terms {

@@ -1,4 +1,4 @@
-/* surr_model — the surrogate's model family (basis version 3): a structural
+/* surr_model — the surrogate's model family (basis version 5): a structural
  * model. Every target is a non-negative combination of named cost terms, and
  * each term is a sum over the dense layers (plus a few top-level terms):
  *     y_t = sum_k c_{t,k} * phi_k(features),  phi_k = sum_l phi_{k,l} + top_k
@@ -9,6 +9,9 @@
  * + c (RF - 1) + per-layer and top-level register stages, d = the part's
  * logic delay relative to a Zynq-7000 -1 (fabric class x speed grade, surr_part.h):
  * stage packing of the multiply and the adder tree into the clock period.
+ * FF = registers where a clock boundary falls: the product word once per whole
+ * period inside the multiply (floor(SURR_MULT_NS d / clock), ~1 FF per bit and
+ * stage once fitted), adder-tree pipeline bits, layer outputs, RF accumulators.
  * Under the Latency strategy zero weights and powers of two cost nothing (they
  * are not multipliers; surr_features.h). The DSP mapping threshold dsp_min_bits
  * is a fitted parameter (Vivado HLS keeps narrow constant products in fabric;
