@@ -68,7 +68,7 @@ extern const char *const surr_feature_names[SURR_F_COUNT];
  * (EXPORT_RTL_CSD_MAX_WIDTH, the default of export and synth): the yosys-0.23 features assume it. */
 #define SURR_RTL_CSD_MAX_WIDTH 16
 
-/* What the structural model (surr_model.h, basis version 3) needs of one dense
+/* What the structural model (surr_model.h, basis version 5) needs of one dense
  * layer: counts for the whole layer (divide by rf for what is instantiated in
  * parallel), its word widths and its adder-tree depth. */
 typedef struct surr_layer_terms {

@@ -1,4 +1,4 @@
-/* surr_model — the surrogate's model family (basis version 3): a structural
+/* surr_model — the surrogate's model family (basis version 5): a structural
  * model. Every target is a non-negative combination of named cost terms, and
  * each term is a sum over the dense layers (plus a few top-level terms):
  *     y_t = sum_k c_{t,k} * phi_k(features),  phi_k = sum_l phi_{k,l} + top_k
@@ -9,6 +9,9 @@
  * + c (RF - 1) + per-layer and top-level register stages, d = the part's
  * logic delay relative to a Zynq-7000 -1 (fabric class x speed grade, surr_part.h):
  * stage packing of the multiply and the adder tree into the clock period.
+ * FF = registers where a clock boundary falls: the product word once per whole
+ * period inside the multiply (floor(SURR_MULT_NS d / clock), ~1 FF per bit and
+ * stage once fitted), adder-tree pipeline bits, layer outputs, RF accumulators.
  * Under the Latency strategy zero weights and powers of two cost nothing (they
  * are not multipliers; surr_features.h). The DSP mapping threshold dsp_min_bits
  * is a fitted parameter (Vivado HLS keeps narrow constant products in fabric;
@@ -52,7 +55,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 4
+#define SURR_BASIS_VERSION 5
 enum surr_basis {
     SURR_B_ONE,           /* top: 1 (interface, control) */
     SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */
@@ -80,11 +83,19 @@ enum surr_basis {
                              and the activation call; a delay-scaled table stage fitted worse, see README) */
     SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) */
     SURR_B_RF_MAX,        /* top: largest reuse factor (II) */
+    SURR_B_MULT_PIPE_BITS, /* multipliers per cycle * (a_w + w_w) * floor(SURR_MULT_NS * delay / clock_ns):
+                              the product word registered once per clock boundary inside the multiply (a
+                              16x16 DSP multiply is 3 stages on xc7z020-1 at 5 ns: 6,149 FF for 64 products
+                              of 32 bits; 0 stages at 25 ns or on UltraScale+ at 5 ns) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
 /* Terms that are not sums over layers (their per-layer value is 0). */
 #define SURR_BASIS_TOP_MASK ((1u << SURR_B_ONE) | (1u << SURR_B_IO_BITS) | (1u << SURR_B_RF_MAX))
+
+/* The multiply's delay in ns on a Zynq-7000 -1 from which its register stages are counted
+ * (floor(SURR_MULT_NS * delay / clock)): a fixed constant like the delay factors, not fitted. */
+#define SURR_MULT_NS 16.0
 
 /* The default DSP mapping threshold (product bits) before a fit chooses one. */
 #define SURR_DSP_MIN_BITS_DEFAULT 20

@@ -353,6 +353,7 @@ static void known_version(surr_version *v)
              {SURR_T_LUT, SURR_B_FABRIC_BITS, 0.8}, {SURR_T_LUT, SURR_B_TREE_BITS, 0.6},
              {SURR_T_LUT, SURR_B_TABLE_NEURONS, 40}, {SURR_T_FF, SURR_B_PROD_BITS, 0.3},
              {SURR_T_FF, SURR_B_OUT_BITS, 1.2},      {SURR_T_FF, SURR_B_RF_ACC_BITS, 0.9},
+             {SURR_T_FF, SURR_B_MULT_PIPE_BITS, 0.9},
              {SURR_T_DSP, SURR_B_DSP_MULT, 1.0},     {SURR_T_BRAM18, SURR_B_ONE, 2},
              {SURR_T_BRAM18, SURR_B_TABLE_LAYER, 3}, {SURR_T_LATENCY_CYCLES, SURR_B_TREE_STAGE, 1.3},
              {SURR_T_LATENCY_CYCLES, SURR_B_ACT_LAYER, 1}, {SURR_T_LATENCY_CYCLES, SURR_B_RF_CYCLES, 1},
@@ -400,6 +401,51 @@ static void delay_scale_should_follow_fabric_class_and_speed_grade(void)
     predict_spec(&v, &s, slow);
     CHECK_MSG(slow[SURR_T_LATENCY_CYCLES] > fast[SURR_T_LATENCY_CYCLES], "%g vs %g", slow[SURR_T_LATENCY_CYCLES],
               fast[SURR_T_LATENCY_CYCLES]);
+    surr_version_clear(&v);
+}
+
+/* The product registers inside a multiply: one per whole clock period of its delay
+ * (SURR_MULT_NS scaled to the part), none when the multiply fits in one period. */
+static void multiply_registers_should_count_whole_clock_periods(void)
+{
+    static const struct {
+        const char *part;
+        double clock, stages;
+    } c[] = {{"xc7z020-clg400-1", 5.0, 3},     /* 16 x 1.0 / 5 */
+             {"xc7z020-clg400-1", 25.0, 0},    /* the whole layer in one 25 ns period */
+             {"xc7vx690t-ffg1930-3", 5.0, 1},  /* 16 x 0.456 / 5 = 1.46 */
+             {"xcvu9p-flga2104-2L-e", 5.0, 0}, /* 16 x 0.3045 / 5 = 0.97 */
+             {"xcvu9p-flga2104-2L-e", 3.0, 1}};
+    size_t w[] = {16, 4};
+    surr_spec s;
+    surr_features x;
+    CHECK(surr_spec_init_mlp(&s, w, 2, SURR_ACT_LINEAR, true) == SNAC_OK);
+    quant_prec d16 = QUANT_PREC_INIT(16, 6);
+    surr_spec_set_precision(&s, &d16, NULL, &d16, &d16, NULL);
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        snprintf(s.part, sizeof s.part, "%s", c[i].part);
+        s.clock_ns = c[i].clock;
+        double phi[SURR_B_COUNT];
+        CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+        surr_basis_eval(SURR_DSP_MIN_BITS_DEFAULT, &x, phi);
+        double mults = x.layer[0].general;
+        CHECK_MSG(fabs(phi[SURR_B_MULT_PIPE_BITS] - mults * 32 * c[i].stages) < 1e-9, "%s at %g ns: %g, expected %g",
+                  c[i].part, c[i].clock, phi[SURR_B_MULT_PIPE_BITS], mults * 32 * c[i].stages);
+    }
+    /* the shipped default: more FF on the slower part and at the shorter clock, same network */
+    surr_version v;
+    CHECK(surr_calib_default_version(SURR_TC_VIVADO_2019_1, &v, NULL) == SNAC_OK);
+    CHECK(v.t[SURR_T_FF].coef[SURR_B_MULT_PIPE_BITS] > 0);
+    double fast[SURR_T_COUNT], slow[SURR_T_COUNT], longer[SURR_T_COUNT];
+    snprintf(s.part, sizeof s.part, "%s", "xc7vx690t-ffg1930-3");
+    s.clock_ns = 5.0;
+    predict_spec(&v, &s, fast);
+    snprintf(s.part, sizeof s.part, "%s", "xc7z020-clg400-1");
+    predict_spec(&v, &s, slow);
+    s.clock_ns = 25.0;
+    predict_spec(&v, &s, longer);
+    CHECK_MSG(slow[SURR_T_FF] > fast[SURR_T_FF], "%g vs %g", slow[SURR_T_FF], fast[SURR_T_FF]);
+    CHECK_MSG(slow[SURR_T_FF] > longer[SURR_T_FF], "%g vs %g", slow[SURR_T_FF], longer[SURR_T_FF]);
     surr_version_clear(&v);
 }
 
@@ -691,7 +737,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     surr_version vitis;
     CHECK(surr_version_ensure_default(db, SURR_TC_VITIS_2023_2, &vitis, &created) == SNAC_OK && created);
     CHECK(vitis.note && strstr(vitis.note, "public hls4ml MLP projects"));
-    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b4") == 0);
+    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b5") == 0);
     /* a stored prediction: 7 targets + 2 derived rows */
     surr_spec s;
     surr_features x;
@@ -727,7 +773,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "older log-linear model");
     surr_version v2020;
     CHECK(surr_version_ensure_default(db, SURR_TC_VIVADO_2020_1, &v2020, &created) == SNAC_OK && created);
-    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b4") == 0 && v2020.active);
+    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b5") == 0 && v2020.active);
     surr_version_clear(&v2020);
     surr_version_clear(&made);
     surr_version_clear(&again);
@@ -766,6 +812,7 @@ int main(void)
     TEST(prediction_should_be_the_sum_of_its_layers_and_top_level_terms);
     TEST(resource_strategy_should_not_get_zeros_for_free);
     TEST(delay_scale_should_follow_fabric_class_and_speed_grade);
+    TEST(multiply_registers_should_count_whole_clock_periods);
     TEST(fit_should_recover_known_coefficients_from_synthetic_data);
     TEST(nnls_should_match_brute_force_over_active_sets);
     TEST(calibration_output_should_be_reproducible_byte_for_byte);
