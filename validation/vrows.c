@@ -162,8 +162,7 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
     sqlite3_stmt *st = NULL;
     static const char sql[] =
         "SELECT id, model_id, spec, toolchain, tool_version, part, clock_target_ns, reuse_factor,"
-        " lut, ff, dsp, bram18, uram, latency_worst, ii_min FROM synthesis_results"
-        " WHERE model_id IS NOT NULL OR spec IS NOT NULL ORDER BY id";
+        " lut, ff, dsp, bram18, uram, latency_worst, ii_min FROM synthesis_results ORDER BY id";
     if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "select synthesis_results");
     size_t cap = 0;

@@ -14,6 +14,11 @@ out=$($SNAC ingest --db $DB $F/reports/hls4ml_test_vivado_2020.1/myproject_csynt
       $F/reports/nac_tutorial/vivado_synth.rpt 2>err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -qx "ingested 2, already present 0, skipped 0, failed 0"'
+# a bare report (no spec, no model) is listed by validate as skipped, not dropped silently
+out=$($SNAC validate --db $DB --no-store --bootstrap 0 2>err.txt); rc=$?
+check '[ $rc -eq 0 ]'
+check 'echo "$out" | grep -q "0 results.*1 without a usable spec"'
+check 'echo "$out" | grep -q "no spec and no model (ingest it with --spec FILE or --model ID)"'
 
 out=$($SNAC ingest --db $DB $F/reports/nac_tutorial/vivado_synth.rpt $F/bad/truncated_csynth.xml 2>err.txt); rc=$?
 check '[ $rc -eq 1 ]'
