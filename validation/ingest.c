@@ -925,12 +925,16 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-/* dir holds an hls4ml project: hls4ml_config.yml or <P>_prj/solution<N>/syn/report. */
+/* dir holds an hls4ml project: hls4ml_config.yml, <P>_prj/solution<N>/syn/report, or syn/report
+ * beside firmware/ (the solution folder copied to the root). */
 static bool is_project(const char *dir)
 {
     char p[RPT_PATH_MAX];
     if (pjoin(p, dir, "hls4ml_config.yml") && is_file(p))
         return true;
+    char fw[RPT_PATH_MAX];
+    if (pjoin(p, dir, "syn/report") && is_dir(p) && pjoin(fw, dir, "firmware") && is_dir(fw))
+        return true; /* a solution copied to the root, beside the firmware */
     char **names;
     size_t n = list_dir(dir, &names);
     bool yes = false;
@@ -1018,6 +1022,83 @@ static int ingest_project(snac_db *db, const char *dir, const ingest_opts *o, in
     return rc;
 }
 
+/* One solution folder's syn/report (one synthesis, the top's reports) and its export report. */
+static void solution_units(snac_db *db, const char *dir, const char *sol, const char *top, project_spec *ps,
+                           bool *specced, size_t *n_reports, const ingest_opts *o, ingest_counts *c, failures *f)
+{
+    char rep[RPT_PATH_MAX], twins[3][RPT_PATH_MAX];
+    if (!pjoin(rep, sol, "syn/report") || !is_dir(rep))
+        return;
+    /* the synthesized top: the AXI wrapper when hls4ml's accelerator backend made one */
+    char wrap[160];
+    snprintf(wrap, sizeof wrap, "%s_axi", top);
+    char probe[RPT_PATH_MAX], wname[200];
+    snprintf(wname, sizeof wname, "%s_csynth.xml", wrap);
+    bool wrapped = pjoin(probe, rep, wname) && is_file(probe);
+    size_t nt = twin_paths(rep, wrapped ? wrap : top, twins);
+    if (!*specced) {
+        rpt_net_hint hint = ports_hint(twins, nt);
+        project_spec_build(dir, ps->have_cfg ? ps->cfg.project : top, &hint, ps, o, c);
+        *specced = true;
+    }
+    if (nt == 0)
+        say(o, INGEST_MSG_NOTE, "%s: no %s_csynth.xml/.rpt or csynth.xml", rep, top);
+    hls_units(twins, nt, ps, db, o, c, f, SIZE_MAX);
+    *n_reports += nt;
+    /* export_design's Vivado run */
+    static const char *const impl[] = {"impl/report/verilog", "impl/report/vhdl"};
+    for (int k = 0; k < 2; k++) {
+        char idir[RPT_PATH_MAX];
+        if (!pjoin(idir, sol, impl[k]) || !is_dir(idir))
+            continue;
+        char **files;
+        size_t nf = list_dir(idir, &files);
+        for (size_t m = 0; m < nf; m++) {
+            char ep[RPT_PATH_MAX];
+            if (!ends_with(files[m], "_export.rpt") || !pjoin(ep, idir, files[m]))
+                continue;
+            unit u;
+            (*n_reports)++;
+            int rc = parse_file(ep, RPT_KIND_EXPORT, &u);
+            if (!rc) {
+                project_apply(ps, &u.r);
+                rc = store_unit(db, &u, ps->json, o, c);
+            }
+            if (rc)
+                failed(f, o, c, rc);
+        }
+        free_names(files, nf);
+        break; /* verilog and vhdl reports of one run are the same synthesis */
+    }
+}
+
+/* The top of a solution at the project's root: the config's project name, else the firmware
+ * source <P>.cpp whose <P>_csynth report is there, else hls4ml's default. */
+static void root_top(const char *dir, const project_spec *ps, char *top, size_t cap)
+{
+    rpt_strlcpy(top, ps->have_cfg ? ps->cfg.project : "myproject", cap);
+    char fw[RPT_PATH_MAX], p[RPT_PATH_MAX], **names;
+    if (ps->have_cfg || !pjoin(fw, dir, "firmware") || !is_dir(fw))
+        return;
+    size_t n = list_dir(fw, &names);
+    for (size_t i = 0; i < n; i++) {
+        if (!ends_with(names[i], ".cpp"))
+            continue;
+        char name[200];
+        snprintf(name, sizeof name, "syn/report/%.*s_csynth.xml", (int)(strlen(names[i]) - 4), names[i]);
+        bool hit = pjoin(p, dir, name) && is_file(p);
+        if (!hit) {
+            snprintf(name, sizeof name, "syn/report/%.*s_csynth.rpt", (int)(strlen(names[i]) - 4), names[i]);
+            hit = pjoin(p, dir, name) && is_file(p);
+        }
+        if (hit) {
+            snprintf(top, cap, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
+            break;
+        }
+    }
+    free_names(names, n);
+}
+
 static int project_reports(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c)
 {
     failures f = {0};
@@ -1043,54 +1124,17 @@ static int project_reports(snac_db *db, const char *dir, const ingest_opts *o, i
         char **sols;
         size_t ns = list_dir(prj, &sols);
         for (size_t j = 0; j < ns; j++) {
-            char sol[RPT_PATH_MAX], rep[RPT_PATH_MAX], twins[3][RPT_PATH_MAX];
-            if (!pjoin(sol, prj, sols[j]) || !pjoin(rep, sol, "syn/report") || !is_dir(rep))
-                continue;
-            /* the synthesized top: the AXI wrapper when hls4ml's accelerator backend made one */
-            char wrap[160];
-            snprintf(wrap, sizeof wrap, "%s_axi", top);
-            char probe[RPT_PATH_MAX], wname[200];
-            snprintf(wname, sizeof wname, "%s_csynth.xml", wrap);
-            bool wrapped = pjoin(probe, rep, wname) && is_file(probe);
-            size_t nt = twin_paths(rep, wrapped ? wrap : top, twins);
-            if (!specced) {
-                rpt_net_hint hint = ports_hint(twins, nt);
-                project_spec_build(dir, ps->have_cfg ? ps->cfg.project : top, &hint, ps, o, c);
-                specced = true;
-            }
-            if (nt == 0)
-                say(o, INGEST_MSG_NOTE, "%s: no %s_csynth.xml/.rpt or csynth.xml", rep, top);
-            hls_units(twins, nt, ps, db, o, c, &f, SIZE_MAX);
-            n_reports += nt;
-            /* export_design's Vivado run */
-            static const char *const impl[] = {"impl/report/verilog", "impl/report/vhdl"};
-            for (int k = 0; k < 2; k++) {
-                char idir[RPT_PATH_MAX];
-                if (!pjoin(idir, sol, impl[k]) || !is_dir(idir))
-                    continue;
-                char **files;
-                size_t nf = list_dir(idir, &files);
-                for (size_t m = 0; m < nf; m++) {
-                    char ep[RPT_PATH_MAX];
-                    if (!ends_with(files[m], "_export.rpt") || !pjoin(ep, idir, files[m]))
-                        continue;
-                    unit u;
-                    n_reports++;
-                    int rc = parse_file(ep, RPT_KIND_EXPORT, &u);
-                    if (!rc) {
-                        project_apply(ps, &u.r);
-                        rc = store_unit(db, &u, ps->json, o, c);
-                    }
-                    if (rc)
-                        failed(&f, o, c, rc);
-                }
-                free_names(files, nf);
-                break; /* verilog and vhdl reports of one run are the same synthesis */
-            }
+            char sol[RPT_PATH_MAX];
+            if (pjoin(sol, prj, sols[j]))
+                solution_units(db, dir, sol, top, ps, &specced, &n_reports, o, c, &f);
         }
         free_names(sols, ns);
     }
     free_names(names, nn);
+    /* a solution copied to the project's root (syn/report beside firmware/) */
+    char top[128];
+    root_top(dir, ps, top, sizeof top);
+    solution_units(db, dir, dir, top, ps, &specced, &n_reports, o, c, &f);
     if (!specced)
         project_spec_build(dir, ps->have_cfg ? ps->cfg.project : "myproject", NULL, ps, o, c);
     /* Vivado logic synthesis of hls4ml's build_prj.tcl (vsynth) */

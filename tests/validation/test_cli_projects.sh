@@ -98,6 +98,18 @@ out=$($SNAC predict --no-db --json --part xc7k70t-fbg676-1 $SNAC_FIXTURES/../../
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "\"percent_of_part\":null,\"avg_resource_pct\":null"'
 
+# a solution copied to the project's root (syn/report beside firmware/, no <P>_prj, no config):
+# still one project, its top from firmware/<P>.cpp, its spec from the firmware
+R=cli_projects_root
+rm -rf $R $R.db*
+mkdir -p $R/proj/syn
+cp -r $F/fw_project/firmware $R/proj/
+cp -r $F/fw_project/myproject_prj/solution1/syn/report $R/proj/syn/
+out=$($SNAC ingest -r --db $R.db $R 2>cli_projects_err.txt); rc=$?
+check '[ $rc -eq 0 ]'
+check 'echo "$out" | grep -q "1 hls4ml projects: spec from firmware 1"'
+check '[ "$(sqlite3 $R.db "SELECT count(*) FROM synthesis_results WHERE spec IS NOT NULL AND lut > 0")" = 1 ]'
+
 # the real projects (not in the repository: skipped when absent)
 if [ -d "$SHARED" ]; then
     rm -f $DB $DB-wal $DB-shm
