@@ -2,7 +2,8 @@
  * 24-120-60-32-64-64-64-32-44-5 pruned to given sparsities: the local search's last iteration
  * (~89%) and ~50%. Prints, per sparsity: nonzero weights, the Yosys counts, latency, wall time,
  * peak memory and seconds per nonzero weight; with --sim the exported RTL is first simulated by
- * Verilator on 64 vectors and compared with the integer engine bit for bit.
+ * Verilator and the HLS project compiled with g++ and C-simulated, each on 64 vectors and compared
+ * with the integer engine bit for bit.
  *
  * The model: the local search's 8-bit precisions (local_config defaults), weights from a short
  * QAT run (300 steps, random data, seed 42; batch norm folded), then per-layer magnitude pruning
@@ -151,6 +152,16 @@ int main(int argc, char **argv)
                      dir);
             int st = system(cmd);
             printf("  RTL simulation (Verilator, %zu vectors) %s the integer engine bit for bit (%.1f s)\n", eo.n_vectors,
+                   st == 0 ? "EQUALS" : "DIFFERS FROM", progress_now() - t0);
+            /* the HLS project's C simulation, with our ap_types headers (myproject_test compares itself) */
+            t0 = progress_now();
+            snprintf(cmd, sizeof cmd,
+                     "cd %s && g++ -std=c++11 -O1 -I ap_types_snac -I firmware -o csim myproject_test.cpp "
+                     "firmware/myproject.cpp > csim_build.log 2>&1 && ./csim > csim.out && "
+                     "cmp -s tb_data/csim_results.log tb_data/tb_output_predictions.dat",
+                     dir);
+            st = system(cmd);
+            printf("  HLS C simulation (g++, %zu vectors) %s the integer engine bit for bit (%.1f s)\n", eo.n_vectors,
                    st == 0 ? "EQUALS" : "DIFFERS FROM", progress_now() - t0);
         }
     }
