@@ -53,5 +53,6 @@ stamp "validate with the refitted version (in sample)"
 stamp "a search with deploy.toolchain yosys-0.23 uses it"
 { sed 's/seed: 11/seed: 12/; s/trials: 40, population: 40/trials: 10, population: 10/' search.yaml
   echo 'deploy: {toolchain: yosys-0.23}'; } > search_yosys.yaml
-"$SNAC" search -c search_yosys.yaml --db "$DB" --progress 2>&1 | grep -m1 "surrogate version"
+"$SNAC" search -c search_yosys.yaml --db "$DB" --progress > search_yosys.txt 2>&1
+grep -m1 "surrogate version" search_yosys.txt
 q "SELECT 'active yosys version: ' || id || ' ' || name FROM surrogate_versions WHERE toolchain = 'yosys-0.23' AND active = 1"
