@@ -1,4 +1,4 @@
-/* interrupt — the SIGINT/SIGTERM flag; see interrupt.h. */
+/* interrupt — the SIGINT/SIGTERM/SIGPIPE flag; see interrupt.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "util/interrupt.h"
 
@@ -23,6 +23,10 @@ void snac_interrupt_install(void)
             continue;
         sigaction(sigs[i], &sa, NULL);
     }
+    /* output closed (`snac search | head`): record it and keep going to the next check, where
+     * the run is marked interrupted; later writes fail with EPIPE instead of killing the process */
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 void snac_interrupt_default(void)
@@ -32,6 +36,7 @@ void snac_interrupt_default(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 int snac_interrupted(void) { return (int)received; }
@@ -40,5 +45,5 @@ void snac_interrupt_raise_flag(int sig) { received = sig; }
 
 const char *snac_interrupt_name(int sig)
 {
-    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGPIPE ? "SIGPIPE (output closed)" : "a signal";
 }

@@ -1,4 +1,4 @@
-/* interrupt — SIGINT/SIGTERM turned into a flag that long work polls between units.
+/* interrupt — SIGINT/SIGTERM/SIGPIPE turned into a flag that long work polls between units.
  *
  * snac_interrupt_install() makes the first SIGINT or SIGTERM only record itself; the
  * work in flight (a trial's or an epoch's transaction) finishes, the caller sees
@@ -6,6 +6,8 @@
  * A second signal of the same kind kills the process as usual (SA_RESETHAND).
  * Handlers use SA_RESTART, so blocking calls resume; poll() still returns EINTR. A signal
  * ignored when the process started (SIGINT of a background job in a script) stays ignored.
+ * SIGPIPE (the reader of our output went away, `snac search | head`) is recorded each time and
+ * the failed write goes on with EPIPE, so the run still reaches its check and is marked.
  *
  * Memory: none. Workload: one flag read per check.
  */
@@ -15,9 +17,9 @@
 void snac_interrupt_install(void);
 /* Back to the default dispositions (worker processes after fork). */
 void snac_interrupt_default(void);
-/* The signal received (SIGINT, SIGTERM) or 0. */
+/* The signal received (SIGINT, SIGTERM, SIGPIPE) or 0. */
 int snac_interrupted(void);
-/* "SIGINT", "SIGTERM", or "a signal". */
+/* "SIGINT", "SIGTERM", "SIGPIPE (output closed)", or "a signal". */
 const char *snac_interrupt_name(int sig);
 /* Test hook: pretend `sig` arrived. */
 void snac_interrupt_raise_flag(int sig);

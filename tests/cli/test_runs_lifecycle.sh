@@ -120,5 +120,11 @@ check "  runs: epochs against the budget, the re-run command" grep -Eq "^ +1 +tr
 check "  message" grep -q "run 1 interrupted by SIGTERM after epoch .*run \`snac train -c t.yaml\` again" err5.txt
 check "  no model stored" test "$(q t.db 'SELECT count(*) FROM models')" -eq 0
 
+# --- the reader of the output goes away (`snac search 2>&1 | head -1`): the run is marked
+# interrupted (SIGPIPE used to kill it and leave it 'running')
+SNAC_SEARCH_PAUSE_MS=20 "$SNAC" search -c s.yaml --db p.db --progress 2>&1 | head -1 > /dev/null
+check "SIGPIPE: exit 1" test "${PIPESTATUS[0]}" -eq 1
+check "  run marked interrupted, not left running" test "$(q p.db 'SELECT status FROM runs WHERE id = 1')" = interrupted
+
 echo "$fails failed"
 test $fails -eq 0
