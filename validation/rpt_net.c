@@ -229,6 +229,9 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
             rpt_strlcpy(L->act, "linear", sizeof L->act);
             rpt_strlcpy(L->weights, ops[i].weights, sizeof L->weights);
             strip_ns(ops[i].strategy, L->strategy, sizeof L->strategy);
+            /* hls4ml before the `strategy` field (0.1-0.2) named the Resource kernel in the call */
+            if (!L->strategy[0] && (strcmp(ops[i].op, "dense_large") == 0 || strcmp(ops[i].op, "dense_resource") == 0))
+                rpt_strlcpy(L->strategy, "resource", sizeof L->strategy);
             plain_size(ops[i].reuse_factor, &L->reuse_factor);
             size_t z;
             L->n_zeros = plain_size(ops[i].n_zeros, &z) ? (long)z : -1;

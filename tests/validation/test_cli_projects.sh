@@ -110,6 +110,17 @@ check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "1 hls4ml projects: spec from firmware 1"'
 check '[ "$(sqlite3 $R.db "SELECT count(*) FROM synthesis_results WHERE spec IS NOT NULL AND lut > 0")" = 1 ]'
 
+# hls4ml before the `strategy` field: `nnet::dense_large` calls are the Resource strategy
+L=cli_projects_large
+rm -rf $L $L.db*
+mkdir -p $L && cp -r $F/fw_project $L/
+sed -i 's/nnet::dense</nnet::dense_large</' $L/fw_project/firmware/myproject.cpp
+sed -i '/static const unsigned strategy/d' $L/fw_project/firmware/parameters.h
+rm $L/fw_project/hls4ml_config.yml
+out=$($SNAC ingest -r --db $L.db $L 2>cli_projects_err.txt); rc=$?
+check '[ $rc -eq 0 ]'
+check '[ "$(sqlite3 $L.db "SELECT count(*) FROM synthesis_results WHERE json_extract(spec, '"'"'$.hls.strategy'"'"') = '"'"'resource'"'"'")" -ge 1 ]'
+
 # the real projects (not in the repository: skipped when absent)
 if [ -d "$SHARED" ]; then
     rm -f $DB $DB-wal $DB-shm
