@@ -207,9 +207,14 @@ static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tr
 }
 
 /* The same from bit widths and sparsity alone: an estimate for the search (product width
- * a_w + w_w, a negation for half the weights, tree nodes half a bit wider per level on average). */
-static void rtl_expected(const surr_layer *L, int acc_w, double *prod_bits, double *tree_bits)
+ * a_w + w_w - 1, a negation for half the weights, tree nodes half a bit wider per level on average;
+ * a neuron is built when some weight of the next layer reading it is nonzero). */
+static void rtl_expected(const surr_spec *s, size_t l, int acc_w, double *prod_bits, double *tree_bits)
 {
+    const surr_layer *L = &s->layer[l];
+    const double built = l + 1 < s->n_layers
+                             ? 1.0 - pow(s->layer[l + 1].sparsity, (double)s->layer[l + 1].n_out)
+                             : 1.0;
     double p_pow2, mean_csd;
     surr_weight_code_stats(L->weight.width, L->weight.is_signed, &p_pow2, &mean_csd);
     const double nz = (1.0 - L->sparsity) * (double)L->n_in * (double)L->n_out;
@@ -217,8 +222,8 @@ static void rtl_expected(const surr_layer *L, int acc_w, double *prod_bits, doub
     const double per_weight = L->weight.width <= SURR_RTL_CSD_MAX_WIDTH
                                   ? (1.0 - p_pow2) * (mean_csd - 1.0) + (L->weight.is_signed ? 0.5 : 0.0)
                                   : 0.0;
-    *prod_bits = nz * per_weight * pw;
-    *tree_bits = (double)L->n_out * (terms - 1.0) * fmin((double)acc_w, pw + 0.5 * log2(terms) + 1.0);
+    *prod_bits = built * nz * per_weight * pw;
+    *tree_bits = built * (double)L->n_out * (terms - 1.0) * fmin((double)acc_w, pw + 0.5 * log2(terms) + 1.0);
 }
 
 /* ------------------------------------------------------------------ features */
@@ -328,7 +333,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
                 if ((rc = rtl_exact(s, l, &t.csd_add_bits, &acc_bits, &out_bits)))
                     return rc;
             } else {
-                rtl_expected(L, acc.width, &t.csd_add_bits, &acc_bits);
+                rtl_expected(s, l, acc.width, &t.csd_add_bits, &acc_bits);
             }
         }
         f[SURR_F_MACS] += n;

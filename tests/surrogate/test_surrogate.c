@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "check.h"
+#include "quant/qfixed.h"
 #include "store/db.h"
 #include "surrogate/surr_calib.h"
 #include "surrogate/surr_fit.h"
@@ -801,6 +802,61 @@ static void predict_should_answer_every_target_for_the_baseline(void)
     surr_version_clear(&v);
 }
 
+/* yosys-0.23: without weights (the search) the RTL's adder bits are estimated from bit widths and
+ * sparsity; with weights drawn as that estimate assumes (nonzero codes uniform over the type), the
+ * estimate must stay close to the exact count, and both must grow with the weights kept. */
+static void yosys_estimate_should_track_the_exact_rtl_count(void)
+{
+    static const size_t net[] = {24, 32, 16, 5};
+    snac_rng r;
+    rng_seed(&r, 5);
+    for (int bits = 4; bits <= 10; bits += 2) {
+        double prev = 0;
+        for (int k = 0; k < 3; k++) {
+            const double sparsity = 0.2 + 0.3 * k;
+            surr_spec s;
+            CHECK(surr_spec_init_mlp(&s, net, 4, SURR_ACT_RELU, false) == SNAC_OK);
+            s.toolchain = SURR_TC_YOSYS_0_23;
+            char t[64];
+            snprintf(t, sizeof t, "ap_fixed<%d,1>", bits);
+            quant_prec w;
+            CHECK(quant_prec_parse(t, &w) == SNAC_OK);
+            surr_spec_set_precision(&s, &w, NULL, NULL, NULL, NULL);
+            float vals[24 * 32 + 32 * 16 + 16 * 5];
+            size_t off = 0;
+            for (size_t l = 0; l < s.n_layers; l++) {
+                surr_layer *L = &s.layer[l];
+                L->sparsity = sparsity;
+                for (size_t i = 0; i < L->n_in * L->n_out; i++) {
+                    int64_t c = 0; /* zero with p = sparsity, else a uniform nonzero code */
+                    if (rng_uniform(&r) >= sparsity)
+                        do
+                            c = quant_code_min(&w) + (int64_t)rng_below(&r, (uint64_t)(quant_code_max(&w) - quant_code_min(&w) + 1));
+                        while (c == 0);
+                    vals[off + i] = (float)quant_to_double(&w, c);
+                }
+                L->w = vals + off;
+                off += L->n_in * L->n_out;
+            }
+            surr_features exact, est;
+            CHECK(surr_features_extract(&s, &exact) == SNAC_OK);
+            for (size_t l = 0; l < s.n_layers; l++)
+                s.layer[l].w = NULL;
+            CHECK(surr_features_extract(&s, &est) == SNAC_OK);
+            double a = 0, b = 0;
+            for (size_t l = 0; l < s.n_layers; l++) {
+                a += exact.layer[l].csd_add_bits + exact.layer[l].acc_add_bits;
+                b += est.layer[l].csd_add_bits + est.layer[l].acc_add_bits;
+            }
+            CHECK_MSG(b > 0.8 * a && b < 1.25 * a, "%d bits, sparsity %.1f: estimate %.0f, exact %.0f adder bits", bits,
+                      sparsity, b, a);
+            if (k > 0)
+                CHECK_MSG(a < prev, "%d bits: fewer weights, fewer adder bits (%.0f after %.0f)", bits, a, prev);
+            prev = a;
+        }
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -813,6 +869,7 @@ int main(void)
     TEST(resource_strategy_should_not_get_zeros_for_free);
     TEST(delay_scale_should_follow_fabric_class_and_speed_grade);
     TEST(multiply_registers_should_count_whole_clock_periods);
+    TEST(yosys_estimate_should_track_the_exact_rtl_count);
     TEST(fit_should_recover_known_coefficients_from_synthetic_data);
     TEST(nnls_should_match_brute_force_over_active_sets);
     TEST(calibration_output_should_be_reproducible_byte_for_byte);
