@@ -21,7 +21,7 @@
 
 const char *const vstat_names[VS_COUNT] = {
     "mae", "rmse", "mape", "smape", "smape_rule4ml", "r2", "bias", "pearson", "spearman",
-    "mdape", "p90ape", "cal_slope", "cal_intercept", "exact",
+    "mdape", "p90ape", "cal_slope", "cal_intercept", "exact", "within20",
 };
 
 /* ---- point estimates ---------------------------------------------------------- */
@@ -56,6 +56,10 @@ static void point(const double *y, const double *p, size_t n, const scratch *w, 
     for (size_t i = 0; i < n; i++)
         hits += round(p[i]) == y[i];
     v[VS_EXACT] = 100.0 * (double)hits / (double)n;
+    hits = 0;
+    for (size_t i = 0; i < n; i++)
+        hits += w->abs_e[i] <= 0.2 * fmax(fabs(y[i]), 1.0);
+    v[VS_WITHIN20] = 100.0 * (double)hits / (double)n;
     for (size_t i = 0; i < n; i++) {
         double d = fabs(y[i]) + fabs(p[i]);
         w->ratio[i] = d > 0 ? 2.0 * w->abs_e[i] / d : 0.0;

@@ -18,6 +18,7 @@
  *                  (perfect calibration: b = 1, a = 0)
  *   exact          100 * share of rows with round(p) == y: for counts (DSP, cycles), where
  *                  an estimate one off is wrong
+ *   within20       100 * share of rows with |e| <= 0.2 * max(|y|, 1) (issue 12's latency target)
  * A statistic that is undefined (n < 2, zero variance, no y != 0) is NaN.
  * Confidence intervals: n_boot resamples of the n pairs with replacement drawn by
  * a gsl_rng mt19937 seeded with `seed` (same seed, same intervals); the interval
@@ -35,11 +36,11 @@
 
 enum vstat {
     VS_MAE, VS_RMSE, VS_MAPE, VS_SMAPE, VS_SMAPE_R4ML, VS_R2, VS_BIAS, VS_PEARSON, VS_SPEARMAN,
-    VS_MDAPE, VS_P90APE, VS_CAL_SLOPE, VS_CAL_INTERCEPT, VS_EXACT,
+    VS_MDAPE, VS_P90APE, VS_CAL_SLOPE, VS_CAL_INTERCEPT, VS_EXACT, VS_WITHIN20,
     VS_COUNT
 };
 /* "mae", "rmse", "mape", "smape", "smape_rule4ml", "r2", "bias", "pearson", "spearman",
- * "mdape", "p90ape", "cal_slope", "cal_intercept", "exact" (the JSON keys) */
+ * "mdape", "p90ape", "cal_slope", "cal_intercept", "exact", "within20" (the JSON keys) */
 extern const char *const vstat_names[VS_COUNT];
 
 typedef struct vstats_opts {

@@ -99,9 +99,9 @@ static void print_block(const vval_block *b)
 {
     printf("\n%s predictions by %s (id %lld)\n", b->kind == VVAL_FRESH ? "fresh" : "stored", b->version_name,
            (long long)b->version_id);
-    printf("%-14s %5s %10s %10s %8s %17s %7s %7s %7s %10s %7s %8s %7s %7s %7s %9s %6s\n", "target", "n", "MAE",
+    printf("%-14s %5s %10s %10s %8s %17s %7s %7s %7s %10s %7s %8s %7s %7s %7s %9s %6s %6s\n", "target", "n", "MAE",
            "RMSE", "MAPE%", "95% CI", "SMAPE%", "r4ml%", "R2", "bias", "pearson", "spearman", "MdAPE%", "P90APE%",
-           "slope", "intercept", "exact%");
+           "slope", "intercept", "exact%", "<=20%");
     for (int t = 0; t < SURR_T_COUNT; t++) {
         const vstats *s = &b->t[t];
         if (s->n == 0) {
@@ -119,10 +119,10 @@ static void print_block(const vval_block *b)
         else
             printf(" %17s", "-");
         static const int rest[] = {VS_SMAPE, VS_SMAPE_R4ML, VS_R2, VS_BIAS, VS_PEARSON, VS_SPEARMAN,
-                                   VS_MDAPE, VS_P90APE, VS_CAL_SLOPE, VS_CAL_INTERCEPT, VS_EXACT};
-        static const int width[] = {7, 7, 7, 10, 7, 8, 7, 7, 7, 9, 6};
-        static const char fmt[] = {'f', 'f', 'f', 'g', 'f', 'f', 'f', 'f', 'f', 'g', 'f'};
-        static const int prec[] = {1, 1, 3, 4, 3, 3, 1, 1, 3, 4, 1};
+                                   VS_MDAPE, VS_P90APE, VS_CAL_SLOPE, VS_CAL_INTERCEPT, VS_EXACT, VS_WITHIN20};
+        static const int width[] = {7, 7, 7, 10, 7, 8, 7, 7, 7, 9, 6, 6};
+        static const char fmt[] = {'f', 'f', 'f', 'g', 'f', 'f', 'f', 'f', 'f', 'g', 'f', 'f'};
+        static const int prec[] = {1, 1, 3, 4, 3, 3, 1, 1, 3, 4, 1, 1};
         for (size_t k = 0; k < sizeof rest / sizeof rest[0]; k++) {
             printf(" ");
             cell(s->v[rest[k]], fmt[k], prec[k], width[k]);
@@ -310,7 +310,8 @@ int cmd_validate(int argc, char **argv)
                db_path);
     } else {
         printf("\nMAPE/MdAPE/P90APE over rows with actual != 0; bias = mean(predicted - actual); "
-               "slope/intercept: actual = intercept + slope * predicted; CI: %zu bootstrap resamples, seed %llu%s\n",
+               "slope/intercept: actual = intercept + slope * predicted; exact%%: round(predicted) == actual; "
+               "<=20%%: |predicted - actual| <= 0.2 max(actual, 1); CI: %zu bootstrap resamples, seed %llu%s\n",
                so.n_boot, (unsigned long long)so.seed, store ? "; stored in validation_stats" : "");
     }
 out:

@@ -49,6 +49,10 @@ static void vstats_should_match_the_hand_computed_example(void)
     vstats c;
     CHECK(vstats_compute(yc, pc, 4, &o, &c) == SNAC_OK);
     CHECK_NEAR(c.v[VS_EXACT], 75.0, 1e-12);
+    /* |e| <= 0.2 max(|y|, 1): 0.4 <= 0.2 no, 0.6 <= 0.4 no, 0 yes, 0.49 <= 0.2 no */
+    CHECK_NEAR(c.v[VS_WITHIN20], 25.0, 1e-12);
+    /* Y/P above: |e| = 3 2 3 8 2 against 2 4 6 8 0.2 */
+    CHECK_NEAR(s.v[VS_WITHIN20], 60.0, 1e-12);
     for (int k = 0; k < VS_COUNT; k++)
         CHECK(isnan(s.lo[k]) && isnan(s.hi[k]));
 }
