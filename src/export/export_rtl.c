@@ -510,10 +510,8 @@ static int write_rom(const quant_model *m, enum quant_act a, const char *hdr, co
 /* Bits of a class index over n outputs (at least 1). */
 static int index_bits(size_t n)
 {
-    int b = 1;
-    while (((size_t)1 << b) < n)
-        b++;
-    return b;
+    const int b = log2_size(n);
+    return b > 1 ? b : 1;
 }
 
 static int write_argmax(const quant_model *m, const char *hdr, const char *dir)
