@@ -189,6 +189,31 @@ int main(int argc, char **argv)
                    a.mdape, a.mape, sa, a.within20, b.mdape, b.mape, sb, b.within20);
         }
     }
+    /* where the latency goes: the layers' own calls (csynth instance rows) and what the top
+     * function adds between them; the data behind CALIB_FOREIGN_WEIGHT_LATENCY */
+    printf("\nlatency: the layers' own calls (csynth instance rows, per layer) and the top function's cycles "
+           "between them\n");
+    printf("  %-4s %-14s %-22s %6s %6s %6s  %s\n", "#", "family", "part", "total", "calls", "between", "per layer");
+    for (size_t k = 0; k < m; k++) {
+        const calib_project *q = &p[proj[nb + k]];
+        if (!q->n_layer_latency) {
+            printf("  %-4zu %-14s %-22s %6.0f %6s %6s  (%s)\n", k, surr_toolchain_names[q->tc], q->part,
+                   y[k * SURR_T_COUNT + SURR_T_LATENCY_CYCLES], "-", "-", q->layer_why);
+            continue;
+        }
+        double calls = 0;
+        char per[128];
+        size_t u = 0;
+        per[0] = '\0';
+        for (size_t l = 0; l < q->n_layer_latency; l++) {
+            calls += q->layer_latency[l];
+            if (u < sizeof per)
+                u += (size_t)snprintf(per + u, sizeof per - u, "%s%.0f", l ? " " : "", q->layer_latency[l]);
+        }
+        double total = y[k * SURR_T_COUNT + SURR_T_LATENCY_CYCLES];
+        printf("  %-4zu %-14s %-22s %6.0f %6.0f %6.0f  %s\n", k, surr_toolchain_names[q->tc], q->part, total, calls,
+               total - calls, per);
+    }
     printf("\ntargets (issue 12, LOPO, all families): MdAPE <= 25%% for lut/ff/dsp; Spearman >= 0.9 for lut/ff/dsp;\n"
            "latency within +-20%% for >= 80%% of projects. APE = |pred - y| / max(y, 1).\n");
     for (int tc = 0; tc < SURR_TC_COUNT; tc++)

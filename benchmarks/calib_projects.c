@@ -48,7 +48,7 @@ static bool is_dir_path(const char *path)
  * with the real weights when every layer's w<k>.txt was read (exact features).
  * *wblock (malloc'd, may stay NULL) holds the weights the spec borrows. */
 static bool project_spec(const char *root, const calib_project *p, const rpt_result *r, surr_spec *spec,
-                         float **wblock, char *note, size_t note_cap, char *why, size_t cap)
+                         float **wblock, rpt_net **net_out, char *note, size_t note_cap, char *why, size_t cap)
 {
     char dir[1024], path[1200], wdir[1200];
     snprintf(dir, sizeof dir, "%s/%s", root, p->dir);
@@ -80,15 +80,16 @@ static bool project_spec(const char *root, const calib_project *p, const rpt_res
     snprintf(note, note_cap, "spec from %.16s%s%.360s", net->source, net->notes[0] ? ": " : "", net->notes);
     char *json = NULL;
     rc = rpt_net_spec_json(net, NULL, 0, NULL, &json);
-    free(net);
     if (!rc)
         rc = vrows_spec_from_json(json, spec);
     free(json);
     if (rc) {
         snprintf(why, cap, "spec: %s", snac_err_msg());
         snac_err_clear();
+        free(net);
         return false;
     }
+    *net_out = net;
     /* as refit (vrows.c): weights that cannot be loaded as a whole (stale w<k>.txt
      * of other builds in the folder) leave the exact sparsity rpt_net counted */
     if (spec->weights[0] && surr_spec_weights_load(spec, wblock) != SNAC_OK) {
@@ -126,10 +127,92 @@ static bool read_report(const char *root, const char *rel, rpt_result *r, char *
     return true;
 }
 
+/* Does csynth module name m carry config struct cfg ("dense_latency_..._config2_s",
+ * "relu_..._relu_config3_s", "dense_array_..._config2_U0")? cfg must follow a '_' and be followed
+ * by '_' or the end, so config1 does not match config12. */
+static bool module_has_config(const char *m, const char *cfg)
+{
+    size_t lc = strlen(cfg);
+    if (!lc)
+        return false;
+    for (const char *q = strstr(m, cfg); q; q = strstr(q + 1, cfg))
+        if (q > m && q[-1] == '_' && (q[lc] == '_' || q[lc] == '\0'))
+            return true;
+    return false;
+}
+
+/* Each dense layer's own latency from the report's instance rows: its dense call plus the calls
+ * that follow it (batch norm, activation), matched by config struct (the longest that matches).
+ * Older Vivado HLS mangles some dense modules ("dense_latency_0_0_..._1") so that no config is
+ * left: one such module is given to the one layer without a dense match. Anything else not
+ * matched, or a layer left without its dense call, and the project gives no layer rows. */
+static void layer_latencies(const char *root, const char *rpt_rel, const rpt_net *net, calib_project *p)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", root, rpt_rel);
+    char *buf = NULL;
+    size_t len = 0, ni = 0;
+    rpt_instance inst[64];
+    p->n_layer_latency = 0;
+    if (snac_read_file(path, &buf, &len) ||
+        rpt_csynth_rpt_instances(buf, len, rpt_rel, inst, sizeof inst / sizeof inst[0], &ni)) {
+        snprintf(p->layer_why, sizeof p->layer_why, "instances: %.140s", snac_err_msg());
+        snac_err_clear();
+        free(buf);
+        return;
+    }
+    free(buf);
+    if (ni == 0 || ni > sizeof inst / sizeof inst[0]) {
+        snprintf(p->layer_why, sizeof p->layer_why, "%zu instance rows", ni);
+        return;
+    }
+    double lat[SURR_MAX_LAYERS] = {0}, orphan = 0;
+    bool dense[SURR_MAX_LAYERS] = {false};
+    size_t n_orphan = 0;
+    for (size_t i = 0; i < ni; i++) {
+        size_t best_l = 0, best_len = 0, best_c = 0;
+        for (size_t l = 0; l < net->n_layers; l++)
+            for (size_t c = 0; c < net->layer[l].n_configs; c++) {
+                size_t lc = strlen(net->layer[l].configs[c]);
+                if (lc > best_len && module_has_config(inst[i].module, net->layer[l].configs[c]))
+                    best_l = l, best_len = lc, best_c = c;
+            }
+        if (!isfinite(inst[i].latency_worst)) {
+            snprintf(p->layer_why, sizeof p->layer_why, "instance %.100s: latency unknown", inst[i].module);
+            return;
+        }
+        if (best_len) {
+            lat[best_l] += inst[i].latency_worst;
+            dense[best_l] |= best_c == 0;
+        } else if (strncmp(inst[i].module, "dense", 5) == 0) {
+            orphan += inst[i].latency_worst;
+            n_orphan++;
+        } else {
+            snprintf(p->layer_why, sizeof p->layer_why, "instance %.100s names no call of the network", inst[i].module);
+            return;
+        }
+    }
+    size_t missing = 0, at = 0;
+    for (size_t l = 0; l < net->n_layers; l++)
+        if (!dense[l])
+            missing++, at = l;
+    if (n_orphan > 1 || missing != n_orphan) {
+        snprintf(p->layer_why, sizeof p->layer_why, "%zu dense instance(s) without a config name for %zu layer(s)",
+                 n_orphan, missing);
+        return;
+    }
+    if (n_orphan)
+        lat[at] += orphan;
+    for (size_t l = 0; l < net->n_layers; l++)
+        p->layer_latency[l] = lat[l];
+    p->n_layer_latency = net->n_layers;
+}
+
 static void load_one(const char *root, calib_project *p, const char *xml_rel, const char *rpt_rel)
 {
     surr_spec spec;
     rpt_result r;
+    rpt_net *net = NULL;
     float *wblock = NULL;
     const char *rel = xml_rel[0] ? xml_rel : rpt_rel;
     rpt_result_init(&r, RPT_KIND_CSYNTH_XML, RPT_TC_VIVADO_HLS); /* no report: no port hint */
@@ -137,7 +220,7 @@ static void load_one(const char *root, calib_project *p, const char *xml_rel, co
     if (rel[0] && !read_report(root, rel, &r, p->skip, sizeof p->skip))
         return;
     /* the network first: a CNN says so even without a report */
-    if (!project_spec(root, p, &r, &spec, &wblock, p->note, sizeof p->note, p->skip, sizeof p->skip))
+    if (!project_spec(root, p, &r, &spec, &wblock, &net, p->note, sizeof p->note, p->skip, sizeof p->skip))
         goto out;
     if (!rel[0]) {
         snprintf(p->skip, sizeof p->skip, "no csynth report");
@@ -181,7 +264,12 @@ static void load_one(const char *root, calib_project *p, const char *xml_rel, co
         p->s.y[t] = isfinite(y[t]) && y[t] >= 0 ? y[t] : NAN;
     p->s.weight = 1.0;
     snprintf(p->s.id, sizeof p->s.id, "shared:%.88s", p->dir);
+    if (rpt_rel[0] && net->n_layers == spec.n_layers)
+        layer_latencies(root, rpt_rel, net, p);
+    else
+        snprintf(p->layer_why, sizeof p->layer_why, "no csynth.rpt");
 out:
+    free(net);
     free(wblock);
 }
 /* Cut one MANIFEST.tsv line at *line: *next = the following line; its tab-separated columns
@@ -329,25 +417,44 @@ int calib_set_build(const calib_project *p, size_t np, surr_sample **s_out, enum
     return SNAC_OK;
 }
 
-int calib_fit_family(const surr_sample *s, const enum surr_toolchain *tc_of, size_t n, enum surr_toolchain tc,
-                     int exclude, bool cv, surr_version *v, surr_fit_report *rep)
+/* The rows of family tc (others weighted `foreign`, group `exclude` left out) into t; returns the count. */
+static size_t family_rows(const surr_sample *s, const enum surr_toolchain *tc_of, size_t n, enum surr_toolchain tc,
+                          int exclude, double foreign, surr_sample *t)
 {
-    surr_sample *t = malloc((n ? n : 1) * sizeof *t);
-    if (!t)
-        return snac_err_set(SNAC_ENOMEM, "out of memory");
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i].group == exclude)
             continue;
         t[m] = s[i];
         if (tc_of[i] != tc)
-            t[m].weight *= CALIB_FOREIGN_WEIGHT;
+            t[m].weight *= foreign;
         m++;
     }
+    return m;
+}
+
+int calib_fit_family(const surr_sample *s, const enum surr_toolchain *tc_of, size_t n, enum surr_toolchain tc,
+                     int exclude, bool cv, surr_version *v, surr_fit_report *rep)
+{
+    surr_sample *t = malloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
     surr_fit_options o = SURR_FIT_OPTIONS_INIT;
     o.cross_validate = cv;
     memset(v, 0, sizeof *v);
+    size_t m = family_rows(s, tc_of, n, tc, exclude, CALIB_FOREIGN_WEIGHT, t);
     int rc = surr_fit_version(t, m, &o, v, rep);
+    if (!rc) { /* latency again, the family's own rows dominating (CALIB_FOREIGN_WEIGHT_LATENCY) */
+        surr_version vl;
+        surr_fit_report rl;
+        memset(&vl, 0, sizeof vl);
+        m = family_rows(s, tc_of, n, tc, exclude, CALIB_FOREIGN_WEIGHT_LATENCY, t);
+        if (!(rc = surr_fit_version(t, m, &o, &vl, &rl))) {
+            v->t[SURR_T_LATENCY_CYCLES] = vl.t[SURR_T_LATENCY_CYCLES];
+            rep->t[SURR_T_LATENCY_CYCLES] = rl.t[SURR_T_LATENCY_CYCLES];
+        }
+        surr_version_clear(&vl);
+    }
     v->toolchain = tc;
     free(t);
     return rc;

@@ -15,7 +15,9 @@
  * every layer's w<k>.txt loads (exact features), else the counted sparsity.
  * The part is the report's full name (its speed grade sets the logic delay) and
  * the clock the report's target; the surrogate toolchain from the report's tool
- * and version (vtoolchain_map).
+ * and version (vtoolchain_map). When the .rpt is there, its latency detail's instance rows
+ * (one per nnet:: call) are tied to the dense layers by config struct: each layer's own
+ * cycles, and what the top function adds between the calls (bench_surrogate_lopo prints both).
  *
  * Skipped with a printed reason: a network rpt_net does not call an MLP, a
  * spec that does not parse or validate (a precision quant_prec_parse rejects),
@@ -42,6 +44,11 @@ typedef struct calib_project {
     char skip[240];          /* why the project is not used ("" = used) */
     enum surr_toolchain tc;
     surr_sample s;
+    /* each dense layer's own latency (its calls' csynth instance rows), when the .rpt lists them
+     * and every one maps to a layer by its config struct; else n_layer_latency 0 and layer_why says why */
+    double layer_latency[SURR_MAX_LAYERS];
+    size_t n_layer_latency;
+    char layer_why[160];
 } calib_project;
 
 /* Every dense_only project under root (sorted by folder name, so the order is
@@ -65,9 +72,16 @@ int calib_set_build(const calib_project *p, size_t np, surr_sample **s, enum sur
 /* Weight of a sample of another toolchain family in a family's fit: the
  * family's own data dominate, the others fill in what it has not measured. */
 #define CALIB_FOREIGN_WEIGHT 0.25
+/* ... except for latency, which depends on the HLS scheduler more than on the operators: Vitis
+ * HLS adds 5-11 cycles between the layer calls where Vivado HLS adds 0-4 (the projects' csynth
+ * instance rows), so each family's latency is fitted on its own projects, the others only
+ * filling in terms it has no data for. */
+#define CALIB_FOREIGN_WEIGHT_LATENCY 0.01
 
 /* Fit the version of toolchain tc from s[0..n) (rows of other families weighted
- * CALIB_FOREIGN_WEIGHT; rows of group `exclude` left out, -1 = none), with
+ * CALIB_FOREIGN_WEIGHT, for latency CALIB_FOREIGN_WEIGHT_LATENCY (a second fit whose
+ * latency model and statistics replace the first's); rows of group `exclude` left out,
+ * -1 = none), with
  * leave-one-group-out statistics when `cv`. */
 int calib_fit_family(const surr_sample *s, const enum surr_toolchain *tc_of, size_t n, enum surr_toolchain tc,
                      int exclude, bool cv, surr_version *v, surr_fit_report *rep);

@@ -146,9 +146,10 @@ int main(int argc, char **argv)
                  "Huber-reweighted, every architecture weighted alike) on %zu samples: %zu hls4ml reuse-factor sweep "
                  "runs (Vivado HLS 2018-2019, 6 architectures) + the SNAC-Pack paper baseline + %zu public hls4ml MLP "
                  "projects (../shared, csynth estimates; %zu vivado-2019.1, %zu vivado-2020.1, %zu vitis-2023.2). "
-                 "Rows of other toolchain families weigh %.2f. %s URAM: no data, predicted 0.",
+                 "Rows of other toolchain families weigh %.2f (latency: %.2f, the family's own scheduler). %s URAM: no "
+                 "data, predicted 0.",
                  SURR_BASIS_VERSION, n, nb - 1, n_proj, used[SURR_TC_VIVADO_2019_1], used[SURR_TC_VIVADO_2020_1],
-                 used[SURR_TC_VITIS_2023_2], CALIB_FOREIGN_WEIGHT,
+                 used[SURR_TC_VITIS_2023_2], CALIB_FOREIGN_WEIGHT, CALIB_FOREIGN_WEIGHT_LATENCY,
                  tc == SURR_TC_YOSYS_0_23 ? "yosys-0.23 has no data of its own: these are HLS-estimate coefficients, "
                                             "a stand-in until a refit from Yosys results."
                  : used[tc] + (tc == SURR_TC_VIVADO_2019_1 ? 7 : 0) < 6

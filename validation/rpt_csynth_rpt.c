@@ -294,3 +294,71 @@ int rpt_csynth_rpt_read(const char *buf, size_t len, const char *name, rpt_resul
     rpt_strlcpy(out->bram_note, "BRAM_18K as reported by HLS", sizeof out->bram_note);
     return SNAC_OK;
 }
+
+/* ------------------------------------------------------------- instances */
+
+int rpt_csynth_rpt_instances(const char *buf, size_t len, const char *name, rpt_instance *out, size_t cap,
+                             size_t *n_out)
+{
+    rpt_lines it;
+    rpt_span line, cells[MAX_CELLS];
+    enum { BEFORE, PERF, LATENCY, DETAIL, TABLE } where = BEFORE;
+    size_t n = 0;
+    *n_out = 0;
+    rpt_lines_init(&it, buf, len);
+    while (rpt_lines_next(&it, &line)) {
+        rpt_span t = rpt_trim(line);
+        if (rpt_span_starts(t, "== ")) {
+            if (where != BEFORE)
+                break; /* the performance section is over */
+            if (rpt_span_starts(t, "== Performance Estimates"))
+                where = PERF;
+            continue;
+        }
+        if (where == BEFORE)
+            continue;
+        if (rpt_span_starts(t, "+ ")) { /* "+ Timing", "+ Latency", "+ Detail" */
+            if (where == TABLE)
+                break;
+            where = rpt_span_starts(t, "+ Latency") ? LATENCY
+                    : (rpt_span_starts(t, "+ Detail") && where >= LATENCY) ? DETAIL : PERF;
+            continue;
+        }
+        if (rpt_span_starts(t, "* ")) { /* "* Instance:", "* Loop:", "* Summary:" */
+            if (where == TABLE)
+                break;
+            if (where == DETAIL && rpt_span_starts(t, "* Instance"))
+                where = TABLE;
+            continue;
+        }
+        if (where != TABLE)
+            continue;
+        size_t nc = rpt_table_cells(line, cells, MAX_CELLS);
+        if (nc < 4 || nc > MAX_CELLS || rpt_span_eq(cells[1], "Module") || cells[1].len == 0)
+            continue; /* borders and the two header rows */
+        double v[4];
+        size_t k = 0;
+        for (size_t i = 2; i < nc && k < 4; i++) {
+            double x;
+            if (has_time_unit(cells[i]))
+                continue;
+            if (rpt_span_eq(cells[i], "?"))
+                x = NAN;
+            else if (!rpt_number(cells[i].s, cells[i].len, &x) || x < 0)
+                break; /* the pipeline type */
+            v[k++] = x;
+        }
+        if (k != 4)
+            return snac_err_set(SNAC_EFORMAT, "%s:%zu: instance row '%.*s' has %zu cycle counts, expected 4 "
+                                "(latency min/max, interval min/max)", name, it.line, (int)cells[0].len,
+                                cells[0].s, k);
+        if (n < cap) {
+            rpt_span_copy(cells[1], out[n].module, sizeof out[n].module);
+            out[n].latency_worst = v[1];
+            out[n].ii_max = v[3];
+        }
+        n++;
+    }
+    *n_out = n;
+    return SNAC_OK;
+}

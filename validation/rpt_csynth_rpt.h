@@ -25,4 +25,18 @@
 
 int rpt_csynth_rpt_read(const char *buf, size_t len, const char *name, rpt_result *out);
 
+/* One row of the top function's latency detail ("+ Latency:" / "+ Detail:" /
+ * "* Instance:"): a called function (hls4ml: one nnet:: call, its module name ending
+ * in the call's config struct, "dense_latency_..._config2_s") and its own cycles. */
+typedef struct rpt_instance {
+    char module[160];
+    double latency_worst, ii_max; /* cycles; NaN for "?" */
+} rpt_instance;
+
+/* The instance rows of a csynth.rpt, in report order; at most cap are stored, *n is
+ * the count found (0 when the report lists none: "N/A", or a flattened top).
+ * SNAC_EFORMAT names the line of a row whose cycle counts do not parse. */
+int rpt_csynth_rpt_instances(const char *buf, size_t len, const char *name, rpt_instance *out, size_t cap,
+                             size_t *n);
+
 #endif

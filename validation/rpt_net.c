@@ -80,6 +80,12 @@ static void element_type(const char *in, char *out, size_t cap)
 
 enum op_class { OP_DENSE, OP_ACT, OP_BN, OP_IGNORE, OP_OTHER };
 
+static void add_config(rpt_net_layer *L, const char *config)
+{
+    if (config[0] && L->n_configs < sizeof L->configs / sizeof L->configs[0])
+        rpt_strlcpy(L->configs[L->n_configs++], config, sizeof L->configs[0]);
+}
+
 static enum op_class classify(const char *op, const char **act)
 {
     static const char *const dense[] = {"dense", "dense_latency", "dense_resource", "dense_large", "dense_wrapper",
@@ -228,6 +234,7 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
             element_type(ops[i].output_t, L->output_t, sizeof L->output_t);
             rpt_strlcpy(L->act, "linear", sizeof L->act);
             rpt_strlcpy(L->weights, ops[i].weights, sizeof L->weights);
+            add_config(L, ops[i].config);
             strip_ns(ops[i].strategy, L->strategy, sizeof L->strategy);
             /* hls4ml before the `strategy` field (0.1-0.2) named the Resource kernel in the call */
             if (!L->strategy[0] && (strcmp(ops[i].op, "dense_large") == 0 || strcmp(ops[i].op, "dense_resource") == 0))
@@ -246,6 +253,7 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
             continue; /* an activation on the input: nothing to model */
         }
         rpt_net_layer *L = &net->layer[nl - 1];
+        add_config(L, ops[i].config);
         if (c == OP_BN) {
             L->batch_norm = true;
         } else {

@@ -57,6 +57,9 @@ typedef struct rpt_net_layer {
     bool batch_norm;
     char strategy[16];        /* "latency" | "resource" | "" */
     char weights[48];         /* "w2" */
+    char configs[4][48];      /* config structs of the layer's calls: the dense first, then its batch norm and
+                                 activation ("config2", "relu_config3"); they name its csynth instances */
+    size_t n_configs;
 } rpt_net_layer;
 
 typedef struct rpt_net {

@@ -3,6 +3,7 @@
  * hls4ml config is read, and each broken report fails naming the file and the
  * element or line. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "util/err.h"
@@ -117,6 +118,54 @@ static void csynth_rpt_should_read_vitis_hls_with_dsp_column(void)
     EQ(r.avail_uram, 0);
 }
 
+static void csynth_rpt_instances_should_list_each_call_with_its_cycles(void)
+{
+    char *buf;
+    size_t len, n = 99;
+    rpt_instance in[8];
+    const char *p = fixture("reports/nac_tutorial/myproject_csynth.rpt"); /* Vitis HLS 2020.1 */
+    CHECK(snac_read_file(p, &buf, &len) == 0);
+    CHECK_MSG(rpt_csynth_rpt_instances(buf, len, p, in, 8, &n) == 0, "%s", snac_err_msg());
+    CHECK(n == 6); /* in report order; "0.277 us" and "29.156 ns" cells are not cycles */
+    if (n == 6) {
+        CHECK(strcmp(in[0].module, "dense_latency_ap_fixed_8_3_5_3_0_ap_fixed_23_13_5_3_0_config2_s") == 0);
+        EQ(in[0].latency_worst, 38);
+        EQ(in[0].ii_max, 32);
+        CHECK(strcmp(in[1].module, "softmax_stable_ap_fixed_ap_fixed_8_3_5_3_0_softmax_config11_s") == 0);
+        EQ(in[1].latency_worst, 25);
+        EQ(in[1].ii_max, 5);
+        EQ(in[2].latency_worst, 4);
+        CHECK(strcmp(in[5].module, "relu_ap_fixed_19_9_5_3_0_ap_fixed_8_3_5_3_0_relu_config9_s") == 0);
+        EQ(in[5].latency_worst, 1);
+    }
+    /* fewer slots than rows: the count is still the report's */
+    CHECK(rpt_csynth_rpt_instances(buf, len, p, in, 2, &n) == 0 && n == 6);
+    free(buf);
+
+    p = fixture("reports/hls4ml_test_vivado_2020.1/myproject_csynth.rpt"); /* Vivado HLS 2020.1, dataflow */
+    CHECK(snac_read_file(p, &buf, &len) == 0);
+    CHECK(rpt_csynth_rpt_instances(buf, len, p, in, 8, &n) == 0 && n == 2);
+    CHECK(strcmp(in[0].module, "dense_array_array_ap_fixed_16_6_5_3_0_5u_config2_s") == 0);
+    EQ(in[0].latency_worst, 7);
+    EQ(in[0].ii_max, 7);
+    CHECK(strcmp(in[1].module, "relu_array_array_ap_fixed_5u_relu_config3_s") == 0);
+    EQ(in[1].latency_worst, 2);
+    /* a row whose cycles do not parse names its line */
+    char *bad = strstr(buf, "|        2|        2| 10.000 ns");
+    CHECK(bad != NULL);
+    if (bad) {
+        memcpy(bad + 9, "x", 1); /* "|        2|" -> "|       x2|" */
+        CHECK(rpt_csynth_rpt_instances(buf, len, "r.rpt", in, 8, &n) == SNAC_EFORMAT);
+        CHECK_STR_CONTAINS(snac_err_msg(), "r.rpt:");
+        CHECK_STR_CONTAINS(snac_err_msg(), "relu_array_array_ap_fixed_5u_relu_config3_U0");
+        snac_err_clear();
+    }
+    free(buf);
+    /* a report without a latency detail lists none */
+    const char *none = "== Vivado HLS Report for 'x'\n== Performance Estimates\n+ Latency:\n    * Summary:\n";
+    CHECK(rpt_csynth_rpt_instances(none, strlen(none), "n.rpt", in, 8, &n) == 0 && n == 0);
+}
+
 static void utilization_should_read_slice_rows_and_double_bram_tiles(void)
 {
     rpt_result r;
@@ -222,6 +271,7 @@ int main(void)
     TEST(csynth_xml_should_give_the_exact_vivado_hls_2020_1_numbers);
     TEST(csynth_rpt_should_match_its_xml_twin);
     TEST(csynth_rpt_should_read_vitis_hls_with_dsp_column);
+    TEST(csynth_rpt_instances_should_list_each_call_with_its_cycles);
     TEST(utilization_should_read_slice_rows_and_double_bram_tiles);
     TEST(utilization_should_read_ultrascale_clb_names_and_prohibited_column);
     TEST(hls4ml_config_should_give_precision_rf_strategy_io_part);
