@@ -75,8 +75,10 @@ enum surr_basis {
     SURR_B_IO_BITS,       /* top: n_in * a_w of the first layer + n_out * out_w of the last */
     SURR_B_STREAM_LAYER,  /* io_stream: per layer (FIFOs, handshakes) */
     SURR_B_BRAM_BLOCKS,   /* Resource strategy: stored weight bits / 18432 */
-    SURR_B_MULT_STAGE,    /* latency: delay / clock_ns per layer (coefficient: multiply delay in ns on a
-                             Zynq-7000 -1; delay = surr_part_delay_scale of the part) */
+    SURR_B_MULT_STAGE,    /* latency: delay / clock_ns per layer (coefficient: ns of logic delay per layer on
+                             a Zynq-7000 -1, the multiply's; delay = surr_part_delay_scale of the part). The
+                             Vitis default puts a whole layer here (50.5 ns: its calls and the registers
+                             Vitis HLS adds between them; README) */
     SURR_B_TREE_STAGE,    /* latency: delay * levels / clock_ns per layer (coefficient: adder delay in ns);
                              levels over the nonzero terms of a neuron */
     SURR_B_ACT_LAYER,     /* latency: layers with an activation (+1 each; the register between the dense
