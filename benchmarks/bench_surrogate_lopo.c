@@ -18,6 +18,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,7 @@ int main(int argc, char **argv)
     double *y = malloc(m * SURR_T_COUNT * sizeof *y), *lopo = malloc(m * SURR_T_COUNT * sizeof *lopo),
            *ins = malloc(m * SURR_T_COUNT * sizeof *ins);
     size_t *idx = malloc((m ? m : 1) * sizeof *idx);
+    bool *inside = calloc((m ? m : 1) * SURR_T_COUNT, sizeof *inside); /* actual within the LOPO 95% interval */
     const surr_part *part;
     surr_part_find("xcvu13p-flga2577-2-e", &part);
     surr_version full[SURR_TC_COUNT];
@@ -125,11 +127,12 @@ int main(int argc, char **argv)
             break;
         }
         surr_prediction pl, pi;
-        surr_predict(&v, &s[i].x, part, &pl);
+        surr_predict_interval(&v, &s[i].x, part, &pl);
         surr_predict(&full[tc], &s[i].x, part, &pi);
         for (int t = 0; t < SURR_T_COUNT; t++) {
             y[k * SURR_T_COUNT + t] = s[i].y[t];
             lopo[k * SURR_T_COUNT + t] = pl.y[t];
+            inside[k * SURR_T_COUNT + t] = s[i].y[t] >= pl.lo[t] && s[i].y[t] <= pl.hi[t];
             ins[k * SURR_T_COUNT + t] = pi.y[t];
         }
         surr_version_clear(&v);
@@ -214,6 +217,18 @@ int main(int argc, char **argv)
         printf("  %-4zu %-14s %-22s %6.0f %6.0f %6.0f  %s\n", k, surr_toolchain_names[q->tc], q->part, total, calls,
                total - calls, per);
     }
+    /* how honest the intervals are: a 95% interval should hold ~95% of held-out actuals */
+    printf("\n95%% interval of the LOPO fit holds the left-out project's actual value:");
+    for (size_t j = 0; j < N_TARGETS; j++) {
+        int t = targets[j];
+        size_t in = 0, k2 = 0;
+        for (size_t k = 0; k < m; k++)
+            if (isfinite(y[k * SURR_T_COUNT + t])) {
+                in += inside[k * SURR_T_COUNT + t];
+                k2++;
+            }
+        printf(" %s %zu/%zu%s", surr_target_names[t], in, k2, j + 1 < N_TARGETS ? "," : "\n");
+    }
     printf("\ntargets (issue 12, LOPO, all families): MdAPE <= 25%% for lut/ff/dsp; Spearman >= 0.9 for lut/ff/dsp;\n"
            "latency within +-20%% for >= 80%% of projects. APE = |pred - y| / max(y, 1).\n");
     for (int tc = 0; tc < SURR_TC_COUNT; tc++)
@@ -223,6 +238,7 @@ int main(int argc, char **argv)
     free(lopo);
     free(ins);
     free(idx);
+    free(inside);
     free(s);
     free(tc_of);
     free(proj);
