@@ -50,6 +50,12 @@ static inline int fuzz_csynth_xml(const uint8_t *data, size_t size)
 static inline int fuzz_csynth_rpt(const uint8_t *data, size_t size)
 {
     rpt_result r;
+    rpt_instance in[4]; /* fewer slots than many reports have rows: the cap is exercised too */
+    size_t n;
+    int rc = rpt_csynth_rpt_instances((const char *)data, size, "fuzz.rpt", in, 4, &n);
+    if (rc == 0)
+        for (size_t i = 0; i < n && i < 4; i++)
+            (void)strlen(in[i].module);
     return rpt_csynth_rpt_read((const char *)data, size, "fuzz.rpt", &r);
 }
 
