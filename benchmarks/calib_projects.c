@@ -145,7 +145,7 @@ static bool module_has_config(const char *m, const char *cfg)
  * that follow it (batch norm, activation), matched by config struct (the longest that matches).
  * Older Vivado HLS mangles some dense modules ("dense_latency_0_0_..._1") so that no config is
  * left: one such module is given to the one layer without a dense match. Anything else not
- * matched, or a layer left without its dense call, and the project gives no layer rows. */
+ * matched, or a layer left without its dense call, and the project gives no per-layer figures. */
 static void layer_latencies(const char *root, const char *rpt_rel, const rpt_net *net, calib_project *p)
 {
     char path[1024];
@@ -264,10 +264,13 @@ static void load_one(const char *root, calib_project *p, const char *xml_rel, co
         p->s.y[t] = isfinite(y[t]) && y[t] >= 0 ? y[t] : NAN;
     p->s.weight = 1.0;
     snprintf(p->s.id, sizeof p->s.id, "shared:%.88s", p->dir);
-    if (rpt_rel[0] && net->n_layers == spec.n_layers)
-        layer_latencies(root, rpt_rel, net, p);
-    else
+    if (!rpt_rel[0])
         snprintf(p->layer_why, sizeof p->layer_why, "no csynth.rpt");
+    else if (net->n_layers != spec.n_layers)
+        snprintf(p->layer_why, sizeof p->layer_why, "%zu dense calls for %zu spec layers", net->n_layers,
+                 spec.n_layers);
+    else
+        layer_latencies(root, rpt_rel, net, p);
 out:
     free(net);
     free(wblock);
