@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "config/config.h"
+#include "pipeline/pipeline_run.h"
 #include "search/search_config.h"
 #include "store/db.h"
 #include "util/err.h"
@@ -43,6 +44,14 @@ static void progress_of(sqlite3_stmt *st, char *out, size_t cap)
     size_t budget = 0;
     if (strcmp(kind, "local") == 0) { /* iterations stored; the budget depends on the sources */
         snprintf(out, cap, "%lld iterations", done);
+        return;
+    }
+    if (strcmp(kind, "pipeline") == 0) { /* stages finished (done, failed or skipped) */
+        snprintf(out, cap, "%lld/%d stages", done, PIPE_STAGE_COUNT);
+        return;
+    }
+    if (strcmp(kind, "ablate") == 0) {
+        snprintf(out, cap, "%lld members done", done);
         return;
     }
     if (search) {
@@ -76,7 +85,17 @@ static void describe(const char *db, sqlite3_stmt *st, const char **status, char
             *status = "running@other-host";
     }
     bool search = strcmp(kind, "search") == 0;
-    if (strcmp(kind, "local") == 0 && strcmp(*status, "done") == 0)
+    bool stopped = strcmp(*status, "interrupted") == 0 || strcmp(*status, "failed") == 0;
+    if (strcmp(kind, "pipeline") == 0 && stopped)
+        snprintf(next, cap, "snac run --resume %lld --db %s", id, db);
+    else if (strcmp(kind, "ablate") == 0 && strcmp(*status, "done") == 0)
+        snprintf(next, cap, "snac ablate --show %lld --db %s", id, db);
+    else if (strcmp(kind, "ablate") == 0 && stopped)
+        snprintf(next, cap, "snac ablate -c %s --db %s", path[0] ? path : "CONFIG", db);
+    else if (strcmp(kind, "pipeline") == 0 || strcmp(kind, "ablate") == 0)
+        snprintf(next, cap, strcmp(*status, "running") == 0 ? "(running: process %lld)" : "-",
+                 (long long)sqlite3_column_int64(st, 8));
+    else if (strcmp(kind, "local") == 0 && strcmp(*status, "done") == 0)
         snprintf(next, cap, "snac local --front %lld --db %s", id, db);
     else if (strcmp(kind, "local") == 0 && (strcmp(*status, "interrupted") == 0 || strcmp(*status, "failed") == 0))
         snprintf(next, cap, "snac local --resume %lld --db %s", id, db);
@@ -120,16 +139,20 @@ int cmd_runs(int argc, char **argv)
         "SELECT r.id, r.kind, coalesce(r.name, ''), r.started_at, r.status, coalesce(r.config_path, ''),"
         " CASE r.kind WHEN 'search' THEN (SELECT count(*) FROM trials t WHERE t.run_id = r.id)"
         "             WHEN 'local' THEN (SELECT count(*) FROM local_iterations i WHERE i.run_id = r.id)"
+        "             WHEN 'pipeline' THEN (SELECT count(*) FROM pipeline_stages p WHERE p.run_id = r.id"
+        "                                   AND p.status IN ('done', 'failed', 'skipped'))"
+        "             WHEN 'ablate' THEN (SELECT count(*) FROM runs c WHERE c.parent_id = r.id AND c.status = 'done')"
         "             ELSE (SELECT count(*) FROM epochs e WHERE e.run_id = r.id) END,"
         " (SELECT max(m.id) FROM models m WHERE m.run_id = r.id AND r.kind <> 'search'),"
-        " r.owner_pid, r.owner_host, r.owner_start, coalesce(r.finished_at, '-'), r.config_yaml"
+        " r.owner_pid, r.owner_host, r.owner_start, coalesce(r.finished_at, '-'), r.config_yaml,"
+        " r.parent_id"
         " FROM runs r ORDER BY r.id";
     if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) {
         db_error(db, "listing runs");
         db_close(db);
         return cli_fail("runs");
     }
-    printf("%5s  %-7s %-20s %-12s %-20s  %-20s  %-12s  %s\n", "id", "kind", "name", "status", "started", "finished",
+    printf("%5s  %-8s %-20s %-12s %-20s  %-20s  %-12s  %s\n", "id", "kind", "name", "status", "started", "finished",
            "progress", "next");
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -137,8 +160,15 @@ int cmd_runs(int argc, char **argv)
         char next[1200], prog[64];
         describe(db_file, st, &status, next, sizeof next);
         progress_of(st, prog, sizeof prog);
-        printf("%5lld  %-7s %-20.20s %-12s %-20s  %-20s  %-12s  %s\n", (long long)sqlite3_column_int64(st, 0),
-               text(st, 1), text(st, 2), status, text(st, 3), text(st, 11), prog, next);
+        char name[64]; /* a stage's run shows its parent: "3/search" */
+        if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+            snprintf(name, sizeof name, "%lld/%s", (long long)sqlite3_column_int64(st, 13), text(st, 2));
+        else
+            snprintf(name, sizeof name, "%s", text(st, 2));
+        printf("%5lld  %-8s %-20.20s %-12s %-20s  %-20s  %-12s  %s\n", (long long)sqlite3_column_int64(st, 0),
+               text(st, 1), name, status, text(st, 3), text(st, 11), prog, next);
+        if (strcmp(text(st, 1), "pipeline") == 0)
+            pipe_stages_write(db, sqlite3_column_int64(st, 0), stdout);
     }
     int rc = s == SQLITE_DONE ? SNAC_OK : db_error(db, "listing runs");
     sqlite3_finalize(st);

@@ -185,7 +185,7 @@ int cmd_train(int argc, char **argv)
     if (!rc)
         rc = ds_norm_save(&data.norm, &norm, &norm_len);
     if (!rc) {
-        db_run run = {"train", cfg.output.run_name[0] ? cfg.output.run_name : NULL, cfg.text, cfg.path, cfg.seed};
+        db_run run = {"train", cfg.output.run_name[0] ? cfg.output.run_name : NULL, cfg.text, cfg.path, cfg.seed, 0};
         if (!(rc = db_begin(db))) {
             char fp[DS_FINGERPRINT_CAP];
             ds_fingerprint(&data, fp);

@@ -36,6 +36,8 @@ static const command commands[] = {
     {"refit", cmd_refit, "refit the surrogate of a toolchain from its synthesis results; activate only if better"},
     {"export", cmd_export, "a quantized model to an hls4ml-layout HLS project (+ --rtl Verilog) with bit-exact test vectors"},
     {"synth", cmd_synth, "Yosys synthesis (UltraScale+) of exported RTL; one synthesis_results row per model, resumable"},
+    {"run", cmd_run, "the codesign loop as one resumable run: search -> local -> export -> Yosys -> validate -> refit -> feedback"},
+    {"ablate", cmd_ablate, "objective sets (accuracy, +BOPs, +surrogate, +refitted surrogate) compared after synthesis, over seeds"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -457,6 +457,10 @@ static int model_done(snac_db *db, synth_model *j, const export_synth_opts *o, c
         sum->done++;
     else
         sum->failed++;
+    /* test hook: a kill -9 right after the K-th stored row (the pipeline's mid-synthesis resume test) */
+    const char *kill_after = getenv("SNAC_SYNTH_KILL_AFTER");
+    if (kill_after && sum->done + sum->failed == (size_t)strtoull(kill_after, NULL, 10))
+        raise(SIGKILL);
     if (log && !o->quiet) {
         if (ok)
             fprintf(log, "model %lld: LUT %.0f FF %.0f DSP %.0f CARRY %.0f BRAM18 %.0f; latency %d cycles; depth ~%.0f "

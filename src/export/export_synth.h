@@ -23,6 +23,8 @@
  * skipped, so a killed batch resumes where it stopped. The one function that writes the row
  * is synth_row_insert() in export_synth.c.
  *
+ * Test hook: SNAC_SYNTH_KILL_AFTER=K SIGKILLs the process right after its K-th stored row.
+ *
  * Memory: per model, freed when its row is stored. Workload: Yosys dominates (seconds to
  * minutes per model); the parent polls its children every 50 ms.
  */

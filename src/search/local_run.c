@@ -35,7 +35,7 @@
 #include "util/progress.h"
 #include "util/rng.h"
 
-#define MAX_SOURCES 64
+#define MAX_SOURCES LOCAL_MAX_SOURCES
 
 typedef struct ldriver {
     snac_db *db;
@@ -521,8 +521,25 @@ static int read_search_run(ldriver *d)
     return SNAC_OK;
 }
 
+static int trial_run_of(ldriver *d, int64_t trial, int64_t *run);
+
 static int pick_sources(ldriver *d, const local_run_opts *o)
 {
+    if (o->n_trials) {
+        if (o->n_trials > MAX_SOURCES)
+            return snac_err_set(SNAC_EINVAL, "local search: %zu source trials; at most %d", o->n_trials, MAX_SOURCES);
+        for (size_t i = 0; i < o->n_trials; i++) {
+            int64_t run = 0;
+            int rc = trial_run_of(d, o->trials[i], &run);
+            if (rc)
+                return rc;
+            if (run != d->search_run)
+                return snac_err_set(SNAC_EINVAL, "trial %lld belongs to run %lld, not to search run %lld",
+                                    (long long)o->trials[i], (long long)run, (long long)d->search_run);
+            d->src[d->n_src++] = o->trials[i];
+        }
+        return SNAC_OK;
+    }
     if (o->trial > 0) {
         d->src[0] = o->trial;
         d->n_src = 1;
@@ -600,10 +617,17 @@ static int write_result(ldriver *d, const char *status)
 
 static int open_new(ldriver *d, const local_run_opts *o)
 {
-    size_t len;
-    int rc = snac_read_file(o->config_path, &d->local_text, &len);
+    size_t len = 0;
+    int rc = SNAC_OK;
+    if (o->config_text) {
+        len = strlen(o->config_text);
+        if (!(d->local_text = strdup(o->config_text)))
+            rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+    } else {
+        rc = snac_read_file(o->config_path, &d->local_text, &len);
+    }
     if (!rc)
-        rc = local_config_parse(d->local_text, len, o->config_path, &d->lc);
+        rc = local_config_parse(d->local_text, len, o->config_path ? o->config_path : "config", &d->lc);
     if (rc)
         return rc;
     if ((rc = db_open_existing(o->db_path, &d->db)))
@@ -620,8 +644,7 @@ static int open_new(ldriver *d, const local_run_opts *o)
     }
     if ((rc = read_search_run(d)) || (rc = pick_sources(d, o)) || (rc = load_surrogate(d, 0)))
         return rc;
-    db_run r = {"local", "local", d->local_text, o->config_path,
-                d->lc.seed};
+    db_run r = {"local", "local", d->local_text, o->config_path, d->lc.seed, o->parent_id};
     if ((rc = db_run_insert(d->db, &r, &d->run_id)))
         return rc;
     return write_result(d, "running");
@@ -768,8 +791,9 @@ static bool ldominates(const lrow *a, const lrow *b)
     return better;
 }
 
-int local_front_write(snac_db *db, int64_t run_id, enum search_pareto_format fmt, bool all, FILE *out,
-                      size_t *n_front)
+/* Every stored iteration of local run run_id, in (trial, bits, iteration) order, front members
+ * flagged; *r is malloc'd (the caller frees). */
+static int load_rows(snac_db *db, int64_t run_id, lrow **out, size_t *n_out, size_t *n_front)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db), "SELECT kind FROM runs WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
@@ -834,6 +858,44 @@ int local_front_write(snac_db *db, int64_t run_id, enum search_pareto_format fmt
                 r[i].front = false;
         nf += r[i].front;
     }
+    *out = r;
+    *n_out = n;
+    *n_front = nf;
+    return SNAC_OK;
+}
+
+int local_front_models(snac_db *db, int64_t run_id, size_t every, int64_t **ids, size_t *n_ids)
+{
+    lrow *r;
+    size_t n, nf;
+    *ids = NULL;
+    *n_ids = 0;
+    int rc = load_rows(db, run_id, &r, &n, &nf);
+    if (rc)
+        return rc;
+    int64_t *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) {
+        free(r);
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (every ? r[i].iteration % (long)every == 0 : r[i].front)
+            v[k++] = r[i].model_id;
+    free(r);
+    *ids = v;
+    *n_ids = k;
+    return SNAC_OK;
+}
+
+int local_front_write(snac_db *db, int64_t run_id, enum search_pareto_format fmt, bool all, FILE *out,
+                      size_t *n_front)
+{
+    lrow *r;
+    size_t n, nf;
+    int rc = load_rows(db, run_id, &r, &n, &nf);
+    if (rc)
+        return rc;
     if (fmt == SEARCH_PARETO_TEXT)
         fprintf(out, "local run %lld: %zu of %zu iterations on the front (validation accuracy max, average resources "
                      "min, latency min, sparsity max)\n  %s  trial bits iter sparsity val_acc  test_acc      lut      ff"

@@ -43,7 +43,13 @@ typedef struct local_run_opts {
     int64_t trial;           /* --trial: one trial (its run is the search run) */
     bool best;               /* --best: the most accurate trial of the run */
     int64_t resume;          /* > 0: continue this local run */
+    const char *config_text; /* new run: the YAML text itself (config_path then only names it) */
+    int64_t parent_id;       /* new run: the `snac run` run it is a stage of (0: none) */
+    const int64_t *trials;   /* new run: these trials of search_run (n_trials of them), in this order */
+    size_t n_trials;
 } local_run_opts;
+
+#define LOCAL_MAX_SOURCES 64 /* source trials of one local run */
 
 typedef struct local_run_summary {
     int64_t run_id;
@@ -61,5 +67,9 @@ int local_run(const local_run_opts *o, local_run_summary *out);
  * front. Text, CSV or JSON as search_pareto. */
 int local_front_write(snac_db *db, int64_t run_id, enum search_pareto_format fmt, bool all, FILE *out,
                       size_t *n_front);
+
+/* The models to build from local run run_id: with every = 0 the front members, else every
+ * iteration i with i % every == 0; in (trial, bits, iteration) order (*ids malloc'd). */
+int local_front_models(snac_db *db, int64_t run_id, size_t every, int64_t **ids, size_t *n_ids);
 
 #endif

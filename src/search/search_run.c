@@ -627,15 +627,17 @@ static int set_result(driver *d, const char *status, const char *json)
 
 static int open_new(driver *d, const search_run_opts *o)
 {
-    int rc = snac_config_load(o->config_path, &d->cfg);
+    const char *name = o->config_path ? o->config_path : "config";
+    int rc = o->config_text ? snac_config_parse(o->config_text, strlen(o->config_text), name, &d->cfg)
+                            : snac_config_load(o->config_path, &d->cfg);
     if (!rc)
-        rc = search_config_parse(d->cfg.text, strlen(d->cfg.text), o->config_path, &d->sc);
+        rc = search_config_parse(d->cfg.text, strlen(d->cfg.text), name, &d->sc);
     if (rc)
         return rc;
     space_setup(d);
     /* everything the user can get wrong is checked before the store is touched */
     if ((rc = surr_part_find(d->sc.deploy.part, &d->part)))
-        return snac_err_prefix(rc, "%s: deploy.part: ", o->config_path);
+        return snac_err_prefix(rc, "%s: deploy.part: ", name);
     if ((rc = new_nsga2(d)) || (rc = load_data(d)))
         return rc;
     if ((rc = db_open(o->db_path ? o->db_path : d->cfg.output.db, &d->db)) || (rc = find_surrogate(d)) ||
@@ -648,7 +650,7 @@ static int open_new(driver *d, const search_run_opts *o)
     char result[128];
     snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
     db_run run = {"search", d->cfg.output.run_name[0] ? d->cfg.output.run_name : NULL, d->cfg.text, d->cfg.path,
-                  d->sc.seed};
+                  d->sc.seed, o->parent_id};
     if (!(rc = db_begin(d->db))) {
         if ((rc = db_run_insert(d->db, &run, &d->run_id)) || (rc = db_run_set_norm(d->db, d->run_id, norm, norm_len)) ||
             (rc = db_run_set_fingerprint(d->db, d->run_id, d->fingerprint)) || (rc = set_result(d, NULL, result)) ||

@@ -42,9 +42,11 @@ typedef struct search_run_opts {
     const char *db_path;     /* NULL: output.db of the config (required with resume) */
     int64_t resume;          /* > 0: continue this run */
     size_t workers;          /* 0: search.workers of the config (0 there: the online cores) */
+    const char *config_text; /* a new run: the YAML text itself (config_path then only names it) */
+    int64_t parent_id;       /* a new run: the `snac run` run it is a stage of (0: none) */
 } search_run_opts;
 
-#define SEARCH_RUN_OPTS_INIT {NULL, NULL, 0, 0}
+#define SEARCH_RUN_OPTS_INIT {NULL, NULL, 0, 0, NULL, 0}
 
 typedef struct search_run_summary {
     int64_t run_id;

@@ -25,6 +25,7 @@
 struct snac_db {
     sqlite3 *h;
     char path[1024];
+    int joined; /* db_begin calls that joined an open transaction, not yet committed */
 };
 
 /* Forward migrations: migrations[i] takes user_version i to i + 1. Never edit a
@@ -166,6 +167,41 @@ static const char *const migrations[] = {
     "ALTER TABLE synthesis_results ADD COLUMN merged_sources TEXT;",
     /* 5 -> 6 (local synthesis, issue 10): a tool's figures beyond the common columns, as JSON */
     "ALTER TABLE synthesis_results ADD COLUMN details TEXT;",
+    /* 6 -> 7 (the codesign loop, issue 18): a run's parent (`snac run`, `snac ablate`), the
+     * stages of a pipeline run, and an ablation's synthesized comparison */
+    "ALTER TABLE runs ADD COLUMN parent_id INTEGER REFERENCES runs(id);"
+    "CREATE INDEX runs_parent ON runs(parent_id);"
+    "CREATE TABLE pipeline_stages("
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " seq INTEGER NOT NULL,"
+    " stage TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK(status IN ('pending','running','done','failed','skipped')),"
+    " child_run_id INTEGER REFERENCES runs(id),"
+    " detail TEXT,"
+    " started_at TEXT, finished_at TEXT,"
+    " PRIMARY KEY(run_id, stage));"
+    "CREATE TABLE ablation_models("
+    " id INTEGER PRIMARY KEY,"
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " objective_set TEXT NOT NULL,"
+    " seed INTEGER NOT NULL,"
+    " pipeline_run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " model_id INTEGER NOT NULL REFERENCES models(id),"
+    " synthesis_id INTEGER REFERENCES synthesis_results(id),"
+    " val_acc REAL, test_acc REAL, sparsity REAL, bits INTEGER,"
+    " lut REAL, ff REAL, dsp REAL, bram18 REAL, latency REAL,"
+    " pred_lut REAL, pred_ff REAL, pred_latency REAL,"
+    " UNIQUE(run_id, objective_set, seed, model_id));"
+    "CREATE TABLE ablation_sets("
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " objective_set TEXT NOT NULL,"
+    " seed INTEGER NOT NULL,"
+    " pipeline_run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " n_models INTEGER NOT NULL, n_failed INTEGER NOT NULL,"
+    " best_test_acc REAL, min_lut REAL, min_latency REAL,"
+    " hv_lut REAL, hv_latency REAL, mape_lut REAL, mape_latency REAL,"
+    " seconds REAL,"
+    " PRIMARY KEY(run_id, objective_set, seed));",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");
@@ -471,11 +507,31 @@ void db_close(snac_db *db)
 sqlite3 *db_handle(snac_db *db) { return db->h; }
 const char *db_path(const snac_db *db) { return db->path; }
 
-int db_begin(snac_db *db) { return exec(db, "BEGIN IMMEDIATE", "begin transaction"); }
-int db_commit(snac_db *db) { return exec(db, "COMMIT", "commit"); }
+/* A write that is one step of a larger one (a pipeline stage's result and the stage's own
+ * row) joins the caller's open transaction: its commit then only leaves it, and its
+ * rollback ends the whole transaction, so the caller's commit fails instead of storing half. */
+int db_begin(snac_db *db)
+{
+    if (!sqlite3_get_autocommit(db->h)) {
+        db->joined++;
+        return SNAC_OK;
+    }
+    db->joined = 0;
+    return exec(db, "BEGIN IMMEDIATE", "begin transaction");
+}
+
+int db_commit(snac_db *db)
+{
+    if (db->joined > 0) {
+        db->joined--;
+        return SNAC_OK;
+    }
+    return exec(db, "COMMIT", "commit");
+}
 
 void db_rollback(snac_db *db)
 {
+    db->joined = 0;
     if (!sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -640,7 +696,7 @@ int db_run_insert(snac_db *db, const db_run *r, int64_t *run_id)
     sqlite3_stmt *st;
     int rc = prepare(db,
                      "INSERT INTO runs(kind, name, config_yaml, config_path, seed, tool_version, git_rev, started_at,"
-                     " owner_pid, owner_host, owner_start) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                     " owner_pid, owner_host, owner_start, parent_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                      &st);
     if (rc)
         return rc;
@@ -655,6 +711,8 @@ int db_run_insert(snac_db *db, const db_run *r, int64_t *run_id)
     sqlite3_bind_int64(st, 9, (sqlite3_int64)getpid());
     bind_text(st, 10, host);
     sqlite3_bind_int64(st, 11, db_proc_start(getpid()));
+    if (r->parent_id > 0)
+        sqlite3_bind_int64(st, 12, r->parent_id);
     if ((rc = step_done(db, st, "inserting run")))
         return rc;
     *run_id = sqlite3_last_insert_rowid(db->h);

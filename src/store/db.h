@@ -52,6 +52,17 @@
  * Version 6: synthesis_results.details TEXT json: what a tool reports beyond the common columns
  *          (`snac synth`: the Yosys version, LUTs by size, CARRY, INV, MUXF, the logic-depth
  *          estimate, wall time, peak memory; the same text as the yosys_result.json it names)
+ * Version 7 (the codesign loop): runs.parent_id (a stage's run points at its `snac run` or
+ *          `snac ablate` parent);
+ *   pipeline_stages(run_id, seq, stage, status 'pending'|'running'|'done'|'failed'|'skipped',
+ *          child_run_id, detail TEXT json (what the stage chose or measured), started_at,
+ *          finished_at; PRIMARY KEY(run_id, stage))
+ *   ablation_models(id, run_id (the ablate run), objective_set, seed, pipeline_run_id, model_id,
+ *          synthesis_id, val_acc, test_acc, sparsity, bits, lut, ff, dsp, bram18, latency (Yosys),
+ *          pred_lut, pred_ff, pred_latency (the prediction stored when the model was made))
+ *   ablation_sets(run_id, objective_set, seed, pipeline_run_id, n_models, n_failed, best_test_acc,
+ *          min_lut, min_latency, hv_lut, hv_latency (hypervolumes of the synthesized fronts),
+ *          mape_lut, mape_latency (the surrogate's error on the built models), seconds)
  */
 #ifndef SNAC_STORE_DB_H
 #define SNAC_STORE_DB_H
@@ -61,7 +72,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 #define DB_BUSY_TIMEOUT_MS 10000
 
 typedef struct snac_db snac_db;
@@ -77,7 +88,7 @@ void db_close(snac_db *db);
 sqlite3 *db_handle(snac_db *db);
 const char *db_path(const snac_db *db);
 
-int db_begin(snac_db *db);     /* BEGIN IMMEDIATE */
+int db_begin(snac_db *db);     /* BEGIN IMMEDIATE; inside an open transaction: joins it */
 int db_commit(snac_db *db);
 void db_rollback(snac_db *db); /* safe to call when no transaction is open */
 
@@ -94,6 +105,7 @@ typedef struct db_run {
     const char *config_yaml;
     const char *config_path;
     uint64_t seed;
+    int64_t parent_id;       /* 0 = none; else the pipeline/ablation run this one is a stage of */
 } db_run;
 
 /* Inserts a 'running' run owned by this process (owner_pid/host/start). */

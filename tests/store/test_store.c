@@ -55,7 +55,7 @@ static void run_epoch_and_model_rows_should_round_trip(void)
     snac_db *db;
     CHECK(db_open(DB, &db) == 0);
     int64_t run = 0, model = 0;
-    db_run r = {"train", "t", "model: {}\n", "c.yaml", 511};
+    db_run r = {"train", "t", "model: {}\n", "c.yaml", 511, 0};
     CHECK(db_run_insert(db, &r, &run) == 0 && run > 0);
     db_epoch e = {1, 0.9, 0.6, 1.0, 0.55, 2.0, 1000.0};
     CHECK(db_epoch_insert(db, run, &e) == 0);
@@ -97,7 +97,7 @@ static void rollback_should_leave_no_partial_rows(void)
     snac_db *db;
     CHECK(db_open(DB, &db) == 0);
     int64_t run;
-    db_run r = {"train", NULL, "", NULL, 1};
+    db_run r = {"train", NULL, "", NULL, 1, 0};
     CHECK(db_begin(db) == 0);
     CHECK(db_run_insert(db, &r, &run) == 0);
     db_rollback(db);

@@ -116,7 +116,7 @@ static void a_run_owned_by_a_live_process_should_not_be_claimed(void)
     snac_db *db;
     CHECK(db_open(DB, &db) == 0);
     int64_t run = 0;
-    db_run r = {"search", "s", "x: 1\n", "s.yaml", 1};
+    db_run r = {"search", "s", "x: 1\n", "s.yaml", 1, 0};
     CHECK(db_run_insert(db, &r, &run) == 0);
     CHECK(db_run_finish(db, run, "interrupted", NULL) == 0); /* its first process stopped */
     db_close(db);

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `snac run` end to end on a tiny config (simulated jets, 2-layer nets, Yosys on a few small
+# models): an uninterrupted run, and the same run killed with SIGKILL mid-search and again
+# mid-synthesis, each time continued by the same command; both stores must end with the
+# same rows (compared by natural keys: ids differ with the kill points). Then the failure
+# paths: a stage that fails is recorded and the rest goes on (exit 3); a bad config touches
+# no store; a run whose owner is alive is refused.
+# usage: test_run.sh SNAC
+set -u
+SNAC=$(realpath "$1")
+. "$(dirname "$0")/../lib.sh"
+command -v yosys > /dev/null || { echo "SKIP: yosys not installed"; exit 77; }
+
+config() { # config DB [extra YAML lines]
+    cat <<YAML
+training: {batch_size: 128, threads: 1}
+data: {format: hdf5, files: [jets/train, jets/val], test_files: [jets/test], constituents: 8,
+       features: [pt, etarel, phirel], normalisation: robust, val_fraction: 0.2, seed: 1}
+output: {db: $1, run_name: tiny}
+search: {trials: 8, population: 4, epochs: 1, seed: 11, workers: 2,
+         objectives: [accuracy, avg_resource_pct, latency_cycles], seed_architectures: []}
+search_space: {layers: [1, 2], widths: [[4, 8], [4, 8]], activation: [relu], batch_norm: [false]}
+deploy: {toolchain: yosys-0.23}
+local: {warmup_epochs: 1, iterations: 2, prune_rate: 0.5, prune_epochs: 1, bits: [6]}
+pipeline:
+  data: {out: jets, train: 3000, val: 1000, test: 1000, seed: 7}
+  select: {min_acc: 0, top_k: 2}
+  build: {every: 1, max_models: 2}
+  synth: {jobs: 1, timeout: 300, work: work_$1}
+  refit: true
+  kfold: 2
+  feedback: true
+  feedback_trials: 4
+YAML
+}
+config a.db > a.yaml
+config b.db > b.yaml
+
+# the rows a run leaves, by natural keys (trial generation/index, chain, iteration, target)
+rows() {
+    sqlite3 "$1" <<'SQL'
+SELECT 'trial', r.name, t.generation, t.idx, t.genome, t.status, printf('%.9g', t.accuracy), t.objectives
+  FROM trials t JOIN runs r ON r.id = t.run_id ORDER BY r.name, t.generation, t.idx;
+SELECT 'iter', t.generation, t.idx, i.bits, i.iteration, printf('%.9g', i.sparsity), printf('%.9g', i.val_acc),
+       printf('%.9g', i.test_acc), i.predictions
+  FROM local_iterations i JOIN trials t ON t.id = i.source_trial_id ORDER BY 2, 3, 4, 5;
+SELECT 'synth', t.generation, t.idx, i.bits, i.iteration, s.source_kind, s.lut, s.ff, s.dsp, s.bram18, s.latency_best
+  FROM synthesis_results s JOIN local_iterations i ON i.model_id = s.model_id
+  JOIN trials t ON t.id = i.source_trial_id ORDER BY 2, 3, 4, 5;
+SELECT 'version', name, family, toolchain, active, hex(coefficients) FROM surrogate_versions ORDER BY name;
+SELECT 'stats', v.name, s.target, s.prediction_kind, s.n, s.stats FROM validation_stats s
+  JOIN surrogate_versions v ON v.id = s.version_id ORDER BY 2, 3, 4;
+SELECT 'stage', stage, status FROM pipeline_stages ORDER BY run_id, seq;
+SELECT 'run', kind, name, status FROM runs ORDER BY kind, name;
+SQL
+}
+
+"$SNAC" run -c a.yaml > a.out 2> a.err
+check "uninterrupted run exits 0" test $? = 0
+check "every stage done" test "$(sqlite3 a.db "SELECT group_concat(status) FROM pipeline_stages WHERE run_id = 1")" = \
+    "done,done,done,done,done,done,done,done,done,done,done"
+check "two models synthesized" test "$(sqlite3 a.db "SELECT count(*) FROM synthesis_results WHERE source_kind = 'yosys'")" = 2
+check "search, local and feedback are children of the run" \
+    test "$(sqlite3 a.db "SELECT group_concat(kind || ':' || name) FROM runs WHERE parent_id = 1 ORDER BY id")" = \
+    "search:search,local:local,search:feedback"
+check "the refit is a stored version of yosys-0.23" \
+    test "$(sqlite3 a.db "SELECT count(*) FROM surrogate_versions WHERE toolchain = 'yosys-0.23' AND parent_id IS NOT NULL")" = 1
+check "feedback search used the version active after the refit" \
+    test "$(sqlite3 a.db "SELECT json_extract(result, '$.surrogate_version') FROM runs WHERE name = 'feedback'")" = \
+    "$(sqlite3 a.db "SELECT id FROM surrogate_versions WHERE toolchain = 'yosys-0.23' AND active = 1")"
+check "summary prints the synthesized table" grep -q "built models: predicted (at search time) vs synthesized" a.out
+check "runs shows the stages" sh -c "'$SNAC' runs --db a.db | grep -q 'synth     done     synthesized 2'"
+
+# the same command again: the run is done, nothing is added
+before=$(rows a.db | md5sum)
+"$SNAC" run -c a.yaml > a2.out 2>&1
+check "rerun of a done run exits 0" test $? = 0
+check "rerun of a done run says so" grep -q "run 1 is done" a2.out
+check "rerun of a done run adds nothing" test "$(rows a.db | md5sum)" = "$before"
+
+# killed mid-search (after the 3rd trained trial), continued by the same command
+SNAC_SEARCH_KILL_AFTER=3 "$SNAC" run -c b.yaml > b1.out 2>&1
+check "kill mid-search: killed" test $? = 137
+check "kill mid-search: search stage left running" \
+    test "$(sqlite3 b.db "SELECT status FROM pipeline_stages WHERE stage = 'search'")" = running
+check "kill mid-search: runs shows it interrupted" sh -c "'$SNAC' runs --db b.db | grep -q 'pipeline tiny .*interrupted'"
+# killed again right after the first synthesis row is stored
+SNAC_SYNTH_KILL_AFTER=1 "$SNAC" run -c b.yaml > b2.out 2>&1
+check "kill mid-synthesis: killed" test $? = 137
+check "kill mid-synthesis: one synthesis row" test "$(sqlite3 b.db "SELECT count(*) FROM synthesis_results")" = 1
+check "kill mid-synthesis: the search was continued, not restarted" grep -q "resuming search run 2" b2.out
+"$SNAC" run -c b.yaml > b3.out 2>&1
+check "resumed run exits 0" test $? = 0
+check "resume continued run 1" grep -q "run 1: continuing" b3.out
+check "resumed run ends with the same rows as the uninterrupted one" \
+    diff <(rows a.db | sed 's/work_a.db/W/g') <(rows b.db | sed 's/work_b.db/W/g')
+
+# a stage that fails is recorded, the rest goes on, exit 3: no front member reaches min_acc 0.99
+config c.db | sed 's/min_acc: 0,/min_acc: 0.99,/' > c.yaml
+"$SNAC" run -c c.yaml > c.out 2>&1
+check "failed stage: exit 3" test $? = 3
+check "failed stage: select failed with the reason" \
+    test "$(sqlite3 c.db "SELECT status FROM pipeline_stages WHERE stage = 'select'")" = failed
+check "failed stage: its message is stored" sh -c "sqlite3 c.db \"SELECT detail FROM pipeline_stages WHERE stage = 'select'\" | grep -q 'min_acc'"
+check "failed stage: the stages after it are skipped, the summary runs" \
+    test "$(sqlite3 c.db "SELECT group_concat(status) FROM pipeline_stages ORDER BY seq")" = \
+    "done,done,failed,skipped,skipped,skipped,skipped,skipped,skipped,skipped,done"
+check "failed stage: the run is failed" test "$(sqlite3 c.db "SELECT status FROM runs WHERE kind = 'pipeline'")" = failed
+
+# a bad config: named with file:line:column, no store created
+config d.db | sed 's/kfold: 2/kfold: 1/' > d.yaml
+"$SNAC" run -c d.yaml > d.out 2>&1
+check "bad config: exit 1" test $? = 1
+check "bad config: file:line:column and key" grep -q "d.yaml:[0-9]*:[0-9]*:.*kfold" d.out
+check "bad config: no store" test ! -e d.db
+"$SNAC" run > /dev/null 2>&1
+check "no config: usage exit 2" test $? = 2
+"$SNAC" run -c a.yaml --jobs 0 > /dev/null 2>&1
+check "--jobs 0: usage exit 2" test $? = 2
+"$SNAC" run --resume 99 --db a.db > e.out 2>&1
+check "resume of a missing run: exit 1 naming it" sh -c "test $? = 1 && grep -q 'no run 99' e.out"
+"$SNAC" run --resume 2 --db a.db > e.out 2>&1
+check "resume of a search run as a pipeline: refused" grep -q "not a \`snac run\` pipeline" e.out
+
+exit $((fails > 0))
