@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # snacpack's one entry point on a fresh Debian 12 machine (root, or sudo available):
-#   ./build.sh demo   install packages, build, make the default jet data, train the baseline,
-#                     run the SNAC-Pack global search (500 trials) and print its Pareto front
+#   ./build.sh demo   install packages, build, and run the codesign loop on the default simulated
+#                     jets (snac run -c configs/demo.yaml): search, local search, export, Yosys,
+#                     validate, refit, feedback search, summary
 #   ./build.sh test   install packages, build (release + ASan/UBSan), run the whole CTest suite
 #   ./build.sh build  install packages and build only
 # Every step is idempotent: packages already present are not reinstalled, builds are incremental.
@@ -37,10 +38,7 @@ build_sanitize() {
 
 run_demo() {
     mkdir -p out
-    ./build/snac data gen --out out/jets
-    ./build/snac train -c configs/default.yaml
-    ./build/snac search -c configs/search_snac.yaml
-    ./build/snac local -c configs/local_snac.yaml --run 2 --best --db out/snac.db
+    ./build/snac run -c configs/demo.yaml
 }
 
 run_tests() {

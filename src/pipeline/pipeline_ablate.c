@@ -69,13 +69,6 @@ static int prep(snac_db *db, const char *sql, sqlite3_stmt **st)
     return sqlite3_prepare_v2(db_handle(db), sql, -1, st, NULL) == SQLITE_OK ? SNAC_OK : db_error(db, "prepare");
 }
 
-static double json_num(const char *js, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *s = js ? strstr(js, pat) : NULL;
-    return s ? strtod(s + strlen(pat), NULL) : NAN;
-}
 
 /* ---------------------------------------------------------------- statistics */
 
@@ -346,9 +339,9 @@ static int collect(ablate *a, mrow **out, size_t *n_out)
                             syn ? sqlite3_column_double(mod, 8) : NAN,
                             syn ? sqlite3_column_double(mod, 9) : NAN,
                             syn ? sqlite3_column_double(mod, 10) : NAN,
-                            json_num(pj, "lut"),
-                            json_num(pj, "ff"),
-                            json_num(pj, "latency_cycles")};
+                            pipe_json_num(pj, "lut"),
+                            pipe_json_num(pj, "ff"),
+                            pipe_json_num(pj, "latency_cycles")};
         }
     }
     sqlite3_finalize(mem);

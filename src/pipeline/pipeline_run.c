@@ -152,12 +152,16 @@ size_t pipe_json_ids(const char *js, const char *key, int64_t *out, size_t cap)
     return n;
 }
 
-static double json_num(const char *js, const char *key)
+double pipe_json_num(const char *js, const char *key)
 {
     char pat[64];
     snprintf(pat, sizeof pat, "\"%s\":", key);
     const char *s = js ? strstr(js, pat) : NULL;
-    return s ? strtod(s + strlen(pat), NULL) : NAN;
+    if (!s)
+        return NAN;
+    char *end;
+    double v = strtod(s + strlen(pat), &end);
+    return end == s + strlen(pat) ? NAN : v;
 }
 
 static int prep(pdriver *p, const char *sql, sqlite3_stmt **st)
@@ -602,16 +606,23 @@ static void work_dir(pdriver *p, const char *what, char *out, size_t cap)
     snprintf(out, cap, "%s/run_%lld/%s", p->pc.work, (long long)p->run_id, what);
 }
 
+/* The models the build stage chose and the stage's folder WORK/run_<id>/<what> (created). */
+static int built_models(pdriver *p, const char *what, int64_t *m, size_t *n, char *dir, size_t cap)
+{
+    int rc = stage_ids(p, PIPE_BUILD, "models", m, n);
+    if (rc)
+        return rc;
+    work_dir(p, what, dir, cap);
+    return mkdirs(dir);
+}
+
 static int st_export(pdriver *p)
 {
     int64_t m[MAX_IDS];
     size_t n;
-    int rc = stage_ids(p, PIPE_BUILD, "models", m, &n);
-    if (rc)
-        return rc;
     char base[DS_PATH_CAP + 64];
-    work_dir(p, "export", base, sizeof base);
-    if ((rc = mkdirs(base)))
+    int rc = built_models(p, "export", m, &n, base, sizeof base);
+    if (rc)
         return rc;
     export_opts eo = EXPORT_OPTS_INIT;
     eo.rtl = true;
@@ -644,12 +655,9 @@ static int st_synth(pdriver *p)
 {
     int64_t m[MAX_IDS];
     size_t n;
-    int rc = stage_ids(p, PIPE_BUILD, "models", m, &n);
-    if (rc)
-        return rc;
     char dir[DS_PATH_CAP + 64];
-    work_dir(p, "synth", dir, sizeof dir);
-    if ((rc = mkdirs(dir)))
+    int rc = built_models(p, "synth", m, &n, dir, sizeof dir);
+    if (rc)
         return rc;
     export_synth_opts so = EXPORT_SYNTH_OPTS_INIT;
     so.work_dir = dir;
@@ -794,6 +802,8 @@ static int st_refit(pdriver *p)
                  surr_toolchain_names[tc], R.n, R.n_groups, rep.n_folds, refit_mode_names[rep.mode], (long long)v.id,
                  v.name, (long long)parent.id, rep.gate_ok ? "true" : "false", why, rep.cand.score, rep.parent.score);
             dcat_stats(p, rep.cand.t);
+            dcat(p, ",\"held_out_parent\":");
+            dcat_stats(p, rep.parent.t);
             dcat(p, "}");
             rc = stage_done_tx(p, PIPE_REFIT);
         }
@@ -855,6 +865,48 @@ static void print_front(pdriver *p, int64_t run, const char *what)
     search_pareto_write(p->db, &po, p->log, NULL);
 }
 
+/* One line per target of the statistics object `key` (and `key2`, side by side) of detail d. */
+static void print_stats(pdriver *p, const char *d, const char *key, const char *key2, const char *title)
+{
+    char pat[48];
+    snprintf(pat, sizeof pat, "\"%s\":{", key);
+    const char *a = strstr(d, pat), *b = NULL;
+    if (!a)
+        return;
+    if (key2) {
+        snprintf(pat, sizeof pat, "\"%s\":{", key2);
+        b = strstr(d, pat);
+    }
+    say(p, "\n%s\n  %-15s %4s %9s %9s %9s %8s%s\n", title, "target", "n", "MAPE%", "MdAPE%", "Spearman", "exact%",
+        b ? "   parent MAPE%" : "");
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        char tk[48];
+        snprintf(tk, sizeof tk, "\"%s\":{", surr_target_names[t]);
+        const char *x = strstr(a, tk);
+        const char *end = b && b > a ? b : NULL;
+        if (!x || (end && x > end))
+            continue;
+        const char *close = strchr(x, '}');
+        char one[512];
+        snprintf(one, sizeof one, "%.*s", close ? (int)(close - x) : 0, x);
+        static const char *const keys[4] = {"mape", "mdape", "spearman", "exact"};
+        static const int width[4] = {9, 9, 9, 8}, prec[4] = {2, 2, 3, 1};
+        say(p, "  %-15s %4.0f", surr_target_names[t], pipe_json_num(one, "n"));
+        for (int k = 0; k < 4; k++) {
+            double v = pipe_json_num(one, keys[k]);
+            isfinite(v) ? say(p, " %*.*f", width[k], prec[k], v) : say(p, " %*s", width[k], "-");
+        }
+        const char *y = b ? strstr(b, tk) : NULL;
+        if (y) {
+            const char *c2 = strchr(y, '}');
+            snprintf(one, sizeof one, "%.*s", c2 ? (int)(c2 - y) : 0, y);
+            double v = pipe_json_num(one, "mape");
+            isfinite(v) ? say(p, " %15.2f", v) : say(p, " %15s", "-");
+        }
+        say(p, "\n");
+    }
+}
+
 static int st_summary(pdriver *p)
 {
     dcat(p, "{}");
@@ -890,20 +942,28 @@ static int st_summary(pdriver *p)
             bool ok = kind && strcmp(kind, "yosys-failed") != 0 && sqlite3_column_type(st, 6) != SQLITE_NULL;
             say(p, "  %5lld %4d %4d %8.4f %7.4f %8.4f %10.0f ", (long long)m[i], sqlite3_column_int(st, 0),
                 sqlite3_column_int(st, 1), sqlite3_column_double(st, 2), sqlite3_column_double(st, 3),
-                sqlite3_column_double(st, 4), json_num(pj, "lut"));
+                sqlite3_column_double(st, 4), pipe_json_num(pj, "lut"));
             if (ok)
-                say(p, "%6.0f %8.0f %6.0f %4.0f %9.1f %4.0f\n", sqlite3_column_double(st, 6), json_num(pj, "ff"),
-                    sqlite3_column_double(st, 7), sqlite3_column_double(st, 8), json_num(pj, "latency_cycles"),
+                say(p, "%6.0f %8.0f %6.0f %4.0f %9.1f %4.0f\n", sqlite3_column_double(st, 6), pipe_json_num(pj, "ff"),
+                    sqlite3_column_double(st, 7), sqlite3_column_double(st, 8), pipe_json_num(pj, "latency_cycles"),
                     sqlite3_column_double(st, 9));
             else
-                say(p, "%6s %8.0f %6s %4s %9.1f %4s   (%s)\n", "-", json_num(pj, "ff"), "-", "-",
-                    json_num(pj, "latency_cycles"), "-", kind ? kind : "not synthesized");
+                say(p, "%6s %8.0f %6s %4s %9.1f %4s   (%s)\n", "-", pipe_json_num(pj, "ff"), "-", "-",
+                    pipe_json_num(pj, "latency_cycles"), "-", kind ? kind : "not synthesized");
         }
         sqlite3_finalize(st);
     }
     char *d;
+    if ((p->done & (1u << PIPE_VALIDATE)) && stage_get(p, PIPE_VALIDATE, &d, NULL) == SNAC_OK) {
+        print_stats(p, d, "fresh", NULL, "validation of the active surrogate on what was synthesized");
+        free(d);
+    }
     if ((p->done & (1u << PIPE_REFIT)) && stage_get(p, PIPE_REFIT, &d, NULL) == SNAC_OK) {
-        say(p, "\nrefit: %s\n", d);
+        print_stats(p, d, "held_out", "held_out_parent", "refit: held-out error (folds by architecture)");
+        const char *g = strstr(d, "\"gate\":\"");
+        say(p, "  version %.0f, %s, parent %.0f: %s%.*s\n", pipe_json_num(d, "version"),
+            strstr(d, "\"activated\":true") ? "activated" : "not activated", pipe_json_num(d, "parent"),
+            g && g[8] != '"' ? "gate: " : "", g ? (int)strcspn(g + 8, "\"") : 0, g ? g + 8 : "");
         free(d);
     }
     print_front(p, stage_child(p, PIPE_FEEDBACK), "feedback search front (the corrected estimator)");

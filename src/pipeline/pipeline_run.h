@@ -87,6 +87,9 @@ int pipe_run(const pipe_opts *o, pipe_summary *out);
  * `snac runs`. */
 int pipe_stages_write(snac_db *db, int64_t run_id, FILE *out);
 
+/* The number at "key": of js; NaN when absent or not a number. */
+double pipe_json_num(const char *js, const char *key);
+
 /* The integers of the JSON array at "key":[...] of js into out[0..cap); their count. */
 size_t pipe_json_ids(const char *js, const char *key, int64_t *out, size_t cap);
 

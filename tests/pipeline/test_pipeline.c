@@ -138,6 +138,10 @@ static void json_ids_should_read_the_named_list(void)
     CHECK(pipe_json_ids(js, "nope", v, 4) == 0);
     CHECK(pipe_json_ids(js, "trials", v, 2) == 2); /* capacity */
     CHECK(pipe_json_ids(NULL, "trials", v, 4) == 0);
+    CHECK(pipe_json_num("{\"a\":1.5,\"b\":[1],\"c\":\"x\"}", "a") == 1.5);
+    CHECK(isnan(pipe_json_num("{\"a\":1.5,\"b\":[1]}", "b"))); /* a list is not a number */
+    CHECK(isnan(pipe_json_num("{\"c\":\"x\"}", "c")));
+    CHECK(isnan(pipe_json_num("{\"a\":1}", "z")));
 }
 
 static void bootstrap_should_bracket_the_mean_and_repeat(void)
@@ -211,8 +215,37 @@ static void joined_transaction_should_commit_or_roll_back_as_one(void)
     unlink("test_pipeline.db-shm");
 }
 
+/* Every shipped run config reads: the search, local, pipeline and ablate sections. */
+static void shipped_configs_should_parse(void)
+{
+    const char *fx = getenv("SNAC_FIXTURES");
+    static const char *const names[] = {"demo.yaml", "paper.yaml", "ablate_demo.yaml"};
+    for (size_t i = 0; fx && i < sizeof names / sizeof names[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/../../configs/%s", fx, names[i]);
+        FILE *f = fopen(path, "rb");
+        CHECK_MSG(f != NULL, "%s", path);
+        if (!f)
+            continue;
+        static char text[1 << 16];
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[n] = '\0';
+        search_config sc;
+        pipe_config pc;
+        ablate_config ac;
+        search_config_init(&sc);
+        pipe_config_init(&pc);
+        ablate_config_init(&ac);
+        CHECK_MSG(search_config_parse(text, n, path, &sc) == SNAC_OK, "%s", snac_err_msg());
+        CHECK_MSG(pipe_config_parse(text, n, path, &pc) == SNAC_OK, "%s", snac_err_msg());
+        CHECK_MSG(ablate_config_parse(text, n, path, &ac) == SNAC_OK, "%s", snac_err_msg());
+    }
+}
+
 int main(void)
 {
+    TEST(shipped_configs_should_parse);
     TEST(text_set_should_replace_add_and_keep_the_rest);
     TEST(text_set_should_refuse_bad_input);
     TEST(pipeline_section_should_read_every_key_and_name_errors);

@@ -25,7 +25,7 @@ local: {warmup_epochs: 1, iterations: 2, prune_rate: 0.5, prune_epochs: 1, bits:
 pipeline:
   data: {out: jets, train: 3000, val: 1000, test: 1000, seed: 7}
   select: {min_acc: 0, top_k: 2}
-  build: {every: 1, max_models: 2}
+  build: {every: 0, max_models: 2}
   synth: {jobs: 1, timeout: 300, work: work_$1}
   refit: true
   kfold: 2
@@ -56,7 +56,12 @@ SQL
 }
 
 "$SNAC" run -c a.yaml > a.out 2> a.err
-check "uninterrupted run exits 0" test $? = 0
+rc=$?
+check "uninterrupted run exits 0" test $rc = 0
+[ $rc = 0 ] || cat a.out a.err
+check "rows to compare: 12 trials, 6 iterations, 2 syntheses, 2 versions, 14 statistics" \
+    test "$(rows a.db | cut -d'|' -f1 | sort | uniq -c | tr -s ' ' | tr '\n' ';')" = \
+    " 6 iter; 4 run; 11 stage; 14 stats; 2 synth; 12 trial; 2 version;"
 check "every stage done" test "$(sqlite3 a.db "SELECT group_concat(status) FROM pipeline_stages WHERE run_id = 1")" = \
     "done,done,done,done,done,done,done,done,done,done,done"
 check "two models synthesized" test "$(sqlite3 a.db "SELECT count(*) FROM synthesis_results WHERE source_kind = 'yosys'")" = 2
