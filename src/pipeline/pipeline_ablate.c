@@ -624,7 +624,7 @@ int ablate_write(snac_db *db, int64_t run_id, enum ablate_format fmt, FILE *out)
                  "hypervolume of (1 - test accuracy, LUT or latency) against one reference for the whole ablation "
                  "(1 = perfect)\n",
             (long long)run_id);
-    fprintf(out, "%-12s %5s %6s  %-17s %-19s %-15s %-17s %-17s %-11s\n", "set", "seeds", "models", "best test acc",
+    fprintf(out, "%-12s %5s %6s  %-17s %-17s %-17s %-17s %-17s %-17s\n", "set", "seeds", "models", "best test acc",
             "min LUT", "min latency", "HV(acc, LUT)", "HV(acc, latency)", "MAPE LUT %");
     for (size_t s = 0; s < ns; s++) {
         size_t models = 0, seeds = 0, k;
@@ -638,11 +638,12 @@ int ablate_write(snac_db *db, int64_t run_id, enum ablate_format fmt, FILE *out)
             double m, sd;
             mean_sd(r, n, sets[s], cols[j], &m, &sd, &k);
             char cell[40];
+            int w; /* "±" is two bytes and one column: pad by columns */
             if (isfinite(sd))
-                snprintf(cell, sizeof cell, "%.*f ± %.*f", fmt_prec[cols[j]], m, fmt_prec[cols[j]], sd);
+                w = snprintf(cell, sizeof cell, "%.*f ± %.*f", fmt_prec[cols[j]], m, fmt_prec[cols[j]], sd) - 1;
             else
-                snprintf(cell, sizeof cell, "%.*f", fmt_prec[cols[j]], m);
-            fprintf(out, " %-17s", cell);
+                w = snprintf(cell, sizeof cell, "%.*f", fmt_prec[cols[j]], m);
+            fprintf(out, " %s%*s", cell, w < 17 ? 17 - w : 0, "");
         }
         fprintf(out, "\n");
     }
@@ -708,7 +709,7 @@ int ablate_run(const ablate_opts *o, ablate_summary *out)
         rc = export_synth_yosys_version(yv, sizeof yv);
     if (!rc) {
         snprintf(a->db_path, sizeof a->db_path, "%s", o->db_path ? o->db_path : a->cfg.output.db);
-        if (!(rc = db_open(a->db_path, &a->db)))
+        if (!(rc = pipe_mkdir_parent(a->db_path)) && !(rc = db_open(a->db_path, &a->db)))
             rc = open_run(a);
     }
     if (!rc)

@@ -328,6 +328,16 @@ static int mkdirs(const char *path)
     return SNAC_OK;
 }
 
+int pipe_mkdir_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return SNAC_OK;
+    char dir[DS_PATH_CAP];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    return mkdirs(dir);
+}
+
 static bool exists(const char *path)
 {
     struct stat sb;
@@ -1218,7 +1228,7 @@ int pipe_run(const pipe_opts *o, pipe_summary *out)
     }
     if (!rc && o->resume <= 0) {
         snprintf(p->db_path, sizeof p->db_path, "%s", o->db_path ? o->db_path : p->cfg.output.db);
-        if (!(rc = db_open(p->db_path, &p->db)))
+        if (!(rc = pipe_mkdir_parent(p->db_path)) && !(rc = db_open(p->db_path, &p->db)))
             rc = open_run(p);
     }
     char status[16] = "";

@@ -87,6 +87,9 @@ int pipe_run(const pipe_opts *o, pipe_summary *out);
  * `snac runs`. */
 int pipe_stages_write(snac_db *db, int64_t run_id, FILE *out);
 
+/* Create the folders above `path` (a database file in a new output folder). */
+int pipe_mkdir_parent(const char *path);
+
 /* The number at "key": of js; NaN when absent or not a number. */
 double pipe_json_num(const char *js, const char *key);
 

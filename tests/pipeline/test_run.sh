@@ -97,8 +97,13 @@ check "kill mid-synthesis: the search was continued, not restarted" grep -q "res
 "$SNAC" run -c b.yaml > b3.out 2>&1
 check "resumed run exits 0" test $? = 0
 check "resume continued run 1" grep -q "run 1: continuing" b3.out
-check "resumed run ends with the same rows as the uninterrupted one" \
-    diff <(rows a.db | sed 's/work_a.db/W/g') <(rows b.db | sed 's/work_b.db/W/g')
+same_rows() { # the first lines of a difference, if any
+    diff <(rows a.db) <(rows b.db) > rows.diff
+    local rc=$?
+    head -c 3000 rows.diff
+    return $rc
+}
+check "resumed run ends with the same rows as the uninterrupted one" same_rows
 
 # a stage that fails is recorded, the rest goes on, exit 3: no front member reaches min_acc 0.99
 config c.db | sed 's/min_acc: 0,/min_acc: 0.99,/' > c.yaml
