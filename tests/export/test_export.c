@@ -321,6 +321,10 @@ static void export_variants_should_match_the_engine_and_carry_hls4ml_configs(sna
         snprintf(name, sizeof name, "variant model %zu", c);
         int64_t id = store_model(db, m, name);
         for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
+            /* the ReLU model takes every variant; the table models io_stream and both Resource
+             * kernels (a g++ build each: keeps the quick label quick) */
+            if (c > 0 && v != 0 && v != 3 && v != 5)
+                continue;
             char dir[4096], path[4200], cmd[512];
             snprintf(dir, sizeof dir, "%s/variant%zu_%zu", tmp, c, v);
             export_opts o = EXPORT_OPTS_INIT;
