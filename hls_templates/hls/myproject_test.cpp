@@ -3,11 +3,15 @@
 // values), runs myproject, writes the logits to tb_data/csim_results.log (one line per jet,
 // "%.17g", the same format as tb_output_predictions.dat, which holds the snacpack integer
 // engine's logits), and counts lines that differ from it. Exit status 1 on any difference.
+// First, for tanh/sigmoid models: the table the kernels build (init_*_table) must equal the
+// model's own codes (firmware/weights/table_*.h) entry by entry, with snacpack's bundled
+// kernels and with hls4ml's alike. {{STRATEGY}} strategy, {{IO_TYPE}}.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "firmware/myproject.h"
+{{TB_INCLUDES}}
 
 int main(int argc, char **argv)
 {
@@ -27,25 +31,24 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "cannot write %s\n", path);
         return 2;
     }
+{{TABLE_CHECKS}}
     long n = 0, differ = 0;
     for (;;) {
-        input_t x[N_INPUT_1_1];
-        double v;
+        double in[N_INPUT_1_1], out[N_OUTPUTS], v;
         int got = 0;
         for (int i = 0; i < N_INPUT_1_1 && std::fscanf(fin, "%lf", &v) == 1; i++, got++)
-            x[i] = v;
+            in[i] = v;
         if (got == 0)
             break;
         if (got != N_INPUT_1_1) {
             std::fprintf(stderr, "jet %ld: %d of %d inputs\n", n, got, N_INPUT_1_1);
             return 2;
         }
-        result_t y[N_OUTPUTS];
-        myproject(x, y);
+{{TB_RUN}}
         char line[64 * N_OUTPUTS + 2] = "", expect[64 * N_OUTPUTS + 2] = "";
         size_t len = 0;
         for (int j = 0; j < N_OUTPUTS; j++)
-            len += std::snprintf(line + len, sizeof line - len, j ? " %.17g" : "%.17g", y[j].to_double());
+            len += std::snprintf(line + len, sizeof line - len, j ? " %.17g" : "%.17g", out[j]);
         std::fprintf(fout, "%s\n", line);
         if (fpr) {
             size_t el = 0;

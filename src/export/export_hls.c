@@ -42,16 +42,16 @@ static int mkdir_p1(const char *path)
     return 0;
 }
 
-/* One constant array header: weights/<file>.h holding `type name[count]`. */
-static int write_array(const export_info *info, const char *dir, const char *file, const char *what,
-                       const char *type, const char *name, const char *layout, const int32_t *code, size_t count,
-                       size_t stride_in, size_t n_out, int frac, const char *hdr)
+/* One array header: weights/<file>.h holding `qual type name[count]`. stride_in != 0
+ * transposes our (n_out, n_in) row-major codes into hls4ml's input-major layout. */
+static int write_array(const char *dir, const char *file, const char *what, const char *qual, const char *type,
+                       const char *name, const char *layout, const int32_t *code, size_t count, size_t stride_in,
+                       size_t n_out, int frac, const char *hdr)
 {
     export_vars v = {0};
     export_str vals = {0};
     char val[64];
     for (size_t k = 0; k < count; k++) {
-        /* hls4ml's weight layout is input-major (i * n_out + j); ours (n_out, n_in) */
         size_t src = stride_in ? (k % n_out) * stride_in + k / n_out : k;
         export_value_str(code[src], frac, val, sizeof val);
         export_str_add(&vals, "%s%s%s", k % 8 == 0 ? "    " : " ", val, k + 1 < count ? "," : "");
@@ -64,26 +64,17 @@ static int write_array(const export_info *info, const char *dir, const char *fil
         if (*g >= 'a' && *g <= 'z')
             *g = (char)(*g - 'a' + 'A');
     int rc = export_str_check(&vals);
-    if (!rc)
-        rc = export_vars_set(&v, "HEADER_C", "%s", hdr);
-    if (!rc)
-        rc = export_vars_set(&v, "GUARD", "%s", guard);
-    if (!rc)
-        rc = export_vars_set(&v, "WHAT", "%s", what);
-    if (!rc)
-        rc = export_vars_set(&v, "COUNT", "%zu", count);
-    if (!rc)
-        rc = export_vars_set(&v, "LAYOUT", "%s", layout);
-    if (!rc)
-        rc = export_vars_set(&v, "TYPE", "%s", type);
-    if (!rc)
-        rc = export_vars_set(&v, "NAME", "%s", name);
-    if (!rc)
-        rc = export_vars_set(&v, "VALUES", "%s", export_str_get(&vals));
-    (void)info;
+    rc = rc ? rc : export_vars_set(&v, "HEADER_C", "%s", hdr);
+    rc = rc ? rc : export_vars_set(&v, "GUARD", "%s", guard);
+    rc = rc ? rc : export_vars_set(&v, "WHAT", "%s", what);
+    rc = rc ? rc : export_vars_set(&v, "COUNT", "%zu", count);
+    rc = rc ? rc : export_vars_set(&v, "LAYOUT", "%s", layout);
+    rc = rc ? rc : export_vars_set(&v, "QUAL", "%s", qual);
+    rc = rc ? rc : export_vars_set(&v, "TYPE", "%s", type);
+    rc = rc ? rc : export_vars_set(&v, "NAME", "%s", name);
+    rc = rc ? rc : export_vars_set(&v, "VALUES", "%s", export_str_get(&vals));
     snprintf(path, sizeof path, "%s/firmware/weights/%s.h", dir, file);
-    if (!rc)
-        rc = export_template_write("hls/snippets/weights.h", &v, path);
+    rc = rc ? rc : export_template_write("hls/snippets/weights.h", &v, path);
     export_vars_free(&v);
     export_str_free(&vals);
     return rc;
@@ -94,6 +85,46 @@ static const char *table_name(enum quant_act a)
     return a == QUANT_ACT_TANH ? "tanh" : "sigmoid";
 }
 
+const char *const export_strategy_names[EXPORT_STRATEGY_COUNT] = {"latency", "resource"};
+const char *const export_io_names[EXPORT_IO_COUNT] = {"io_parallel", "io_stream"};
+_Static_assert(sizeof export_strategy_names / sizeof *export_strategy_names == EXPORT_STRATEGY_COUNT, "names");
+_Static_assert(sizeof export_io_names / sizeof *export_io_names == EXPORT_IO_COUNT, "names");
+
+/* hls4ml's configuration spelling (hls4ml_config.yml, comments, the manifest) */
+static const char *const strategy_title[EXPORT_STRATEGY_COUNT] = {"Latency", "Resource"};
+
+bool export_rf_valid(enum export_strategy s, size_t n_in, size_t n_out, size_t rf)
+{
+    const size_t macs = n_in * n_out;
+    if (rf < 1 || rf > macs)
+        return false;
+    if (s == EXPORT_STRATEGY_LATENCY)
+        return true;
+    const size_t multfactor = rf < n_in ? rf : n_in;
+    const size_t multiplier_limit = (macs + multfactor - 1) / multfactor;
+    return (multiplier_limit % n_out == 0 || rf >= n_in) && (rf % n_in == 0 || rf < n_in) && macs % rf == 0;
+}
+
+/* hls4ml's kernel class for a layer: Latency, or the Resource variant its RF selects */
+static const char *kernel_name(enum export_strategy s, size_t n_in, unsigned rf)
+{
+    if (s == EXPORT_STRATEGY_LATENCY)
+        return "DenseLatency";
+    return rf <= n_in ? "DenseResource_rf_leq_nin" : "DenseResource_rf_gt_nin_rem0";
+}
+
+/* A precision as the layer-vector type of the io type: the scalar for io_parallel, one
+ * nnet::array pack of n for io_stream. */
+static void vec_type(const export_info *info, const quant_prec *p, size_t n, char *buf, size_t cap)
+{
+    char t[QUANT_PREC_STRLEN];
+    fmt_prec(p, t, sizeof t);
+    if (info->io_type == EXPORT_IO_STREAM)
+        snprintf(buf, cap, "nnet::array<%s, %zu>", t, n);
+    else
+        snprintf(buf, cap, "%s", t);
+}
+
 /* Per-layer variables for the snippets. */
 static int layer_vars(const quant_model *m, size_t l, const export_info *info, export_vars *v)
 {
@@ -102,13 +133,13 @@ static int layer_vars(const quant_model *m, size_t l, const export_info *info, e
     size_t nonzero = 0;
     for (size_t k = 0; k < macs; k++)
         nonzero += L->w[k] != 0;
-    char w[QUANT_PREC_STRLEN], b[QUANT_PREC_STRLEN], a[QUANT_PREC_STRLEN], r[QUANT_PREC_STRLEN],
-        o[QUANT_PREC_STRLEN];
+    char w[QUANT_PREC_STRLEN], b[QUANT_PREC_STRLEN], a[QUANT_PREC_STRLEN], t[QUANT_PREC_STRLEN], r[128], o[128];
     fmt_prec(&L->weight, w, sizeof w);
     fmt_prec(&L->bias, b, sizeof b);
     fmt_prec(&L->accum, a, sizeof a);
-    fmt_prec(&L->result, r, sizeof r);
-    fmt_prec(&L->output, o, sizeof o);
+    fmt_prec(&m->table_prec, t, sizeof t);
+    vec_type(info, &L->result, L->n_out, r, sizeof r);
+    vec_type(info, &L->output, L->n_out, o, sizeof o);
     const bool last = l + 1 == m->n_layers;
     int rc = 0;
     rc = rc ? rc : export_vars_set(v, "L", "%zu", n);
@@ -117,8 +148,13 @@ static int layer_vars(const quant_model *m, size_t l, const export_info *info, e
     rc = rc ? rc : export_vars_set(v, "MACS", "%zu", macs);
     rc = rc ? rc : export_vars_set(v, "NONZERO", "%zu", nonzero);
     rc = rc ? rc : export_vars_set(v, "N_ZEROS", "%zu", macs - nonzero);
-    rc = rc ? rc : export_vars_set(v, "REUSE", "%u", info->reuse_factor);
+    rc = rc ? rc : export_vars_set(v, "REUSE", "%u", info->reuse[l]);
+    rc = rc ? rc : export_vars_set(v, "STRATEGY", "%s", strategy_title[info->strategy]);
+    rc = rc ? rc : export_vars_set(v, "STRATEGY_ENUM", "%s", export_strategy_names[info->strategy]);
+    rc = rc ? rc : export_vars_set(v, "IO_TYPE", "%s", export_io_names[info->io_type]);
+    rc = rc ? rc : export_vars_set(v, "KERNEL", "%s", kernel_name(info->strategy, L->n_in, info->reuse[l]));
     rc = rc ? rc : export_vars_set(v, "TABLE_SIZE", "%zu", m->table_size);
+    rc = rc ? rc : export_vars_set(v, "TABLE_T", "%s", t);
     rc = rc ? rc : export_vars_set(v, "WEIGHT_T", "%s", w);
     rc = rc ? rc : export_vars_set(v, "BIAS_T", "%s", b);
     rc = rc ? rc : export_vars_set(v, "ACCUM_T", "%s", a);
@@ -130,9 +166,6 @@ static int layer_vars(const quant_model *m, size_t l, const export_info *info, e
     else
         rc = rc ? rc : export_vars_set(v, "OUTPUT_NAME", "layer%zu_out_t", n);
     rc = rc ? rc : export_vars_set(v, "OUT_T", last ? "result_t" : "layer%zu_out_t", n);
-    /* x * table_scale_t (ap_ufixed<21,17>) is exact in W+21 bits, I+17 integer bits; one more
-     * of each for an unsigned x in a signed type */
-    rc = rc ? rc : export_vars_set(v, "SCALED_T", "ap_fixed<%d,%d>", L->result.width + 22, L->result.integer + 18);
     if (l == 0) {
         rc = rc ? rc : export_vars_set(v, "IN", "input_1");
         rc = rc ? rc : export_vars_set(v, "IN_T", "input_t");
@@ -143,9 +176,23 @@ static int layer_vars(const quant_model *m, size_t l, const export_info *info, e
     return rc;
 }
 
+/* Fill snippet `name` into *out without its final newline (the including template has it). */
+static int fill_trimmed(const char *name, const export_vars *v, export_str *out)
+{
+    export_str t = {0};
+    int rc = export_template_fill(name, v, &t);
+    if (!rc && t.len && t.s[t.len - 1] == '\n')
+        t.s[--t.len] = '\0';
+    rc = rc ? rc : export_str_check(&t);
+    if (!rc)
+        export_str_cat(out, export_str_get(&t));
+    export_str_free(&t);
+    return rc;
+}
+
 int export_hls_write(const quant_model *m, const export_info *info, const char *dir)
 {
-    char hdr_c[1024], hdr_h[1024], path[4096], p[QUANT_PREC_STRLEN];
+    char hdr_c[1024], hdr_h[1024], path[4096], p[QUANT_PREC_STRLEN], snip[128];
     export_file_header(info, "//", hdr_c, sizeof hdr_c);
     export_file_header(info, "#", hdr_h, sizeof hdr_h);
     hdr_c[strlen(hdr_c) - 1] = '\0'; /* templates end the line themselves */
@@ -157,44 +204,66 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
         if (rc)
             return rc;
     }
+    const bool stream = info->io_type == EXPORT_IO_STREAM;
+    const char *io = export_io_names[info->io_type];
+    const size_t last = m->n_layers;
     export_vars g = {0};
-    export_str layers = {0}, sizes = {0}, types = {0}, incl = {0}, configs = {0}, arch = {0};
+    export_str layers = {0}, sizes = {0}, types = {0}, incl = {0}, configs = {0}, arch = {0}, top = {0}, tb_run = {0},
+               tb_incl = {0}, tb_checks = {0};
     int rc = export_vars_set(&g, "HEADER_C", "%s", hdr_c);
     rc = rc ? rc : export_vars_set(&g, "HEADER_HASH", "%s", hdr_h);
     rc = rc ? rc : export_vars_set(&g, "PART", "%s", info->part);
     rc = rc ? rc : export_vars_set(&g, "CLOCK_NS", "%g", info->clock_ns);
-    rc = rc ? rc : export_vars_set(&g, "LAST", "%zu", m->n_layers);
+    rc = rc ? rc : export_vars_set(&g, "LAST", "%zu", last);
     rc = rc ? rc : export_vars_set(&g, "N_INPUT", "%zu", m->layer[0].n_in);
     rc = rc ? rc : export_vars_set(&g, "N_OUTPUTS", "%zu", m->layer[m->n_layers - 1].n_out);
-    fmt_prec(&m->input, p, sizeof p);
-    rc = rc ? rc : export_vars_set(&g, "INPUT_T", "%s", p);
-    fmt_prec(&m->table_prec, p, sizeof p);
-    rc = rc ? rc : export_vars_set(&g, "TABLE_T", "%s", p);
+    rc = rc ? rc : export_vars_set(&g, "STRATEGY", "%s", strategy_title[info->strategy]);
+    rc = rc ? rc : export_vars_set(&g, "IO_TYPE", "%s", io);
+    rc = rc ? rc : export_vars_set(&g, "TOP_STYLE", "%s",
+                                   info->strategy == EXPORT_STRATEGY_LATENCY ? "PIPELINE" : "DATAFLOW");
+    rc = rc ? rc : export_vars_set(&g, "IO_NOTE", "%s",
+                                   stream ? "each layer vector is one nnet::array pack of its elements"
+                                          : "each layer vector is an array of these elements");
+    rc = rc ? rc : export_vars_set(&g, "IO_INCLUDES", "%s", stream ? "#include \"hls_stream.h\"" : "");
+    if (stream)
+        rc = rc ? rc : export_vars_set(&g, "TOP_ARGS", "hls::stream<input_t> &input_1, hls::stream<result_t> &layer%zu_out",
+                                       last);
+    else
+        rc = rc ? rc : export_vars_set(&g, "TOP_ARGS", "input_t input_1[N_INPUT_1_1], result_t layer%zu_out[N_OUTPUTS]",
+                                       last);
+    rc = rc ? rc : export_vars_set(&g, "NNET_INCLUDES", "%s",
+                                   stream ? "#include \"nnet_utils/nnet_activation.h\"\n"
+                                            "#include \"nnet_utils/nnet_activation_stream.h\"\n"
+                                            "#include \"nnet_utils/nnet_dense.h\"\n"
+                                            "#include \"nnet_utils/nnet_dense_stream.h\"\n"
+                                          : "#include \"nnet_utils/nnet_activation.h\"\n"
+                                            "#include \"nnet_utils/nnet_dense.h\"\n");
+    vec_type(info, &m->input, m->layer[0].n_in, snip, sizeof snip);
+    rc = rc ? rc : export_vars_set(&g, "INPUT_T", "%s", snip);
+    snprintf(snip, sizeof snip, "hls/snippets/%s/top.cpp", io);
+    rc = rc ? rc : fill_trimmed(snip, &g, &top);
+    snprintf(snip, sizeof snip, "hls/snippets/%s/tb_run.cpp", io);
+    rc = rc ? rc : fill_trimmed(snip, &g, &tb_run);
 
     export_str_add(&arch, "%zu", m->layer[0].n_in);
     bool used[QUANT_ACT_COUNT] = {false};
     for (size_t l = 0; l < m->n_layers && !rc; l++) {
         const quant_layer *L = &m->layer[l];
-        const bool last = l + 1 == m->n_layers;
+        const bool is_last = l + 1 == m->n_layers;
         export_str_add(&arch, "-%zu", L->n_out);
-        if (!last)
+        if (!is_last)
             export_str_add(&arch, " %s", quant_act_names[L->act]);
         used[L->act] = true;
         export_vars v = {0};
         rc = layer_vars(m, l, info, &v);
         export_str act = {0};
-        const char *act_tmpl = last                        ? "hls/snippets/act_output.cpp"
-                               : L->act == QUANT_ACT_RELU   ? "hls/snippets/act_relu.cpp"
-                               : L->act == QUANT_ACT_LINEAR ? "hls/snippets/act_linear.cpp"
-                                                            : "hls/snippets/act_table.cpp";
-        rc = rc ? rc : export_template_fill(act_tmpl, &v, &act);
-        if (!rc && (act.len == 0 || act.s[act.len - 1] != '\n'))
-            export_str_cat(&act, "\n");
-        if (!rc && act.len)
-            act.s[--act.len] = '\0'; /* the snippet's own newline is the call template's */
+        snprintf(snip, sizeof snip, "hls/snippets/%s/%s", io, is_last ? "act_output.cpp" : "act_call.cpp");
+        rc = rc ? rc : fill_trimmed(snip, &v, &act);
+        rc = rc ? rc : export_str_check(&act);
         rc = rc ? rc : export_vars_set(&v, "ACT_CALL", "%s", export_str_get(&act));
         export_str_free(&act);
-        rc = rc ? rc : export_template_fill("hls/snippets/layer_call.cpp", &v, &layers);
+        snprintf(snip, sizeof snip, "hls/snippets/%s/dense_call.cpp", io);
+        rc = rc ? rc : export_template_fill(snip, &v, &layers);
         rc = rc ? rc : export_template_fill("hls/snippets/layer_types.h", &v, &types);
         rc = rc ? rc : export_template_fill("hls/snippets/layer_config.h", &v, &configs);
         export_str_add(&sizes, "#define N_LAYER_%zu %zu\n", l + 1, L->n_out);
@@ -205,13 +274,22 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
         snprintf(nw, sizeof nw, "w%zu", l + 1);
         snprintf(nb, sizeof nb, "b%zu", l + 1);
         snprintf(what, sizeof what, "layer %zu weights", l + 1);
-        rc = rc ? rc : write_array(info, dir, nw, what, tw, nw, ", input-major: [i * n_out + j]", L->w,
-                                   L->n_in * L->n_out, L->n_in, L->n_out, quant_frac(&L->weight), hdr_c);
+        /* Latency: hls4ml's input-major layout; Resource: output-major (hls4ml transposes
+         * them), which is our own (n_out, n_in) row-major order */
+        if (info->strategy == EXPORT_STRATEGY_LATENCY)
+            rc = rc ? rc : write_array(dir, nw, what, "", tw, nw, ", input-major: [i * n_out + j]", L->w,
+                                       L->n_in * L->n_out, L->n_in, L->n_out, quant_frac(&L->weight), hdr_c);
+        else
+            rc = rc ? rc : write_array(dir, nw, what, "", tw, nw, ", output-major (Resource): [j * n_in + i]", L->w,
+                                       L->n_in * L->n_out, 0, L->n_out, quant_frac(&L->weight), hdr_c);
         snprintf(what, sizeof what, "layer %zu biases", l + 1);
-        rc = rc ? rc : write_array(info, dir, nb, what, tb, nb, "", L->b, L->n_out, 0, L->n_out,
-                                   quant_frac(&L->bias), hdr_c);
+        rc = rc ? rc : write_array(dir, nb, what, "", tb, nb, "", L->b, L->n_out, 0, L->n_out, quant_frac(&L->bias),
+                                   hdr_c);
         export_vars_free(&v);
     }
+    fmt_prec(&m->table_prec, p, sizeof p);
+    if (!rc && (used[QUANT_ACT_TANH] || used[QUANT_ACT_SIGMOID]))
+        export_str_cat(&tb_incl, "#include \"firmware/nnet_utils/nnet_activation.h\"\n");
     for (int a = QUANT_ACT_TANH; a <= QUANT_ACT_SIGMOID && !rc; a++) {
         if (!used[a])
             continue;
@@ -220,33 +298,55 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
         snprintf(name, sizeof name, "%s_table", table_name(a));
         snprintf(file, sizeof file, "table_%s", table_name(a));
         snprintf(what, sizeof what, "the model's %s table (%zu entries)", table_name(a), m->table_size);
-        rc = write_array(info, dir, file, what, "table_t", name, ", index (int)(x * N / range) + N/2", m->table[k],
-                         m->table_size, 0, m->table_size, quant_frac(&m->table_prec), hdr_c);
-        export_str_add(&incl, "#include \"weights/%s.h\"\n", file);
+        rc = write_array(dir, file, what, "static const ", p, name, ", index (int)(x * N / range) + N/2",
+                         m->table[k], m->table_size, 0, m->table_size, quant_frac(&m->table_prec), hdr_c);
+        export_vars t = {0};
+        rc = rc ? rc : export_vars_set(&t, "ACT", "%s", table_name(a));
+        rc = rc ? rc : export_vars_set(&t, "TABLE_SIZE", "%zu", m->table_size);
+        rc = rc ? rc : export_vars_set(&t, "TABLE_T", "%s", p);
+        rc = rc ? rc : export_template_fill("hls/snippets/tb_table_config.h", &t, &tb_incl);
+        rc = rc ? rc : export_template_fill("hls/snippets/tb_table_check.cpp", &t, &tb_checks);
+        export_vars_free(&t);
     }
     rc = rc ? rc : export_str_check(&layers);
     rc = rc ? rc : export_str_check(&arch);
     rc = rc ? rc : export_str_check(&incl);
     rc = rc ? rc : export_str_check(&sizes);
+    rc = rc ? rc : export_str_check(&top);
+    rc = rc ? rc : export_str_check(&tb_run);
+    rc = rc ? rc : export_str_check(&tb_incl);
+    rc = rc ? rc : export_str_check(&tb_checks);
     rc = rc ? rc : export_vars_set(&g, "ARCH", "%s", export_str_get(&arch));
     rc = rc ? rc : export_vars_set(&g, "LAYERS", "%s", export_str_get(&layers));
     rc = rc ? rc : export_vars_set(&g, "SIZES", "%s", export_str_get(&sizes));
     rc = rc ? rc : export_vars_set(&g, "TYPEDEFS", "%s", export_str_get(&types));
     rc = rc ? rc : export_vars_set(&g, "WEIGHT_INCLUDES", "%s", export_str_get(&incl));
     rc = rc ? rc : export_vars_set(&g, "CONFIGS", "%s", export_str_get(&configs));
+    rc = rc ? rc : export_vars_set(&g, "TOP_PRAGMAS", "%s", export_str_get(&top));
+    rc = rc ? rc : export_vars_set(&g, "TB_RUN", "%s", export_str_get(&tb_run));
+    rc = rc ? rc : export_vars_set(&g, "TB_INCLUDES", "%s", export_str_get(&tb_incl));
+    rc = rc ? rc : export_vars_set(&g, "TABLE_CHECKS", "%s", export_str_get(&tb_checks));
 
     static const char *const files[][2] = {
         {"hls/firmware/myproject.cpp", "firmware/myproject.cpp"},
         {"hls/firmware/myproject.h", "firmware/myproject.h"},
         {"hls/firmware/defines.h", "firmware/defines.h"},
         {"hls/firmware/parameters.h", "firmware/parameters.h"},
+        {"hls/firmware/nnet_utils/nnet_common.h", "firmware/nnet_utils/nnet_common.h"},
+        {"hls/firmware/nnet_utils/nnet_types.h", "firmware/nnet_utils/nnet_types.h"},
+        {"hls/firmware/nnet_utils/nnet_mult.h", "firmware/nnet_utils/nnet_mult.h"},
+        {"hls/firmware/nnet_utils/nnet_dense.h", "firmware/nnet_utils/nnet_dense.h"},
         {"hls/firmware/nnet_utils/nnet_dense_latency.h", "firmware/nnet_utils/nnet_dense_latency.h"},
+        {"hls/firmware/nnet_utils/nnet_dense_resource.h", "firmware/nnet_utils/nnet_dense_resource.h"},
+        {"hls/firmware/nnet_utils/nnet_dense_stream.h", "firmware/nnet_utils/nnet_dense_stream.h"},
         {"hls/firmware/nnet_utils/nnet_activation.h", "firmware/nnet_utils/nnet_activation.h"},
+        {"hls/firmware/nnet_utils/nnet_activation_stream.h", "firmware/nnet_utils/nnet_activation_stream.h"},
         {"hls/myproject_test.cpp", "myproject_test.cpp"},
         {"hls/build_prj.tcl", "build_prj.tcl"},
         {"hls/vivado_synth.tcl", "vivado_synth.tcl"},
         {"ap_types/ap_fixed.h", "ap_types_snac/ap_fixed.h"},
         {"ap_types/ap_int.h", "ap_types_snac/ap_int.h"},
+        {"ap_types/hls_stream.h", "ap_types_snac/hls_stream.h"},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0] && !rc; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i][1]);
@@ -259,5 +359,9 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
     export_str_free(&incl);
     export_str_free(&configs);
     export_str_free(&arch);
+    export_str_free(&top);
+    export_str_free(&tb_run);
+    export_str_free(&tb_incl);
+    export_str_free(&tb_checks);
     return rc;
 }

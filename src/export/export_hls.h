@@ -1,10 +1,16 @@
-/* export_hls — the HLS C++ project of a quantized model in hls4ml's layout (Vivado/Vitis HLS,
- * Latency strategy, io_parallel), filled from hls_templates/hls and hls_templates/ap_types:
+/* export_hls — the HLS C++ project of a quantized model in hls4ml's layout (Vivado/Vitis HLS;
+ * Latency or Resource strategy, io_parallel or io_stream; per-layer reuse factors), filled from
+ * hls_templates/hls and hls_templates/ap_types:
  *
  *   firmware/myproject.cpp, myproject.h, defines.h, parameters.h, weights/{w,b}<L>.h,
- *   weights/table_{tanh,sigmoid}.h, nnet_utils/nnet_dense_latency.h, nnet_activation.h
- *   ap_types_snac/ap_fixed.h, ap_int.h   (our own csim header; the vendor's folder first on
- *                                         the include path replaces it)
+ *   weights/table_{tanh,sigmoid}.h (read by the test bench's table check only),
+ *   nnet_utils/nnet_{common,types,mult,dense,dense_latency,dense_resource,dense_stream,
+ *   activation,activation_stream}.h: our kernels with hls4ml 1.x's interfaces, so hls4ml's
+ *   own nnet_utils folder replaces them unchanged (configs derive from nnet::dense_config /
+ *   nnet::activ_config with every member hls4ml's kernels read; tanh/sigmoid build their own
+ *   tables by hls4ml's rule, which equals the model's codes)
+ *   ap_types_snac/ap_fixed.h, ap_int.h, hls_stream.h  (our own csim headers; the vendor's
+ *                                         folder first on the include path replaces them)
  *   myproject_test.cpp, build_prj.tcl, vivado_synth.tcl
  *
  * Every precision is the stored model's (weights, biases, lossless accumulators, dense results

@@ -143,6 +143,76 @@ static int write_tb_data(const quant_model *m, const char *dir, const int32_t *x
     return rc;
 }
 
+/* Each layer's reuse factor into info (with the strategy and io type), refused unless hls4ml
+ * accepts it for the strategy; the message names the layer and the nearest valid ones. */
+static int check_reuse(const quant_model *m, const export_opts *o, export_info *info)
+{
+    info->strategy = o->strategy;
+    info->io_type = o->io_type;
+    info->reuse_factor = 0;
+    for (size_t l = 0; l < m->n_layers; l++) {
+        const quant_layer *L = &m->layer[l];
+        const unsigned rf = o->reuse[l] ? o->reuse[l] : o->reuse_factor;
+        const size_t macs = L->n_in * L->n_out;
+        if (!export_rf_valid(o->strategy, L->n_in, L->n_out, rf)) {
+            if (o->strategy == EXPORT_STRATEGY_LATENCY)
+                return snac_err_set(SNAC_EINVAL, "export: layer %zu (%zu x %zu): reuse factor %u is more than the "
+                                    "layer's %zu multiplications (Latency takes 1..%zu)", l + 1, L->n_in, L->n_out,
+                                    rf, macs, macs);
+            size_t below = 0, above = 0;
+            for (size_t r = rf < macs ? rf : macs; r >= 1 && !below; r--)
+                if (export_rf_valid(o->strategy, L->n_in, L->n_out, r))
+                    below = r;
+            for (size_t r = (size_t)rf + 1; r <= macs && !above; r++)
+                if (export_rf_valid(o->strategy, L->n_in, L->n_out, r))
+                    above = r;
+            char near[64];
+            if (above)
+                snprintf(near, sizeof near, "%zu or %zu", below, above);
+            else
+                snprintf(near, sizeof near, "%zu", below);
+            return snac_err_set(SNAC_EINVAL, "export: layer %zu (%zu x %zu): reuse factor %u is not one hls4ml "
+                                "accepts for the Resource strategy (it must divide %zu, and be below %zu with %zu / RF "
+                                "a multiple of %zu, or a multiple of %zu); nearest valid: %s", l + 1, L->n_in, L->n_out,
+                                rf, macs, L->n_in, macs, L->n_out, L->n_in, near);
+        }
+        info->reuse[l] = rf;
+        if (rf > info->reuse_factor)
+            info->reuse_factor = rf;
+    }
+    return 0;
+}
+
+/* quant_model_json with the deployment the export writes, in the keys a report-layout spec
+ * uses (strategy, io_type, reuse_factor: the surrogate's spelling) and the per-layer
+ * reuse_factors. malloc'd; NULL when out of memory. */
+static char *deployment_spec(const quant_model *m, const export_info *info)
+{
+    char *q = quant_model_json(m);
+    if (!q)
+        return NULL;
+    size_t len = strlen(q);
+    while (len && q[len - 1] != '}')
+        len--;
+    if (!len) {
+        free(q);
+        return NULL;
+    }
+    q[len - 1] = '\0'; /* reopen the object */
+    export_str s = {0};
+    export_str_add(&s, "%s,\"strategy\":\"%s\",\"io_type\":\"%s\",\"reuse_factor\":%u,\"reuse_factors\":[", q,
+                   export_strategy_names[info->strategy], export_io_names[info->io_type], info->reuse_factor);
+    for (size_t l = 0; l < m->n_layers; l++)
+        export_str_add(&s, l ? ",%u" : "%u", info->reuse[l]);
+    export_str_cat(&s, "]}");
+    free(q);
+    if (export_str_check(&s)) {
+        export_str_free(&s);
+        return NULL;
+    }
+    return s.s; /* ownership passes to the caller */
+}
+
 int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char *out_dir, export_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -150,6 +220,8 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         return snac_err_set(SNAC_EINVAL, "export: %zu test vectors, expected 1..100000", o->n_vectors);
     if (o->reuse_factor < 1)
         return snac_err_set(SNAC_EINVAL, "export: reuse factor must be >= 1");
+    if ((unsigned)o->strategy >= EXPORT_STRATEGY_COUNT || (unsigned)o->io_type >= EXPORT_IO_COUNT)
+        return snac_err_set(SNAC_EINVAL, "export: unknown strategy or io_type");
     if (!(o->clock_ns > 0))
         return snac_err_set(SNAC_EINVAL, "export: clock period must be > 0 ns");
     export_info info = {0};
@@ -162,9 +234,10 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
             *c = '_'; /* the name goes into comments and JSON */
     rc = export_check_out_dir(out_dir);
+    rc = rc ? rc : check_reuse(m, o, &info);
     if (!rc && o->rtl)
         rc = export_rtl_check(m, &o->rtl_opts);
-    char *spec = rc ? NULL : quant_model_json(m);
+    char *spec = rc ? NULL : deployment_spec(m, &info);
     if (!rc && !spec)
         rc = snac_err_set(SNAC_ENOMEM, "export: out of memory");
     int32_t *x = NULL, *y = NULL;
@@ -175,7 +248,6 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
                  EXPORT_GENERATOR_VERSION);
         snprintf(info.part, sizeof info.part, "%s", o->part);
         info.clock_ns = o->clock_ns;
-        info.reuse_factor = o->reuse_factor;
         /* from here on files are written; the marker claims the folder until the manifest does */
         rc = mkdir_one(out_dir);
         char path[4096];
@@ -189,7 +261,9 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
     if (!rc) {
         export_vars v = {0};
         char path[4096];
-        export_str rtl = {0};
+        export_str rtl = {0}, rl = {0};
+        for (size_t l = 0; l < m->n_layers; l++)
+            export_str_add(&rl, l ? ", %u" : "%u", info.reuse[l]);
         if (o->rtl) {
             export_str_add(&rtl,
                            "{\"top\":\"myproject\",\"output\":\"%s\",\"latency_cycles\":%d,\"csd_max_width\":%d,"
@@ -205,6 +279,7 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
             export_str_cat(&rtl, "null");
         }
         rc = export_str_check(&rtl);
+        rc = rc ? rc : export_str_check(&rl);
         rc = rc ? rc : export_vars_set(&v, "GENERATOR", "%s", info.generator);
         rc = rc ? rc : export_vars_set(&v, "MODEL_ID", "%lld", (long long)model_id);
         rc = rc ? rc : export_vars_set(&v, "MODEL_NAME", "%s", info.model_name);
@@ -213,6 +288,9 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         rc = rc ? rc : export_vars_set(&v, "PART", "%s", info.part);
         rc = rc ? rc : export_vars_set(&v, "CLOCK_NS", "%g", info.clock_ns);
         rc = rc ? rc : export_vars_set(&v, "REUSE", "%u", info.reuse_factor);
+        rc = rc ? rc : export_vars_set(&v, "REUSE_LIST", "%s", export_str_get(&rl));
+        rc = rc ? rc : export_vars_set(&v, "STRATEGY", "%s", info.strategy == EXPORT_STRATEGY_LATENCY ? "Latency" : "Resource");
+        rc = rc ? rc : export_vars_set(&v, "IO_TYPE", "%s", export_io_names[info.io_type]);
         rc = rc ? rc : export_vars_set(&v, "N_VECTORS", "%zu", o->n_vectors);
         rc = rc ? rc : export_vars_set(&v, "SEED", "%llu", (unsigned long long)o->seed);
         rc = rc ? rc : export_vars_set(&v, "RTL", "%s", export_str_get(&rtl));
@@ -224,6 +302,7 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
             rc = snac_err_set(SNAC_EIO, "cannot remove %s: %s", path, strerror(errno));
         export_vars_free(&v);
         export_str_free(&rtl);
+        export_str_free(&rl);
     }
     res->n_layers = m->n_layers;
     res->nonzero = quant_model_nonzero(m);

@@ -1,8 +1,10 @@
 /* export_project — `snac export`: a stored quantized model to an hls4ml-layout HLS project
  * (export_hls.h), optionally its Verilog RTL (export_rtl.h), the test vectors and a manifest.
  *
- *   DIR/snac_manifest.json          model id, name, spec (quant_model_json) and its SHA-256,
- *                                   the qmodel blob's SHA-256, part, clock, reuse, RTL latency
+ *   DIR/snac_manifest.json          model id, name, spec and its SHA-256, the qmodel blob's
+ *                                   SHA-256, part, clock, strategy, io_type, reuse factors,
+ *                                   RTL latency; spec = quant_model_json with the deployment
+ *                                   (strategy, io_type, reuse_factor, reuse_factors) added
  *   DIR/tb_data/tb_input_features.dat    N input vectors (values, one jet per line)
  *   DIR/tb_data/tb_output_predictions.dat the integer engine's logits for them
  *   DIR/rtl/...                     with opts.rtl: see export_rtl.h
@@ -13,7 +15,7 @@
  * Everything that can fail on the user's input is checked before the first byte is written:
  * an unknown model id, a model without a quantized form (a float model), a bad blob, an
  * output folder that exists, is not empty and holds no snac_manifest.json (not ours), an RTL
- * export the RTL writer cannot do. Re-exporting into our own folder overwrites it.
+ * export the RTL writer cannot do, a reuse factor hls4ml does not accept for the strategy. Re-exporting into our own folder overwrites it.
  *
  * Memory: all freed before return. Workload: one model; the engine runs N vectors.
  */
@@ -38,11 +40,16 @@ typedef struct export_opts {
     uint64_t seed;         /* of the test vectors */
     const char *part;      /* FPGA part for the Tcl scripts */
     double clock_ns;       /* clock period */
-    unsigned reuse_factor; /* >= 1 */
+    unsigned reuse_factor; /* >= 1, every layer's unless reuse[l] says otherwise */
     export_rtl_opts rtl_opts;
+    enum export_strategy strategy; /* hls4ml's dense strategy (Latency, Resource) */
+    enum export_io io_type;        /* io_parallel or io_stream */
+    unsigned reuse[QUANT_MAX_LAYERS]; /* per layer; 0 = reuse_factor. Each must be one hls4ml
+                                       * accepts for the strategy (export_rf_valid) */
 } export_opts;
 
-#define EXPORT_OPTS_INIT {false, 64, 1, EXPORT_DEFAULT_PART, 5.0, 1, EXPORT_RTL_OPTS_INIT}
+#define EXPORT_OPTS_INIT \
+    {false, 64, 1, EXPORT_DEFAULT_PART, 5.0, 1, EXPORT_RTL_OPTS_INIT, EXPORT_STRATEGY_LATENCY, EXPORT_IO_PARALLEL, {0}}
 
 typedef struct export_result {
     size_t n_layers, nonzero, macs;

@@ -48,6 +48,33 @@ if [ "${SNAC_TEST_RTL_SIM:-0}" = 1 ]; then
     check "  verilator simulation ran" test $? -eq 0
     check "  RTL class == integer engine's argmax on every vector" cmp -s pa/rtl/sim_results.txt pa/rtl/tb_expected.txt
 fi
+# hls4ml's Resource strategy and io_stream (24-8-8-5: RF 8 is <= n_in everywhere, 48,16,40 are
+# multiples of n_in above it), each C-simulated against the engine
+csim() { # csim DIR: g++ C simulation with the bundled kernels == the engine on every vector
+    (cd "$1" && g++ -std=c++11 -O1 -Wall -Wno-unknown-pragmas -Werror -I ap_types_snac -I firmware -o csim \
+        myproject_test.cpp firmware/myproject.cpp && ./csim > csim.out)
+}
+for variant in "resource io_parallel 8" "resource io_parallel 48,16,40" "latency io_stream 1" "resource io_stream 2,4,8"; do
+    set -- $variant
+    d="v_$1_$2_${3//,/_}"
+    "$SNAC" export "$model" --db s.db --out "$d" --strategy "$1" --io-type "$2" --reuse "$3" --vectors 100 > out.txt 2> err.txt
+    check "export --strategy $1 --io-type $2 --reuse $3 exits 0" test $? -eq 0
+    check "  says so" grep -q "HLS project ($1, $2)" out.txt
+    csim "$d"
+    check "  g++ csim == integer engine on every vector" test $? -eq 0
+    check "  csim_results.log == tb_output_predictions.dat" cmp -s "$d/tb_data/csim_results.log" "$d/tb_data/tb_output_predictions.dat"
+    check "  parameters.h names the strategy and io type" \
+        test "$(grep -c "strategy = nnet::$1;\|io_type = nnet::$2;" "$d/firmware/parameters.h")" -eq 9
+    check "  the manifest records them" grep -q "\"io_type\": \"$2\"" "$d/snac_manifest.json"
+    check "  the spec records them" grep -q "\"strategy\":\"$1\",\"io_type\":\"$2\"" "$d/snac_manifest.json"
+done
+check "  per-layer reuse factors in the configs" \
+    test "$(grep -o 'reuse_factor = [0-9]*' v_resource_io_parallel_48_16_40/firmware/parameters.h | sort -u | tr '\n' ' ')" \
+         = "reuse_factor = 16 reuse_factor = 40 reuse_factor = 48 "
+check "  io_stream top function takes streams" \
+    grep -q "void myproject(hls::stream<input_t> &input_1, hls::stream<result_t> &layer3_out)" \
+    v_latency_io_stream_1/firmware/myproject.cpp
+
 "$SNAC" export "$model" --db s.db --out p > /dev/null 2>&1
 check "re-export into our own folder" test $? -eq 0
 # an export that fails before its manifest (here: a template missing) leaves a folder that is still ours
@@ -73,6 +100,11 @@ bad "float model" 1 "float model" "$float" --db s.db --out q
 bad "missing database" 1 "" "$model" --db nope.db --out q
 bad "bad stages" 1 "--stages" "$model" --db s.db --out q --rtl --stages 0
 bad "bad vectors" 1 "--vectors" "$model" --db s.db --out q --vectors x
+bad "Resource RF hls4ml refuses" 1 "layer 1 (24 x 8): reuse factor 5 is not one hls4ml accepts.*nearest valid: 4 or 6" \
+    "$model" --db s.db --out q --strategy resource --reuse 5
+bad "unknown strategy" 1 "--strategy expects latency or resource" "$model" --db s.db --out q --strategy fast
+bad "unknown io type" 1 "--io-type expects io_parallel or io_stream" "$model" --db s.db --out q --io-type axi
+bad "bad reuse list" 1 "--reuse expects" "$model" --db s.db --out q --reuse 2,,3
 bad "no --out" 2 "" "$model" --db s.db
 mkdir foreign && echo mine > foreign/notes.txt
 "$SNAC" export "$model" --db s.db --out foreign > /dev/null 2> e.txt

@@ -78,7 +78,7 @@ tiny_local_tanh "$SNAC" 'local: {warmup_epochs: 1, iterations: 1, prune_rate: 0.
 model=$(sqlite3 s.db "SELECT model_id FROM local_iterations WHERE iteration = 1")
 "$SNAC" export "$model" --db s.db --out tanh --vectors 200 > /dev/null 2>&1
 check "export of tanh model $model exits 0" test $? -eq 0
-check "  it has activation tables" grep -q table_t tanh/firmware/defines.h
+check "  it has activation tables" grep -q "typedef ap_fixed<18,8> table_t;" tanh/firmware/parameters.h
 compare tanh "tanh model $model"
 
 echo "$fails failure(s)"

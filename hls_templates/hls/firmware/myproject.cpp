@@ -2,13 +2,8 @@
 #include "myproject.h"
 #include "parameters.h"
 
-void myproject(const input_t input_1[N_INPUT_1_1], result_t layer{{LAST}}_out[N_OUTPUTS])
+void myproject({{TOP_ARGS}})
 {
-    // io_parallel: every array is split into registers
-    #pragma HLS ARRAY_RESHAPE variable=input_1 complete dim=0
-    #pragma HLS ARRAY_PARTITION variable=layer{{LAST}}_out complete dim=0
-    #pragma HLS INTERFACE ap_vld port=input_1,layer{{LAST}}_out
-    #pragma HLS PIPELINE
-
+{{TOP_PRAGMAS}}
 {{LAYERS}}
 }

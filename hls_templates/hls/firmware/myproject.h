@@ -3,10 +3,11 @@
 #define MYPROJECT_H_
 
 #include "ap_fixed.h"
-
+#include "ap_int.h"
+{{IO_INCLUDES}}
 #include "defines.h"
 
-// The network: {{ARCH}}; logits out (the class is their argmax).
-void myproject(const input_t input_1[N_INPUT_1_1], result_t layer{{LAST}}_out[N_OUTPUTS]);
+// The network: {{ARCH}}; logits out (the class is their argmax). {{STRATEGY}} strategy, {{IO_TYPE}}.
+void myproject({{TOP_ARGS}});
 
 #endif

@@ -3,13 +3,14 @@
 #define PARAMETERS_H_
 
 #include "ap_fixed.h"
+#include "ap_int.h"
 
 #include "defines.h"
-#include "nnet_utils/nnet_activation.h"
-#include "nnet_utils/nnet_dense_latency.h"
-
-// constant weights and biases: in the pipelined top function they become wires, so
-// zero weights and powers of two cost no multiplier
+{{NNET_INCLUDES}}
+// weights and biases: constants of the design (hls4ml's weights/*.h layout; Resource layers
+// hold theirs output-major, as hls4ml transposes them)
 {{WEIGHT_INCLUDES}}
+// layer configs in hls4ml 1.x's form (nnet::dense_config / nnet::activ_config, every member
+// hls4ml's kernels read)
 {{CONFIGS}}
 #endif

@@ -3,7 +3,7 @@
 #define {{GUARD}}
 
 // {{WHAT}}: {{COUNT}} values{{LAYOUT}}
-static const {{TYPE}} {{NAME}}[{{COUNT}}] = {
+{{QUAL}}{{TYPE}} {{NAME}}[{{COUNT}}] = {
 {{VALUES}}
 };
 
