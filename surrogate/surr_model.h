@@ -136,6 +136,8 @@ typedef struct surr_version {
     char *fit_stats;            /* JSON, owned (may be NULL) */
     char *fitted_on;            /* JSON array of the data ids, owned (may be NULL) */
     char *note;                 /* free text, owned (may be NULL) */
+    char tool_versions[64];     /* the tool versions its data came from ("0.23"), "" = not recorded;
+                                   in the coefficient file, not in the store */
 } surr_version;
 
 void surr_version_clear(surr_version *v); /* frees the strings; NULL-safe */
