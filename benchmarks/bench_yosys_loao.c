@@ -5,7 +5,8 @@
  * fits it (calib_yosys_fit) on the other architectures' rows and predicts the
  * left-out rows; then the shipped default (the embedded coefficients) in sample.
  *
- *   bench_yosys_loao [--data FILE]      run from the repository root
+ *   bench_yosys_loao [--data FILE] [--rows]      run from the repository root
+ * --rows also prints every model's left-out prediction of LUT and FF.
  *
  * Prints, per target: MAPE, median and 90th-percentile APE (|pred - y| / max(y, 1))
  * for LUT and FF, the share predicted exactly (rounded) for latency, DSP and BRAM18,
@@ -108,11 +109,14 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     const char *path = "surrogate/calibration/yosys_results.csv";
+    bool rows = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
             path = argv[++i];
+        } else if (strcmp(argv[i], "--rows") == 0) {
+            rows = true;
         } else {
-            fprintf(stderr, "usage: bench_yosys_loao [--data FILE]\n");
+            fprintf(stderr, "usage: bench_yosys_loao [--data FILE] [--rows]\n");
             return 2;
         }
     }
@@ -153,6 +157,16 @@ int main(int argc, char **argv)
             memcpy(pred[i], p.y, sizeof p.y);
         }
         surr_version_clear(&v);
+    }
+    if (!rc && rows) {
+        printf("%-12s %-20s %-8s %4s %8s %8s %8s %7s %6s %6s %7s\n", "model", "arch", "act", "bits", "sparsity",
+               "LUT", "pred", "APE", "FF", "pred", "APE");
+        for (size_t i = 0; i < n; i++)
+            printf("%-12s %-20s %-8s %4d %8.3f %8.0f %8.0f %6.1f%% %6.0f %6.0f %6.1f%%\n", r[i].s.id, r[i].arch,
+                   r[i].activation, r[i].bits, r[i].sparsity, r[i].s.y[SURR_T_LUT], pred[i][SURR_T_LUT],
+                   100 * ape(pred[i][SURR_T_LUT], r[i].s.y[SURR_T_LUT]), r[i].s.y[SURR_T_FF], pred[i][SURR_T_FF],
+                   100 * ape(pred[i][SURR_T_FF], r[i].s.y[SURR_T_FF]));
+        printf("\n");
     }
     if (!rc) {
         report("leave one architecture out (fitted as surr_calibrate fits the default, without the architecture):", r,

@@ -21,14 +21,14 @@ enum col {
     C_MODEL, C_ARCH, C_ACTIVATION, C_BITS, C_SPARSITY, C_YOSYS, C_PART, C_CLOCK,
     C_LUT, C_FF, C_DSP, C_BRAM18, C_URAM, C_LATENCY, C_II,
     C_LAYER, C_N_IN, C_N_OUT, C_ACT, C_A_W, C_W_W, C_ACC_W, C_OUT_W, C_NONZERO, C_GENERAL,
-    C_CSD_ADD_BITS, C_ACC_ADD_BITS, C_OUT_BITS, C_LEVELS,
+    C_CSD_ADD_BITS, C_ACC_ADD_BITS, C_OUT_BITS, C_LEVELS, C_TABLE_UNITS,
     C_COUNT
 };
 static const char *const col_names[C_COUNT] = {
     "model", "arch", "activation", "bits", "sparsity", "yosys", "part", "clock_ns",
     "lut", "ff", "dsp", "bram18", "uram", "latency", "ii",
     "layer", "n_in", "n_out", "act", "a_w", "w_w", "acc_w", "out_w", "nonzero", "general",
-    "csd_add_bits", "acc_add_bits", "out_bits", "levels"};
+    "csd_add_bits", "acc_add_bits", "out_bits", "levels", "table_units"};
 _Static_assert(sizeof col_names / sizeof *col_names == C_COUNT, "column names");
 /* the columns that belong to the model: equal on each of its lines */
 #define FIRST_LAYER_COL C_LAYER
@@ -166,8 +166,10 @@ static int layer_fields(const parse_state *p, char **f, calib_yosys_row *r, size
             return bad(p, wcol[i], f[p->col_of[wcol[i]]], "not a width 0..128");
         *wid[i] = (int)k;
     }
-    double *cnt[] = {&L->n_in, &L->n_out, &L->nonzero, &L->general, &L->csd_add_bits, &L->acc_add_bits, &L->out_bits};
-    const enum col ccol[] = {C_N_IN, C_N_OUT, C_NONZERO, C_GENERAL, C_CSD_ADD_BITS, C_ACC_ADD_BITS, C_OUT_BITS};
+    double *cnt[] = {&L->n_in,         &L->n_out,        &L->nonzero,  &L->general,
+                     &L->csd_add_bits, &L->acc_add_bits, &L->out_bits, &L->table_units};
+    const enum col ccol[] = {C_N_IN,         C_N_OUT,        C_NONZERO,  C_GENERAL,
+                             C_CSD_ADD_BITS, C_ACC_ADD_BITS, C_OUT_BITS, C_TABLE_UNITS};
     for (size_t i = 0; i < sizeof cnt / sizeof *cnt; i++)
         if (!num(f[p->col_of[ccol[i]]], cnt[i]) || *cnt[i] < 0)
             return bad(p, ccol[i], f[p->col_of[ccol[i]]], "not a count >= 0");
@@ -347,9 +349,9 @@ int calib_yosys_write(FILE *f, const char *header_text, const calib_yosys_row *r
                     r->part, x->f[SURR_F_CLOCK_NS]);
             for (int c = C_LUT; c <= C_II; c++)
                 fprintf(f, ",%.17g", r->s.y[col_target[c - C_LUT]]);
-            fprintf(f, ",%zu,%.17g,%.17g,%s,%d,%d,%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%d\n", l, L->n_in, L->n_out,
-                    surr_act_names[L->act], L->a_w, L->w_w, L->acc_w, L->out_w, L->nonzero, L->general,
-                    L->csd_add_bits, L->acc_add_bits, L->out_bits, L->levels);
+            fprintf(f, ",%zu,%.17g,%.17g,%s,%d,%d,%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.17g\n", l, L->n_in,
+                    L->n_out, surr_act_names[L->act], L->a_w, L->w_w, L->acc_w, L->out_w, L->nonzero, L->general,
+                    L->csd_add_bits, L->acc_add_bits, L->out_bits, L->levels, L->table_units);
         }
     }
     return ferror(f) ? snac_err_set(SNAC_EIO, "write error") : SNAC_OK;

@@ -14,8 +14,8 @@
  *   yosys        the Yosys version that synthesized it ("0.23")
  *   part, clock_ns, lut, ff, dsp, bram18, uram, latency, ii   the synthesis row
  *   layer, n_in, n_out, act, a_w, w_w, acc_w, out_w, nonzero, general,
- *   csd_add_bits, acc_add_bits, out_bits, levels   surr_layer_terms of the layer as
- *                surr_features_extract counts snac's RTL (exact: the real weights)
+ *   csd_add_bits, acc_add_bits, out_bits, levels, table_units   surr_layer_terms of the
+ *                layer as surr_features_extract counts snac's RTL (exact: the real weights)
  * Lines starting with '#' are comments; columns are found by their header name.
  * Reuse factor 1, Latency strategy, io_parallel (what `snac synth` builds).
  *

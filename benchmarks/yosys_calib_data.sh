@@ -9,7 +9,9 @@
 #   The calibration set and an independent check set differ only in the seeds:
 #     benchmarks/yosys_calib_data.sh build/snac /tmp/ycal 7 11 48        # calibration
 #     benchmarks/yosys_calib_data.sh build/snac /tmp/yfresh 8 21 16      # fresh check set
-#   PASSES (default "0 2") picks the passes; LIMIT (default: all) caps the models of a pass.
+#   PASSES (default "0 2") picks the passes; LIMIT (default: all) caps the models of a pass;
+#   MODELS="ID ..." synthesizes exactly those models instead (how the committed set was made:
+#   its model ids are in surrogate/calibration/yosys_results.csv, "ycal:<id>"; see PROVENANCE.md).
 #   Yosys runs at most JOBS at a time (default 2), nice'd; a lock file (LOCK, default
 #   /tmp/snac_yosys_calib.lock) keeps two invocations from synthesizing at once.
 #   Then `build/benchmarks/yosys_calib_export WORKDIR/calib.db` writes the CSV the
@@ -23,7 +25,7 @@ SEARCH_SEED=$4
 TRIALS=$5
 JOBS=${6:-2}
 LOCK=${LOCK:-/tmp/snac_yosys_calib.lock}
-PASSES=${PASSES:-0 2}
+PASSES=${PASSES-0 2}
 LIMIT=${LIMIT:--1}
 mkdir -p "$W"
 cd "$W"
@@ -64,6 +66,12 @@ pass() {
        WHERE li.iteration = (c.k + $1) % 5 ORDER BY c.k LIMIT $LIMIT"
 }
 start=$(date +%s)
+if [ -n "${MODELS:-}" ]; then
+    stamp "synth: $(echo "$MODELS" | wc -w) models, $JOBS jobs"
+    # shellcheck disable=SC2086
+    flock "$LOCK" nice -n 15 "$SNAC" synth $MODELS --db "$DB" --jobs "$JOBS" --quiet | tail -1 || true
+    PASSES=""
+fi
 for p in $PASSES; do
     models=$(pass $p)
     stamp "synth pass $p: $(echo "$models" | wc -w) models, $JOBS jobs"

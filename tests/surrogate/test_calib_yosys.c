@@ -18,15 +18,15 @@
 #include "util/err.h"
 
 #define HEAD "model,arch,activation,bits,sparsity,yosys,part,clock_ns,lut,ff,dsp,bram18,uram,latency,ii,layer,n_in," \
-             "n_out,act,a_w,w_w,acc_w,out_w,nonzero,general,csd_add_bits,acc_add_bits,out_bits,levels\n"
+             "n_out,act,a_w,w_w,acc_w,out_w,nonzero,general,csd_add_bits,acc_add_bits,out_bits,levels,table_units\n"
 #define M1 "s:1,24-8-5,tanh,6,0.5,0.23,xcvu13p-flga2577-2-e,5,1200,80,0,0,0,2,1,"
 #define M2 "s:2,24-8-8-5,relu,4,0.25,0.23,xcvu13p-flga2577-2-e,5,900,70,0,0,0,3,1,"
 static const char good[] = "# a comment\n" HEAD
-                           M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n"
-                           M1 "1,8,5,linear,6,6,17,16,20,18,300,350,70,3\n"
-                           M2 "0,24,8,relu,12,4,22,4,144,100,1100,2000,32,6\n"
-                           M2 "1,8,8,relu,4,4,12,4,48,30,200,300,31,4\n"
-                           M2 "2,8,5,linear,4,4,12,16,30,20,150,200,75,3\n";
+                           M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n"
+                           M1 "1,8,5,linear,6,6,17,16,20,18,300,350,70,3,0\n"
+                           M2 "0,24,8,relu,12,4,22,4,144,100,1100,2000,32,6,0\n"
+                           M2 "1,8,8,relu,4,4,12,4,48,30,200,300,31,4,0\n"
+                           M2 "2,8,5,linear,4,4,12,16,30,20,150,200,75,3,0\n";
 
 static void parse_should_read_layers_and_targets(void)
 {
@@ -57,6 +57,7 @@ static void parse_should_read_layers_and_targets(void)
     CHECK_NEAR(L->stored_bits, 48 * 4, 0);
     CHECK_NEAR(L->rf, 1, 0);
     CHECK(r[0].s.x.layer[1].act == SURR_ACT_LINEAR);
+    CHECK_NEAR(r[0].s.x.layer[0].table_units, 2.25, 0);
     CHECK_NEAR(r[0].s.x.f[SURR_F_CLOCK_NS], 5, 0);
     CHECK_NEAR(r[0].s.x.f[SURR_F_DELAY_SCALE], 0.35 * 0.87, 1e-12); /* UltraScale+ -2 */
     CHECK_NEAR(r[1].s.x.f[SURR_F_MACS], 24 * 8 + 64 + 40, 0);
@@ -112,23 +113,23 @@ static void parse_should_refuse_malformed_lines_by_name(void)
     expect_refused("", "no header line");
     expect_refused(HEAD, "no models");
     expect_refused("model,arch\n", "the header has no column 'activation'");
-    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48\n", "line 2: 28 fields, the header has 29");
-    expect_refused(HEAD M1 "0,24,8,swish,12,6,24,6,96,80,1500,1800,48,5\n", "line 2, column act: not an activation");
-    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n" M1 "2,8,5,linear,6,6,17,16,20,18,300,350,70,3\n",
+    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48\n", "line 2: 28 fields, the header has 30");
+    expect_refused(HEAD M1 "0,24,8,swish,12,6,24,6,96,80,1500,1800,48,5,2.25\n", "line 2, column act: not an activation");
+    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n" M1 "2,8,5,linear,6,6,17,16,20,18,300,350,70,3,0\n",
                    "line 3, column layer: not the next layer index");
-    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n"
-                   "s:1,24-8-5,tanh,6,0.5,0.23,xcvu13p-flga2577-2-e,5,1201,80,0,0,0,2,1,1,8,5,linear,6,6,17,16,20,18,300,350,70,3\n",
+    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n"
+                   "s:1,24-8-5,tanh,6,0.5,0.23,xcvu13p-flga2577-2-e,5,1201,80,0,0,0,2,1,1,8,5,linear,6,6,17,16,20,18,300,350,70,3,0\n",
                    "line 3, column lut: differs from the model's first line");
-    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n" M2 "0,24,8,relu,12,4,22,4,144,100,1100,2000,32,6\n"
-                   M1 "1,8,5,linear,6,6,17,16,20,18,300,350,70,3\n",
+    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n" M2 "0,24,8,relu,12,4,22,4,144,100,1100,2000,32,6,0\n"
+                   M1 "1,8,5,linear,6,6,17,16,20,18,300,350,70,3,0\n",
                    "line 4, column model: a model whose lines are not consecutive");
-    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n", "model s:1: arch 24-8-5, its layers say 24-8");
-    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,500,80,1500,1800,48,5\n", "layer 0: inconsistent counts");
-    expect_refused(HEAD "s:1,24-8-5,tanh,6,1.5,0.23,x,5,1200,80,0,0,0,2,1,0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n",
+    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n", "model s:1: arch 24-8-5, its layers say 24-8");
+    expect_refused(HEAD M1 "0,24,8,tanh,12,6,24,6,500,80,1500,1800,48,5,2.25\n", "layer 0: inconsistent counts");
+    expect_refused(HEAD "s:1,24-8-5,tanh,6,1.5,0.23,x,5,1200,80,0,0,0,2,1,0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n",
                    "column sparsity: not a fraction");
-    expect_refused(HEAD "s:1,24-8-5,tanh,6,0.5,0.23,x,5,-3,80,0,0,0,2,1,0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n",
+    expect_refused(HEAD "s:1,24-8-5,tanh,6,0.5,0.23,x,5,-3,80,0,0,0,2,1,0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n",
                    "column lut: not a count >= 0");
-    expect_refused(HEAD "s:1,24-8-5,tanh,40,0.5,0.23,x,5,3,80,0,0,0,2,1,0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5\n",
+    expect_refused(HEAD "s:1,24-8-5,tanh,40,0.5,0.23,x,5,3,80,0,0,0,2,1,0,24,8,tanh,12,6,24,6,96,80,1500,1800,48,5,2.25\n",
                    "column bits: not a bit width 1..32");
     calib_yosys_row *r = NULL;
     size_t n = 0;
