@@ -3,7 +3,8 @@
  * file (surrogate/calibration/yosys_results.csv, calib_yosys.h). For each
  * architecture (layer widths) the yosys-0.23 version is fitted as surr_calibrate
  * fits it (calib_yosys_fit) on the other architectures' rows and predicts the
- * left-out rows; then the shipped default (the embedded coefficients) in sample.
+ * left-out rows; then the shipped default (the embedded coefficients) on the same rows: in sample
+ * on the committed file, out of sample on another file (--data: a fresh set of models).
  *
  *   bench_yosys_loao [--data FILE] [--rows]      run from the repository root
  * --rows also prints every model's left-out prediction of LUT and FF.
@@ -181,8 +182,11 @@ int main(int argc, char **argv)
                 surr_predict(&d, &r[i].s.x, surr_part_lookup(r[i].part), &p);
                 memcpy(pred[i], p.y, sizeof p.y);
             }
-            char title[256];
-            snprintf(title, sizeof title, "\nthe shipped default %s (calibrated on Yosys %s), in sample:", d.name,
+            char title[512];
+            snprintf(title, sizeof title,
+                     "\nthe shipped default %s (calibrated on Yosys %s) on these rows (in sample if they are its "
+                     "calibration file):",
+                     d.name,
                      d.tool_versions[0] ? d.tool_versions : "-- none recorded: the HLS stand-in");
             report(title, r, pred, n, scratch, keep);
             surr_version_clear(&d);

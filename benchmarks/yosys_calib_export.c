@@ -7,7 +7,9 @@
  *   yosys_calib_export DB --set NAME [--out FILE]    (default: stdout)
  *
  * Rows without a LUT and FF count (failed runs) are left out. Models are written in
- * the order of their synthesis rows. Memory: the rows of one store. Workload: a second.
+ * the order of their model ids (not of the synthesis rows, whose order depends on which
+ * parallel Yosys run finished first), so the same store always gives the same file.
+ * Memory: the rows of one store. Workload: a second.
  */
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -46,6 +48,14 @@ static int row_meta(snac_db *db, int64_t synth_id, calib_yosys_row *r)
         rc = snac_err_set(SNAC_EINVAL, "synthesis row %lld: its model is not a `snac local` iteration",
                           (long long)synth_id);
     return rc;
+}
+
+static int cmp_model(const void *a, const void *b)
+{
+    const char *x = strrchr(((const calib_yosys_row *)a)->s.id, ':');
+    const char *y = strrchr(((const calib_yosys_row *)b)->s.id, ':');
+    long long i = x ? atoll(x + 1) : 0, j = y ? atoll(y + 1) : 0;
+    return (i > j) - (i < j);
 }
 
 int main(int argc, char **argv)
@@ -94,12 +104,14 @@ int main(int argc, char **argv)
         snprintf(r->activation, sizeof r->activation, "%s", surr_act_names[act]);
         n++;
     }
+    if (!rc)
+        qsort(rows, n, sizeof *rows, cmp_model);
     if (!rc) {
         FILE *f = out_path ? fopen(out_path, "w") : stdout;
         char header[512];
         snprintf(header, sizeof header,
                  "Yosys results of snac's own models (set %s), written by build/benchmarks/yosys_calib_export;\n"
-                 "see benchmarks/calib_yosys.h for the columns and benchmarks/yosys_calib_data.sh for how they were made.",
+                 "see benchmarks/calib_yosys.h for the columns, benchmarks/yosys_calib_data.sh for how they were made.",
                  set);
         if (!f)
             rc = snac_err_set(SNAC_EIO, "cannot write %s", out_path);
