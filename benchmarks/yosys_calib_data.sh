@@ -14,7 +14,7 @@
 #   its model ids are in surrogate/calibration/yosys_results.csv, "ycal:<id>"; see PROVENANCE.md).
 #   Yosys runs at most JOBS at a time (default 2), nice'd; a lock file (LOCK, default
 #   /tmp/snac_yosys_calib.lock) keeps two invocations from synthesizing at once.
-#   Then `build/benchmarks/yosys_calib_export WORKDIR/calib.db` writes the CSV the
+#   Then `build/benchmarks/yosys_calib_export WORKDIR/calib.db --set ycal` writes the CSV the
 #   calibration reads (surrogate/calibration/yosys_results.csv).
 # usage: benchmarks/yosys_calib_data.sh SNAC WORKDIR DATA_SEED SEARCH_SEED TRIALS [JOBS]
 set -euo pipefail
