@@ -173,7 +173,7 @@ int main(int argc, char **argv)
                      "one register stage per layer, --csd-width 16, logits out). DSP mapping threshold %d product bits "
                      "(snac's RTL makes weights of <= 16 bits CSD shift-adds), not fitted: the data have no DSP. URAM: "
                      "no data, predicted 0.",
-                     SURR_BASIS_VERSION, ny, y_groups, yosys_path, yosys_versions, CALIB_YOSYS_DSP_MIN_BITS);
+                     SURR_BASIS_VERSION, ny, y_groups, "surrogate/calibration/yosys_results.csv", yosys_versions, CALIB_YOSYS_DSP_MIN_BITS);
         else
             snprintf(note, sizeof note,
                      "Structural model (basis %d) fitted by benchmarks/surr_calibrate (GSL, non-negative least squares, "
