@@ -5,9 +5,12 @@
  * version per surrogate toolchain (calib_fit_family: the family's own rows at
  * full weight, the others at CALIB_FOREIGN_WEIGHT) and writes the committed
  * coefficient file. Only fitted numbers leave this program, never the files.
+ * The yosys-0.23 section is fitted on Yosys results of snac's own models alone
+ * (the committed surrogate/calibration/yosys_results.csv, calib_yosys.h; default
+ * path relative to the repository root), with the Yosys versions recorded.
  *
- *   surr_calibrate [--projects DIR] [--out FILE]     write FILE (default: stdout)
- *   surr_calibrate [--projects DIR] --check FILE     exit 0 when FILE is what this
+ *   surr_calibrate [--projects DIR] [--yosys FILE] [--out FILE]   write FILE (default: stdout)
+ *   surr_calibrate [--projects DIR] [--yosys FILE] --check FILE   exit 0 when FILE is what this
  *                                                    fit writes (byte for byte, or
  *                                                    every number within 1e-8 relative
  *                                                    under another BLAS); 1 if not;
@@ -25,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "calib_projects.h"
+#include "calib_yosys.h"
 #include "surrogate/surr_calib.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -73,15 +77,18 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     const char *root = "../shared/data/hls4ml_projects", *out_path = NULL, *check = NULL;
+    const char *yosys_path = "surrogate/calibration/yosys_results.csv";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--projects") == 0 && i + 1 < argc)
             root = argv[++i];
+        else if (strcmp(argv[i], "--yosys") == 0 && i + 1 < argc)
+            yosys_path = argv[++i];
         else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
             out_path = argv[++i];
         else if (strcmp(argv[i], "--check") == 0 && i + 1 < argc)
             check = argv[++i];
         else {
-            fprintf(stderr, "usage: surr_calibrate [--projects DIR] [--out FILE | --check FILE]\n");
+            fprintf(stderr, "usage: surr_calibrate [--projects DIR] [--yosys FILE] [--out FILE | --check FILE]\n");
             return 2;
         }
     }
@@ -90,10 +97,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "surr_calibrate: %s is absent: the public projects are needed (skipped)\n", root);
         return SKIP;
     }
+    calib_yosys_row *yr = NULL;
+    size_t ny = 0;
+    if (calib_yosys_read(yosys_path, &yr, &ny))
+        return fail("yosys results");
     calib_project *p = NULL;
     size_t np = 0;
-    if (calib_projects_load(root, &p, &np))
+    if (calib_projects_load(root, &p, &np)) {
+        free(yr);
         return fail("projects");
+    }
     size_t used[SURR_TC_COUNT] = {0};
     for (size_t i = 0; i < np; i++) {
         if (p[i].skip[0]) {
@@ -114,9 +127,19 @@ int main(int argc, char **argv)
     surr_version v[SURR_TC_COUNT];
     memset(v, 0, sizeof v);
     int rc = 0;
+    char yosys_versions[64];
+    calib_yosys_versions(yr, ny, yosys_versions, sizeof yosys_versions);
+    size_t y_groups = 0;
+    for (size_t i = 0; i < ny; i++)
+        if ((size_t)yr[i].s.group + 1 > y_groups)
+            y_groups = (size_t)yr[i].s.group + 1;
+    fprintf(stderr, "  use  %s: %zu models, %zu architectures, Yosys %s (yosys-0.23 only)\n", yosys_path, ny, y_groups,
+            yosys_versions);
     for (int tc = 0; tc < SURR_TC_COUNT && !rc; tc++) {
+        bool yosys = tc == SURR_TC_YOSYS_0_23;
         surr_fit_report rep;
-        if (calib_fit_family(s, tc_of, n, (enum surr_toolchain)tc, -1, true, &v[tc], &rep)) {
+        if (yosys ? calib_yosys_fit(yr, ny, -1, true, &v[tc], &rep)
+                  : calib_fit_family(s, tc_of, n, (enum surr_toolchain)tc, -1, true, &v[tc], &rep)) {
             rc = fail("fit");
             break;
         }
@@ -128,33 +151,42 @@ int main(int argc, char **argv)
             break;
         }
         free(js);
-        size_t cap = 64 + n * (sizeof s[0].id + 4), u = 0;
+        size_t n_ids = yosys ? ny : n;
+        size_t cap = 64 + n_ids * (sizeof s[0].id + 4), u = 0;
         char *ids = malloc(cap);
         if (!ids) {
             rc = 1;
             break;
         }
         ids[u++] = '[';
-        for (size_t i = 0; i < n; i++)
-            u += (size_t)snprintf(ids + u, cap - u, "%s\"%s\"", i ? "," : "", s[i].id);
+        for (size_t i = 0; i < n_ids; i++)
+            u += (size_t)snprintf(ids + u, cap - u, "%s\"%s\"", i ? "," : "", yosys ? yr[i].s.id : s[i].id);
         snprintf(ids + u, cap - u, "]");
         surr_version_set_str(&v[tc].fitted_on, ids);
         free(ids);
         char note[1024];
-        snprintf(note, sizeof note,
-                 "Structural model (basis %d) fitted by benchmarks/surr_calibrate (GSL, non-negative least squares, "
-                 "Huber-reweighted, every architecture weighted alike) on %zu samples: %zu hls4ml reuse-factor sweep "
-                 "runs (Vivado HLS 2018-2019, 6 architectures) + the SNAC-Pack paper baseline + %zu public hls4ml MLP "
-                 "projects (../shared, csynth estimates; %zu vivado-2019.1, %zu vivado-2020.1, %zu vitis-2023.2). "
-                 "Rows of other toolchain families weigh %.2f (latency: %.2f, the family's own scheduler). %s URAM: no "
-                 "data, predicted 0.",
-                 SURR_BASIS_VERSION, n, nb - 1, n_proj, used[SURR_TC_VIVADO_2019_1], used[SURR_TC_VIVADO_2020_1],
-                 used[SURR_TC_VITIS_2023_2], CALIB_FOREIGN_WEIGHT, CALIB_FOREIGN_WEIGHT_LATENCY,
-                 tc == SURR_TC_YOSYS_0_23 ? "yosys-0.23 has no data of its own: these are HLS-estimate coefficients, "
-                                            "a stand-in until a refit from Yosys results."
-                 : used[tc] + (tc == SURR_TC_VIVADO_2019_1 ? 7 : 0) < 6
-                     ? "This family has few rows of its own: the fit leans on the other families."
-                     : "");
+        if (yosys)
+            snprintf(note, sizeof note,
+                     "Structural model (basis %d) fitted by benchmarks/surr_calibrate (GSL, non-negative least squares, "
+                     "Huber-reweighted, every architecture weighted alike) on Yosys results of snac's own models alone: "
+                     "%zu models of %zu architectures (%s; synthesized by `snac synth`, Yosys %s, with its defaults: "
+                     "one register stage per layer, --csd-width 16, logits out). DSP mapping threshold %d product bits "
+                     "(snac's RTL makes weights of <= 16 bits CSD shift-adds), not fitted: the data have no DSP. URAM: "
+                     "no data, predicted 0.",
+                     SURR_BASIS_VERSION, ny, y_groups, "surrogate/calibration/yosys_results.csv", yosys_versions, CALIB_YOSYS_DSP_MIN_BITS);
+        else
+            snprintf(note, sizeof note,
+                     "Structural model (basis %d) fitted by benchmarks/surr_calibrate (GSL, non-negative least squares, "
+                     "Huber-reweighted, every architecture weighted alike) on %zu samples: %zu hls4ml reuse-factor sweep "
+                     "runs (Vivado HLS 2018-2019, 6 architectures) + the SNAC-Pack paper baseline + %zu public hls4ml MLP "
+                     "projects (../shared, csynth estimates; %zu vivado-2019.1, %zu vivado-2020.1, %zu vitis-2023.2). "
+                     "Rows of other toolchain families weigh %.2f (latency: %.2f, the family's own scheduler). %s URAM: no "
+                     "data, predicted 0.",
+                     SURR_BASIS_VERSION, n, nb - 1, n_proj, used[SURR_TC_VIVADO_2019_1], used[SURR_TC_VIVADO_2020_1],
+                     used[SURR_TC_VITIS_2023_2], CALIB_FOREIGN_WEIGHT, CALIB_FOREIGN_WEIGHT_LATENCY,
+                     used[tc] + (tc == SURR_TC_VIVADO_2019_1 ? 7 : 0) < 6
+                         ? "This family has few rows of its own: the fit leans on the other families."
+                         : "");
         surr_version_set_str(&v[tc].note, note);
     }
     char *text = NULL;
@@ -187,7 +219,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "surr_calibrate: cannot write %s\n", out_path ? out_path : "stdout");
             rc = 1;
         } else if (out_path) {
-            fprintf(stderr, "surr_calibrate: wrote %s (%zu samples, %zu projects)\n", out_path, n, n_proj);
+            fprintf(stderr, "surr_calibrate: wrote %s (%zu samples, %zu projects; yosys-0.23: %zu models)\n", out_path,
+                    n, n_proj, ny);
         }
     }
     free(text);
@@ -197,5 +230,6 @@ int main(int argc, char **argv)
     free(tc_of);
     free(proj);
     free(p);
+    free(yr);
     return rc;
 }

@@ -376,6 +376,8 @@ int surr_calib_coef_write(const surr_version *v, size_t n, const char *header, c
     for (size_t i = 0; i < n; i++) {
         const surr_version *x = &v[i];
         sb_printf(&b, "toolchain %s\nfamily %s\n", surr_toolchain_names[x->toolchain], x->family);
+        if (x->tool_versions[0])
+            sb_printf(&b, "tool_versions %s\n", x->tool_versions);
         sb_line(&b, "note", x->note);
         sb_line(&b, "fitted_on", x->fitted_on ? x->fitted_on : "[]");
         sb_line(&b, "fit_stats", x->fit_stats ? x->fit_stats : "{}");
@@ -446,6 +448,10 @@ int surr_calib_coef_read(const char *text, enum surr_toolchain tc, surr_version 
             break;
         } else if (strcmp(key, "family") == 0) {
             snprintf(v->family, sizeof v->family, "%s", rest);
+        } else if (strcmp(key, "tool_versions") == 0) {
+            ok = strlen(rest) < sizeof v->tool_versions;
+            if (ok)
+                snprintf(v->tool_versions, sizeof v->tool_versions, "%s", rest);
         } else if (strcmp(key, "note") == 0) {
             ok = surr_version_set_str(&v->note, rest) == SNAC_OK;
         } else if (strcmp(key, "fitted_on") == 0) {
@@ -498,6 +504,20 @@ int surr_calib_coef_read(const char *text, enum surr_toolchain tc, surr_version 
     if (rc)
         surr_version_clear(v);
     return rc;
+}
+
+bool surr_calib_tool_version_known(const surr_version *v, const char *installed)
+{
+    if (!v->tool_versions[0])
+        return true;
+    size_t n = strlen(installed);
+    for (const char *p = v->tool_versions; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && strncmp(p, installed, n) == 0)
+            return true;
+        p += k + (p[k] == ',');
+    }
+    return false;
 }
 
 int surr_calib_default_version(enum surr_toolchain tc, surr_version *v, surr_fit_report *rep)

@@ -14,6 +14,8 @@
  * The coefficient file is text: one section per toolchain ("toolchain NAME" ...
  * "end"), every coefficient on a line of its own with its target and basis name,
  * numbers in %.17g so that writing what was read reproduces the file byte for byte.
+ * A section may record the tool versions its data came from ("tool_versions 0.23":
+ * the yosys-0.23 family, fitted on Yosys results of snac's own models).
  *
  * Memory: surr_calib_samples() mallocs the sample array (caller frees);
  * surr_calib_coef_write() mallocs the text. Workload: milliseconds.
@@ -21,6 +23,7 @@
 #ifndef SNAC_SURROGATE_SURR_CALIB_H
 #define SNAC_SURROGATE_SURR_CALIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "surrogate/surr_fit.h"
@@ -61,5 +64,10 @@ int surr_calib_fit(enum surr_toolchain tc, const surr_fit_options *o, surr_versi
  * file has no such section; SNAC_EFORMAT names the line of a bad one). */
 int surr_calib_coef_write(const surr_version *v, size_t n, const char *header, char **text);
 int surr_calib_coef_read(const char *text, enum surr_toolchain tc, surr_version *v);
+
+/* Whether tool version `installed` ("0.40") is one the version's data came from
+ * (v->tool_versions, comma-separated: "0.23" or "0.23,0.40"). A version with no recorded
+ * tool versions (the HLS families) counts as calibrated on every one. */
+bool surr_calib_tool_version_known(const surr_version *v, const char *installed);
 
 #endif

@@ -157,9 +157,36 @@ static bool rtl_neuron_used(const surr_spec *s, size_t l, size_t j)
     return false;
 }
 
+/* Table entries a neuron of a tanh/sigmoid layer can index when its dense result lies in [vlo, vhi]:
+ * hls4ml's index rule, (int)(x * N / 16) + N/2 for sigmoid (x * N / 8 for tanh), truncated toward
+ * zero and clamped to [0, N-1]. Yosys keeps only the ROM words a neuron can reach. */
+static double table_entries(enum surr_act act, size_t n, double vlo, double vhi, double *ilo, double *ihi)
+{
+    *ilo = 0;
+    *ihi = (double)n - 1;
+    if (act != SURR_ACT_TANH && act != SURR_ACT_SIGMOID)
+        return (double)n;
+    const double scale = (double)n / (act == SURR_ACT_SIGMOID ? 16.0 : 8.0), half = (double)(n / 2);
+    double lo = trunc(vlo * scale) + half, hi = trunc(vhi * scale) + half;
+    *ilo = fmin(fmax(lo, 0.0), (double)n - 1);
+    *ihi = fmin(fmax(hi, 0.0), (double)n - 1);
+    return *ihi - *ilo + 1;
+}
+
+/* The output code of table word `idx` (hls4ml's table: sigmoid(16 (i - N/2) / N), tanh(8 (i - N/2) / N)),
+ * cast to the layer's output type; both are increasing, so the words at the ends bound the codes. */
+static int64_t table_code(const surr_layer *L, size_t n, double idx)
+{
+    double x = (idx - (double)(n / 2)) / (double)n;
+    double v = L->act == SURR_ACT_SIGMOID ? 1.0 / (1.0 + exp(-16.0 * x)) : tanh(8.0 * x);
+    return quant_from_double(&L->output, v, NULL);
+}
+
 /* Layer l's product adder bits, tree adder bits and live output bits in snac's RTL (weights known,
- * and the next layer's too). */
-static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tree_bits, double *out_bits)
+ * and the next layer's too); for a table layer also its ROMs in full-table equivalents
+ * (surr_layer_terms.table_units: reachable words x output bits / (8 x table size)). */
+static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tree_bits, double *out_bits,
+                     double *table_units)
 {
     const surr_layer *L = &s->layer[l];
     const quant_prec acc = surr_spec_layer_accum(s, l);
@@ -170,7 +197,7 @@ static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tr
     rtl_leaf *leaf = malloc((L->n_in + 1) * sizeof *leaf);
     if (!leaf)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
-    *prod_bits = *tree_bits = *out_bits = 0;
+    *prod_bits = *tree_bits = *out_bits = *table_units = 0;
     for (size_t j = 0; j < L->n_out; j++) {
         if (!rtl_neuron_used(s, l, j))
             continue;
@@ -191,11 +218,20 @@ static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tr
                 *prod_bits += (double)(quant_csd_digits(w) - 1 + (w < 0)) * t->width;
         }
         rtl_leaf root = rtl_tree(leaf, 0, nt, AW, tree_bits);
-        if (L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX) {
-            *out_bits += L->output.width;
+        double vlo = ldexp(root.lo, -FA), vhi = ldexp(root.hi, -FA);
+        if (L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID) {
+            /* the words it can reach, and the output bits that can change among them */
+            double ilo, ihi;
+            *table_units += table_entries(L->act, s->table_size, vlo, vhi, &ilo, &ihi) * L->output.width /
+                            (8.0 * (double)s->table_size);
+            *out_bits += live_bits(table_code(L, s->table_size, ilo), table_code(L, s->table_size, ihi));
             continue;
         }
-        double vlo = ldexp(root.lo, -FA), vhi = ldexp(root.hi, -FA);
+        if (L->act == SURR_ACT_SOFTMAX) {
+            *out_bits += L->output.width;
+            *table_units += (double)L->output.width / 8.0;
+            continue;
+        }
         if (L->act == SURR_ACT_RELU) {
             vlo = fmax(vlo, 0.0);
             vhi = fmax(vhi, 0.0);
@@ -326,14 +362,18 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         double mult_bits = t.general * ab * wb;
         double acc_bits = t.acc_terms * acc.width;
         double out_bits = (double)L->n_out * ob;
+        bool table = L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX;
+        double table_units = table ? (double)L->n_out : 0.0;
         if (s->toolchain == SURR_TC_YOSYS_0_23 && s->strategy == SURR_STRATEGY_LATENCY) {
-            /* snac's own RTL: its shift-add and adder-tree bits, its live output registers */
+            /* snac's own RTL: its shift-add and adder-tree bits, its live output registers, the ROM
+             * words its table neurons can reach (unknown: every word) */
             bool next_known = l + 1 >= s->n_layers || s->layer[l + 1].w;
             if (L->w && next_known) {
-                if ((rc = rtl_exact(s, l, &t.csd_add_bits, &acc_bits, &out_bits)))
+                if ((rc = rtl_exact(s, l, &t.csd_add_bits, &acc_bits, &out_bits, &table_units)))
                     return rc;
             } else {
                 rtl_expected(s, l, acc.width, &t.csd_add_bits, &acc_bits);
+                table_units = table ? (double)L->n_out * ob / 8.0 : 0.0;
             }
         }
         f[SURR_F_MACS] += n;
@@ -384,6 +424,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->acc_w = acc.width;
         lt->out_w = ob;
         lt->out_bits = out_bits;
+        lt->table_units = table_units;
         /* the critical path sums only the terms that survive: zero weights fold away
          * (Latency strategy), so a pruned neuron's tree is shallower */
         double terms = L->n_out ? t.acc_terms / (double)L->n_out : (double)L->n_in;

@@ -49,7 +49,7 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_OUT_BITS] = L->out_bits;
     phi[SURR_B_RF_ACC_BITS] = rf > 1 ? L->n_out * L->acc_w : 0;
     phi[SURR_B_RELU_BITS] = L->act == SURR_ACT_RELU ? L->out_bits : 0;
-    phi[SURR_B_TABLE_NEURONS] = table ? L->n_out : 0;
+    phi[SURR_B_TABLE_NEURONS] = table ? (L->table_units > 0 ? L->table_units : L->n_out) : 0;
     phi[SURR_B_TABLE_LAYER] = table ? 1 : 0;
     phi[SURR_B_IO_BITS] = 0;
     phi[SURR_B_STREAM_LAYER] = x->io_stream ? 1 : 0;

@@ -70,7 +70,8 @@ enum surr_basis {
     SURR_B_OUT_BITS,      /* n_out * out_w: layer output registers */
     SURR_B_RF_ACC_BITS,   /* RF > 1: n_out * acc_w accumulators kept across the RF iterations */
     SURR_B_RELU_BITS,     /* ReLU layers: n_out * out_w */
-    SURR_B_TABLE_NEURONS, /* neurons with a table activation (tanh, sigmoid, softmax) */
+    SURR_B_TABLE_NEURONS, /* neurons with a table activation (tanh, sigmoid, softmax); yosys-0.23: the ROMs
+                             Yosys keeps, in full-table equivalents (surr_layer_terms.table_units) */
     SURR_B_TABLE_LAYER,   /* layers with a table activation (one ROM each) */
     SURR_B_IO_BITS,       /* top: n_in * a_w of the first layer + n_out * out_w of the last */
     SURR_B_STREAM_LAYER,  /* io_stream: per layer (FIFOs, handshakes) */
@@ -136,6 +137,8 @@ typedef struct surr_version {
     char *fit_stats;            /* JSON, owned (may be NULL) */
     char *fitted_on;            /* JSON array of the data ids, owned (may be NULL) */
     char *note;                 /* free text, owned (may be NULL) */
+    char tool_versions[64];     /* the tool versions its data came from ("0.23"), "" = not recorded;
+                                   in the coefficient file, not in the store */
 } surr_version;
 
 void surr_version_clear(surr_version *v); /* frees the strings; NULL-safe */

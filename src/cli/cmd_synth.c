@@ -11,7 +11,26 @@
 #include "cli/commands.h"
 #include "export/export_synth.h"
 #include "store/db.h"
+#include "surrogate/surr_calib.h"
 #include "util/err.h"
+
+/* The shipped yosys-0.23 default records the Yosys versions it was calibrated on: say so when the
+ * installed one is another (its counts may differ; `snac refit` fits a version on them). */
+static void version_note(const char *installed)
+{
+    surr_version v;
+    if (surr_calib_default_version(SURR_TC_YOSYS_0_23, &v, NULL)) {
+        snac_err_clear();
+        return;
+    }
+    if (!surr_calib_tool_version_known(&v, installed))
+        fprintf(stderr,
+                "snac synth: note: Yosys %s is installed; the default surrogate %s was calibrated on Yosys %s, "
+                "so its predictions may be off for these results: after synthesis, `snac validate --toolchain "
+                "yosys-0.23` shows how far, and `snac refit --toolchain yosys-0.23` fits a version on them\n",
+                installed, v.name, v.tool_versions);
+    surr_version_clear(&v);
+}
 
 static void usage(FILE *f)
 {
@@ -96,6 +115,7 @@ int cmd_synth(int argc, char **argv)
         free(ids);
         return cli_fail("synth");
     }
+    version_note(version);
     snac_db *db;
     if (db_open_existing(db_file, &db)) {
         free(ids);

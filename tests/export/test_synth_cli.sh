@@ -3,7 +3,7 @@
 # the details file; a second run skips it (resume); a timed-out run is a failed row with its log
 # and the batch goes on; without yosys on PATH a clear error naming the Debian package, nothing
 # written; bad ids fail before anything runs; --split (per-layer runs) gives the whole design's counts
-# minus the top-level valid register.
+# minus the top-level valid register; another Yosys version than the default's gets a note.
 set -u
 SNAC=$1
 . "$(dirname "$0")/../lib.sh"
@@ -21,6 +21,17 @@ check "without yosys: exit 1" test $? -eq 1
 check "  names the Debian package" grep -q "Debian package .yosys." e.txt
 check "  nothing written" test ! -e w0
 check "  store untouched" test "$(sha256sum s.db)" = "$before"
+# another Yosys than the default was calibrated on: a note naming both (a stand-in yosys that
+# only answers -V; model 999 does not exist, so nothing runs)
+mkdir -p fakebin
+printf '#!/bin/sh\necho "Yosys 0.40+1 (git sha1 0000000)"\n' > fakebin/yosys
+chmod +x fakebin/yosys
+PATH="$work/fakebin:$PATH" "$SNAC" synth 999 --db s.db --work w0 > /dev/null 2> e.txt
+check "Yosys 0.40 installed: a note naming it and the calibrated 0.23" \
+    grep -q "note: Yosys 0.40 is installed; the default surrogate default-yosys-0.23-b5 was calibrated on Yosys 0.23" e.txt
+printf '#!/bin/sh\necho "Yosys 0.23 (git sha1 7ce5011c24b)"\n' > fakebin/yosys
+PATH="$work/fakebin:$PATH" "$SNAC" synth 999 --db s.db --work w0 > /dev/null 2> e.txt
+check "Yosys 0.23 installed: no note" test "$(grep -c 'note: Yosys' e.txt)" = 0
 "$SNAC" synth 999 --db s.db --work w0 > /dev/null 2> e.txt
 check "unknown model: exit 1, nothing written" test $? -eq 1 -a ! -e w0
 check "  says so" grep -q "no model 999" e.txt

@@ -857,6 +857,33 @@ static void yosys_estimate_should_track_the_exact_rtl_count(void)
     }
 }
 
+/* The yosys-0.23 default records the Yosys versions it was calibrated on (issue 26); the HLS
+ * families record none, which counts as every version. A written file keeps the line. */
+static void yosys_default_should_record_its_calibrated_yosys_version(void)
+{
+    surr_version v, h, back;
+    CHECK(surr_calib_default_version(SURR_TC_YOSYS_0_23, &v, NULL) == SNAC_OK);
+    CHECK_MSG(strcmp(v.tool_versions, "0.23") == 0, "'%s'", v.tool_versions);
+    CHECK(surr_calib_tool_version_known(&v, "0.23"));
+    CHECK(!surr_calib_tool_version_known(&v, "0.40"));
+    CHECK(!surr_calib_tool_version_known(&v, "0.2"));
+    CHECK(!surr_calib_tool_version_known(&v, "0.230"));
+    CHECK(surr_calib_default_version(SURR_TC_VIVADO_2019_1, &h, NULL) == SNAC_OK);
+    CHECK(h.tool_versions[0] == '\0' && surr_calib_tool_version_known(&h, "2019.2"));
+    snprintf(v.tool_versions, sizeof v.tool_versions, "0.23,0.40");
+    CHECK(surr_calib_tool_version_known(&v, "0.40") && surr_calib_tool_version_known(&v, "0.23"));
+    char *text = NULL;
+    CHECK(surr_calib_coef_write(&v, 1, NULL, &text) == SNAC_OK);
+    CHECK_STR_CONTAINS(text, "toolchain yosys-0.23\nfamily struct-nnls-huber\ntool_versions 0.23,0.40\n");
+    CHECK(surr_calib_coef_read(text, SURR_TC_YOSYS_0_23, &back) == SNAC_OK);
+    CHECK(strcmp(back.tool_versions, "0.23,0.40") == 0);
+    CHECK(back.t[SURR_T_LUT].coef[SURR_B_TREE_BITS] == v.t[SURR_T_LUT].coef[SURR_B_TREE_BITS]);
+    free(text);
+    surr_version_clear(&v);
+    surr_version_clear(&h);
+    surr_version_clear(&back);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -870,6 +897,7 @@ int main(void)
     TEST(delay_scale_should_follow_fabric_class_and_speed_grade);
     TEST(multiply_registers_should_count_whole_clock_periods);
     TEST(yosys_estimate_should_track_the_exact_rtl_count);
+    TEST(yosys_default_should_record_its_calibrated_yosys_version);
     TEST(fit_should_recover_known_coefficients_from_synthetic_data);
     TEST(nnls_should_match_brute_force_over_active_sets);
     TEST(calibration_output_should_be_reproducible_byte_for_byte);
