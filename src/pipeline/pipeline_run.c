@@ -658,7 +658,8 @@ static int st_export(pdriver *p)
     }
     dcat(p, "],\"exported\":%zu}", ok);
     say(p, "  export: %zu of %zu model(s) as HLS projects + RTL under %s\n", ok, n, base);
-    return SNAC_OK;
+    /* recorded with the list; synthesis still runs (it exports for itself), a rerun retries */
+    return nf ? snac_err_set(SNAC_EINVAL, "%zu of %zu model(s) did not export", nf, n) : SNAC_OK;
 }
 
 static int st_synth(pdriver *p)
@@ -1170,7 +1171,13 @@ static int run_stages(pdriver *p, size_t *failed)
         if (rc) {
             char msg[900];
             json_esc(snac_err_msg(), msg, sizeof msg);
-            snprintf(p->detail, sizeof p->detail, "{\"error\":\"%s\"}", msg);
+            size_t n = strlen(p->detail);
+            if (n > 2 && p->detail[n - 1] == '}') { /* keep what the stage recorded (the failed models) */
+                p->detail[n - 1] = '\0';
+                dcat(p, ",\"error\":\"%s\"}", msg);
+            } else {
+                snprintf(p->detail, sizeof p->detail, "{\"error\":\"%s\"}", msg);
+            }
             say(p, "  stage %s failed: %s\n", pipe_stage_names[s], snac_err_msg());
             if ((rc = stage_set(p, (enum pipe_stage)s, "failed", 0, p->detail)))
                 return rc;
