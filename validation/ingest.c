@@ -193,10 +193,20 @@ int ingest_check_bounds(const rpt_result *r, const char *path)
                             INGEST_BOUND_FACTOR * t);
     }
     const double lat[] = {r->latency_best, r->latency_worst, r->ii_min, r->ii_max};
+    static const char *const lat_name[] = {"best-case latency", "worst-case latency", "interval min", "interval max"};
     for (int k = 0; k < 4; k++)
-        if (!isnan(lat[k]) && lat[k] > 1e15)
-            return snac_err_set(SNAC_EFORMAT, "%s: latency/interval %g cycles is not a plausible synthesis result",
-                                path, lat[k]);
+        if (!isnan(lat[k]) && !(lat[k] <= INGEST_MAX_CYCLES))
+            return snac_err_set(SNAC_EFORMAT, "%s: %s %g cycles is not a plausible synthesis result (at most %g)",
+                                path, lat_name[k], lat[k], INGEST_MAX_CYCLES);
+    const double clk[] = {r->clock_target_ns, r->clock_estimated_ns};
+    for (int k = 0; k < 2; k++)
+        if (!isnan(clk[k]) && !(clk[k] >= INGEST_MIN_CLOCK_NS && clk[k] <= INGEST_MAX_CLOCK_NS))
+            return snac_err_set(SNAC_EFORMAT, "%s: %s clock period %g ns is not a plausible synthesis setting "
+                                "(expected %g to %g ns)", path, k ? "estimated" : "target", clk[k],
+                                INGEST_MIN_CLOCK_NS, INGEST_MAX_CLOCK_NS);
+    if (r->reuse_factor < 0 || r->reuse_factor > INGEST_MAX_REUSE)
+        return snac_err_set(SNAC_EFORMAT, "%s: reuse factor %ld is not a plausible synthesis setting (at most %ld)",
+                            path, r->reuse_factor, INGEST_MAX_REUSE);
     return SNAC_OK;
 }
 

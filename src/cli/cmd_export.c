@@ -53,6 +53,13 @@ static int parse_stages(const char *s, int *stages)
     return 0;
 }
 
+/* A bad option value or argument: the message, and the usage exit status 2. */
+static int usage_fail(void)
+{
+    cli_fail("export");
+    return 2;
+}
+
 int cmd_export(int argc, char **argv)
 {
     export_opts o = EXPORT_OPTS_INIT;
@@ -76,30 +83,30 @@ int cmd_export(int argc, char **argv)
         case 'A': o.rtl_opts.argmax = true; break;
         case 'S':
             if (parse_stages(optarg, o.rtl_opts.stages))
-                return cli_fail("export");
+                return usage_fail();
             break;
         case 'C':
             if (cli_arg_uint("--csd-width", optarg, 0, 32, &u))
-                return cli_fail("export");
+                return usage_fail();
             o.rtl_opts.csd_max_width = (int)u;
             break;
         case 'n':
             if (cli_arg_uint("--vectors", optarg, 1, 100000, &u))
-                return cli_fail("export");
+                return usage_fail();
             o.n_vectors = (size_t)u;
             break;
         case 's':
             if (cli_arg_uint("--seed", optarg, 0, UINT64_MAX, &o.seed))
-                return cli_fail("export");
+                return usage_fail();
             break;
         case 'P': o.part = optarg; break;
         case 'k':
             if (cli_arg_double("--clock", optarg, 0.01, 1000.0, &o.clock_ns))
-                return cli_fail("export");
+                return usage_fail();
             break;
         case 'R':
             if (cli_arg_uint("--reuse", optarg, 1, 1u << 20, &u))
-                return cli_fail("export");
+                return usage_fail();
             o.reuse_factor = (unsigned)u;
             break;
         case 'h': usage(stdout); return 0;
@@ -112,7 +119,7 @@ int cmd_export(int argc, char **argv)
     }
     uint64_t id;
     if (cli_arg_uint("MODEL", argv[optind], 1, INT64_MAX, &id))
-        return cli_fail("export");
+        return usage_fail();
     snac_db *db;
     if (db_open_existing(db_file, &db))
         return cli_fail("export");

@@ -28,6 +28,13 @@ static void usage(FILE *f)
                "  is not counted and nothing is optimized across layers. Needs the Debian package yosys.\n");
 }
 
+/* A bad option value or argument: the message, and the usage exit status 2. */
+static int usage_fail(void)
+{
+    cli_fail("synth");
+    return 2;
+}
+
 int cmd_synth(int argc, char **argv)
 {
     export_synth_opts o = EXPORT_SYNTH_OPTS_INIT;
@@ -48,24 +55,24 @@ int cmd_synth(int argc, char **argv)
         case 'd': db_file = optarg; break;
         case 'j':
             if (cli_arg_uint("--jobs", optarg, 1, 256, &u))
-                return cli_fail("synth");
+                return usage_fail();
             o.jobs = (unsigned)u;
             break;
         case 'w': o.work_dir = optarg; break;
         case 't':
             if (cli_arg_double("--timeout", optarg, 1.0, 1e6, &d))
-                return cli_fail("synth");
+                return usage_fail();
             o.timeout_s = d;
             break;
         case 'S':
             if (cli_arg_uint("--stages", optarg, 1, EXPORT_RTL_MAX_STAGES, &u))
-                return cli_fail("synth");
+                return usage_fail();
             for (size_t l = 0; l < QUANT_MAX_LAYERS; l++)
                 o.rtl.stages[l] = (int)u;
             break;
         case 'C':
             if (cli_arg_uint("--csd-width", optarg, 0, 32, &u))
-                return cli_fail("synth");
+                return usage_fail();
             o.rtl.csd_max_width = (int)u;
             break;
         case 'q': o.quiet = 1; break;
@@ -87,7 +94,7 @@ int cmd_synth(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (cli_arg_uint("MODEL", argv[optind + (int)i], 1, INT64_MAX, &u)) {
             free(ids);
-            return cli_fail("synth");
+            return usage_fail();
         }
         ids[i] = (int64_t)u;
     }

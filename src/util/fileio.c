@@ -42,7 +42,8 @@ int snac_read_file_max(const char *path, size_t max, const char *what, char **bu
     /* stat before open: opening a FIFO would block until a writer comes */
     struct stat sb;
     if (stat(path, &sb) != 0)
-        return snac_err_set(SNAC_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return errno == ENOENT ? snac_err_set(SNAC_EIO, "%s: does not exist", path)
+                               : snac_err_set(SNAC_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (!S_ISREG(sb.st_mode))
         return snac_err_set(SNAC_EIO, "%s: cannot read: %s, not a regular file", path, kind_of(sb.st_mode));
     char lim[32];

@@ -71,8 +71,8 @@ bad() { # bad DESCRIPTION EXPECTED_STATUS MESSAGE ARGS...
 bad "unknown model" 1 "no model 999" 999 --db s.db --out q
 bad "float model" 1 "float model" "$float" --db s.db --out q
 bad "missing database" 1 "" "$model" --db nope.db --out q
-bad "bad stages" 1 "--stages" "$model" --db s.db --out q --rtl --stages 0
-bad "bad vectors" 1 "--vectors" "$model" --db s.db --out q --vectors x
+bad "bad stages" 2 "--stages" "$model" --db s.db --out q --rtl --stages 0
+bad "bad vectors" 2 "--vectors" "$model" --db s.db --out q --vectors x
 bad "no --out" 2 "" "$model" --db s.db
 mkdir foreign && echo mine > foreign/notes.txt
 "$SNAC" export "$model" --db s.db --out foreign > /dev/null 2> e.txt
