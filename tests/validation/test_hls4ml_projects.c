@@ -206,6 +206,69 @@ static void firmware_and_network_json_should_agree_field_by_field(void)
     free(js_nj);
 }
 
+/* Write a one-layer firmware (defines.h with the given typedef lines, parameters.h, myproject.cpp)
+ * under dir/firmware. */
+static void write_firmware(const char *dir, const char *typedefs, const char *struct_typedefs)
+{
+    char p[512];
+    snprintf(p, sizeof p, "mkdir -p %s/firmware", dir);
+    CHECK(system(p) == 0);
+    const char *names[3] = {"defines.h", "parameters.h", "myproject.cpp"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(p, sizeof p, "%s/firmware/%s", dir, names[k]);
+        FILE *f = fopen(p, "w");
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        if (k == 0)
+            fprintf(f, "#define N_INPUT_1_1 4\n#define N_LAYER_2 3\n%s", typedefs);
+        else if (k == 1)
+            fprintf(f, "struct config2 : nnet::dense_config {\n    static const unsigned n_in = N_INPUT_1_1;\n"
+                       "    static const unsigned n_out = N_LAYER_2;\n%s};\n", struct_typedefs);
+        else
+            fprintf(f, "void myproject(input_t x[4], result_t y[3]) {\n"
+                       "    nnet::dense<input_t, result_t, config2>(x, y, w2, b2);\n}\n");
+        fclose(f);
+    }
+}
+
+/* issue 24: a typedef to an ap_fixed wider than any precision, or a typedef cycle, is refused
+ * naming the file and line of the typedef (it used to be stored as the layer's precision) */
+static void firmware_typedefs_should_be_checked_naming_file_and_line(void)
+{
+    rpt_op ops[4];
+    size_t n = 0;
+    const char *ok_t = "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                       "typedef ap_fixed<8,3> weight2_t;\ntypedef ap_fixed<8,3> bias2_t;\n";
+    const char *keys = "    typedef ap_fixed<24,12> accum_t;\n    typedef bias2_t bias_t;\n"
+                       "    typedef weight2_t weight_t;\n";
+    write_firmware("fw24_ok", ok_t, keys);
+    CHECK_MSG(rpt_firmware_ops("fw24_ok", "myproject", ops, &n) == 0 && n == 1, "%s", snac_err_msg());
+    CHECK(n == 1 && strcmp(ops[0].weight_t, "ap_fixed<8,3>") == 0 && strcmp(ops[0].accum_t, "ap_fixed<24,12>") == 0);
+
+    /* line 5 of defines.h (after the two #defines): the weight typedef */
+    write_firmware("fw24_wide", "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                                "typedef ap_fixed<100000,3> weight2_t;\ntypedef ap_fixed<8,3> bias2_t;\n", keys);
+    CHECK(rpt_firmware_ops("fw24_wide", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_wide/firmware/defines.h:5: type 'ap_fixed<100000,3>'");
+    /* in the config struct itself: parameters.h line 4 */
+    write_firmware("fw24_acc", ok_t, "    typedef ap_fixed<0,12> accum_t;\n");
+    CHECK(rpt_firmware_ops("fw24_acc", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_acc/firmware/parameters.h:4: type 'ap_fixed<0,12>'");
+    /* weight2_t -> bias2_t -> weight2_t */
+    write_firmware("fw24_cycle", "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                                 "typedef bias2_t weight2_t;\ntypedef weight2_t bias2_t;\n", keys);
+    CHECK(rpt_firmware_ops("fw24_cycle", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_cycle/firmware/defines.h:");
+    CHECK_STR_CONTAINS(snac_err_msg(), "typedef cycle");
+    /* an input type written in the call of myproject.cpp, line 2 */
+    write_firmware("fw24_call", "typedef ap_fixed<16,6> result_t;\ntypedef ap_fixed<8,3> weight2_t;\n"
+                                "typedef ap_fixed<8,3> bias2_t;\ntypedef ap_fixed<99,3> input_t;\n", keys);
+    CHECK(rpt_firmware_ops("fw24_call", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_call/firmware/defines.h:6: type 'ap_fixed<99,3>'");
+    CHECK(system("rm -rf fw24_ok fw24_wide fw24_acc fw24_cycle fw24_call") == 0);
+}
+
 static void firmware_errors_should_name_the_file(void)
 {
     rpt_op ops[4];
@@ -570,6 +633,7 @@ int main(void)
     TEST(export_reports_should_take_the_last_stage_of_both_layouts);
     TEST(firmware_and_network_json_should_agree_field_by_field);
     TEST(firmware_errors_should_name_the_file);
+    TEST(firmware_typedefs_should_be_checked_naming_file_and_line);
     TEST(project_should_merge_twins_and_take_the_firmware_over_a_stale_config);
     TEST(single_report_of_a_project_should_get_its_twins_and_firmware_spec);
     TEST(directory_should_land_what_parses_and_name_what_did_not);
