@@ -12,6 +12,7 @@
 #include "export/export_synth.h"
 #include "store/db.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 
 static void usage(FILE *f)
 {
@@ -22,8 +23,10 @@ static void usage(FILE *f)
                "  BRAM18, URAM and the latency are stored in synthesis_results (toolchain yosys-<version>);\n"
                "  LUTs by size, CARRY, a logic-depth estimate, wall time and peak memory go to\n"
                "  DIR/model_<id>/synth/yosys_result.json. --jobs: parallel Yosys runs (default 1);\n"
-               "  --timeout: seconds per model (default 3600; a timeout is a failed row). Models with a row\n"
-               "  of this Yosys version are skipped, so a killed batch resumes. --split: one Yosys run per layer\n"
+               "  --timeout: seconds per model (default 3600; a timeout is a failed row). Models synthesized\n"
+               "  with this Yosys version are skipped, so a killed batch resumes; failed ones are run again.\n"
+               "  Ctrl-C/SIGTERM stop the running Yosys jobs; a second run while a Yosys still runs in DIR is\n"
+               "  refused. --split: one Yosys run per layer\n"
                "  (in parallel with --jobs), counts summed: faster on big models; the top-level valid register\n"
                "  is not counted and nothing is optimized across layers. Needs the Debian package yosys.\n");
 }
@@ -109,12 +112,13 @@ int cmd_synth(int argc, char **argv)
         return cli_fail("synth");
     }
     export_synth_summary s;
+    snac_interrupt_install(); /* SIGINT/SIGTERM: stop the Yosys groups, exit 1 */
     int rc = export_synth_run(db, ids, n, &o, stdout, &s);
     db_close(db);
     free(ids);
     if (rc)
         return cli_fail("synth");
-    printf("synth: %zu synthesized, %zu failed, %zu skipped (already stored); toolchain yosys-%s\n", s.done, s.failed,
+    printf("synth: %zu synthesized, %zu failed, %zu skipped (already synthesized); toolchain yosys-%s\n", s.done, s.failed,
            s.skipped, s.yosys_version);
     return s.failed ? 3 : 0;
 }
