@@ -1238,10 +1238,15 @@ static void solution_reports(snac_db *db, const char *dir, const ingest_opts *o,
         walk_failed(o, f, rc);
 }
 
+#define WALK_MAX_DEPTH 64 /* folders below the path given to -r */
+
 static void walk(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c, failures *f, int depth)
 {
-    if (depth > 64)
+    if (depth > WALK_MAX_DEPTH) {
+        say(o, INGEST_MSG_NOTE, "%s: more than %d folders below the path given: not searched (give a deeper "
+            "path to ingest -r)", dir, WALK_MAX_DEPTH);
         return;
+    }
     bool project = is_project(dir);
     if (!project && (ends_with(dir, "/syn/report") || strcmp(dir, "syn/report") == 0)) {
         solution_reports(db, dir, o, c, f);
@@ -1259,8 +1264,11 @@ static void walk(snac_db *db, const char *dir, const ingest_opts *o, ingest_coun
     size_t n = list_dir(dir, &names);
     for (size_t i = 0; i < n; i++) {
         char p[RPT_PATH_MAX];
-        if (!pjoin(p, dir, names[i]))
+        if (!pjoin(p, dir, names[i])) {
+            say(o, INGEST_MSG_NOTE, "%s/%s: path longer than %d bytes: not searched", dir, names[i],
+                RPT_PATH_MAX - 1);
             continue;
+        }
         struct stat st;
         if (lstat(p, &st) != 0 || S_ISLNK(st.st_mode))
             continue; /* no symlink loops */

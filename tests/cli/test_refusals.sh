@@ -90,5 +90,26 @@ check "  and is not activated" grep -q "not activated" out.txt
 check "  because the scores are not plausible" grep -q "gate: held-out scores .* are not plausible (above 1e+06%)" out.txt
 check "the default stays active" test "$(sqlite3 a.db 'SELECT id FROM surrogate_versions WHERE active = 1')" = 1
 
+# ---- a FIFO (no writer) as HDF5 data or as firmware weights: refused by name, nothing blocks
+mkfifo pipe.h5
+check "data info on a FIFO: exit 1 within 10 s" exit_is 1 timeout 10 $SNAC data info pipe.h5
+check "  names it a pipe" grep -q "HDF5 data file pipe.h5: cannot read: a pipe, not a regular file" err.txt
+cat > t.yaml <<YAML
+data: {format: hdf5, files: [pipe.h5], constituents: 8, features: [pt, etarel, phirel]}
+output: {db: t.db}
+YAML
+check "train on a FIFO: exit 1 within 10 s" exit_is 1 timeout 10 $SNAC train -c t.yaml --quiet
+check "  names it a pipe" grep -q "pipe.h5: cannot read: a pipe" err.txt
+cp -r $FIX/validation/fw_project fwp && rm fwp/firmware/weights/w2.txt && mkfifo fwp/firmware/weights/w2.txt
+check "ingest of firmware with FIFO weights ends within 10 s" exit_is 0 timeout 10 $SNAC ingest --db f.db fwp
+check "  names the weights file a pipe" grep -q "firmware weights fwp/firmware/weights/w2.txt: cannot read: a pipe" err.txt
+
+# ---- ingest -r says so when it does not search a folder too deep down
+deep=tree; for i in $(seq 70); do deep=$deep/d; done
+mkdir -p $deep && cp -r $FIX/validation/hls4ml_project $deep/
+check "ingest -r of a 70-deep tree exits 0" exit_is 0 $SNAC ingest -r --db r.db tree
+check "  says what it did not search" grep -q "tree/d/d/.*: more than 64 folders below the path given: not searched" err.txt
+check "  stored nothing from below" grep -q "^ingested 0, already present 0" out.txt
+
 [ $fails -eq 0 ] && echo "cli_refusals ok"
 exit $fails
