@@ -34,6 +34,21 @@ if [ "${SNAC_TEST_RTL_SIM:-0}" = 1 ]; then # ~10 s of Verilator build: the `full
     check "verilator simulation ran" test $? -eq 0
     check "  RTL logits == integer engine on every vector" cmp -s p/rtl/sim_results.txt p/rtl/tb_expected.txt
 fi
+# issue 24: parameters.h against the exported weights themselves (an independent count): per dense
+# layer, n_in x n_out = the number of values in w<k>.h, n_zeros = how many of them are 0, n_nonzeros
+# the rest; and the layer was pruned to round(0.5 x n_in x n_out) at least (masked weights are 0)
+for k in 1 2 3; do
+    vals=$(awk '/^static const/ { on = 1; next } on && /};/ { on = 0 } on' p/firmware/weights/w$k.h | tr ',' '\n' | awk 'NF')
+    nv=$(echo "$vals" | wc -l)
+    nz=$(echo "$vals" | awk '$1 + 0 == 0' | wc -l)
+    blk=$(awk -v k=$k '/^struct config[0-9]+ : nnet::dense_config/ { d++ } d == k' p/firmware/parameters.h | awk '/^};/ { exit } 1')
+    get() { echo "$blk" | sed -n "s/.*static const unsigned $1 = \([0-9]*\);.*/\1/p"; }
+    check "parameters.h dense $k: n_in x n_out = $nv values in w$k.h" test "$(( $(get n_in) * $(get n_out) ))" -eq "$nv"
+    check "  n_zeros = $nz zeros in w$k.h" test "$(get n_zeros)" = "$nz"
+    check "  n_nonzeros = $((nv - nz))" test "$(get n_nonzeros)" = "$((nv - nz))"
+    check "  at least round(0.5 x $nv) zeros (pruned)" test "$nz" -ge "$(( (nv + 1) / 2 ))"
+done
+
 "$SNAC" export "$model" --db s.db --out pa --rtl --argmax --vectors 100 > out.txt 2> err.txt
 check "export --argmax exits 0" test $? -eq 0
 check "  argmax adds a cycle" grep -q "latency 4 cycles" out.txt
