@@ -102,5 +102,29 @@ check "a live run in the work folder: exit 1" test $? -eq 1
 check "  says a synthesis is still running there" grep -q "wk: a synthesis is still running in this work folder" err.txt
 kill $holder; wait $holder 2> /dev/null
 
+# issue 24: Yosys result parsing against a recorded stat -json with known counts (a fake yosys on
+# PATH writes the fixture where the script asks for it); numbers by hand in fixtures/export/PROVENANCE.md
+FX=$(dirname "$0")/../fixtures/export
+FX=$(cd "$FX" && pwd)
+mkdir -p fakebin
+cat > fakebin/yosys <<SH
+#!/bin/sh
+[ "\$1" = -V ] && { echo "Yosys 0.23 (git sha1 fake)"; exit 0; }
+script=\$5
+stat=\$(sed -n 's/^tee -q -o \\([^ ]*\\) stat -json.*/\\1/p' "\$script")
+ltp=\$(sed -n 's/^tee -q -o \\([^ ]*\\) ltp .*/\\1/p' "\$script")
+cp "$FX/yosys_stat_design.json" "\$stat" && cp "$FX/yosys_ltp.txt" "\$ltp" && echo fake > "\$3"
+SH
+chmod +x fakebin/yosys
+cp kill.db fake.db
+PATH=$work/fakebin:$PATH "$SNAC" synth "$m3" --db fake.db --work wfake > out.txt 2> err.txt
+check "recorded stat -json: synth exits 0" test $? -eq 0
+row=$(sqlite3 fake.db "SELECT lut || ' ' || ff || ' ' || dsp || ' ' || bram18 || ' ' || uram FROM synthesis_results WHERE model_id = $m3 AND source_kind = 'yosys'")
+check "  LUT 38 (LUT1..6 + SRL16E + SRLC32E), FF 42, DSP 4, BRAM18 7 (1 + 2 x RAMB36E2), URAM 1: $row" \
+    test "$row" = "38.0 42.0 4.0 7.0 1.0"
+rj=wfake/model_$m3/synth/yosys_result.json
+check "  details: LUT by size, SRL 3, carry 17, INV 3, MUXF 2, depth 23" grep -q \
+    '"lut_by_size":{"LUT1":3,"LUT2":10,"LUT3":4,"LUT4":5,"LUT5":6,"LUT6":7,"SRL":3},"inv":3,"ff":42,"dsp48e2":4,"carry":17,"muxf":2,"bram18":7,"uram":1,"logic_depth_estimate_cells":23' $rj
+
 echo "$fails failure(s)"
 exit $((fails > 0))
