@@ -409,6 +409,99 @@ static void fake_quant_should_equal_the_exact_conversion(void)
             }
 }
 
+/* ---- issue 24: QAT gradients against central finite differences of a plain float model */
+
+enum { GI = 4, GH = 5, GO = 3, GN = 16 };
+
+/* Mean softmax cross-entropy of the 4-5-3 ReLU net (W (n_out, n_in) row-major), in doubles. */
+static double plain_loss(const double *w0, const double *b0, const double *w1, const double *b1, const float *x,
+                         const int32_t *y)
+{
+    double sum = 0;
+    for (int n = 0; n < GN; n++) {
+        double h[GH], z[GO], mx = -1e300, se = 0;
+        for (int j = 0; j < GH; j++) {
+            double a = b0[j];
+            for (int i = 0; i < GI; i++)
+                a += w0[j * GI + i] * (double)x[n * GI + i];
+            h[j] = a > 0 ? a : 0;
+        }
+        for (int k = 0; k < GO; k++) {
+            z[k] = b1[k];
+            for (int j = 0; j < GH; j++)
+                z[k] += w1[k * GH + j] * h[j];
+            mx = z[k] > mx ? z[k] : mx;
+        }
+        for (int k = 0; k < GO; k++)
+            se += exp(z[k] - mx);
+        sum += -(z[y[n]] - mx - log(se));
+    }
+    return sum / GN;
+}
+
+static void qat_gradients_should_match_finite_differences(void)
+{
+    snac_rng rng;
+    rng_seed(&rng, 24);
+    nn_arch a = {.n_in = GI, .n_hidden = 1, .hidden = {GH}, .n_out = GO, .act = NN_ACT_RELU};
+    nn_mlp *f;
+    CHECK(nn_mlp_new(&a, &rng, &f) == 0);
+    quant_model *spec = spec_for(f, QUANT_ACT_RELU, 14); /* 14-bit: quantization far below the FD scale */
+    quant_qat_opts o = QUANT_QAT_OPTS_INIT;
+    o.batch_size = GN;
+    o.learning_rate = 1e-3f;
+    quant_qat *q;
+    CHECK(quant_qat_new(f, spec, &o, &q) == 0);
+    size_t n_par, n0, n1;
+    float *p = quant_qat_params(q, &n_par), *qw0 = quant_qat_weights(q, 0, &n0), *qw1 = quant_qat_weights(q, 1, &n1);
+    CHECK(n0 == GI * GH && n1 == GH * GO && n_par == n0 + n1 + GH + GO);
+    /* inside every quantizer's range (weights <14,1>, biases <14,3>), on their grids */
+    double par[GI * GH + GH * GO + GH + GO];
+    for (size_t i = 0; i < n_par; i++) {
+        double v = (rng_uniform(&rng) - 0.5) * (i < n0 + n1 ? 1.2 : 0.8);
+        p[i] = (float)(round(v * 2048.0) / 2048.0);
+        par[i] = p[i];
+    }
+    CHECK(qw0 == p && qw1 == p + n0);
+    float x[GN * GI];
+    int32_t y[GN];
+    for (int i = 0; i < GN * GI; i++) /* on the <12,4> input grid, |x| < 2 */
+        x[i] = (float)(round((rng_uniform(&rng) - 0.5) * 4.0 * 256.0) / 256.0);
+    for (int n = 0; n < GN; n++)
+        y[n] = (int32_t)rng_below(&rng, GO);
+    double *w0 = par, *w1 = par + n0, *b0 = par + n0 + n1, *b1 = b0 + GH;
+    CHECK(quant_qat_step(q, x, y, GN, NULL, NULL) == 0);
+    /* Adam's first step moves every parameter by the same amount against its gradient's sign */
+    size_t compared = 0, biases = 0;
+    double step = 0;
+    for (size_t i = 0; i < n_par; i++) {
+        double g[2], keep = par[i];
+        for (int r = 0; r < 2; r++) {
+            double h = r ? 5e-4 : 1e-3;
+            par[i] = keep + h;
+            double lp = plain_loss(w0, b0, w1, b1, x, y);
+            par[i] = keep - h;
+            double lm = plain_loss(w0, b0, w1, b1, x, y);
+            g[r] = (lp - lm) / (2 * h);
+        }
+        par[i] = keep;
+        if (fabs(g[0]) < 0.02 || fabs(g[0] - g[1]) > 0.05 * fabs(g[0]))
+            continue; /* too small against quantization, or across a ReLU kink */
+        double d = (double)p[i] - keep;
+        CHECK_MSG(d * g[0] < 0, "parameter %zu: moved %g, finite-difference gradient %g", i, d, g[0]);
+        if (step == 0)
+            step = fabs(d);
+        CHECK_MSG(fabs(fabs(d) - step) <= 0.02 * step, "parameter %zu: step %g, others %g", i, fabs(d), step);
+        compared++;
+        biases += i >= n0 + n1;
+    }
+    CHECK_MSG(compared >= 20 && biases >= 3, "%zu parameters compared, %zu biases", compared, biases);
+    CHECK_NEAR(step, 1e-3, 1e-4);
+    quant_qat_free(q);
+    quant_model_free(spec);
+    nn_mlp_free(f);
+}
+
 int main(void)
 {
     engine_should_match_the_plain_reference();
@@ -417,5 +510,6 @@ int main(void)
     fake_quant_should_equal_the_exact_conversion();
     qat_eval_should_equal_the_engine_bit_for_bit();
     ste_should_block_clipped_weights_and_keep_masked_ones_zero();
+    TEST(qat_gradients_should_match_finite_differences);
     return check_report();
 }
