@@ -502,6 +502,74 @@ static void qat_gradients_should_match_finite_differences(void)
     nn_mlp_free(f);
 }
 
+/* issue 24: the int16 x int16 -> int32 fast path at its boundaries, for every input and weight
+ * width 2..16 (signed and unsigned inputs): it is taken exactly when both operands' codes fit 15
+ * bits of magnitude and bx + bw + ceil(log2 n_in) <= 31 (n_in on both sides of the bound, up to
+ * 256), and with every code at its extreme (the largest possible sum) the engine equals the plain
+ * reference. */
+static int ceil_log2_sz(size_t n)
+{
+    int k = 0;
+    while (((size_t)1 << k) < n)
+        k++;
+    return k;
+}
+
+static void fast_path_should_hold_its_bounds_at_every_width(void)
+{
+    snac_rng rng;
+    rng_seed(&rng, 31);
+    size_t checked_fast = 0, checked_slow = 0;
+    for (int uns = 0; uns < 2; uns++)
+        for (int wx = 2; wx <= 16; wx++)
+            for (int ww = 2; ww <= 16; ww++) {
+                int bx = wx, bw = ww; /* |code| < 2^W: W magnitude bits, signed or unsigned */
+                size_t cand[4] = {1, 256, 0, 0};
+                int k = 31 - bx - bw; /* the largest ceil(log2 n) still fast */
+                if (k >= 0 && k <= 8) {
+                    cand[2] = (size_t)1 << k;      /* on the bound */
+                    cand[3] = ((size_t)1 << k) + 1; /* one past it */
+                }
+                for (int c = 0; c < 4; c++) {
+                    size_t n = cand[c];
+                    if (n == 0 || n > 256)
+                        continue;
+                    char in[64], wt[64], res[64];
+                    snprintf(in, sizeof in, "%s<%d,2>", uns ? "ap_ufixed" : "ap_fixed", wx);
+                    snprintf(wt, sizeof wt, "ap_fixed<%d,1>", ww);
+                    snprintf(res, sizeof res, "ap_fixed<32,%d,AP_RND,AP_SAT>", 6 + ceil_log2_sz(n));
+                    const size_t w[2] = {n, 2};
+                    quant_model *m = make_model(w, 1, QUANT_ACT_LINEAR, in, wt, "ap_fixed<8,3>", res, res, &rng);
+                    quant_layer *L = &m->layer[0];
+                    for (size_t i = 0; i < n; i++) { /* output 0: every product at its largest */
+                        L->w[i] = (int32_t)quant_code_min(&L->weight);
+                        L->w[n + i] = (int32_t)(i % 2 ? quant_code_max(&L->weight) : quant_code_min(&L->weight));
+                        L->mask[i] = L->mask[n + i] = 1;
+                    }
+                    quant_engine *e;
+                    CHECK(quant_engine_new(m, &e) == 0);
+                    int want_fast = bx <= 15 && bw <= 15 && bx + bw + ceil_log2_sz(n) <= 31;
+                    CHECK_MSG(quant_engine_layer_is_fast(e, 0) == want_fast, "%s x %s, n_in %zu: fast %d, want %d", in,
+                              wt, n, quant_engine_layer_is_fast(e, 0), want_fast);
+                    int32_t x[256], got[2], ref[2];
+                    int64_t xe = uns ? quant_code_max(&m->input) : quant_code_min(&m->input);
+                    for (size_t i = 0; i < n; i++)
+                        x[i] = (int32_t)xe;
+                    quant_engine_run(e, x, 1, got);
+                    reference_run(m, x, ref);
+                    CHECK_MSG(got[0] == ref[0] && got[1] == ref[1], "%s x %s, n_in %zu: %d %d vs reference %d %d", in,
+                              wt, n, got[0], got[1], ref[0], ref[1]);
+                    if (want_fast)
+                        checked_fast++;
+                    else
+                        checked_slow++;
+                    quant_engine_free(e);
+                    quant_model_free(m);
+                }
+            }
+    CHECK_MSG(checked_fast > 400 && checked_slow > 60, "%zu fast, %zu slow cases", checked_fast, checked_slow);
+}
+
 int main(void)
 {
     engine_should_match_the_plain_reference();
@@ -511,5 +579,6 @@ int main(void)
     qat_eval_should_equal_the_engine_bit_for_bit();
     ste_should_block_clipped_weights_and_keep_masked_ones_zero();
     TEST(qat_gradients_should_match_finite_differences);
+    TEST(fast_path_should_hold_its_bounds_at_every_width);
     return check_report();
 }
