@@ -111,6 +111,13 @@ static void multi_slr_utilization_should_read_the_summary_and_skip_slr_tables(vo
     CHECK_NEAR(r.bram18, 7, 0); /* 3.5 tiles */
     CHECK_NEAR(r.uram, 2, 0);
     CHECK_NEAR(r.avail_lut, 1182240, 0);
+    /* issue 24: every field, read off the summary tables by hand (the SLR tables after them hold
+     * per-SLR numbers in SLR0..SLR2 columns, none of which may land here) */
+    CHECK_NEAR(r.avail_ff, 2364480, 0);
+    CHECK_NEAR(r.avail_bram18, 4320, 0); /* 2160 tiles */
+    CHECK_NEAR(r.avail_uram, 960, 0);
+    CHECK_NEAR(r.avail_dsp, 6840, 0);
+    CHECK(isnan(r.latency_best) && isnan(r.latency_worst) && isnan(r.ii_min) && isnan(r.ii_max));
     CHECK(strcmp(r.top_module, "myproject") == 0 && strcmp(r.part, "xcvu9pflga2104-2L") == 0);
     CHECK(r.toolchain == RPT_TC_VIVADO && strcmp(r.tool_version, "2020.1") == 0);
 }
