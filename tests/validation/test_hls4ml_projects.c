@@ -319,6 +319,19 @@ static void project_should_merge_twins_and_take_the_firmware_over_a_stale_config
     CHECK_STR_CONTAINS(s, "syn/report/csynth.xml"); /* Vitis's solution-level report keys the row */
     CHECK_NEAR(q_num(db, "SELECT count(*) FROM synthesis_results WHERE top_module = 'myproject'"), 3, 0);
     CHECK_NEAR(q_num(db, "SELECT lut FROM synthesis_results WHERE source_kind = 'hls_export_rpt'"), 1490, 0);
+    /* issue 24: every number of the merged row is its first report's (csynth.xml, read off by hand),
+     * none taken over or blanked by a twin */
+    static const struct { const char *col; double v; } row[] = {
+        {"clock_target_ns", 5.0}, {"clock_estimated_ns", 4.049}, {"latency_best", 10}, {"latency_worst", 10},
+        {"ii_min", 8},            {"ii_max", 8},                 {"bram18", 0},        {"dsp", 73},
+        {"ff", 7969},             {"lut", 2532},                 {"uram", 0},          {"avail_bram18", 280},
+        {"avail_dsp", 220},       {"avail_ff", 106400},          {"avail_lut", 53200}, {"avail_uram", 0}};
+    for (size_t i = 0; i < sizeof row / sizeof *row; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT %s FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'", row[i].col);
+        double v = q_num(db, sql);
+        CHECK_MSG(v == row[i].v, "merged row %s = %g, the report says %g", row[i].col, v, row[i].v);
+    }
     /* the firmware's RF (largest layer RF) and precision, not the config's RF 1 / <16,6> */
     CHECK_NEAR(q_num(db, "SELECT count(*) FROM synthesis_results WHERE reuse_factor = 4 AND "
                          "precision = 'ap_fixed<8,3>'"), 3, 0);
@@ -634,6 +647,35 @@ static void spec_should_load_real_weights_from_an_hls4ml_folder_or_a_file(void)
     remove("test_h4p_all_w.txt");
 }
 
+/* issue 24: twins of one synthesis that disagree on figures the twin check does not compare (the
+ * estimated clock, best-case latency): the row keeps its first report's (csynth.xml) numbers; a
+ * twin only fills what the first lacks */
+static void twin_merge_should_keep_the_first_reports_numbers(void)
+{
+    const char *R = "fw_twin/myproject_prj/solution1/syn/report";
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "rm -rf fw_twin && cp -r '%s' fw_twin && "
+             "sed -i 's/| 4.049 ns |/| 4.100 ns |/' %s/myproject_csynth.rpt && "
+             "sed -i 's|<EstimatedClockPeriod>4.049<|<EstimatedClockPeriod>4.200<|; "
+             "s|<Best-caseLatency>10<|<Best-caseLatency>9<|' %s/myproject_csynth.xml",
+             fixture("fw_project"), R, R);
+    CHECK(system(cmd) == 0);
+    snac_db *db = fresh_db("test_h4p_twin.db");
+    if (!db)
+        return;
+    ingest_opts o = INGEST_OPTS_INIT;
+    ingest_counts c = {0};
+    CHECK_MSG(ingest_path(db, "fw_twin", &o, &c) == 0, "%s", snac_err_msg());
+    CHECK(c.merged == 2);
+    CHECK_NEAR(q_num(db, "SELECT clock_estimated_ns FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'"),
+               4.049, 0);
+    CHECK_NEAR(q_num(db, "SELECT latency_best FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'"), 10, 0);
+    CHECK_NEAR(q_num(db, "SELECT lut FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'"), 2532, 0);
+    db_close(db);
+    CHECK(system("rm -rf fw_twin") == 0);
+}
+
 int main(void)
 {
     TEST(multi_slr_utilization_should_read_the_summary_and_skip_slr_tables);
@@ -642,6 +684,7 @@ int main(void)
     TEST(firmware_errors_should_name_the_file);
     TEST(firmware_typedefs_should_be_checked_naming_file_and_line);
     TEST(project_should_merge_twins_and_take_the_firmware_over_a_stale_config);
+    TEST(twin_merge_should_keep_the_first_reports_numbers);
     TEST(single_report_of_a_project_should_get_its_twins_and_firmware_spec);
     TEST(directory_should_land_what_parses_and_name_what_did_not);
     TEST(wrapper_top_should_be_the_synthesis_and_recorded);
