@@ -676,6 +676,36 @@ static void twin_merge_should_keep_the_first_reports_numbers(void)
     CHECK(system("rm -rf fw_twin") == 0);
 }
 
+/* issue 24: the strategy of each dense layer from the firmware: the config's `strategy` field
+ * (nnet::resource / nnet::latency), and for hls4ml before that field, the kernel the top calls
+ * (dense_resource, dense_large: Resource; dense: Latency) */
+static void firmware_strategy_should_be_read_per_layer(void)
+{
+    const char *t = "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                    "typedef ap_fixed<8,3> weight2_t;\ntypedef ap_fixed<8,3> bias2_t;\n";
+    const char *k = "    typedef ap_fixed<24,12> accum_t;\n    typedef bias2_t bias_t;\n    typedef weight2_t weight_t;\n";
+    char keys[512];
+    static const struct { const char *field, *call, *want; } cases[] = {
+        {"    static const unsigned strategy = nnet::resource;\n", "dense", "resource"},
+        {"    static const unsigned strategy = nnet::latency;\n", "dense", "latency"},
+        {"", "dense_resource", "resource"},
+        {"", "dense_large", "resource"},
+        {"", "dense", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(keys, sizeof keys, "%s%s", k, cases[i].field);
+        write_firmware("fw24_strat", t, keys);
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "sed -i 's/nnet::dense</nnet::%s</' fw24_strat/firmware/myproject.cpp", cases[i].call);
+        CHECK(system(cmd) == 0);
+        rpt_net net;
+        CHECK_MSG(rpt_firmware_read("fw24_strat", "myproject", NULL, &net) == 0, "%s", snac_err_msg());
+        CHECK_MSG(net.n_layers == 1 && strcmp(net.layer[0].strategy, cases[i].want) == 0,
+                  "case %zu (%s): strategy '%s', want '%s'", i, cases[i].call, net.layer[0].strategy, cases[i].want);
+    }
+    CHECK(system("rm -rf fw24_strat") == 0);
+}
+
 int main(void)
 {
     TEST(multi_slr_utilization_should_read_the_summary_and_skip_slr_tables);
@@ -683,6 +713,7 @@ int main(void)
     TEST(firmware_and_network_json_should_agree_field_by_field);
     TEST(firmware_errors_should_name_the_file);
     TEST(firmware_typedefs_should_be_checked_naming_file_and_line);
+    TEST(firmware_strategy_should_be_read_per_layer);
     TEST(project_should_merge_twins_and_take_the_firmware_over_a_stale_config);
     TEST(twin_merge_should_keep_the_first_reports_numbers);
     TEST(single_report_of_a_project_should_get_its_twins_and_firmware_spec);
