@@ -49,6 +49,16 @@ for k in 1 2 3; do
     check "  at least round(0.5 x $nv) zeros (pruned)" test "$nz" -ge "$(( (nv + 1) / 2 ))"
 done
 
+# issue 24: scope: global pools the layers (the local config's scope reaches the pruner): the same
+# 50% of all 296 weights, but not 50% of each layer (96, 32, 20)
+echo 'local: {warmup_epochs: 1, iterations: 1, prune_rate: 0.5, prune_epochs: 1, bits: [8], batch_size: 64, seed: 9, scope: global}' > g.yaml
+"$SNAC" local -c g.yaml --run 1 --best --db s.db --quiet > /dev/null 2>&1
+gmodel=$(sqlite3 s.db "SELECT model_id FROM local_iterations WHERE iteration = 1 AND run_id = (SELECT max(run_id) FROM local_iterations)")
+"$SNAC" export "$gmodel" --db s.db --out pg > /dev/null 2>&1
+gz=$(sed -n 's/.*static const unsigned n_zeros = \([0-9]*\);.*/\1/p' pg/firmware/parameters.h | tr '\n' ' ')
+check "scope global: per-layer zeros ($gz) are not 50% of each layer" test "$gz" != "96 32 20 "
+check "  but 50% of all the weights at least" test "$(echo $gz | awk '{ print $1 + $2 + $3 }')" -ge 148
+
 "$SNAC" export "$model" --db s.db --out pa --rtl --argmax --vectors 100 > out.txt 2> err.txt
 check "export --argmax exits 0" test $? -eq 0
 check "  argmax adds a cycle" grep -q "latency 4 cycles" out.txt
