@@ -29,6 +29,8 @@
 #include "datasets/jets.h"
 #include "datasets/loaders.h"
 #include "util/err.h"
+#include "util/fileio.h"
+#include "util/interrupt.h"
 
 #define CHUNK_JETS 1024
 #define KEY_CONST "jetConstituentList"
@@ -286,18 +288,22 @@ static int h5_open(const char *path, h5file *f)
     f->path = path;
     f->fid = f->dconst = f->djets = -1;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return snac_err_set(SNAC_EIO, "%s: cannot open file", path);
-    fclose(probe);
-    if (H5Fis_hdf5(path) <= 0)
+    /* a FIFO or a device would block HDF5's open (or read forever): refused by name */
+    int rc = snac_check_regular(path, "HDF5 data file");
+    if (rc)
+        return rc;
+    snac_interrupt_blocking_begin(); /* replaced since the check: the first SIGINT/SIGTERM still ends it */
+    htri_t is_h5 = H5Fis_hdf5(path);
+    if (is_h5 > 0)
+        f->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    snac_interrupt_blocking_end();
+    if (is_h5 <= 0)
         return snac_err_set(SNAC_EFORMAT, "%s: key '%s': not an HDF5 file", path, KEY_CONST);
-    f->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f->fid < 0)
         return snac_err_set(SNAC_EFORMAT, "%s: key '%s': cannot open the HDF5 file (truncated or corrupt)",
                             path, KEY_CONST);
     hsize_t dc[3] = {0}, dj[2] = {0};
-    int rc = open_dataset(f, KEY_CONST, 3, dc, &f->dconst);
+    rc = open_dataset(f, KEY_CONST, 3, dc, &f->dconst);
     if (!rc)
         rc = open_dataset(f, KEY_JETS, 2, dj, &f->djets);
     if (!rc && (dc[1] == 0 || dc[2] != DS_JET_N_PFEAT))

@@ -193,10 +193,20 @@ int ingest_check_bounds(const rpt_result *r, const char *path)
                             INGEST_BOUND_FACTOR * t);
     }
     const double lat[] = {r->latency_best, r->latency_worst, r->ii_min, r->ii_max};
+    static const char *const lat_name[] = {"best-case latency", "worst-case latency", "interval min", "interval max"};
     for (int k = 0; k < 4; k++)
-        if (!isnan(lat[k]) && lat[k] > 1e15)
-            return snac_err_set(SNAC_EFORMAT, "%s: latency/interval %g cycles is not a plausible synthesis result",
-                                path, lat[k]);
+        if (!isnan(lat[k]) && !(lat[k] <= INGEST_MAX_CYCLES))
+            return snac_err_set(SNAC_EFORMAT, "%s: %s %g cycles is not a plausible synthesis result (at most %g)",
+                                path, lat_name[k], lat[k], INGEST_MAX_CYCLES);
+    const double clk[] = {r->clock_target_ns, r->clock_estimated_ns};
+    for (int k = 0; k < 2; k++)
+        if (!isnan(clk[k]) && !(clk[k] >= INGEST_MIN_CLOCK_NS && clk[k] <= INGEST_MAX_CLOCK_NS))
+            return snac_err_set(SNAC_EFORMAT, "%s: %s clock period %g ns is not a plausible synthesis setting "
+                                "(expected %g to %g ns)", path, k ? "estimated" : "target", clk[k],
+                                INGEST_MIN_CLOCK_NS, INGEST_MAX_CLOCK_NS);
+    if (r->reuse_factor < 0 || r->reuse_factor > INGEST_MAX_REUSE)
+        return snac_err_set(SNAC_EFORMAT, "%s: reuse factor %ld is not a plausible synthesis setting (at most %ld)",
+                            path, r->reuse_factor, INGEST_MAX_REUSE);
     return SNAC_OK;
 }
 
@@ -1228,10 +1238,15 @@ static void solution_reports(snac_db *db, const char *dir, const ingest_opts *o,
         walk_failed(o, f, rc);
 }
 
+#define WALK_MAX_DEPTH 64 /* folders below the path given to -r */
+
 static void walk(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c, failures *f, int depth)
 {
-    if (depth > 64)
+    if (depth > WALK_MAX_DEPTH) {
+        say(o, INGEST_MSG_NOTE, "%s: more than %d folders below the path given: not searched (give a deeper "
+            "path to ingest -r)", dir, WALK_MAX_DEPTH);
         return;
+    }
     bool project = is_project(dir);
     if (!project && (ends_with(dir, "/syn/report") || strcmp(dir, "syn/report") == 0)) {
         solution_reports(db, dir, o, c, f);
@@ -1249,8 +1264,11 @@ static void walk(snac_db *db, const char *dir, const ingest_opts *o, ingest_coun
     size_t n = list_dir(dir, &names);
     for (size_t i = 0; i < n; i++) {
         char p[RPT_PATH_MAX];
-        if (!pjoin(p, dir, names[i]))
+        if (!pjoin(p, dir, names[i])) {
+            say(o, INGEST_MSG_NOTE, "%s/%s: path longer than %d bytes: not searched", dir, names[i],
+                RPT_PATH_MAX - 1);
             continue;
+        }
         struct stat st;
         if (lstat(p, &st) != 0 || S_ISLNK(st.st_mode))
             continue; /* no symlink loops */

@@ -98,6 +98,13 @@ int ingest_path(snac_db *db, const char *path, const ingest_opts *o, ingest_coun
  * table when the part is unknown. The error names the file, the element and the
  * capacity. */
 #define INGEST_BOUND_FACTOR 100.0
+/* ... and the other numbers: latency and interval at most INGEST_MAX_CYCLES cycles, clock periods
+ * (target and estimated) in [INGEST_MIN_CLOCK_NS, INGEST_MAX_CLOCK_NS], the reuse factor at most
+ * INGEST_MAX_REUSE (hls4ml's RF divides n_in x n_out; no synthesizable layer has 2^24 weights). */
+#define INGEST_MAX_CYCLES 1e9
+#define INGEST_MIN_CLOCK_NS 0.01
+#define INGEST_MAX_CLOCK_NS 1e6
+#define INGEST_MAX_REUSE (1L << 24)
 int ingest_check_bounds(const rpt_result *r, const char *path);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include "config/yaml_doc.h"
 #include "util/err.h"
+#include "util/fileio.h"
+#include "validation/vrows.h"
 
 /* ---- string buffer ---------------------------------------------------------- */
 
@@ -149,8 +151,19 @@ static int emit_node(const cfg_doc *d, const cfg_node *n, sbuf *b, int depth)
 int ingest_spec_load(const char *path, char **json)
 {
     *json = NULL;
-    cfg_doc *d;
-    int rc = cfg_doc_load(path, &d);
+    char *text;
+    size_t len;
+    int rc = snac_read_file_max(path, SNAC_READ_MAX_CONFIG, "spec", &text, &len);
+    if (rc)
+        return rc;
+    /* checked as validate and refit will read it (a deployment spec, or the report layout with
+     * "layers"), file:line:column on error: any other YAML would be stored and could replace a
+     * good spec */
+    surr_spec check;
+    cfg_doc *d = NULL;
+    if (!(rc = vrows_spec_from_text(text, len, path, &check)))
+        rc = cfg_doc_parse(text, len, path, &d);
+    free(text);
     if (rc)
         return rc;
     const cfg_node *root = cfg_doc_root(d);

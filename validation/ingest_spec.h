@@ -17,7 +17,8 @@
 
 #include "validation/rpt_result.h"
 
-/* Read a YAML/JSON spec file into compact JSON (*json malloc'd). */
+/* Read a YAML/JSON spec file into compact JSON (*json malloc'd), after checking it the way
+ * validate and refit read it (vrows_spec_from_text: errors carry file:line:column). */
 int ingest_spec_load(const char *path, char **json);
 
 /* Node n of an already parsed YAML/JSON document d as compact JSON (*json malloc'd):

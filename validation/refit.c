@@ -347,6 +347,13 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
     else if (!rep->better)
         snprintf(rep->gate_reason, sizeof rep->gate_reason, "held-out score %.2f%% is not below the parent's %.2f%%",
                  rep->cand.score, rep->parent.score);
+    if ((rep->cand.score > REFIT_GATE_MAX_SCORE || rep->parent.score > REFIT_GATE_MAX_SCORE)) {
+        rep->gate_ok = false;
+        snprintf(rep->gate_reason, sizeof rep->gate_reason,
+                 "held-out scores %.3g%% (new) and %.3g%% (parent) are not plausible (above %g%%): check the "
+                 "synthesis results (snac validate) before refitting", rep->cand.score, rep->parent.score,
+                 REFIT_GATE_MAX_SCORE);
+    }
     for (int t = 0; t < SURR_T_COUNT && rep->gate_ok; t++) {
         if (rep->cand.t[t].n == 0 && rep->parent.t[t].n == 0)
             continue;

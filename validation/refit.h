@@ -13,7 +13,9 @@
  * Gate (issue 13): the new version may be activated (without --force) only when
  * `gate_ok`: its score is finite and lower than the parent's AND no target's
  * held-out MAPE is non-finite (where the parent's is finite) or higher than the
- * parent's; `gate_reason` says which check failed.
+ * parent's AND neither score is above REFIT_GATE_MAX_SCORE (an average error of 10,000x says the
+ * ingested results or the parent are broken, not which model is better: the gate refuses to decide);
+ * `gate_reason` says which check failed.
  *
  * Rule: score = mean over LUT, FF and DSP of the pooled held-out MAPE
  * (100|y - p|/|y| over rows with y != 0; a target without such rows is left out
@@ -52,6 +54,7 @@
 enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_MODE_COUNT };
 extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", "recalibrate" */
 #define REFIT_FULL_MIN_GROUPS 12
+#define REFIT_GATE_MAX_SCORE 1e6 /* percent */
 
 typedef struct refit_opts {
     enum refit_mode mode;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "quant/qfixed.h"
 #include "util/err.h"
 #include "util/fileio.h"
 
@@ -24,6 +25,8 @@
 typedef struct sym {
     char name[64];
     char value[96];
+    const char *file; /* where it is declared (a path in fw.paths), for messages */
+    size_t line;
 } sym;
 
 typedef struct cfg_struct {
@@ -39,6 +42,7 @@ typedef struct fw {
     size_t n_types;
     cfg_struct cfg[CFG_MAX];
     size_t n_cfg;
+    char paths[2][RPT_PATH_MAX]; /* defines.h, parameters.h */
 } fw;
 
 /* ---- text helpers ---------------------------------------------------------------- */
@@ -87,30 +91,81 @@ static const char *lookup(const sym *t, size_t n, const char *name)
     return NULL;
 }
 
-static void add_sym(sym *t, size_t *n, const char *name, const char *value)
+static const sym *lookup_sym(const sym *t, size_t n, const char *name)
+{
+    for (size_t i = n; i-- > 0;) /* last definition wins */
+        if (strcmp(t[i].name, name) == 0)
+            return &t[i];
+    return NULL;
+}
+
+static void add_sym(sym *t, size_t *n, const char *name, const char *value, const char *file, size_t line)
 {
     if (*n == SYM_MAX)
         return;
     rpt_strlcpy(t[*n].name, name, sizeof t[*n].name);
     rpt_strlcpy(t[*n].value, value, sizeof t[*n].value);
+    t[*n].file = file;
+    t[*n].line = line;
     (*n)++;
 }
 
-/* Resolve a type name through typedefs (struct-local first) to its ap_* spelling. */
-static void resolve_type(const fw *f, const cfg_struct *c, const char *name, char *dst, size_t cap)
+/* Check the ap_* type in t (itself, or the element of nnet::array<ap_..., N>): a spelling
+ * quant_prec_parse takes (width 1 to QUANT_MAX_WIDTH). `file`:`line` is where it was written. */
+static int check_type(const char *t, const char *file, size_t line)
+{
+    const char *a = strstr(t, "ap_");
+    if (!a)
+        return SNAC_OK; /* float, an index type, ...: not a precision */
+    char one[96];
+    size_t n = 0;
+    int depth = 0;
+    bool closed = false;
+    for (; a[n] && n + 1 < sizeof one && !closed; n++) {
+        one[n] = a[n];
+        if (a[n] == '<')
+            depth++;
+        else if (a[n] == '>' && --depth == 0)
+            closed = true;
+    }
+    one[n] = '\0';
+    quant_prec q;
+    if (!closed)
+        return snac_err_set(SNAC_EFORMAT, "%s:%zu: type '%s' is not a complete ap_* type", file, line, t);
+    if (quant_prec_parse(one, &q)) {
+        char why[256];
+        rpt_strlcpy(why, snac_err_msg(), sizeof why);
+        return snac_err_set(SNAC_EFORMAT, "%s:%zu: type '%s' is not a precision snac can store (%s)", file, line, t,
+                            why);
+    }
+    return SNAC_OK;
+}
+
+/* Resolve a type name through typedefs (struct-local first) to its ap_* spelling; `file`:`line`
+ * is where the name was used. A typedef cycle (or a chain longer than 16) and an ap_* type that is
+ * not a storable precision (ap_fixed<100000,3>) are errors naming the typedef's file and line. */
+static int resolve_type(const fw *f, const cfg_struct *c, const char *name, const char *file, size_t line, char *dst,
+                        size_t cap)
 {
     char cur[96];
     rpt_strlcpy(cur, name, sizeof cur);
-    for (int depth = 0; depth < 16 && cur[0] && !strchr(cur, '<'); depth++) {
-        const char *v = c ? lookup(c->key, c->n_keys, cur) : NULL;
+    const char *at_file = file;
+    size_t at_line = line;
+    for (int depth = 0; cur[0] && !strchr(cur, '<'); depth++) {
+        const sym *v = c ? lookup_sym(c->key, c->n_keys, cur) : NULL;
         if (!v)
-            v = lookup(f->types, f->n_types, cur);
-        if (!v || strcmp(v, cur) == 0)
+            v = lookup_sym(f->types, f->n_types, cur);
+        if (!v || strcmp(v->value, cur) == 0)
             break;
-        rpt_strlcpy(cur, v, sizeof cur);
+        if (depth == 16)
+            return snac_err_set(SNAC_EFORMAT, "%s:%zu: typedef cycle (or a chain of more than 16 typedefs) "
+                                "resolving '%s': '%s' is defined by '%s'", v->file, v->line, name, cur, v->value);
+        rpt_strlcpy(cur, v->value, sizeof cur);
+        at_file = v->file, at_line = v->line;
         c = NULL; /* an alias resolves in the global scope */
     }
     rpt_strlcpy(dst, cur, cap);
+    return check_type(cur, at_file, at_line);
 }
 
 /* A size: a number, or a #define'd name replaced by its number. */
@@ -141,13 +196,15 @@ static bool parse_typedef(const char *p, const char *end, char *name, size_t nca
     return value[0] != '\0';
 }
 
-static void scan_header(fw *f, char *buf, size_t len, bool structs)
+static void scan_header(fw *f, char *buf, size_t len, bool structs, const char *file)
 {
     strip_comments(buf, len);
     const char *p = buf, *end = buf + len;
     cfg_struct *cur = NULL;
     int depth = 0;
+    size_t line = 0;
     while (p < end) {
+        line++;
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         const char *q = p;
@@ -164,14 +221,14 @@ static void scan_header(fw *f, char *buf, size_t len, bool structs)
             squeeze(a, b, name, sizeof name);
             squeeze(b, le, val, sizeof val);
             if (name[0] && val[0] && isdigit((unsigned char)val[0]))
-                add_sym(f->defs, &f->n_defs, name, val);
+                add_sym(f->defs, &f->n_defs, name, val, file, line);
         } else if (le - q > 8 && strncmp(q, "typedef", 7) == 0 && isspace((unsigned char)q[7])) {
             char name[64], val[96];
             if (parse_typedef(q + 7, end, name, sizeof name, val, sizeof val)) {
                 if (cur && depth == 1 && cur->n_keys < CFG_KEYS)
-                    add_sym(cur->key, &cur->n_keys, name, val);
+                    add_sym(cur->key, &cur->n_keys, name, val, file, line);
                 else if (!cur)
-                    add_sym(f->types, &f->n_types, name, val);
+                    add_sym(f->types, &f->n_types, name, val, file, line);
             }
         } else if (structs && !cur && strncmp(q, "struct", 6) == 0 && isspace((unsigned char)q[6]) &&
                    memchr(q, '{', (size_t)(le - q)) && f->n_cfg < CFG_MAX) {
@@ -198,7 +255,7 @@ static void scan_header(fw *f, char *buf, size_t len, bool structs)
                 char name[64], val[96];
                 squeeze(b, e, name, sizeof name);
                 squeeze(eq + 1, semi, val, sizeof val);
-                add_sym(cur->key, &cur->n_keys, name, val);
+                add_sym(cur->key, &cur->n_keys, name, val, file, line);
             }
         }
         if (cur)
@@ -266,7 +323,7 @@ static const char *cfg_get(const cfg_struct *c, const char *key)
     return v ? v : "";
 }
 
-static int scan_top(const fw *f, char *buf, size_t len, rpt_op *ops, size_t *n)
+static int scan_top(const fw *f, char *buf, size_t len, const char *file, rpt_op *ops, size_t *n)
 {
     strip_comments(buf, len);
     const char *p = buf, *end = buf + len;
@@ -301,10 +358,13 @@ static int scan_top(const fw *f, char *buf, size_t len, rpt_op *ops, size_t *n)
         memset(o, 0, sizeof *o);
         squeeze(a, b, o->op, sizeof o->op);
         rpt_strlcpy(o->config, c->name, sizeof o->config);
-        if (nt >= 3) {
-            resolve_type(f, NULL, targs[0], o->input_t, sizeof o->input_t);
-            resolve_type(f, NULL, targs[1], o->output_t, sizeof o->output_t);
-        }
+        size_t line = 1; /* of the call, for messages */
+        for (const char *k = buf; k < a; k++)
+            line += *k == '\n';
+        int rc;
+        if (nt >= 3 && ((rc = resolve_type(f, NULL, targs[0], file, line, o->input_t, sizeof o->input_t)) ||
+                        (rc = resolve_type(f, NULL, targs[1], file, line, o->output_t, sizeof o->output_t))))
+            return rc;
         resolve_value(f, cfg_get(c, "n_in"), o->n_in, sizeof o->n_in);
         resolve_value(f, cfg_get(c, "n_out"), o->n_out, sizeof o->n_out);
         resolve_value(f, cfg_get(c, "n_zeros"), o->n_zeros, sizeof o->n_zeros);
@@ -313,12 +373,13 @@ static int scan_top(const fw *f, char *buf, size_t len, rpt_op *ops, size_t *n)
         resolve_value(f, cfg_get(c, "table_size"), o->table_size, sizeof o->table_size);
         rpt_strlcpy(o->strategy, cfg_get(c, "strategy"), sizeof o->strategy);
         rpt_strlcpy(o->io_type, cfg_get(c, "io_type"), sizeof o->io_type);
-        if (lookup(c->key, c->n_keys, "weight_t"))
-            resolve_type(f, c, "weight_t", o->weight_t, sizeof o->weight_t);
-        if (lookup(c->key, c->n_keys, "bias_t"))
-            resolve_type(f, c, "bias_t", o->bias_t, sizeof o->bias_t);
-        if (lookup(c->key, c->n_keys, "accum_t"))
-            resolve_type(f, c, "accum_t", o->accum_t, sizeof o->accum_t);
+        static const char *const key[3] = {"weight_t", "bias_t", "accum_t"};
+        char *const dst[3] = {o->weight_t, o->bias_t, o->accum_t};
+        for (int k = 0; k < 3; k++) {
+            const sym *ks = lookup_sym(c->key, c->n_keys, key[k]);
+            if (ks && (rc = resolve_type(f, c, key[k], ks->file, ks->line, dst[k], sizeof o->weight_t)))
+                return rc;
+        }
         if (nc >= 3)
             rpt_strlcpy(o->weights, cargs[2], sizeof o->weights);
         p = rp ? rp : gt;
@@ -341,7 +402,7 @@ bool rpt_firmware_present(const char *dir)
     return is_file(path);
 }
 
-static int read_into(fw *f, const char *path, bool structs, bool required)
+static int read_into(fw *f, const char *path, bool structs, bool required, char *keep)
 {
     char *buf;
     size_t len;
@@ -353,7 +414,8 @@ static int read_into(fw *f, const char *path, bool structs, bool required)
     int rc = snac_read_file(path, &buf, &len);
     if (rc)
         return rc;
-    scan_header(f, buf, len, structs);
+    rpt_strlcpy(keep, path, RPT_PATH_MAX); /* the symbols point at it */
+    scan_header(f, buf, len, structs, keep);
     free(buf);
     return SNAC_OK;
 }
@@ -370,7 +432,7 @@ static int top_source(const fw *f, const char *dir, const char *project, rpt_op 
     if (is_file(path)) {
         if ((rc = snac_read_file(path, &buf, &len)))
             return rc;
-        rc = scan_top(f, buf, len, ops, n);
+        rc = scan_top(f, buf, len, path, ops, n);
         free(buf);
         rpt_strlcpy(used, path, cap);
         return rc;
@@ -389,7 +451,7 @@ static int top_source(const fw *f, const char *dir, const char *project, rpt_op 
         int w = snprintf(path, sizeof path, "%s/%s", fdir, e->d_name);
         if (w < 0 || (size_t)w >= sizeof path || !is_file(path) || (rc = snac_read_file(path, &buf, &len)))
             continue;
-        rc = scan_top(f, buf, len, ops, n);
+        rc = scan_top(f, buf, len, path, ops, n);
         free(buf);
         rpt_strlcpy(used, path, cap);
     }
@@ -408,9 +470,9 @@ int rpt_firmware_ops(const char *dir, const char *project, rpt_op *ops, size_t *
     char path[RPT_PATH_MAX], used[RPT_PATH_MAX];
     int rc;
     snprintf(path, sizeof path, "%s/firmware/defines.h", dir);
-    if (!(rc = read_into(f, path, false, false))) {
+    if (!(rc = read_into(f, path, false, false, f->paths[0]))) {
         snprintf(path, sizeof path, "%s/firmware/parameters.h", dir);
-        rc = read_into(f, path, true, true);
+        rc = read_into(f, path, true, true, f->paths[1]);
     }
     if (!rc && f->n_cfg == 0)
         rc = snac_err_set(SNAC_EFORMAT, "%s: no config struct (struct NAME : nnet::..._config {...})", path);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "util/err.h"
 #include "util/fileio.h"
@@ -295,10 +296,11 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
             continue;
         char path[RPT_PATH_MAX];
         snprintf(path, sizeof path, "%s/%s.txt", weights_dir, L->weights);
-        FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
-        fclose(f);
+        struct stat sb;
+        if (stat(path, &sb) != 0)
+            continue; /* no weights file: sparsity unknown */
+        if (!S_ISREG(sb.st_mode)) /* a FIFO would block the read: refused by name */
+            return snac_check_regular(path, "firmware weights");
         size_t nv, nz;
         int rc = rpt_net_count_zeros(path, &nv, &nz);
         if (rc)

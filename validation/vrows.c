@@ -70,21 +70,26 @@ static int report_layout(const cfg_doc *d, const cfg_node *root, surr_spec *s)
     return SNAC_OK;
 }
 
-int vrows_spec_from_json(const char *json, surr_spec *out)
+int vrows_spec_from_text(const char *text, size_t len, const char *name, surr_spec *out)
 {
     cfg_doc *d = NULL;
-    int rc = cfg_doc_parse(json, strlen(json), "spec", &d);
+    int rc = cfg_doc_parse(text, len, name, &d);
     if (rc)
         return rc;
     const cfg_node *root = cfg_doc_root(d);
     if (!root || cfg_node_kind(d, root) != CFG_KIND_MAPPING)
-        rc = snac_err_set(SNAC_EINVAL, "spec: not a JSON object");
+        rc = snac_err_set(SNAC_EINVAL, "%s: not a JSON object (a YAML mapping)", name);
     else if (cfg_map_get(d, root, "model"))
-        rc = surr_spec_parse_yaml(json, strlen(json), "spec", out);
+        rc = surr_spec_parse_yaml(text, len, name, out);
     else
         rc = report_layout(d, root, out);
     cfg_doc_free(d);
     return rc;
+}
+
+int vrows_spec_from_json(const char *json, surr_spec *out)
+{
+    return vrows_spec_from_text(json, strlen(json), "spec", out);
 }
 
 /* ---- rows ---------------------------------------------------------------------- */

@@ -63,6 +63,8 @@ void vrows_free(vrows *r);
 
 /* Build a spec from a synthesis_results.spec JSON (either layout above). */
 int vrows_spec_from_json(const char *json, surr_spec *out);
+/* The same from YAML or JSON text; `name` (a file name) is in the messages (name:line:column). */
+int vrows_spec_from_text(const char *text, size_t len, const char *name, surr_spec *out);
 
 /* Assign group ids by arch string (rows with equal arch share one); sets n_groups. */
 void vrows_assign_groups(vrows *r);

@@ -57,6 +57,13 @@ static int parse_list(const char *s, const char *flag, int max, int *stages)
     return 0;
 }
 
+/* A bad option value or argument: the message, and the usage exit status 2. */
+static int usage_fail(void)
+{
+    cli_fail("export");
+    return 2;
+}
+
 int cmd_export(int argc, char **argv)
 {
     export_opts o = EXPORT_OPTS_INIT;
@@ -81,31 +88,31 @@ int cmd_export(int argc, char **argv)
         case 'A': o.rtl_opts.argmax = true; break;
         case 'S':
             if (parse_list(optarg, "--stages", EXPORT_RTL_MAX_STAGES, o.rtl_opts.stages))
-                return cli_fail("export");
+                return usage_fail();
             break;
         case 'C':
             if (cli_arg_uint("--csd-width", optarg, 0, 32, &u))
-                return cli_fail("export");
+                return usage_fail();
             o.rtl_opts.csd_max_width = (int)u;
             break;
         case 'n':
             if (cli_arg_uint("--vectors", optarg, 1, 100000, &u))
-                return cli_fail("export");
+                return usage_fail();
             o.n_vectors = (size_t)u;
             break;
         case 's':
             if (cli_arg_uint("--seed", optarg, 0, UINT64_MAX, &o.seed))
-                return cli_fail("export");
+                return usage_fail();
             break;
         case 'P': o.part = optarg; break;
         case 'k':
             if (cli_arg_double("--clock", optarg, 0.01, 1000.0, &o.clock_ns))
-                return cli_fail("export");
+                return usage_fail();
             break;
         case 'R': {
             int rf[QUANT_MAX_LAYERS];
             if (parse_list(optarg, "--reuse", 1 << 20, rf))
-                return cli_fail("export");
+                return usage_fail();
             for (size_t l = 0; l < QUANT_MAX_LAYERS; l++)
                 o.reuse[l] = (unsigned)rf[l]; /* 0 (missing): the default, 1 */
             break;
@@ -120,7 +127,7 @@ int cmd_export(int argc, char **argv)
             if (k == count) {
                 snac_err_set(SNAC_EINVAL, "%s expects %s or %s, got '%s'", ch == 'T' ? "--strategy" : "--io-type",
                              names[0], names[1], optarg);
-                return cli_fail("export");
+                return usage_fail();
             }
             if (ch == 'T')
                 o.strategy = (enum export_strategy)k;
@@ -138,7 +145,7 @@ int cmd_export(int argc, char **argv)
     }
     uint64_t id;
     if (cli_arg_uint("MODEL", argv[optind], 1, INT64_MAX, &id))
-        return cli_fail("export");
+        return usage_fail();
     snac_db *db;
     if (db_open_existing(db_file, &db))
         return cli_fail("export");

@@ -57,6 +57,13 @@ static void on_msg(void *ctx, enum ingest_msg kind, const char *text)
         printf("  %s\n", text);
 }
 
+/* A bad option value or combination: the message, and the usage exit status 2. */
+static int usage_fail(void)
+{
+    cli_fail("ingest");
+    return 2;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     const char *db_path_arg = "snac.db", *spec_path = NULL;
@@ -79,7 +86,7 @@ int cmd_ingest(int argc, char **argv)
         case 'm': {
             uint64_t id;
             if (cli_arg_uint("--model", optarg, 1, INT64_MAX, &id))
-                return cli_fail("ingest");
+                return usage_fail();
             o.model_id = (int64_t)id;
             break;
         }
@@ -98,13 +105,13 @@ int cmd_ingest(int argc, char **argv)
     }
     if (o.model_id > 0 && spec_path) {
         snac_err_set(SNAC_EINVAL, "--model and --spec are exclusive: a stored model carries its own spec");
-        return cli_fail("ingest");
+        return usage_fail();
     }
     if (o.toolchain) {
         enum rpt_toolchain tc;
         char version[32];
         if (ingest_toolchain_parse(o.toolchain, &tc, version, sizeof version))
-            return cli_fail("ingest");
+            return usage_fail();
     }
     char *spec = NULL;
     if (spec_path) {

@@ -302,12 +302,21 @@ int cmd_predict(int argc, char **argv)
         snac_err_set(SNAC_EINVAL, "give exactly one of SPEC.yaml or --model ID (see snac predict --help)");
         return usage_fail();
     }
+    if (ov.toolchain) { /* an unknown name is a usage error, found before any file is read or created */
+        enum surr_toolchain tc;
+        char tc_note[256];
+        if (surr_toolchain_resolve(ov.toolchain, &tc, tc_note, sizeof tc_note))
+            return usage_fail();
+    }
 
     snac_db *db = NULL;
     surr_model_spec *ms = NULL;
     float *weights = NULL; /* real weights named by the spec file (model.weights) */
     surr_version ver = {0};
     surr_spec spec;
+    /* the spec file first: a missing or bad spec must not create the store */
+    if (!model_id && ((rc = surr_spec_load_yaml(spec_path, &spec)) || (rc = surr_spec_weights_load(&spec, &weights))))
+        goto out;
     if (!no_db && (rc = model_id ? db_open_existing(db_path, &db) : db_open(db_path, &db)))
         goto out;
     if (model_id) {
@@ -318,8 +327,6 @@ int cmd_predict(int argc, char **argv)
         if ((rc = surr_model_spec_from_db(db, (int64_t)model_id, &ms)))
             goto out;
         spec = ms->spec;
-    } else if ((rc = surr_spec_load_yaml(spec_path, &spec)) || (rc = surr_spec_weights_load(&spec, &weights))) {
-        goto out;
     }
     if ((rc = surr_spec_apply_overrides(&spec, &ov)))
         goto out;

@@ -13,6 +13,7 @@
 #include "store/db.h"
 #include "surrogate/surr_calib.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 
 /* The shipped yosys-0.23 default records the Yosys versions it was calibrated on: say so when the
  * installed one is another (its counts may differ; `snac refit` fits a version on them). */
@@ -41,10 +42,19 @@ static void usage(FILE *f)
                "  BRAM18, URAM and the latency are stored in synthesis_results (toolchain yosys-<version>);\n"
                "  LUTs by size, CARRY, a logic-depth estimate, wall time and peak memory go to\n"
                "  DIR/model_<id>/synth/yosys_result.json. --jobs: parallel Yosys runs (default 1);\n"
-               "  --timeout: seconds per model (default 3600; a timeout is a failed row). Models with a row\n"
-               "  of this Yosys version are skipped, so a killed batch resumes. --split: one Yosys run per layer\n"
+               "  --timeout: seconds per model (default 3600; a timeout is a failed row). Models synthesized\n"
+               "  with this Yosys version are skipped, so a killed batch resumes; failed ones are run again.\n"
+               "  Ctrl-C/SIGTERM stop the running Yosys jobs; a second run while a Yosys still runs in DIR is\n"
+               "  refused. --split: one Yosys run per layer\n"
                "  (in parallel with --jobs), counts summed: faster on big models; the top-level valid register\n"
                "  is not counted and nothing is optimized across layers. Needs the Debian package yosys.\n");
+}
+
+/* A bad option value or argument: the message, and the usage exit status 2. */
+static int usage_fail(void)
+{
+    cli_fail("synth");
+    return 2;
 }
 
 int cmd_synth(int argc, char **argv)
@@ -67,24 +77,24 @@ int cmd_synth(int argc, char **argv)
         case 'd': db_file = optarg; break;
         case 'j':
             if (cli_arg_uint("--jobs", optarg, 1, 256, &u))
-                return cli_fail("synth");
+                return usage_fail();
             o.jobs = (unsigned)u;
             break;
         case 'w': o.work_dir = optarg; break;
         case 't':
             if (cli_arg_double("--timeout", optarg, 1.0, 1e6, &d))
-                return cli_fail("synth");
+                return usage_fail();
             o.timeout_s = d;
             break;
         case 'S':
             if (cli_arg_uint("--stages", optarg, 1, EXPORT_RTL_MAX_STAGES, &u))
-                return cli_fail("synth");
+                return usage_fail();
             for (size_t l = 0; l < QUANT_MAX_LAYERS; l++)
                 o.rtl.stages[l] = (int)u;
             break;
         case 'C':
             if (cli_arg_uint("--csd-width", optarg, 0, 32, &u))
-                return cli_fail("synth");
+                return usage_fail();
             o.rtl.csd_max_width = (int)u;
             break;
         case 'q': o.quiet = 1; break;
@@ -106,7 +116,7 @@ int cmd_synth(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (cli_arg_uint("MODEL", argv[optind + (int)i], 1, INT64_MAX, &u)) {
             free(ids);
-            return cli_fail("synth");
+            return usage_fail();
         }
         ids[i] = (int64_t)u;
     }
@@ -122,12 +132,13 @@ int cmd_synth(int argc, char **argv)
         return cli_fail("synth");
     }
     export_synth_summary s;
+    snac_interrupt_install(); /* SIGINT/SIGTERM: stop the Yosys groups, exit 1 */
     int rc = export_synth_run(db, ids, n, &o, stdout, &s);
     db_close(db);
     free(ids);
     if (rc)
         return cli_fail("synth");
-    printf("synth: %zu synthesized, %zu failed, %zu skipped (already stored); toolchain yosys-%s\n", s.done, s.failed,
+    printf("synth: %zu synthesized, %zu failed, %zu skipped (already synthesized); toolchain yosys-%s\n", s.done, s.failed,
            s.skipped, s.yosys_version);
     return s.failed ? 3 : 0;
 }

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -22,6 +24,7 @@
 #include "export/export_hls.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/interrupt.h"
 #include "util/sha256.h"
 
 /* ------------------------------------------------------------------ yosys */
@@ -206,7 +209,21 @@ static int synth_row_insert(snac_db *db, const synth_model *j, const export_synt
         free(text);
         return rc;
     }
-    if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) {
+    /* a retried model: its earlier failed row goes, so a model has one row per Yosys version */
+    static const char del[] = "DELETE FROM synthesis_results WHERE model_id = ?1 AND toolchain = ?2 AND"
+                              " tool_version = ?3 AND source_kind = 'yosys-failed'";
+    if (sqlite3_prepare_v2(db_handle(db), del, -1, &st, NULL) != SQLITE_OK) {
+        rc = db_error(db, "preparing the failed-row delete");
+        db_rollback(db);
+        free(text);
+        return rc;
+    }
+    sqlite3_bind_int64(st, 1, j->model_id);
+    sqlite3_bind_text(st, 2, EXPORT_SYNTH_TOOLCHAIN, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, version, -1, SQLITE_TRANSIENT);
+    int ds = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (ds != SQLITE_DONE || sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) {
         rc = db_error(db, "preparing the synthesis_results insert");
         db_rollback(db);
         free(text);
@@ -244,24 +261,49 @@ static int synth_row_insert(snac_db *db, const synth_model *j, const export_synt
     return db_commit(db);
 }
 
-/* Whether model `id` already has a row of this Yosys version (done or failed). */
-static int has_row(snac_db *db, int64_t id, const char *version, bool *found)
+/* Whether model `id` has a row of this Yosys version of `kind` ("yosys": synthesized, or
+ * "yosys-failed": failed or timed out). */
+static int has_row(snac_db *db, int64_t id, const char *version, const char *kind, bool *found)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db),
                            "SELECT 1 FROM synthesis_results WHERE model_id = ?1 AND toolchain = ?2 AND"
-                           " tool_version = ?3 AND source_kind IN ('yosys', 'yosys-failed') LIMIT 1",
+                           " tool_version = ?3 AND source_kind = ?4 LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "query synthesis_results");
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, EXPORT_SYNTH_TOOLCHAIN, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, version, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         return db_error(db, "query synthesis_results");
     *found = s == SQLITE_ROW;
     return 0;
+}
+
+/* The work folder's lock (WORK/.snac_synth.lock, flock): held by this process and inherited by
+ * every Yosys (and abc) it starts, so it stays held while any of them lives, even after snac
+ * itself was killed. Taken: another run, or its orphaned Yosys, is live in the folder. */
+static int lock_work(const char *work, int *fd)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/.snac_synth.lock", work);
+    *fd = open(path, O_RDWR | O_CREAT, 0666); /* no O_CLOEXEC: the children keep it */
+    if (*fd < 0)
+        return snac_err_set(SNAC_EIO, "cannot create %s: %s", path, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(*fd);
+        *fd = -1;
+        if (e == EWOULDBLOCK)
+            return snac_err_set(SNAC_EBUSY, "%s: a synthesis is still running in this work folder (another snac "
+                                "synth, or the Yosys of a killed one: `fuser -v %s` names it); wait for it or stop "
+                                "it, or give another --work", work, path);
+        return snac_err_set(SNAC_EIO, "cannot lock %s: %s", path, strerror(e));
+    }
+    return SNAC_OK;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -358,9 +400,14 @@ static pid_t launch(const synth_model *j, size_t k)
     part_suffix(j, k, suf, sizeof suf);
     snprintf(script, sizeof script, "synth%s.ys", suf);
     snprintf(logf, sizeof logf, "yosys%s.log", suf);
+    const pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         setpgid(0, 0); /* its own group: a timeout kills abc too */
+        snac_interrupt_default();
+        /* snac killed (even by SIGKILL): Yosys goes too, not left running orphaned */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(125);
         int devnull = open("/dev/null", O_RDWR);
         if (devnull >= 0) {
             dup2(devnull, 0);
@@ -496,11 +543,15 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
     }
     if (mkdir(o->work_dir, 0777) != 0 && errno != EEXIST)
         return snac_err_set(SNAC_EIO, "cannot create folder %s: %s", o->work_dir, strerror(errno));
+    int lock_fd;
+    if ((rc = lock_work(o->work_dir, &lock_fd)))
+        return rc;
     synth_model *models = calloc(n ? n : 1, sizeof *models);
     synth_task *tasks = calloc(o->jobs, sizeof *tasks);
     if (!models || !tasks) {
         free(models);
         free(tasks);
+        close(lock_fd);
         return snac_err_set(SNAC_ENOMEM, "synth: out of memory");
     }
     size_t next_model = 0, running = 0;
@@ -513,8 +564,9 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
                     break;
                 /* prepare the next model not yet stored */
                 const size_t i = next_model++;
-                bool found = false;
-                if ((rc = has_row(db, ids[i], sum->yosys_version, &found)))
+                bool found = false, failed_before = false;
+                if ((rc = has_row(db, ids[i], sum->yosys_version, "yosys", &found)) ||
+                    (!found && (rc = has_row(db, ids[i], sum->yosys_version, "yosys-failed", &failed_before))))
                     break;
                 if (found) {
                     sum->skipped++;
@@ -523,6 +575,9 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
                                 sum->yosys_version);
                     continue;
                 }
+                if (failed_before && log && !o->quiet)
+                    fprintf(log, "model %lld: the earlier yosys %s run failed or timed out; retrying\n",
+                            (long long)ids[i], sum->yosys_version);
                 synth_model *j = &models[i];
                 j->model_id = ids[i];
                 snprintf(j->dir, sizeof j->dir, "%s/model_%lld", o->work_dir, (long long)ids[i]);
@@ -570,6 +625,11 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
                 }
             continue;
         }
+        if (snac_interrupted()) { /* Ctrl-C / SIGTERM: stop the Yosys groups below, store nothing */
+            rc = snac_err_set(SNAC_EINTR, "synth interrupted by %s: the running Yosys jobs were stopped; run the "
+                              "same command again to go on", snac_interrupt_name(snac_interrupted()));
+            break;
+        }
         for (unsigned k = 0; k < o->jobs; k++)
             if (tasks[k].pid > 0 && !tasks[k].timed_out && o->timeout_s > 0 &&
                 seconds_since(&models[tasks[k].model].start) > o->timeout_s) {
@@ -587,5 +647,6 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
         }
     free(tasks);
     free(models);
+    close(lock_fd);
     return rc;
 }

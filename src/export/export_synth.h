@@ -19,9 +19,16 @@
  * (toolchain "yosys", tool_version "<version>": the surrogate toolchain yosys-<version> of
  * validation/vtoolchain.c) references it by path and SHA-256. A failed or timed-out run is
  * a row with source_kind "yosys-failed", no counts, and the log's path; the batch goes on.
- * Each result is one transaction; a model that already has a yosys row of this version is
- * skipped, so a killed batch resumes where it stopped. The one function that writes the row
- * is synth_row_insert() in export_synth.c.
+ * Each result is one transaction; a model that already has a synthesized ("yosys") row of this
+ * version is skipped, so a killed batch resumes where it stopped; a model whose row is
+ * "yosys-failed" is run again, and its new row replaces the failed one. The one function that
+ * writes the row is synth_row_insert() in export_synth.c.
+ *
+ * Processes: SIGINT/SIGTERM (snac_interrupt_install by the caller) stop every Yosys group and
+ * return SNAC_EINTR, nothing stored for the models in flight; each Yosys gets SIGKILL when snac
+ * dies (PR_SET_PDEATHSIG), so even a SIGKILL of snac leaves none running. WORK/.snac_synth.lock
+ * (flock) is held by snac and inherited by its Yosys and abc processes: a second run in the
+ * same folder while any of them lives is refused (SNAC_EBUSY) instead of starting another.
  *
  * Test hook: SNAC_SYNTH_KILL_AFTER=K SIGKILLs the process right after its K-th stored row.
  *

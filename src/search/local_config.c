@@ -77,6 +77,25 @@ static int read_mode(const cfg_doc *d, const cfg_node *n, const char *key, const
     return cfg_errorf(SNAC_EINVAL, d, v, "local.%s: unknown mode '%s' (known: %s)", key, s ? s : "", known);
 }
 
+static quant_prec prec(int w, int i, bool s, enum quant_qmode q, enum quant_omode o)
+{
+    return (quant_prec){w, i, s, q, o};
+}
+
+/* The widest bit width whose one-input output layer fits the integer engine (see read_local). */
+static int max_bits(const local_config *c)
+{
+    int best = 0;
+    for (int b = 1; b <= QUANT_MAX_CODE_WIDTH; b++) {
+        quant_prec a = prec(b, c->activation_integer, false, c->activation_rounding, c->overflow);
+        quant_prec w = prec(b, c->weight_integer, true, c->weight_rounding, c->overflow);
+        quant_prec bi = prec(b, c->bias_integer, true, c->weight_rounding, c->overflow);
+        if (quant_accum_auto(&a, &w, &bi, 1).width <= QUANT_MAX_CODE_WIDTH)
+            best = b;
+    }
+    return best;
+}
+
 static int read_local(const cfg_doc *d, const cfg_node *n, local_config *c)
 {
     const cfg_field f[] = {
@@ -122,6 +141,21 @@ static int read_local(const cfg_doc *d, const cfg_node *n, local_config *c)
         return cfg_errorf(SNAC_EINVAL, d, bits, "local.bits: at least one bit width is needed");
     for (size_t k = 0; k < c->n_bits; k++) {
         int b = (int)c->bits[k];
+        /* every network has a linear output layer after a b-bit activation: its accumulator (the
+         * layer's result, hls4ml's auto width) must fit the integer engine even for one input */
+        quant_prec a = prec(b, c->activation_integer, false, c->activation_rounding, c->overflow);
+        quant_prec w = prec(b, c->weight_integer, true, c->weight_rounding, c->overflow);
+        quant_prec bi = prec(b, c->bias_integer, true, c->weight_rounding, c->overflow);
+        quant_prec acc = quant_accum_auto(&a, &w, &bi, 1);
+        if (acc.width > QUANT_MAX_CODE_WIDTH) {
+            const cfg_node *at = !bits ? n
+                               : cfg_node_kind(d, bits) == CFG_KIND_SEQUENCE && k < cfg_seq_len(d, bits)
+                               ? cfg_seq_at(d, bits, k) : bits;
+            return cfg_errorf(SNAC_EINVAL, d, at, "local.bits: %d bits is too wide: a layer's sum of %d-bit "
+                              "activations and weights needs at least %d bits, more than the %d the integer engine "
+                              "holds (at most %d bits here)", b, b, acc.width, QUANT_MAX_CODE_WIDTH,
+                              max_bits(c));
+        }
         const char *bad = c->weight_integer > b ? "weight_integer" : c->bias_integer > b ? "bias_integer"
                         : c->activation_integer > b ? "activation_integer" : NULL;
         if (bad)
@@ -165,10 +199,6 @@ int local_config_load(const char *path, local_config *c)
 
 /* ------------------------------------------------------------------ precisions */
 
-static quant_prec prec(int w, int i, bool s, enum quant_qmode q, enum quant_omode o)
-{
-    return (quant_prec){w, i, s, q, o};
-}
 
 int local_model_spec(const local_config *c, size_t bits, const nn_arch *a, quant_model **out)
 {

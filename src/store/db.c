@@ -412,6 +412,9 @@ static int missing(const char *path)
     if (!S_ISREG(sb.st_mode))
         return snac_err_set(SNAC_EDB, "%s: not a database file (a %s)", path,
                             S_ISDIR(sb.st_mode) ? "directory" : "special file");
+    if (sb.st_size == 0) /* SQLite would take it as a new database and write the schema into it */
+        return snac_err_set(SNAC_ENOTFOUND, "%s: no database (an empty file; give --db, or run a command that "
+                            "creates it)", path);
     return SNAC_OK;
 }
 

@@ -78,9 +78,9 @@
 typedef struct snac_db snac_db;
 
 int db_open(const char *path, snac_db **out);
-/* Like db_open, but a missing file is an error (commands that only read what exists). */
+/* Like db_open, but a missing or empty (0-byte) file is an error (commands that only read what exists). */
 int db_open_existing(const char *path, snac_db **out);
-/* Read only: a missing file is an error (never created), nothing is written, and a file in
+/* Read only: a missing or 0-byte file is an error (never created), nothing is written, and a file in
  * a read-only directory is opened immutable. An older schema is migrated first when the
  * file can be written, else refused with a message. */
 int db_open_readonly(const char *path, snac_db **out);

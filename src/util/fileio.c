@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "util/err.h"
+#include "util/interrupt.h"
 
 static const char *kind_of(mode_t m)
 {
@@ -35,6 +36,19 @@ static void human(size_t n, char *out, size_t cap)
         snprintf(out, cap, "%zu bytes", n);
 }
 
+int snac_check_regular(const char *path, const char *what)
+{
+    struct stat sb;
+    const char *w = what ? what : "", *sep = what ? " " : "";
+    if (stat(path, &sb) != 0)
+        return errno == ENOENT ? snac_err_set(SNAC_EIO, "%s%s%s: does not exist", w, sep, path)
+                               : snac_err_set(SNAC_EIO, "%s%s%s: cannot open: %s", w, sep, path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return snac_err_set(SNAC_EIO, "%s%s%s: cannot read: %s, not a regular file", w, sep, path,
+                            kind_of(sb.st_mode));
+    return SNAC_OK;
+}
+
 int snac_read_file_max(const char *path, size_t max, const char *what, char **buf, size_t *len)
 {
     *buf = NULL;
@@ -42,7 +56,8 @@ int snac_read_file_max(const char *path, size_t max, const char *what, char **bu
     /* stat before open: opening a FIFO would block until a writer comes */
     struct stat sb;
     if (stat(path, &sb) != 0)
-        return snac_err_set(SNAC_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return errno == ENOENT ? snac_err_set(SNAC_EIO, "%s: does not exist", path)
+                               : snac_err_set(SNAC_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (!S_ISREG(sb.st_mode))
         return snac_err_set(SNAC_EIO, "%s: cannot read: %s, not a regular file", path, kind_of(sb.st_mode));
     char lim[32];
@@ -50,7 +65,9 @@ int snac_read_file_max(const char *path, size_t max, const char *what, char **bu
     if ((unsigned long long)sb.st_size > (unsigned long long)max)
         return snac_err_set(SNAC_ERANGE, "%s: %lld bytes, more than the %s limit for a %s file", path,
                             (long long)sb.st_size, lim, what ? what : "input");
+    snac_interrupt_blocking_begin(); /* replaced by a FIFO since the stat: the first signal still ends it */
     FILE *f = fopen(path, "rb");
+    snac_interrupt_blocking_end();
     if (!f)
         return snac_err_set(SNAC_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (fstat(fileno(f), &sb) == 0 && !S_ISREG(sb.st_mode)) { /* replaced between stat and open */

@@ -14,6 +14,10 @@
 #define SNAC_READ_MAX ((size_t)1 << 30)        /* 1 GiB: any whole-file input (CSV tables, reports) */
 #define SNAC_READ_MAX_CONFIG ((size_t)1 << 20) /* 1 MiB: YAML configs and specs are kilobytes */
 
+/* SNAC_OK when `path` is a regular file; else an error naming it and what it is ("a pipe", "a
+ * directory", "does not exist"), so nothing blocks opening a FIFO. `what` ("HDF5 data") leads the
+ * message when not NULL. */
+int snac_check_regular(const char *path, const char *what);
 /* Read all of `path` into a malloc'd, NUL-terminated buffer (caller frees), at most SNAC_READ_MAX bytes. */
 int snac_read_file(const char *path, char **buf, size_t *len);
 /* The same with an explicit limit; `what` names the kind of input in the message ("config"). */

@@ -6,8 +6,19 @@
 #include <stddef.h>
 
 static volatile sig_atomic_t received;
+static volatile sig_atomic_t blocking; /* inside snac_interrupt_blocking_begin/end */
 
-static void on_signal(int sig) { received = sig; }
+static void on_signal(int sig)
+{
+    received = sig;
+    if (blocking && sig != SIGPIPE) { /* a blocked open never reaches a check: end now, as the signal would */
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+}
+
+void snac_interrupt_blocking_begin(void) { blocking = 1; }
+void snac_interrupt_blocking_end(void) { blocking = 0; }
 
 void snac_interrupt_install(void)
 {

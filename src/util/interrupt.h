@@ -21,6 +21,11 @@ void snac_interrupt_default(void);
 int snac_interrupted(void);
 /* "SIGINT", "SIGTERM", "SIGPIPE (output closed)", or "a signal". */
 const char *snac_interrupt_name(int sig);
+/* Between begin and end (an open or read of user input that may block: a FIFO without a writer,
+ * a stalled network file), the first SIGINT/SIGTERM ends the process with the signal's default
+ * action instead of only setting the flag, which a blocked call would never get back to check. */
+void snac_interrupt_blocking_begin(void);
+void snac_interrupt_blocking_end(void);
 /* Test hook: pretend `sig` arrived. */
 void snac_interrupt_raise_flag(int sig);
 

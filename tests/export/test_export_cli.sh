@@ -34,6 +34,31 @@ if [ "${SNAC_TEST_RTL_SIM:-0}" = 1 ]; then # ~10 s of Verilator build: the `full
     check "verilator simulation ran" test $? -eq 0
     check "  RTL logits == integer engine on every vector" cmp -s p/rtl/sim_results.txt p/rtl/tb_expected.txt
 fi
+# issue 24: parameters.h against the exported weights themselves (an independent count): per dense
+# layer, n_in x n_out = the number of values in w<k>.h, n_zeros = how many of them are 0, n_nonzeros
+# the rest; and the layer was pruned to round(0.5 x n_in x n_out) at least (masked weights are 0)
+for k in 1 2 3; do
+    vals=$(awk '/^static const/ { on = 1; next } on && /};/ { on = 0 } on' p/firmware/weights/w$k.h | tr ',' '\n' | awk 'NF')
+    nv=$(echo "$vals" | wc -l)
+    nz=$(echo "$vals" | awk '$1 + 0 == 0' | wc -l)
+    blk=$(awk -v k=$k '/^struct config[0-9]+ : nnet::dense_config/ { d++ } d == k' p/firmware/parameters.h | awk '/^};/ { exit } 1')
+    get() { echo "$blk" | sed -n "s/.*static const unsigned $1 = \([0-9]*\);.*/\1/p"; }
+    check "parameters.h dense $k: n_in x n_out = $nv values in w$k.h" test "$(( $(get n_in) * $(get n_out) ))" -eq "$nv"
+    check "  n_zeros = $nz zeros in w$k.h" test "$(get n_zeros)" = "$nz"
+    check "  n_nonzeros = $((nv - nz))" test "$(get n_nonzeros)" = "$((nv - nz))"
+    check "  at least round(0.5 x $nv) zeros (pruned)" test "$nz" -ge "$(( (nv + 1) / 2 ))"
+done
+
+# issue 24: scope: global pools the layers (the local config's scope reaches the pruner): the same
+# 50% of all 296 weights, but not 50% of each layer (96, 32, 20)
+echo 'local: {warmup_epochs: 1, iterations: 1, prune_rate: 0.5, prune_epochs: 1, bits: [8], batch_size: 64, seed: 9, scope: global}' > g.yaml
+"$SNAC" local -c g.yaml --run 1 --best --db s.db --quiet > /dev/null 2>&1
+gmodel=$(sqlite3 s.db "SELECT model_id FROM local_iterations WHERE iteration = 1 AND run_id = (SELECT max(run_id) FROM local_iterations)")
+"$SNAC" export "$gmodel" --db s.db --out pg > /dev/null 2>&1
+gz=$(sed -n 's/.*static const unsigned n_zeros = \([0-9]*\);.*/\1/p' pg/firmware/parameters.h | tr '\n' ' ')
+check "scope global: per-layer zeros ($gz) are not 50% of each layer" test "$gz" != "96 32 20 "
+check "  but 50% of all the weights at least" test "$(echo $gz | awk '{ print $1 + $2 + $3 }')" -ge 148
+
 "$SNAC" export "$model" --db s.db --out pa --rtl --argmax --vectors 100 > out.txt 2> err.txt
 check "export --argmax exits 0" test $? -eq 0
 check "  argmax adds a cycle" grep -q "latency 4 cycles" out.txt
@@ -98,13 +123,13 @@ bad() { # bad DESCRIPTION EXPECTED_STATUS MESSAGE ARGS...
 bad "unknown model" 1 "no model 999" 999 --db s.db --out q
 bad "float model" 1 "float model" "$float" --db s.db --out q
 bad "missing database" 1 "" "$model" --db nope.db --out q
-bad "bad stages" 1 "--stages" "$model" --db s.db --out q --rtl --stages 0
-bad "bad vectors" 1 "--vectors" "$model" --db s.db --out q --vectors x
+bad "bad stages" 2 "--stages" "$model" --db s.db --out q --rtl --stages 0
+bad "bad vectors" 2 "--vectors" "$model" --db s.db --out q --vectors x
 bad "Resource RF hls4ml refuses" 1 "layer 1 (24 x 8): reuse factor 5 is not one hls4ml accepts.*nearest valid: 4 or 6" \
     "$model" --db s.db --out q --strategy resource --reuse 5
-bad "unknown strategy" 1 "--strategy expects latency or resource" "$model" --db s.db --out q --strategy fast
-bad "unknown io type" 1 "--io-type expects io_parallel or io_stream" "$model" --db s.db --out q --io-type axi
-bad "bad reuse list" 1 "--reuse expects" "$model" --db s.db --out q --reuse 2,,3
+bad "unknown strategy" 2 "--strategy expects latency or resource" "$model" --db s.db --out q --strategy fast
+bad "unknown io type" 2 "--io-type expects io_parallel or io_stream" "$model" --db s.db --out q --io-type axi
+bad "bad reuse list" 2 "--reuse expects" "$model" --db s.db --out q --reuse 2,,3
 bad "no --out" 2 "" "$model" --db s.db
 mkdir foreign && echo mine > foreign/notes.txt
 "$SNAC" export "$model" --db s.db --out foreign > /dev/null 2> e.txt

@@ -76,5 +76,66 @@ check "  failed row with its log path" \
     test "$(q "SELECT count(*) FROM synthesis_results WHERE model_id = $m3 AND source_kind = 'yosys-failed' AND lut IS NULL AND source_path LIKE '%yosys%'")" -eq 1
 check "  2 rows in all" test "$(q "SELECT count(*) FROM synthesis_results")" -eq 2
 
+# issue 24: a failed row is retried (and replaced), never reported as synthesized
+cp s.db kill.db
+"$SNAC" synth "$m3" --db s.db --work w > out.txt 2>&1
+check "failed model retried: exit 0" test $? -eq 0
+check "  says it retries" grep -q "model $m3: the earlier yosys .* run failed or timed out; retrying" out.txt
+check "  not called synthesized" test "$(grep -c "model $m3: already synthesized" out.txt)" -eq 0
+check "  its synthesized row replaced the failed one" \
+    test "$(q "SELECT group_concat(source_kind) FROM synthesis_results WHERE model_id = $m3")" = yosys
+
+# issue 24: snac synth stopped (SIGTERM) or killed (SIGKILL) leaves no Yosys running; a live run
+# in the work folder (its lock held) is refused instead of starting a second Yosys there
+yosys_of() { pgrep -P "$1" -x yosys; }
+for sig in TERM KILL; do
+    "$SNAC" synth "$m3" --db kill.db --work wk > out.txt 2> err.txt &
+    pid=$!
+    ypid=
+    for i in $(seq 100); do ypid=$(yosys_of $pid) && [ -n "$ypid" ] && break; sleep 0.05; done
+    check "SIG$sig: yosys was started" test -n "$ypid"
+    kill -$sig $pid
+    wait $pid
+    rc=$?
+    [ $sig = TERM ] && check "SIGTERM: exit 1" test $rc -eq 1
+    [ $sig = TERM ] && check "  says interrupted" grep -q "synth interrupted by SIGTERM" err.txt
+    gone=1
+    for i in $(seq 40); do kill -0 "$ypid" 2> /dev/null || { gone=0; break; }; sleep 0.05; done
+    check "SIG$sig: its yosys (and process group) ended" test $gone -eq 0 -a -z "$(pgrep -g "$ypid")"
+    check "  nothing stored for the model in flight" \
+        test "$(sqlite3 kill.db "SELECT count(*) FROM synthesis_results WHERE model_id = $m3 AND source_kind = 'yosys'")" -eq 0
+done
+flock wk/.snac_synth.lock sleep 30 &
+holder=$!
+sleep 0.2
+"$SNAC" synth "$m3" --db kill.db --work wk > out.txt 2> err.txt
+check "a live run in the work folder: exit 1" test $? -eq 1
+check "  says a synthesis is still running there" grep -q "wk: a synthesis is still running in this work folder" err.txt
+kill $holder; wait $holder 2> /dev/null
+
+# issue 24: Yosys result parsing against a recorded stat -json with known counts (a fake yosys on
+# PATH writes the fixture where the script asks for it); numbers by hand in fixtures/export/PROVENANCE.md
+FX=$(dirname "$0")/../fixtures/export
+FX=$(cd "$FX" && pwd)
+mkdir -p fakebin
+cat > fakebin/yosys <<SH
+#!/bin/sh
+[ "\$1" = -V ] && { echo "Yosys 0.23 (git sha1 fake)"; exit 0; }
+script=\$5
+stat=\$(sed -n 's/^tee -q -o \\([^ ]*\\) stat -json.*/\\1/p' "\$script")
+ltp=\$(sed -n 's/^tee -q -o \\([^ ]*\\) ltp .*/\\1/p' "\$script")
+cp "$FX/yosys_stat_design.json" "\$stat" && cp "$FX/yosys_ltp.txt" "\$ltp" && echo fake > "\$3"
+SH
+chmod +x fakebin/yosys
+cp kill.db fake.db
+PATH=$work/fakebin:$PATH "$SNAC" synth "$m3" --db fake.db --work wfake > out.txt 2> err.txt
+check "recorded stat -json: synth exits 0" test $? -eq 0
+row=$(sqlite3 fake.db "SELECT lut || ' ' || ff || ' ' || dsp || ' ' || bram18 || ' ' || uram FROM synthesis_results WHERE model_id = $m3 AND source_kind = 'yosys'")
+check "  LUT 38 (LUT1..6 + SRL16E + SRLC32E), FF 42, DSP 4, BRAM18 7 (1 + 2 x RAMB36E2), URAM 1: $row" \
+    test "$row" = "38.0 42.0 4.0 7.0 1.0"
+rj=wfake/model_$m3/synth/yosys_result.json
+check "  details: LUT by size, SRL 3, carry 17, INV 3, MUXF 2, depth 23" grep -q \
+    '"lut_by_size":{"LUT1":3,"LUT2":10,"LUT3":4,"LUT4":5,"LUT5":6,"LUT6":7,"SRL":3},"inv":3,"ff":42,"dsp48e2":4,"carry":17,"muxf":2,"bram18":7,"uram":1,"logic_depth_estimate_cells":23' $rj
+
 echo "$fails failure(s)"
 exit $((fails > 0))

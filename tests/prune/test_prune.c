@@ -98,11 +98,58 @@ static void rewind_should_restore_the_checkpoint_exactly(void)
     CHECK(memcmp(b, want_b, sizeof b) == 0);
 }
 
+/* issue 24: the number masked is round(sparsity * n), exactly, per layer; by hand: n = 10 at
+ * 0.36 -> 3.6 -> 4 (truncation would give 3), n = 7 at 0.5 -> 3.5 -> 4, n = 9 at 0.488 -> 4.392 -> 4,
+ * n = 25 at 0.2 -> 5; globally 0.36 of all 51 -> 18.36 -> 18 */
+static size_t masked(const prune_tensor *t)
+{
+    size_t z = 0;
+    for (size_t i = 0; i < t->n; i++)
+        z += !t->mask[i];
+    return z;
+}
+
+static void target_count_should_be_rounded_exactly(void)
+{
+    enum { L = 4 };
+    const size_t n[L] = {10, 7, 9, 25};
+    const double s[L] = {0.36, 0.5, 0.488, 0.2};
+    const size_t want[L] = {4, 4, 4, 5};
+    float w[51];
+    uint8_t m[51];
+    prune_tensor t[L];
+    size_t off = 0;
+    for (int l = 0; l < L; l++) {
+        t[l] = (prune_tensor){w + off, m + off, n[l]};
+        off += n[l];
+    }
+    for (int l = 0; l < L; l++) {
+        for (size_t i = 0; i < 51; i++)
+            w[i] = (float)(i + 1) * ((i % 2) ? -0.1f : 0.1f), m[i] = 1;
+        CHECK(prune_magnitude(&t[l], 1, s[l], PRUNE_SCOPE_LAYER) == 0);
+        CHECK_MSG(masked(&t[l]) == want[l], "layer %d: %zu masked, want %zu", l, masked(&t[l]), want[l]);
+        /* the smallest magnitudes of this layer: its first want[l] entries (|w| grows with i) */
+        for (size_t i = 0; i < n[l]; i++)
+            CHECK(t[l].mask[i] == (i >= want[l]));
+    }
+    for (size_t i = 0; i < 51; i++)
+        w[i] = (float)(i + 1) * 0.1f, m[i] = 1;
+    CHECK(prune_magnitude(t, L, 0.36, PRUNE_SCOPE_GLOBAL) == 0);
+    size_t total = 0;
+    for (int l = 0; l < L; l++)
+        total += masked(&t[l]);
+    CHECK_MSG(total == 18, "global: %zu masked, want 18", total);
+    /* pooled: the 18 smallest of all are the whole first layer (10), all of the second (7) and one
+     * of the third, so the per-layer counts are 10, 7, 1, 0, not 0.36 of each */
+    CHECK(masked(&t[0]) == 10 && masked(&t[1]) == 7 && masked(&t[2]) == 1 && masked(&t[3]) == 0);
+}
+
 int main(void)
 {
     rewind_should_restore_the_checkpoint_exactly();
     schedule_should_compound();
     ten_steps_of_20_percent_should_reach_each_layer_target();
     smallest_magnitudes_should_go_first_and_global_should_pool();
+    TEST(target_count_should_be_rounded_exactly);
     return check_report();
 }

@@ -409,6 +409,167 @@ static void fake_quant_should_equal_the_exact_conversion(void)
             }
 }
 
+/* ---- issue 24: QAT gradients against central finite differences of a plain float model */
+
+enum { GI = 4, GH = 5, GO = 3, GN = 16 };
+
+/* Mean softmax cross-entropy of the 4-5-3 ReLU net (W (n_out, n_in) row-major), in doubles. */
+static double plain_loss(const double *w0, const double *b0, const double *w1, const double *b1, const float *x,
+                         const int32_t *y)
+{
+    double sum = 0;
+    for (int n = 0; n < GN; n++) {
+        double h[GH], z[GO], mx = -1e300, se = 0;
+        for (int j = 0; j < GH; j++) {
+            double a = b0[j];
+            for (int i = 0; i < GI; i++)
+                a += w0[j * GI + i] * (double)x[n * GI + i];
+            h[j] = a > 0 ? a : 0;
+        }
+        for (int k = 0; k < GO; k++) {
+            z[k] = b1[k];
+            for (int j = 0; j < GH; j++)
+                z[k] += w1[k * GH + j] * h[j];
+            mx = z[k] > mx ? z[k] : mx;
+        }
+        for (int k = 0; k < GO; k++)
+            se += exp(z[k] - mx);
+        sum += -(z[y[n]] - mx - log(se));
+    }
+    return sum / GN;
+}
+
+static void qat_gradients_should_match_finite_differences(void)
+{
+    snac_rng rng;
+    rng_seed(&rng, 24);
+    nn_arch a = {.n_in = GI, .n_hidden = 1, .hidden = {GH}, .n_out = GO, .act = NN_ACT_RELU};
+    nn_mlp *f;
+    CHECK(nn_mlp_new(&a, &rng, &f) == 0);
+    quant_model *spec = spec_for(f, QUANT_ACT_RELU, 14); /* 14-bit: quantization far below the FD scale */
+    quant_qat_opts o = QUANT_QAT_OPTS_INIT;
+    o.batch_size = GN;
+    o.learning_rate = 1e-3f;
+    quant_qat *q;
+    CHECK(quant_qat_new(f, spec, &o, &q) == 0);
+    size_t n_par, n0, n1;
+    float *p = quant_qat_params(q, &n_par), *qw0 = quant_qat_weights(q, 0, &n0), *qw1 = quant_qat_weights(q, 1, &n1);
+    CHECK(n0 == GI * GH && n1 == GH * GO && n_par == n0 + n1 + GH + GO);
+    /* inside every quantizer's range (weights <14,1>, biases <14,3>), on their grids */
+    double par[GI * GH + GH * GO + GH + GO];
+    for (size_t i = 0; i < n_par; i++) {
+        double v = (rng_uniform(&rng) - 0.5) * (i < n0 + n1 ? 1.2 : 0.8);
+        p[i] = (float)(round(v * 2048.0) / 2048.0);
+        par[i] = p[i];
+    }
+    CHECK(qw0 == p && qw1 == p + n0);
+    float x[GN * GI];
+    int32_t y[GN];
+    for (int i = 0; i < GN * GI; i++) /* on the <12,4> input grid, |x| < 2 */
+        x[i] = (float)(round((rng_uniform(&rng) - 0.5) * 4.0 * 256.0) / 256.0);
+    for (int n = 0; n < GN; n++)
+        y[n] = (int32_t)rng_below(&rng, GO);
+    double *w0 = par, *w1 = par + n0, *b0 = par + n0 + n1, *b1 = b0 + GH;
+    CHECK(quant_qat_step(q, x, y, GN, NULL, NULL) == 0);
+    /* Adam's first step moves every parameter by the same amount against its gradient's sign */
+    size_t compared = 0, biases = 0;
+    double step = 0;
+    for (size_t i = 0; i < n_par; i++) {
+        double g[2], keep = par[i];
+        for (int r = 0; r < 2; r++) {
+            double h = r ? 5e-4 : 1e-3;
+            par[i] = keep + h;
+            double lp = plain_loss(w0, b0, w1, b1, x, y);
+            par[i] = keep - h;
+            double lm = plain_loss(w0, b0, w1, b1, x, y);
+            g[r] = (lp - lm) / (2 * h);
+        }
+        par[i] = keep;
+        if (fabs(g[0]) < 0.02 || fabs(g[0] - g[1]) > 0.05 * fabs(g[0]))
+            continue; /* too small against quantization, or across a ReLU kink */
+        double d = (double)p[i] - keep;
+        CHECK_MSG(d * g[0] < 0, "parameter %zu: moved %g, finite-difference gradient %g", i, d, g[0]);
+        if (step == 0)
+            step = fabs(d);
+        CHECK_MSG(fabs(fabs(d) - step) <= 0.02 * step, "parameter %zu: step %g, others %g", i, fabs(d), step);
+        compared++;
+        biases += i >= n0 + n1;
+    }
+    CHECK_MSG(compared >= 20 && biases >= 3, "%zu parameters compared, %zu biases", compared, biases);
+    CHECK_NEAR(step, 1e-3, 1e-4);
+    quant_qat_free(q);
+    quant_model_free(spec);
+    nn_mlp_free(f);
+}
+
+/* issue 24: the int16 x int16 -> int32 fast path at its boundaries, for every input and weight
+ * width 2..16 (signed and unsigned inputs): it is taken exactly when both operands' codes fit 15
+ * bits of magnitude and bx + bw + ceil(log2 n_in) <= 31 (n_in on both sides of the bound, up to
+ * 256), and with every code at its extreme (the largest possible sum) the engine equals the plain
+ * reference. */
+static int ceil_log2_sz(size_t n)
+{
+    int k = 0;
+    while (((size_t)1 << k) < n)
+        k++;
+    return k;
+}
+
+static void fast_path_should_hold_its_bounds_at_every_width(void)
+{
+    snac_rng rng;
+    rng_seed(&rng, 31);
+    size_t checked_fast = 0, checked_slow = 0;
+    for (int uns = 0; uns < 2; uns++)
+        for (int wx = 2; wx <= 16; wx++)
+            for (int ww = 2; ww <= 16; ww++) {
+                int bx = wx, bw = ww; /* |code| < 2^W: W magnitude bits, signed or unsigned */
+                size_t cand[4] = {1, 256, 0, 0};
+                int k = 31 - bx - bw; /* the largest ceil(log2 n) still fast */
+                if (k >= 0 && k <= 8) {
+                    cand[2] = (size_t)1 << k;      /* on the bound */
+                    cand[3] = ((size_t)1 << k) + 1; /* one past it */
+                }
+                for (int c = 0; c < 4; c++) {
+                    size_t n = cand[c];
+                    if (n == 0 || n > 256)
+                        continue;
+                    char in[64], wt[64], res[64];
+                    snprintf(in, sizeof in, "%s<%d,2>", uns ? "ap_ufixed" : "ap_fixed", wx);
+                    snprintf(wt, sizeof wt, "ap_fixed<%d,1>", ww);
+                    snprintf(res, sizeof res, "ap_fixed<32,%d,AP_RND,AP_SAT>", 6 + ceil_log2_sz(n));
+                    const size_t w[2] = {n, 2};
+                    quant_model *m = make_model(w, 1, QUANT_ACT_LINEAR, in, wt, "ap_fixed<8,3>", res, res, &rng);
+                    quant_layer *L = &m->layer[0];
+                    for (size_t i = 0; i < n; i++) { /* output 0: every product at its largest */
+                        L->w[i] = (int32_t)quant_code_min(&L->weight);
+                        L->w[n + i] = (int32_t)(i % 2 ? quant_code_max(&L->weight) : quant_code_min(&L->weight));
+                        L->mask[i] = L->mask[n + i] = 1;
+                    }
+                    quant_engine *e;
+                    CHECK(quant_engine_new(m, &e) == 0);
+                    int want_fast = bx <= 15 && bw <= 15 && bx + bw + ceil_log2_sz(n) <= 31;
+                    CHECK_MSG(quant_engine_layer_is_fast(e, 0) == want_fast, "%s x %s, n_in %zu: fast %d, want %d", in,
+                              wt, n, quant_engine_layer_is_fast(e, 0), want_fast);
+                    int32_t x[256], got[2], ref[2];
+                    int64_t xe = uns ? quant_code_max(&m->input) : quant_code_min(&m->input);
+                    for (size_t i = 0; i < n; i++)
+                        x[i] = (int32_t)xe;
+                    quant_engine_run(e, x, 1, got);
+                    reference_run(m, x, ref);
+                    CHECK_MSG(got[0] == ref[0] && got[1] == ref[1], "%s x %s, n_in %zu: %d %d vs reference %d %d", in,
+                              wt, n, got[0], got[1], ref[0], ref[1]);
+                    if (want_fast)
+                        checked_fast++;
+                    else
+                        checked_slow++;
+                    quant_engine_free(e);
+                    quant_model_free(m);
+                }
+            }
+    CHECK_MSG(checked_fast > 400 && checked_slow > 60, "%zu fast, %zu slow cases", checked_fast, checked_slow);
+}
+
 int main(void)
 {
     engine_should_match_the_plain_reference();
@@ -417,5 +578,7 @@ int main(void)
     fake_quant_should_equal_the_exact_conversion();
     qat_eval_should_equal_the_engine_bit_for_bit();
     ste_should_block_clipped_weights_and_keep_masked_ones_zero();
+    TEST(qat_gradients_should_match_finite_differences);
+    TEST(fast_path_should_hold_its_bounds_at_every_width);
     return check_report();
 }

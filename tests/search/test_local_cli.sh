@@ -118,6 +118,10 @@ bad "unknown precision" 'local: {input: "ap_fixed<8,3,AP_ROUND>"}' "unknown roun
 bad "W < I (unsigned ReLU outputs)" 'local: {bits: [4], activation_integer: 6}' "W < I"
 bad "bits 33" 'local: {bits: [8, 33]}' "bits"
 bad "bits 0" 'local: {bits: [0]}' "bits"
+# issue 24: the README's old sweep [4, 6, 8, 12, 16] stored 4..12, then failed at 16 and marked the run
+# failed; 16 is refused at its own line:column (1:29 is the '16') before anything is stored
+bad "bits 16 (any output layer sums > 32 bits)" 'local: {bits: [4, 6, 8, 12, 16]}' "16 bits is too wide"
+check "  at the 16's line and column" grep -q "bad.yaml:1:29: local.bits: 16 bits is too wide: .* needs at least 33 bits.*at most 15 bits here" e.txt
 bad "rate 1" 'local: {prune_rate: 1.0}' "prune_rate"
 bad "rate 0" 'local: {prune_rate: 0}' "prune_rate"
 bad "unknown key" 'local: {pruning_rate: 0.2}' "pruning_rate"

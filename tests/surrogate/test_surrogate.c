@@ -884,10 +884,81 @@ static void yosys_default_should_record_its_calibrated_yosys_version(void)
     surr_version_clear(&back);
 }
 
+/* issue 24: every feature of a 2-layer net, computed by hand.
+ * 2-2-1, ReLU, weights and biases ap_fixed<4,1> (step 1/8), inputs/outputs ap_fixed<8,3>:
+ *   layer 0 (n_out, n_in) = [0.5 0.375; 0 -0.125] -> codes 4 (2^2), 3 (CSD 4-1: 2 digits), 0, -1 (2^0);
+ *           biases 0.25, 0 -> neuron 0 sums 2 weights + bias (2 adds), neuron 1 one weight, no bias (0)
+ *   layer 1 [0.875 -0.75] -> codes 7 (8-1), -6 (-8+2): general, 2 digits each; bias 0.5: 2 adds
+ *   accumulators (hls4ml auto, with bias): W = 8 + 4 + ceil(log2 2) + 1 = 14 in both layers */
+static void features_of_a_two_layer_net_should_match_the_hand_count(void)
+{
+    const char *y = "model: {widths: [2, 2, 1], activation: relu}\n"
+                    "precision: {weight: 'ap_fixed<4,1>', bias: 'ap_fixed<4,1>', input: 'ap_fixed<8,3>', "
+                    "output: 'ap_fixed<8,3>'}\n"
+                    "hls: {part: xcvu13p-flga2577-2-e, clock_period: 5}\n";
+    surr_spec s;
+    CHECK(surr_spec_parse_yaml(y, strlen(y), "two.yaml", &s) == SNAC_OK);
+    const float w0[4] = {0.5f, 0.375f, 0.0f, -0.125f}, b0[2] = {0.25f, 0.0f}, w1[2] = {0.875f, -0.75f}, b1[1] = {0.5f};
+    s.layer[0].w = w0, s.layer[0].b = b0, s.layer[1].w = w1, s.layer[1].b = b1;
+    surr_features x;
+    CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
+    CHECK(x.exact && x.n_layers == 2);
+    const struct { enum surr_feature k; double v; } want[] = {
+        {SURR_F_MACS, 6},          {SURR_F_NONZERO, 5},     {SURR_F_POW2, 2},
+        {SURR_F_GENERAL, 3},       {SURR_F_CSD_DIGITS, 6},  {SURR_F_CSD_ADD_BITS, 12 + 24},
+        {SURR_F_MULT_BITS, 96},    {SURR_F_ACC_ADD_BITS, 2 * 14 + 2 * 14},
+        {SURR_F_STORED_BITS, 20},  {SURR_F_W_BITS, 4},      {SURR_F_A_BITS, 8},
+        {SURR_F_ACC_BITS, 14},     {SURR_F_TREE_DEPTH, 4},  {SURR_F_TREE_DEPTH_MAX, 2},
+        {SURR_F_LAYERS, 2},        {SURR_F_NEURONS, 3},     {SURR_F_OUT_BITS, 24},
+        {SURR_F_TABLE_ACTS, 0},    {SURR_F_RELU_BITS, 16},  {SURR_F_RF_MAX, 1},
+        {SURR_F_SPARSITY, 1.0 / 6}, {SURR_F_CLOCK_NS, 5},   {SURR_F_FANIN, 2},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        CHECK_MSG(fabs(x.f[want[i].k] - want[i].v) < 1e-12, "%s = %.10g, by hand %.10g",
+                  surr_feature_names[want[i].k], x.f[want[i].k], want[i].v);
+    CHECK_NEAR(x.bops_mac, 6, 0);
+    /* 4 * (3/4 * 32 + 4 + 8 + 1) + 2 * (32 + 4 + 8 + 1) */
+    CHECK_NEAR(x.bops_bitaware, 148 + 90, 1e-12);
+    CHECK(x.layer[0].nonzero == 3 && x.layer[1].nonzero == 2 && x.layer[0].general == 1 && x.layer[1].general == 2);
+    /* critical-path levels: ceil(log2(mean surviving adds per neuron + 1)): layer 0 (2 + 0) / 2 = 1 -> 1,
+     * layer 1 2 -> 2 */
+    CHECK(x.layer[0].acc_w == 14 && x.layer[1].acc_w == 14);
+    CHECK_MSG(x.layer[0].levels == 1 && x.layer[1].levels == 2, "levels %d %d", x.layer[0].levels, x.layer[1].levels);
+
+    /* expected mode for snac's RTL (yosys-0.23), 4-3-2 at sparsities 0.5 and 0.25, same types.
+     * Nonzero codes of <4,1>: 15, of which 7 are +-2^k and 8 (+-3, +-5, +-6, +-7) have 2 CSD digits:
+     * per weight (1 - 7/15)(2 - 1) + 0.5 (negation) = 31/30, product width 8 + 4 - 1 = 11.
+     * Layer 0 is built where layer 1 reads it: 1 - 0.25^2 = 0.9375 (layer 1's sparsity and width);
+     *   6 nonzero: 0.9375 * 6 * 31/30 * 11 shift-add bits; 3 neurons of 6/3 + 1 = 3 terms, tree
+     *   node width min(15, 11 + log2(3)/2 + 1)
+     * Layer 1 (the output, always built): 4.5 nonzero; 2 neurons of 4.5/2 + 1 = 3.25 terms. */
+    const char *ye = "model: {widths: [4, 3, 2], activation: relu}\n"
+                     "precision: {weight: 'ap_fixed<4,1>', bias: 'ap_fixed<4,1>', input: 'ap_fixed<8,3>', "
+                     "output: 'ap_fixed<8,3>'}\n"
+                     "layers: [{index: 0, sparsity: 0.5}, {index: 1, sparsity: 0.25}]\n"
+                     "hls: {toolchain: yosys-0.23}\n";
+    CHECK(surr_spec_parse_yaml(ye, strlen(ye), "exp.yaml", &s) == SNAC_OK);
+    CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
+    CHECK(!x.exact);
+    const double pw = 31.0 / 30.0;
+    const double prod0 = 0.9375 * 6 * pw * 11, prod1 = 4.5 * pw * 11;
+    const double tree0 = 0.9375 * 3 * 2 * fmin(15, 11 + 0.5 * log2(3) + 1);
+    const double tree1 = 2 * 2.25 * fmin(15, 11 + 0.5 * log2(3.25) + 1);
+    CHECK_NEAR(x.layer[0].csd_add_bits, prod0, 1e-9);
+    CHECK_NEAR(x.layer[1].csd_add_bits, prod1, 1e-9);
+    CHECK_NEAR(x.layer[0].acc_add_bits, tree0, 1e-9);
+    CHECK_NEAR(x.layer[1].acc_add_bits, tree1, 1e-9);
+    CHECK_NEAR(x.f[SURR_F_CSD_ADD_BITS], prod0 + prod1, 1e-9);
+    CHECK_NEAR(x.f[SURR_F_ACC_ADD_BITS], tree0 + tree1, 1e-9);
+    CHECK_NEAR(x.f[SURR_F_NONZERO], 6 + 4.5, 1e-12);
+    CHECK_NEAR(x.f[SURR_F_POW2], (6 + 4.5) * 7.0 / 15.0, 1e-12);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     TEST(fit_should_reproduce_nist_longley_certified_values);
+    TEST(features_of_a_two_layer_net_should_match_the_hand_count);
     TEST(bops_of_paper_baseline_should_be_25916);
     TEST(csd_digits_should_match_brute_force_minimum);
     TEST(quantize_should_follow_ap_fixed_rounding_and_overflow);

@@ -1,9 +1,20 @@
 /* util: the RNG is reproducible, uniform enough, unbiased in range; error messages compose. */
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "util/err.h"
+#include "util/fileio.h"
+#include "util/interrupt.h"
 #include "util/rng.h"
 
 static void rng_same_seed_should_give_the_same_stream(void)
@@ -95,6 +106,73 @@ static void err_prefix_should_prepend_context(void)
     CHECK(strcmp(snac_status_name(SNAC_EDB), "database error") == 0);
 }
 
+/* issue 24: a FIFO (no writer) is refused by name, never opened: it would block forever */
+static void fifo_should_be_refused_by_name_without_blocking(void)
+{
+    const char *p = "test_util_fifo";
+    unlink(p);
+    CHECK(mkfifo(p, 0600) == 0);
+    char *buf = NULL;
+    size_t len;
+    CHECK(snac_read_file(p, &buf, &len) == SNAC_EIO);
+    CHECK_STR_CONTAINS(snac_err_msg(), "test_util_fifo: cannot read: a pipe, not a regular file");
+    CHECK(snac_check_regular(p, "HDF5 data file") == SNAC_EIO);
+    CHECK_STR_CONTAINS(snac_err_msg(), "HDF5 data file test_util_fifo: cannot read: a pipe");
+    CHECK(snac_check_regular("test_util_nosuch", NULL) == SNAC_EIO);
+    CHECK_STR_CONTAINS(snac_err_msg(), "test_util_nosuch: does not exist");
+    CHECK(snac_check_regular(".", NULL) == SNAC_EIO);
+    CHECK_STR_CONTAINS(snac_err_msg(), "a directory");
+    unlink(p);
+}
+
+/* Fork a child that installs the interrupt handlers, then blocks opening a FIFO (inside
+ * blocking_begin/end when `guarded`); send it one SIGTERM; how it ended, within ~2 s. */
+static int blocked_open_after_one_sigterm(bool guarded, bool *ended)
+{
+    const char *p = "test_util_fifo2";
+    unlink(p);
+    if (mkfifo(p, 0600) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        snac_interrupt_install();
+        if (guarded)
+            snac_interrupt_blocking_begin();
+        int fd = open(p, O_RDONLY); /* no writer: blocks (SA_RESTART restarts it after the handler) */
+        _exit(fd >= 0 ? 0 : 3);
+    }
+    struct timespec nap = {0, 100 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    kill(pid, SIGTERM);
+    int status = 0;
+    *ended = false;
+    for (int i = 0; i < 20 && !*ended; i++) {
+        nanosleep(&nap, NULL);
+        *ended = waitpid(pid, &status, WNOHANG) == pid;
+    }
+    if (!*ended) { /* the bug: still blocked; unblock it with a writer and reap */
+        int w = open(p, O_WRONLY | O_NONBLOCK);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        if (w >= 0)
+            close(w);
+    }
+    unlink(p);
+    return status;
+}
+
+/* issue 24: the first SIGTERM ends a blocked open (an unguarded one only sets the flag) */
+static void first_sigterm_should_end_a_blocked_open(void)
+{
+    bool ended;
+    int st = blocked_open_after_one_sigterm(true, &ended);
+    CHECK(ended);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %d", st);
+    /* the reference: without the guard the handler swallows the signal and the open goes on */
+    st = blocked_open_after_one_sigterm(false, &ended);
+    CHECK(!ended);
+}
+
 int main(void)
 {
     TEST(rng_same_seed_should_give_the_same_stream);
@@ -103,5 +181,7 @@ int main(void)
     TEST(rng_below_should_stay_in_range_and_cover_it);
     TEST(shuffle_should_permute);
     TEST(err_prefix_should_prepend_context);
+    TEST(fifo_should_be_refused_by_name_without_blocking);
+    TEST(first_sigterm_should_end_a_blocked_open);
     return check_report();
 }

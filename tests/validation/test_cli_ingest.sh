@@ -36,7 +36,7 @@ check 'grep -q "unknown_format.txt: unknown report format" err.txt'
 $SNAC ingest --db $DB >/dev/null 2>&1; rc=$?
 check '[ $rc -eq 2 ]'
 $SNAC ingest --db $DB --toolchain quartus $F/reports/nac_tutorial/vivado_synth.rpt >/dev/null 2>err.txt; rc=$?
-check '[ $rc -eq 1 ]'
+check '[ $rc -eq 2 ]'
 check 'grep -q "unknown family" err.txt'
 $SNAC ingest --db $DB --model 7 $F/reports/hls4ml_test_vivado_2020.1/myproject_csynth.rpt >/dev/null 2>err.txt; rc=$?
 check '[ $rc -eq 1 ]'

@@ -111,6 +111,13 @@ static void multi_slr_utilization_should_read_the_summary_and_skip_slr_tables(vo
     CHECK_NEAR(r.bram18, 7, 0); /* 3.5 tiles */
     CHECK_NEAR(r.uram, 2, 0);
     CHECK_NEAR(r.avail_lut, 1182240, 0);
+    /* issue 24: every field, read off the summary tables by hand (the SLR tables after them hold
+     * per-SLR numbers in SLR0..SLR2 columns, none of which may land here) */
+    CHECK_NEAR(r.avail_ff, 2364480, 0);
+    CHECK_NEAR(r.avail_bram18, 4320, 0); /* 2160 tiles */
+    CHECK_NEAR(r.avail_uram, 960, 0);
+    CHECK_NEAR(r.avail_dsp, 6840, 0);
+    CHECK(isnan(r.latency_best) && isnan(r.latency_worst) && isnan(r.ii_min) && isnan(r.ii_max));
     CHECK(strcmp(r.top_module, "myproject") == 0 && strcmp(r.part, "xcvu9pflga2104-2L") == 0);
     CHECK(r.toolchain == RPT_TC_VIVADO && strcmp(r.tool_version, "2020.1") == 0);
 }
@@ -206,6 +213,69 @@ static void firmware_and_network_json_should_agree_field_by_field(void)
     free(js_nj);
 }
 
+/* Write a one-layer firmware (defines.h with the given typedef lines, parameters.h, myproject.cpp)
+ * under dir/firmware. */
+static void write_firmware(const char *dir, const char *typedefs, const char *struct_typedefs)
+{
+    char p[512];
+    snprintf(p, sizeof p, "mkdir -p %s/firmware", dir);
+    CHECK(system(p) == 0);
+    const char *names[3] = {"defines.h", "parameters.h", "myproject.cpp"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(p, sizeof p, "%s/firmware/%s", dir, names[k]);
+        FILE *f = fopen(p, "w");
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        if (k == 0)
+            fprintf(f, "#define N_INPUT_1_1 4\n#define N_LAYER_2 3\n%s", typedefs);
+        else if (k == 1)
+            fprintf(f, "struct config2 : nnet::dense_config {\n    static const unsigned n_in = N_INPUT_1_1;\n"
+                       "    static const unsigned n_out = N_LAYER_2;\n%s};\n", struct_typedefs);
+        else
+            fprintf(f, "void myproject(input_t x[4], result_t y[3]) {\n"
+                       "    nnet::dense<input_t, result_t, config2>(x, y, w2, b2);\n}\n");
+        fclose(f);
+    }
+}
+
+/* issue 24: a typedef to an ap_fixed wider than any precision, or a typedef cycle, is refused
+ * naming the file and line of the typedef (it used to be stored as the layer's precision) */
+static void firmware_typedefs_should_be_checked_naming_file_and_line(void)
+{
+    rpt_op ops[4];
+    size_t n = 0;
+    const char *ok_t = "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                       "typedef ap_fixed<8,3> weight2_t;\ntypedef ap_fixed<8,3> bias2_t;\n";
+    const char *keys = "    typedef ap_fixed<24,12> accum_t;\n    typedef bias2_t bias_t;\n"
+                       "    typedef weight2_t weight_t;\n";
+    write_firmware("fw24_ok", ok_t, keys);
+    CHECK_MSG(rpt_firmware_ops("fw24_ok", "myproject", ops, &n) == 0 && n == 1, "%s", snac_err_msg());
+    CHECK(n == 1 && strcmp(ops[0].weight_t, "ap_fixed<8,3>") == 0 && strcmp(ops[0].accum_t, "ap_fixed<24,12>") == 0);
+
+    /* line 5 of defines.h (after the two #defines): the weight typedef */
+    write_firmware("fw24_wide", "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                                "typedef ap_fixed<100000,3> weight2_t;\ntypedef ap_fixed<8,3> bias2_t;\n", keys);
+    CHECK(rpt_firmware_ops("fw24_wide", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_wide/firmware/defines.h:5: type 'ap_fixed<100000,3>'");
+    /* in the config struct itself: parameters.h line 4 */
+    write_firmware("fw24_acc", ok_t, "    typedef ap_fixed<0,12> accum_t;\n");
+    CHECK(rpt_firmware_ops("fw24_acc", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_acc/firmware/parameters.h:4: type 'ap_fixed<0,12>'");
+    /* weight2_t -> bias2_t -> weight2_t */
+    write_firmware("fw24_cycle", "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                                 "typedef bias2_t weight2_t;\ntypedef weight2_t bias2_t;\n", keys);
+    CHECK(rpt_firmware_ops("fw24_cycle", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_cycle/firmware/defines.h:");
+    CHECK_STR_CONTAINS(snac_err_msg(), "typedef cycle");
+    /* an input type written in the call of myproject.cpp, line 2 */
+    write_firmware("fw24_call", "typedef ap_fixed<16,6> result_t;\ntypedef ap_fixed<8,3> weight2_t;\n"
+                                "typedef ap_fixed<8,3> bias2_t;\ntypedef ap_fixed<99,3> input_t;\n", keys);
+    CHECK(rpt_firmware_ops("fw24_call", "myproject", ops, &n) == SNAC_EFORMAT);
+    CHECK_STR_CONTAINS(snac_err_msg(), "fw24_call/firmware/defines.h:6: type 'ap_fixed<99,3>'");
+    CHECK(system("rm -rf fw24_ok fw24_wide fw24_acc fw24_cycle fw24_call") == 0);
+}
+
 static void firmware_errors_should_name_the_file(void)
 {
     rpt_op ops[4];
@@ -249,6 +319,19 @@ static void project_should_merge_twins_and_take_the_firmware_over_a_stale_config
     CHECK_STR_CONTAINS(s, "syn/report/csynth.xml"); /* Vitis's solution-level report keys the row */
     CHECK_NEAR(q_num(db, "SELECT count(*) FROM synthesis_results WHERE top_module = 'myproject'"), 3, 0);
     CHECK_NEAR(q_num(db, "SELECT lut FROM synthesis_results WHERE source_kind = 'hls_export_rpt'"), 1490, 0);
+    /* issue 24: every number of the merged row is its first report's (csynth.xml, read off by hand),
+     * none taken over or blanked by a twin */
+    static const struct { const char *col; double v; } row[] = {
+        {"clock_target_ns", 5.0}, {"clock_estimated_ns", 4.049}, {"latency_best", 10}, {"latency_worst", 10},
+        {"ii_min", 8},            {"ii_max", 8},                 {"bram18", 0},        {"dsp", 73},
+        {"ff", 7969},             {"lut", 2532},                 {"uram", 0},          {"avail_bram18", 280},
+        {"avail_dsp", 220},       {"avail_ff", 106400},          {"avail_lut", 53200}, {"avail_uram", 0}};
+    for (size_t i = 0; i < sizeof row / sizeof *row; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT %s FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'", row[i].col);
+        double v = q_num(db, sql);
+        CHECK_MSG(v == row[i].v, "merged row %s = %g, the report says %g", row[i].col, v, row[i].v);
+    }
     /* the firmware's RF (largest layer RF) and precision, not the config's RF 1 / <16,6> */
     CHECK_NEAR(q_num(db, "SELECT count(*) FROM synthesis_results WHERE reuse_factor = 4 AND "
                          "precision = 'ap_fixed<8,3>'"), 3, 0);
@@ -564,13 +647,75 @@ static void spec_should_load_real_weights_from_an_hls4ml_folder_or_a_file(void)
     remove("test_h4p_all_w.txt");
 }
 
+/* issue 24: twins of one synthesis that disagree on figures the twin check does not compare (the
+ * estimated clock, best-case latency): the row keeps its first report's (csynth.xml) numbers; a
+ * twin only fills what the first lacks */
+static void twin_merge_should_keep_the_first_reports_numbers(void)
+{
+    const char *R = "fw_twin/myproject_prj/solution1/syn/report";
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "rm -rf fw_twin && cp -r '%s' fw_twin && "
+             "sed -i 's/| 4.049 ns |/| 4.100 ns |/' %s/myproject_csynth.rpt && "
+             "sed -i 's|<EstimatedClockPeriod>4.049<|<EstimatedClockPeriod>4.200<|; "
+             "s|<Best-caseLatency>10<|<Best-caseLatency>9<|' %s/myproject_csynth.xml",
+             fixture("fw_project"), R, R);
+    CHECK(system(cmd) == 0);
+    snac_db *db = fresh_db("test_h4p_twin.db");
+    if (!db)
+        return;
+    ingest_opts o = INGEST_OPTS_INIT;
+    ingest_counts c = {0};
+    CHECK_MSG(ingest_path(db, "fw_twin", &o, &c) == 0, "%s", snac_err_msg());
+    CHECK(c.merged == 2);
+    CHECK_NEAR(q_num(db, "SELECT clock_estimated_ns FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'"),
+               4.049, 0);
+    CHECK_NEAR(q_num(db, "SELECT latency_best FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'"), 10, 0);
+    CHECK_NEAR(q_num(db, "SELECT lut FROM synthesis_results WHERE source_kind = 'hls_csynth_xml'"), 2532, 0);
+    db_close(db);
+    CHECK(system("rm -rf fw_twin") == 0);
+}
+
+/* issue 24: the strategy of each dense layer from the firmware: the config's `strategy` field
+ * (nnet::resource / nnet::latency), and for hls4ml before that field, the kernel the top calls
+ * (dense_resource, dense_large: Resource; dense: Latency) */
+static void firmware_strategy_should_be_read_per_layer(void)
+{
+    const char *t = "typedef ap_fixed<16,6> input_t;\ntypedef ap_fixed<16,6> result_t;\n"
+                    "typedef ap_fixed<8,3> weight2_t;\ntypedef ap_fixed<8,3> bias2_t;\n";
+    const char *k = "    typedef ap_fixed<24,12> accum_t;\n    typedef bias2_t bias_t;\n    typedef weight2_t weight_t;\n";
+    char keys[512];
+    static const struct { const char *field, *call, *want; } cases[] = {
+        {"    static const unsigned strategy = nnet::resource;\n", "dense", "resource"},
+        {"    static const unsigned strategy = nnet::latency;\n", "dense", "latency"},
+        {"", "dense_resource", "resource"},
+        {"", "dense_large", "resource"},
+        {"", "dense", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(keys, sizeof keys, "%s%s", k, cases[i].field);
+        write_firmware("fw24_strat", t, keys);
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "sed -i 's/nnet::dense</nnet::%s</' fw24_strat/firmware/myproject.cpp", cases[i].call);
+        CHECK(system(cmd) == 0);
+        rpt_net net;
+        CHECK_MSG(rpt_firmware_read("fw24_strat", "myproject", NULL, &net) == 0, "%s", snac_err_msg());
+        CHECK_MSG(net.n_layers == 1 && strcmp(net.layer[0].strategy, cases[i].want) == 0,
+                  "case %zu (%s): strategy '%s', want '%s'", i, cases[i].call, net.layer[0].strategy, cases[i].want);
+    }
+    CHECK(system("rm -rf fw24_strat") == 0);
+}
+
 int main(void)
 {
     TEST(multi_slr_utilization_should_read_the_summary_and_skip_slr_tables);
     TEST(export_reports_should_take_the_last_stage_of_both_layouts);
     TEST(firmware_and_network_json_should_agree_field_by_field);
     TEST(firmware_errors_should_name_the_file);
+    TEST(firmware_typedefs_should_be_checked_naming_file_and_line);
+    TEST(firmware_strategy_should_be_read_per_layer);
     TEST(project_should_merge_twins_and_take_the_firmware_over_a_stale_config);
+    TEST(twin_merge_should_keep_the_first_reports_numbers);
     TEST(single_report_of_a_project_should_get_its_twins_and_firmware_spec);
     TEST(directory_should_land_what_parses_and_name_what_did_not);
     TEST(wrapper_top_should_be_the_synthesis_and_recorded);

@@ -266,12 +266,56 @@ static void bad_reports_should_fail_naming_file_and_element_or_line(void)
     }
 }
 
+/* issue 24: the timing table's units: the real Vitis report above with its clock cells rewritten
+ * in memory as "0.005 us" / "7289 ps" (HLS switches units): the same 5 ns and 7.289 ns */
+static char *replace_once(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    if (!at)
+        return NULL;
+    size_t n = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t pre = (size_t)(at - text);
+    memcpy(out, text, pre);
+    strcpy(out + pre, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+static void csynth_rpt_clock_units_should_be_scaled_to_ns(void)
+{
+    char *buf;
+    size_t len;
+    CHECK(snac_read_file(fixture("reports/nac_tutorial/myproject_csynth.rpt"), &buf, &len) == 0);
+    char *a = replace_once(buf, "| 5.00 ns | 7.289 ns |", "| 0.005 us | 7289 ps |");
+    CHECK(a != NULL);
+    rpt_result r;
+    if (a) {
+        CHECK_MSG(rpt_csynth_rpt_read(a, strlen(a), "units.rpt", &r) == 0, "%s", snac_err_msg());
+        EQ(r.clock_target_ns, 5.0);
+        CHECK_NEAR(r.clock_estimated_ns, 7.289, 1e-12);
+        EQ(r.latency_worst, 79); /* the rest as read from the file */
+        EQ(r.lut, 11935);
+    }
+    char *b = replace_once(buf, "| 5.00 ns | 7.289 ns |", "| 5.00 ns | 0.007289 us |");
+    if (b) {
+        CHECK_MSG(rpt_csynth_rpt_read(b, strlen(b), "units2.rpt", &r) == 0, "%s", snac_err_msg());
+        CHECK_NEAR(r.clock_estimated_ns, 7.289, 1e-12);
+    }
+    free(a);
+    free(b);
+    free(buf);
+}
+
 int main(void)
 {
     TEST(csynth_xml_should_give_the_exact_vivado_hls_2020_1_numbers);
     TEST(csynth_rpt_should_match_its_xml_twin);
     TEST(csynth_rpt_should_read_vitis_hls_with_dsp_column);
     TEST(csynth_rpt_instances_should_list_each_call_with_its_cycles);
+    TEST(csynth_rpt_clock_units_should_be_scaled_to_ns);
     TEST(utilization_should_read_slice_rows_and_double_bram_tiles);
     TEST(utilization_should_read_ultrascale_clb_names_and_prohibited_column);
     TEST(hls4ml_config_should_give_precision_rf_strategy_io_part);
