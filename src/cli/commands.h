@@ -16,6 +16,7 @@ int cmd_refit(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "snac <cmd>: <snac_err_msg()>" to stderr; returns the exit status 1. */
 int cli_fail(const char *cmd);

@@ -36,6 +36,7 @@ static const command commands[] = {
     {"refit", cmd_refit, "refit the surrogate of a toolchain from its synthesis results; activate only if better"},
     {"export", cmd_export, "a quantized model to an hls4ml-layout HLS project (+ --rtl Verilog) with bit-exact test vectors"},
     {"synth", cmd_synth, "Yosys synthesis (UltraScale+) of exported RTL; one synthesis_results row per model, resumable"},
+    {"report", cmd_report, "one self-contained HTML page with SVG plots: fronts, local search, validation, provenance"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
