@@ -32,6 +32,7 @@ typedef struct gtrial {
     int64_t id, gen;
     double v[G_COUNT]; /* accuracy as a fraction; NaN = unknown */
     char arch[96];
+    char sha[65];      /* spec hash: the key of its predictions */
     bool front;
 } gtrial;
 
@@ -50,50 +51,92 @@ static void set_pred(double *v, const char *target, double value)
             v[k] = value;
 }
 
+/* Trials ordered by spec hash, for matching predictions (pointers into the trial array). */
+static int cmp_sha(const void *a, const void *b)
+{
+    return strcmp((*(const gtrial *const *)a)->sha, (*(const gtrial *const *)b)->sha);
+}
+
+/* The stored predictions of the run's version, matched to trials by spec hash in memory (a
+ * join on json_extract(objectives) cannot use an index: a 500-trial run took a second). */
+static int match_predictions(snac_db *db, int64_t version, gtrial *t, size_t n)
+{
+    gtrial **by = malloc((n ? n : 1) * sizeof *by);
+    if (!by)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        by[i] = &t[i];
+    qsort(by, n, sizeof *by, cmp_sha);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_handle(db),
+                           "SELECT spec_sha256, target, value FROM predictions WHERE (version_id = ?1 OR ?1 = 0) AND "
+                           "spec_sha256 IS NOT NULL AND target IN ('avg_resource_pct', 'latency_cycles', 'lut', 'ff', "
+                           "'dsp', 'bram18') ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free(by);
+        return db_error(db, "prepare prediction query");
+    }
+    sqlite3_bind_int64(st, 1, version);
+    int s;
+    gtrial key;
+    const gtrial *kp = &key;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        rep_col_text(st, 0, key.sha, sizeof key.sha);
+        gtrial **hit = n ? bsearch(&kp, by, n, sizeof *by, cmp_sha) : NULL;
+        if (!hit)
+            continue;
+        while (hit > by && strcmp(hit[-1]->sha, key.sha) == 0)
+            hit--;
+        const char *target = (const char *)sqlite3_column_text(st, 1);
+        double value = sqlite3_column_double(st, 2);
+        for (; hit < by + n && strcmp((*hit)->sha, key.sha) == 0; hit++)
+            set_pred((*hit)->v, target, value);
+    }
+    int rc = s == SQLITE_DONE ? SNAC_OK : db_error(db, "read predictions");
+    sqlite3_finalize(st);
+    free(by);
+    return rc;
+}
+
 static int read_trials(snac_db *db, int64_t run_id, int64_t version, gtrial **out, size_t *n_out)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db),
-                           "SELECT t.id, t.generation, t.accuracy, t.bops_mac, " REP_ARCH_SQL("t.arch") ", p.target, p.value "
-                           "FROM trials t LEFT JOIN predictions p ON p.spec_sha256 = json_extract(t.objectives, "
-                           "'$.spec_sha256') AND (p.version_id = ?2 OR ?2 = 0) AND p.target IN ('avg_resource_pct', "
-                           "'latency_cycles', 'lut', 'ff', 'dsp', 'bram18') "
-                           "WHERE t.run_id = ?1 AND t.status = 'done' ORDER BY t.id, p.id",
+                           "SELECT id, generation, accuracy, bops_mac, " REP_ARCH_SQL("arch") ", "
+                           "ifnull(json_extract(objectives, '$.spec_sha256'), '') FROM trials "
+                           "WHERE run_id = ?1 AND status = 'done' ORDER BY id",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "prepare trial query");
     sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_int64(st, 2, version);
     gtrial *t = NULL;
     size_t n = 0, cap = 0;
     int rc = SNAC_OK, s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        if (n == 0 || t[n - 1].id != id) {
-            if (n == cap) {
-                cap = cap ? 2 * cap : 256;
-                gtrial *nt = realloc(t, cap * sizeof *nt);
-                if (!nt) {
-                    rc = snac_err_set(SNAC_ENOMEM, "out of memory");
-                    break;
-                }
-                t = nt;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            gtrial *nt = realloc(t, cap * sizeof *nt);
+            if (!nt) {
+                rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+                break;
             }
-            gtrial *x = &t[n++];
-            memset(x, 0, sizeof *x);
-            for (int k = 0; k < G_COUNT; k++)
-                x->v[k] = NAN;
-            x->id = id;
-            x->gen = sqlite3_column_int64(st, 1);
-            x->v[G_ACC] = rep_col_real(st, 2);
-            x->v[G_BOPS] = rep_col_real(st, 3);
-            rep_col_text(st, 4, x->arch, sizeof x->arch);
+            t = nt;
         }
-        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-            set_pred(t[n - 1].v, (const char *)sqlite3_column_text(st, 5), sqlite3_column_double(st, 6));
+        gtrial *x = &t[n++];
+        memset(x, 0, sizeof *x);
+        for (int k = 0; k < G_COUNT; k++)
+            x->v[k] = NAN;
+        x->id = sqlite3_column_int64(st, 0);
+        x->gen = sqlite3_column_int64(st, 1);
+        x->v[G_ACC] = rep_col_real(st, 2);
+        x->v[G_BOPS] = rep_col_real(st, 3);
+        rep_col_text(st, 4, x->arch, sizeof x->arch);
+        rep_col_text(st, 5, x->sha, sizeof x->sha);
     }
     if (!rc && s != SQLITE_DONE)
         rc = db_error(db, "read trials");
     sqlite3_finalize(st);
+    if (!rc)
+        rc = match_predictions(db, version, t, n);
     if (rc) {
         free(t);
         return rc;

@@ -146,6 +146,13 @@ static size_t version_index(const int64_t *ids, size_t n, int64_t v)
 
 static double err_pct(const vpair *x) { return x->y != 0 ? 100.0 * (x->p - x->y) / fabs(x->y) : NAN; }
 
+/* The error for the histogram: clamped to +-300% (fmin/fmax would turn NaN into the bound). */
+static double err_binned(const vpair *x)
+{
+    double e = err_pct(x);
+    return isfinite(e) ? fmax(-300, fmin(300, e)) : NAN;
+}
+
 static const char *const colour[MAX_VERSIONS] = {"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"};
 
 static void scatter(rep_buf *b, int k, const vpair *v, size_t n, const int64_t *ids, char names[][96], size_t n_ver)
@@ -200,7 +207,7 @@ static void histogram(rep_buf *b, int k, const vpair *v, size_t n, const int64_t
     svg_range_init(&r);
     for (size_t i = 0; i < n; i++)
         if (v[i].target == k && version_index(ids, n_ver, v[i].version) < n_ver)
-            svg_range_add(&r, fmax(-300, fmin(300, err_pct(&v[i]))));
+            svg_range_add(&r, err_binned(&v[i]));
     if (!isfinite(r.lo))
         return; /* every actual is 0: no percentage error */
     double step = svg_nice_step(r.lo, r.hi, 12);
@@ -210,13 +217,13 @@ static void histogram(rep_buf *b, int k, const vpair *v, size_t n, const int64_t
     size_t nb = (size_t)llround((hi - lo) / step);
     if (nb > MAX_BINS)
         nb = MAX_BINS, step = (hi - lo) / MAX_BINS;
-    double edges[MAX_BINS + 1], counts[MAX_VERSIONS][MAX_BINS], top = 1;
+    double edges[MAX_BINS + 1], counts[MAX_VERSIONS][MAX_BINS], top = 5; /* integer count ticks */
     for (size_t i = 0; i <= nb; i++)
         edges[i] = lo + (double)i * step;
     memset(counts, 0, sizeof counts);
     for (size_t i = 0; i < n; i++) {
         size_t vi = version_index(ids, n_ver, v[i].version);
-        double e = fmax(-300, fmin(300, err_pct(&v[i])));
+        double e = err_binned(&v[i]);
         if (v[i].target != k || vi == n_ver || !isfinite(e))
             continue;
         size_t bin = (size_t)fmax(0, fmin((double)nb - 1, floor((e - lo) / step)));

@@ -23,6 +23,10 @@ static void widen(double *lo, double *hi)
 {
     if (*hi > *lo)
         return;
+    if (*lo == 0) { /* all zero (no DSPs anywhere): [0, 1], never a negative count */
+        *hi = 1;
+        return;
+    }
     double m = fabs(*lo) > 0 ? 0.1 * fabs(*lo) : 1.0;
     *lo -= m;
     *hi += m;
