@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # snacpack's one entry point on a fresh Debian 12 machine (root, or sudo available):
 #   ./build.sh demo   install packages, build, make the default jet data, train the baseline,
-#                     run the SNAC-Pack global search (500 trials) and print its Pareto front
+#                     run the SNAC-Pack global search (500 trials) and print its Pareto front,
+#                     the local search, and write the HTML report out/report.html
 #   ./build.sh test   install packages, build (release + ASan/UBSan), run the whole CTest suite
 #   ./build.sh build  install packages and build only
 # Every step is idempotent: packages already present are not reinstalled, builds are incremental.
@@ -10,7 +11,7 @@ cd "$(dirname "$0")"
 
 PKGS="build-essential cmake pkg-config git ca-certificates
       libopenblas-dev libgsl-dev libhdf5-dev libyaml-dev libsqlite3-dev sqlite3
-      yosys verilator"
+      yosys verilator chromium"
 
 install_deps() {
     local missing=""
@@ -41,6 +42,7 @@ run_demo() {
     ./build/snac train -c configs/default.yaml
     ./build/snac search -c configs/search_snac.yaml
     ./build/snac local -c configs/local_snac.yaml --run 2 --best --db out/snac.db
+    ./build/snac report --db out/snac.db --out out/report.html
 }
 
 run_tests() {

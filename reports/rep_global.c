@@ -283,7 +283,7 @@ static int run_info(snac_db *db, int64_t run_id, int64_t *version, char *vname, 
 int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b)
 {
     int64_t version = 0;
-    char vname[128], objectives[256], buf[640];
+    char vname[128], objectives[256], buf[640], front_err[256] = "";
     int rc = run_info(db, run_id, &version, vname, sizeof vname, objectives, sizeof objectives);
     gtrial *t = NULL;
     size_t n = 0, n_front = 0, n_ids = 0;
@@ -292,8 +292,12 @@ int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b)
     gbase bl;
     if (rc || (rc = read_trials(db, run_id, version, &t, &n)) || (rc = read_baseline(db, version, &bl)))
         goto done;
-    if (n && (rc = search_pareto_front_trials(db, run_id, &ids, &acc, &n_ids)))
-        goto done;
+    /* a stored config this version cannot read still gets its trials drawn, without a front */
+    if (n && search_pareto_front_trials(db, run_id, &ids, &acc, &n_ids)) {
+        snprintf(front_err, sizeof front_err, "No Pareto front: %s.", snac_err_msg());
+        snac_err_clear();
+        n_ids = 0;
+    }
     for (size_t i = 0, j = 0; i < n; i++) {
         while (j < n_ids && ids[j] < t[i].id)
             j++;
@@ -310,6 +314,8 @@ int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b)
              "version %lld (%s). Accuracy is the validation accuracy after the search's epochs.",
              n, n_front, objectives[0] ? objectives : "(none stored)", (long long)version, vname[0] ? vname : "unknown");
     rep_note(b, "note", buf);
+    if (front_err[0])
+        rep_note(b, "empty", front_err);
     if (n == 0) {
         rep_note(b, "empty", "no trained trial in this run");
         rep_section_end(b);
