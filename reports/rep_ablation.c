@@ -192,7 +192,7 @@ int rep_ablation_section(snac_db *db, rep_buf *b)
         svg_frame f = {fig == 0 ? "ab-acc-lut" : "ab-acc-lat",
                        fig == 0 ? "Ablation: accuracy vs LUT (synthesized)" : "Ablation: accuracy vs latency (synthesized)",
                        fig == 0 ? "LUT (synthesized)" : "latency (clock cycles, synthesized)", "accuracy (%)",
-                       0, 1, 0, 1, false, false};
+                       0, 1, 0, 1, false, false, np, colour, n_sets};
         svg_frame_axis(&f, 0, &rx, 0);
         svg_frame_axis(&f, 1, &ry, -1);
         svg_plot p;
@@ -204,7 +204,6 @@ int rep_ablation_section(snac_db *db, rep_buf *b)
                          r[i].set, (long long)r[i].seed, (long long)r[i].model, 100 * r[i].acc, r[i].lut, r[i].latency);
                 svg_plot_point(&p, fig == 0 ? r[i].lut : r[i].latency, 100 * r[i].acc, 3.6, colour[g], buf);
             }
-        svg_plot_legend(&p, np, colour, n_sets);
         svg_plot_end(&p);
         snprintf(buf, sizeof buf, "%zu models, one colour per objective set", p.n_marks);
         rep_figure_end(b, buf);

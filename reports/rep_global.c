@@ -223,7 +223,12 @@ static void figure(rep_buf *b, int64_t run_id, const char *tag, const char *titl
     }
     char id[64], label[320];
     snprintf(id, sizeof id, "g%lld-%s", (long long)run_id, tag);
-    svg_frame f = {id, title, axis_label[kx], axis_label[ky], 0, 1, 0, 1, false, false};
+    char l0[48], l1[48];
+    snprintf(l0, sizeof l0, "all trials (%zu)", n);
+    snprintf(l1, sizeof l1, "Pareto front (%zu)", n_front);
+    static const char *const cls[3] = {"faint m", "c0", "base"};
+    const char *names[3] = {l0, l1, "baseline"};
+    svg_frame f = {id, title, axis_label[kx], axis_label[ky], 0, 1, 0, 1, false, false, names, cls, base ? 3 : 2};
     svg_frame_axis(&f, 0, &rx, kx == G_ACC ? -1 : 0);
     svg_frame_axis(&f, 1, &ry, ky == G_ACC ? -1 : 0);
     svg_plot p;
@@ -242,11 +247,6 @@ static void figure(rep_buf *b, int64_t run_id, const char *tag, const char *titl
                  (long long)bl->model_id, bl->arch, bl->acc_kind, 100 * bl->v[G_ACC]);
         svg_plot_marker(&p, shown(kx, bl->v[kx]), shown(ky, bl->v[ky]), "base", label);
     }
-    char l0[48], l1[48];
-    snprintf(l0, sizeof l0, "all trials (%zu)", n);
-    snprintf(l1, sizeof l1, "Pareto front (%zu)", n_front);
-    const char *names[3] = {l0, l1, "baseline"}, *cls[3] = {"faint m", "c0", "base"};
-    svg_plot_legend(&p, names, cls, base ? 3 : 2);
     svg_plot_end(&p);
     snprintf(label, sizeof label, "%zu trials plotted (%zu of them on the front); %s", p.n_marks, n_front,
              base ? "the diamond is the baseline" : "no baseline with these numbers in the store");

@@ -148,7 +148,7 @@ int rep_local_section(snac_db *db, int64_t run_id, rep_buf *b)
                                     : "Predicted average resources vs sparsity",
                        "sparsity (% of weights pruned)",
                        fig == 0 ? "accuracy (%)" : "predicted average resources (% of the part)", 0, 1, 0, 1, false,
-                       false};
+                       false, np, cp, n_leg};
         svg_frame_axis(&f, 0, &rx, -1);
         svg_frame_axis(&f, 1, fig == 0 ? &ra : &rr, fig == 0 ? -1 : 0);
         svg_plot p;
@@ -176,7 +176,6 @@ int rep_local_section(snac_db *db, int64_t run_id, rep_buf *b)
             }
             a = z;
         }
-        svg_plot_legend(&p, np, cp, n_leg);
         svg_plot_end(&p);
         snprintf(buf, sizeof buf, "%zu points: %s", p.n_marks,
                  fig == 0 ? "two per iteration (validation, test)" : "one per iteration");

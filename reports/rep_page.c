@@ -42,9 +42,9 @@ static const char style[] =
     "#tip{position:absolute;display:none;background:#222;color:#fff;padding:3px 6px;border-radius:3px;"
     "font-size:12px;pointer-events:none;z-index:9}\n"
     "@media (max-width:700px){.grid{grid-template-columns:1fr}body{padding:8px}}\n"
-    "@media print{body{max-width:none;padding:0;font-size:10pt}nav,#tip,summary{display:none}"
-    ".grid{grid-template-columns:1fr 1fr;gap:8px}figure{border:none}h2{break-before:page}"
-    "h2:first-of-type{break-before:auto}table{font-size:8pt}tr{break-inside:avoid}a{color:inherit}}\n"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}nav,#tip{display:none}summary{color:inherit}"
+    ".grid{grid-template-columns:1fr 1fr;gap:8px}figure{border:none}section{break-before:page}"
+    "section:first-of-type{break-before:auto}table{font-size:8pt}tr{break-inside:avoid}a{color:inherit}}\n"
     "</style>\n";
 
 /* Hover labels from data-l, details unfolded for printing, and the completion mark. */

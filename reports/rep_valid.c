@@ -171,7 +171,10 @@ static void scatter(rep_buf *b, int k, const vpair *v, size_t n, const int64_t *
     snprintf(title, sizeof title, "%s: predicted vs synthesized", vt_title[k]);
     snprintf(xl, sizeof xl, "synthesized (%s)", vt_unit[k]);
     snprintf(yl, sizeof yl, "predicted (%s), 95%% interval", vt_unit[k]);
-    svg_frame f = {id, title, xl, yl, 0, 1, 0, 1, false, false};
+    const char *np[MAX_VERSIONS];
+    for (size_t i = 0; i < n_ver; i++)
+        np[i] = names[i];
+    svg_frame f = {id, title, xl, yl, 0, 1, 0, 1, false, false, np, colour, n_ver};
     svg_frame_axis(&f, 0, &r, 0);
     svg_frame_axis(&f, 1, &r, 0);
     svg_plot p;
@@ -190,10 +193,6 @@ static void scatter(rep_buf *b, int k, const vpair *v, size_t n, const int64_t *
                  (long long)v[i].version, v[i].y, v[i].p, v[i].lo, v[i].hi, err_pct(&v[i]));
         svg_plot_point(&p, v[i].y, v[i].p, 3.4, cls, label);
     }
-    const char *np[MAX_VERSIONS];
-    for (size_t i = 0; i < n_ver; i++)
-        np[i] = names[i];
-    svg_plot_legend(&p, np, colour, n_ver);
     svg_plot_end(&p);
     snprintf(label, sizeof label, "%zu pairs; dashed: y = x (a perfect surrogate)", p.n_marks);
     rep_figure_end(b, label);
@@ -231,19 +230,18 @@ static void histogram(rep_buf *b, int k, const vpair *v, size_t n, const int64_t
         top = fmax(top, counts[vi][bin]);
     }
     char id[32], title[96], caption[160];
+    const char *np[MAX_VERSIONS];
+    for (size_t i = 0; i < n_ver; i++)
+        np[i] = names[i];
     snprintf(id, sizeof id, "vh-%s", vt_pred[k]);
     snprintf(title, sizeof title, "%s: error of the prediction", vt_title[k]);
     svg_frame f = {id, title, "error: 100 (predicted - synthesized) / synthesized (%)", "synthesis results (count)",
-                   lo, hi, 0, top, false, false};
+                   lo, hi, 0, top, false, false, np, colour, n_ver};
     svg_plot p;
     rep_figure_begin(b);
     svg_plot_begin(&p, b, &f);
     for (size_t vi = 0; vi < n_ver; vi++)
         svg_plot_bars(&p, edges, counts[vi], nb, colour[vi]);
-    const char *np[MAX_VERSIONS];
-    for (size_t i = 0; i < n_ver; i++)
-        np[i] = names[i];
-    svg_plot_legend(&p, np, colour, n_ver);
     svg_plot_end(&p);
     snprintf(caption, sizeof caption, "bins of %g%%; errors beyond +-300%% in the end bins; one colour per surrogate "
              "version (a refit next to its parent)", step);

@@ -2,15 +2,18 @@
 # screenshot.sh — regenerate reports/screenshot.png and reports/sample_report.html from a small
 # real store: simulated jets (20k/5k/5k), the reference baseline (2 epochs), a 60-trial global
 # search of 2 epochs over a reduced space, a local search of its best trial at 6 and 8 bits,
-# Yosys synthesis of three 6-bit iterations, a refit of the Yosys surrogate and its predictions
-# for those models, then `snac report` and a headless-Chromium screenshot at 1280 x 2000.
+# Yosys synthesis of its three most pruned 6-bit iterations (a refit of the Yosys surrogate is
+# tried; with so few results it is refused and the report shows one surrogate version), then
+# `snac report` and a headless-Chromium screenshot at 1280 x 2000.
 #
-#   reports/screenshot.sh [BUILD_DIR]      (default: build; takes a few minutes on 2 cores)
+#   reports/screenshot.sh [BUILD_DIR [KEEP_DIR]]   (default: build; 5-15 minutes on 2 cores;
+#                                                   KEEP_DIR: keep the store and report there)
 #
 # Needs the `snac` binary, yosys and chromium (Debian packages). Work happens in a scratch folder.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 snac="$(cd "$here/.." && cd "${1:-build}" && pwd)/snac"
+keep="${2:+$(mkdir -p "$2" && cd "$2" && pwd)}"
 chromium=$(command -v chromium || command -v chromium-headless-shell)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -40,7 +43,7 @@ cat > local.yaml <<YAML
 local: {warmup_epochs: 2, iterations: 6, prune_rate: 0.3, prune_epochs: 2, bits: [6, 8], batch_size: 128, seed: 9}
 YAML
 "$snac" local -c local.yaml --run 2 --best --db snac.db --quiet > /dev/null
-models=$(sqlite3 snac.db "SELECT model_id FROM local_iterations WHERE bits = 6 AND iteration IN (2, 4, 6) ORDER BY iteration")
+models=$(sqlite3 snac.db "SELECT model_id FROM local_iterations WHERE bits = 6 AND iteration IN (4, 5, 6) ORDER BY iteration")
 # shellcheck disable=SC2086
 "$snac" synth $models --db snac.db --jobs 2 --work synth --quiet > /dev/null
 "$snac" refit --toolchain yosys --force --db snac.db > refit.txt 2>&1 || true
@@ -54,4 +57,5 @@ fi
     --disable-component-update --disable-sync --user-data-dir="$work/profile" --hide-scrollbars \
     --screenshot="$here/screenshot.png" --window-size=1280,2000 "file://$work/report.html" > /dev/null 2>&1
 cp report.html "$here/sample_report.html"
+if [ -n "$keep" ]; then cp snac.db report.html "$keep/"; fi
 echo "wrote $here/screenshot.png and $here/sample_report.html ($(stat -c %s report.html) bytes)"

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- layout (viewBox pixels) -------------------------------------------------------------- */
 
@@ -11,6 +12,8 @@
 #define MARGIN_T 30.0
 #define MARGIN_B 52.0
 #define TICK_TARGET 6
+#define LEGEND_ROW 15.0
+#define LEGEND_CHAR 6.2 /* estimated width of a character at 11 px */
 
 /* ---- ranges ----------------------------------------------------------------------------- */
 
@@ -55,6 +58,35 @@ static void axis_ticks(const svg_scale *s, double *t, size_t *n, double *step)
     }
 }
 
+/* Lay out the legend in rows from (x0, y0) within width w; draw it when b is not NULL.
+ * Returns the number of rows. */
+static size_t legend_rows(rep_buf *b, const svg_frame *f, double x0, double y0, double w)
+{
+    size_t rows = f->n_legend ? 1 : 0;
+    double x = x0, y = y0;
+    if (b && f->n_legend)
+        rep_buf_puts(b, "<g class=\"legend\">");
+    for (size_t i = 0; i < f->n_legend; i++) {
+        double ew = 14 + LEGEND_CHAR * (double)strlen(f->legend[i]) + 12;
+        if (x > x0 && x + ew > x0 + w) {
+            x = x0;
+            y += LEGEND_ROW;
+            rows++;
+        }
+        if (b) {
+            rep_buf_printf(b, "<rect class=\"sw %s\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\"/>",
+                           f->legend_cls[i], x, y - 9);
+            rep_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x + 14, y);
+            rep_buf_esc(b, f->legend[i]);
+            rep_buf_puts(b, "</text>");
+        }
+        x += ew;
+    }
+    if (b && f->n_legend)
+        rep_buf_puts(b, "</g>\n");
+    return rows;
+}
+
 void svg_plot_begin(svg_plot *p, rep_buf *b, const svg_frame *f)
 {
     p->b = b;
@@ -62,7 +94,8 @@ void svg_plot_begin(svg_plot *p, rep_buf *b, const svg_frame *f)
     double xlo = f->xlo, xhi = f->xhi, ylo = f->ylo, yhi = f->yhi;
     svg_domain_nice(&xlo, &xhi, f->xlog, TICK_TARGET);
     svg_domain_nice(&ylo, &yhi, f->ylog, TICK_TARGET);
-    double left = MARGIN_L, right = SVG_PLOT_W - MARGIN_R, top = MARGIN_T, bottom = SVG_PLOT_H - MARGIN_B;
+    double left = MARGIN_L, right = SVG_PLOT_W - MARGIN_R, bottom = SVG_PLOT_H - MARGIN_B;
+    double top = MARGIN_T + LEGEND_ROW * (double)legend_rows(NULL, f, left, 0, right - left);
     p->x = (svg_scale){xlo, xhi, f->xlog, left, right};
     p->y = (svg_scale){ylo, yhi, f->ylog, bottom, top};
 
@@ -76,6 +109,7 @@ void svg_plot_begin(svg_plot *p, rep_buf *b, const svg_frame *f)
     rep_buf_printf(b, "%.1f\" y=\"18\">", left);
     rep_buf_esc(b, f->title);
     rep_buf_puts(b, "</text>\n");
+    legend_rows(b, f, left, MARGIN_T + 8, right - left);
     rep_buf_printf(b, "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n", left, top,
                    right - left, bottom - top);
 
@@ -188,20 +222,6 @@ void svg_plot_bars(svg_plot *p, const double *edges, const double *counts, size_
                        "data-l=\"%g..%g: %g\"/>\n",
                        cls, x0, y1, x1 - x0, y0 - y1, edges[i], edges[i + 1], counts[i]);
     }
-}
-
-void svg_plot_legend(svg_plot *p, const char *const *names, const char *const *cls, size_t n)
-{
-    double x = p->x.p0 + 8, y = p->y.p1 + 14;
-    rep_buf_puts(p->b, "<g class=\"legend\">");
-    for (size_t i = 0; i < n; i++, y += 15) {
-        rep_buf_printf(p->b, "<rect class=\"sw %s\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\"/>", cls[i], x,
-                       y - 9);
-        rep_buf_printf(p->b, "<text x=\"%.1f\" y=\"%.1f\">", x + 14, y);
-        rep_buf_esc(p->b, names[i]);
-        rep_buf_puts(p->b, "</text>");
-    }
-    rep_buf_puts(p->b, "</g>\n");
 }
 
 void svg_plot_end(svg_plot *p)

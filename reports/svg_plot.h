@@ -1,6 +1,6 @@
 /* svg_plot — one inline SVG chart of the report: a frame with axes, grid, ticks and labelled
  * axes (units in the label), then marks: points (circles, one per data point, counted),
- * polylines, vertical error bars, the y = x diagonal, histogram bars and a legend.
+ * polylines, vertical error bars, the y = x diagonal, histogram bars; a legend above the plot.
  *
  * The chart is drawn in a fixed viewBox (SVG_PLOT_W x SVG_PLOT_H) and scales with the page.
  * Every data point is one <circle class="m ..."> with a data-l attribute holding its hover
@@ -30,6 +30,10 @@ typedef struct svg_frame {
     const char *xlabel, *ylabel; /* with units: "latency (clock cycles)" */
     double xlo, xhi, ylo, yhi;
     bool xlog, ylog;
+    /* legend: n_legend entries of swatch class legend_cls[i] and text legend[i], laid out in
+     * rows above the plot area (which shrinks by a row each), so it never hides a point */
+    const char *const *legend, *const *legend_cls;
+    size_t n_legend;
 } svg_frame;
 
 /* A data range being collected: svg_range_add(&r, v) for every value, then into a frame. */
@@ -64,8 +68,6 @@ void svg_plot_identity(svg_plot *p);
 /* Histogram bars: bin i spans [edges[i], edges[i+1]) with height counts[i]; n bins.
  * Every bar is a <rect class="bar <cls>"> with a label "lo..hi: count". */
 void svg_plot_bars(svg_plot *p, const double *edges, const double *counts, size_t n, const char *cls);
-/* A legend in the top-left corner: n entries of swatch class cls[i] and text names[i]. */
-void svg_plot_legend(svg_plot *p, const char *const *names, const char *const *cls, size_t n);
 void svg_plot_end(svg_plot *p);
 
 #endif

@@ -125,7 +125,7 @@ static void log_axes_should_be_chosen_for_values_spanning_decades(void)
     svg_range_add(&r, 40);
     svg_range_add(&r, 4000);
     CHECK(r.lo == 0 && r.hi == 4000 && r.pos_lo == 40);
-    svg_frame f = {"x", "t", "x", "y", 0, 0, 0, 0, false, false};
+    svg_frame f = {"x", "t", "x", "y", 0, 0, 0, 0, false, false, NULL, NULL, 0};
     svg_frame_axis(&f, 0, &r, 0);
     CHECK(!f.xlog && f.xlo == 0); /* the zero keeps it linear */
     svg_frame_axis(&f, 1, &r, 1);   /* forced: from the smallest positive value */
@@ -147,7 +147,7 @@ static void html_should_be_escaped(void)
 static void a_chart_should_draw_one_circle_per_showable_point(void)
 {
     rep_buf b = REP_BUF_INIT;
-    svg_frame f = {"p1", "title <&>", "BOPs", "accuracy (%)", 10, 10000, 50, 60, true, false};
+    svg_frame f = {"p1", "title <&>", "BOPs", "accuracy (%)", 10, 10000, 50, 60, true, false, NULL, NULL, 0};
     svg_plot p;
     svg_plot_begin(&p, &b, &f);
     CHECK(svg_plot_point(&p, 100, 55, 3, "c0", "a") == 1);
@@ -182,13 +182,36 @@ static void a_chart_should_draw_one_circle_per_showable_point(void)
 static void the_diagonal_should_span_the_common_domain(void)
 {
     rep_buf b = REP_BUF_INIT;
-    svg_frame f = {"d", "t", "x", "y", 0, 100, 0, 100, false, false};
+    svg_frame f = {"d", "t", "x", "y", 0, 100, 0, 100, false, false, NULL, NULL, 0};
     svg_plot p;
     svg_plot_begin(&p, &b, &f);
     svg_plot_identity(&p);
     svg_plot_end(&p);
     /* (0, 0) at the bottom-left corner (70, 328), (100, 100) at the top-right (544, 30) */
     CHECK_STR_CONTAINS(b.s, "<polyline class=\"diag\" points=\"70.0,328.0 544.0,30.0\"");
+    rep_buf_free(&b);
+}
+
+static void a_long_legend_should_wrap_above_the_plot(void)
+{
+    /* entry width 14 + 6.2 per char + 12: 292.6 and 205.8 px do not fit the 474 px plot width
+     * together, so two rows; the plot area starts 2 x 15 px below the 30 px top margin */
+    static const char *const names[2] = {"v1 default-vivado-2019.1-b5 (vivado-2019.1)",
+                                         "v2 refit-yosys-1 (yosys-0.23)"};
+    static const char *const cls[2] = {"c0", "c1"};
+    rep_buf b = REP_BUF_INIT;
+    svg_frame f = {"l", "t", "x", "y", 0, 1, 0, 1, false, false, names, cls, 2};
+    svg_plot p;
+    svg_plot_begin(&p, &b, &f);
+    svg_plot_end(&p);
+    CHECK_STR_CONTAINS(b.s, "<rect class=\"frame\" x=\"70.0\" y=\"60.0\"");
+    CHECK_STR_CONTAINS(b.s, "<rect class=\"sw c1\" x=\"70.0\" y=\"44.0\""); /* second row, first place */
+    CHECK(p.y.p1 == 60);
+    rep_buf_free(&b);
+    f.n_legend = 1; /* one entry: one row */
+    svg_plot_begin(&p, &b, &f);
+    svg_plot_end(&p);
+    CHECK_STR_CONTAINS(b.s, "<rect class=\"frame\" x=\"70.0\" y=\"45.0\"");
     rep_buf_free(&b);
 }
 
@@ -203,5 +226,6 @@ int main(void)
     TEST(html_should_be_escaped);
     TEST(a_chart_should_draw_one_circle_per_showable_point);
     TEST(the_diagonal_should_span_the_common_domain);
+    TEST(a_long_legend_should_wrap_above_the_plot);
     return check_report();
 }
