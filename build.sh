@@ -42,6 +42,7 @@ run_demo() {
     ./build/snac train -c configs/default.yaml
     ./build/snac search -c configs/search_snac.yaml
     ./build/snac local -c configs/local_snac.yaml --run 2 --best --db out/snac.db
+    ./build/snac predict --model 1 --db out/snac.db > /dev/null   # the baseline's resources, for the report
     ./build/snac report --db out/snac.db --out out/report.html
 }
 
