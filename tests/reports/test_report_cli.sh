@@ -45,6 +45,15 @@ marks_per_plot ab.html | awk '$2 > 0' | sort > got.txt
 expected_marks ab.db | awk '$2 > 0' | sort > want.txt
 check "  ablation points = rows" cmp -s got.txt want.txt
 
+cp r.db v7.db
+add_ablation_v7 v7.db
+"$SNAC" report --db v7.db --out v7.html > /dev/null 2>&1
+check "with snac ablate's tables (ablation_models, ablation_sets): exit 0" test $? -eq 0
+check "  hypervolume per seed, mean and sd: (0.40, 0.50)" grep -q "<td class=\"t\">accuracy+surrogate</td><td>2</td><td>3</td><td>51.00 ± 2.00 \[49.00, 53.00\]</td><td>600 ± 141 \[500, 700\]</td><td>3.0 ± 0.0 \[3.0, 3.0\]</td><td>0.4500 ± 0.0707 \[0.4000, 0.5000\]</td>" v7.html
+marks_per_plot v7.html | awk '$2 > 0' | sort > got.txt
+expected_marks v7.db | awk '$2 > 0' | sort > want.txt
+check "  ablation points = synthesized models ($(grep ab- want.txt | tr '\n' ' '))" cmp -s got.txt want.txt
+
 "$SNAC" report --db missing.db --out m.html > /dev/null 2> err.txt
 check "missing store: exit 1" test $? -eq 1
 check "  says so" grep -q "missing.db: no such database" err.txt
