@@ -2,7 +2,7 @@
 # snacpack's one entry point on a fresh Debian 12 machine (root, or sudo available):
 #   ./build.sh demo   install packages, build, and run the codesign loop on the default simulated
 #                     jets (snac run -c configs/demo.yaml): search, local search, export, Yosys,
-#                     validate, refit, feedback search, summary
+#                     validate, refit, feedback search, summary and the HTML report out/report.html
 #   ./build.sh test   install packages, build (release + ASan/UBSan), run the whole CTest suite
 #   ./build.sh build  install packages and build only
 # Every step is idempotent: packages already present are not reinstalled, builds are incremental.
@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 PKGS="build-essential cmake pkg-config git ca-certificates
       libopenblas-dev libgsl-dev libhdf5-dev libyaml-dev libsqlite3-dev sqlite3
-      yosys verilator"
+      yosys verilator chromium"
 
 install_deps() {
     local missing=""
@@ -38,7 +38,7 @@ build_sanitize() {
 
 run_demo() {
     mkdir -p out
-    ./build/snac run -c configs/demo.yaml
+    ./build/snac run -c configs/demo.yaml   # ends by writing out/report.html
 }
 
 run_tests() {

@@ -18,6 +18,7 @@ int cmd_export(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_ablate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "snac <cmd>: <snac_err_msg()>" to stderr; returns the exit status 1. */
 int cli_fail(const char *cmd);

@@ -38,6 +38,7 @@ static const command commands[] = {
     {"synth", cmd_synth, "Yosys synthesis (UltraScale+) of exported RTL; one synthesis_results row per model, resumable"},
     {"run", cmd_run, "the codesign loop as one resumable run: search -> local -> export -> Yosys -> validate -> refit -> feedback"},
     {"ablate", cmd_ablate, "objective sets (accuracy, +BOPs, +surrogate, +refitted surrogate) compared after synthesis, over seeds"},
+    {"report", cmd_report, "one self-contained HTML page with SVG plots: fronts, local search, validation, provenance"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

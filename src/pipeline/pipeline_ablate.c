@@ -23,6 +23,7 @@
 #include "export/export_synth.h"
 #include "pipeline/pipeline_config.h"
 #include "pipeline/pipeline_run.h"
+#include "reports/rep_report.h"
 #include "search/hypervolume.h"
 #include "search/search_config.h"
 #include "surrogate/surr_spec.h"
@@ -743,6 +744,10 @@ int ablate_run(const ablate_opts *o, ablate_summary *out)
         say(a, "\n");
         rc = ablate_write(a->db, a->run_id, ABLATE_TEXT, o->log);
     }
+    char report[DS_PATH_CAP + 16];
+    pipe_report_path(pc.report, a->db_path, report, sizeof report);
+    if (!rc && report[0] && !(rc = rep_report_write(a->db, NULL, 0, report)))
+        say(a, "\nreport: %s\n", report);
     if (a->db && a->run_id) {
         char result[96];
         snprintf(result, sizeof result, "{\"members\":%zu,\"failed_members\":%zu}", sum.members, sum.failed_members);

@@ -90,6 +90,7 @@ int pipe_config_parse(const char *text, size_t len, const char *name, pipe_confi
         {.key = "feedback", .type = CFG_BOOL, .offset = offsetof(pipe_config, feedback)},
         {.key = "feedback_trials", .type = CFG_SIZE, .offset = offsetof(pipe_config, feedback_trials), .min = 0,
          .max = 1000000},
+        {.key = "report", .type = CFG_STRING, .offset = offsetof(pipe_config, report), .cap = DS_PATH_CAP},
     };
     const cfg_field data[] = {
         {.key = "out", .type = CFG_STRING, .offset = offsetof(pipe_config, data.out), .cap = DS_PATH_CAP},

@@ -20,6 +20,8 @@
  *     feedback: false   a second search with the corrected estimator (the version active after
  *                       the refit), at the synthesized toolchain
  *     feedback_trials: 0  its budget (0: search.trials)
+ *     report: ""        the HTML report the summary writes (snac report of the whole store):
+ *                       "" = report.html beside the database, "none" = no report
  *
  *   ablate:
  *     seeds: 3          search seeds search.seed + 0 .. seeds-1
@@ -57,6 +59,7 @@ typedef struct pipe_config {
     size_t kfold;
     bool feedback;
     size_t feedback_trials;
+    char report[DS_PATH_CAP];
 } pipe_config;
 
 /* An objective set of an ablation. `refit`: the deploy toolchain becomes the synthesized one

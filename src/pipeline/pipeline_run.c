@@ -25,6 +25,7 @@
 #include "export/export_project.h"
 #include "export/export_synth.h"
 #include "pipeline/pipeline_config.h"
+#include "reports/rep_report.h"
 #include "search/local_config.h"
 #include "search/local_run.h"
 #include "search/search_config.h"
@@ -918,9 +919,35 @@ static void print_stats(pdriver *p, const char *d, const char *key, const char *
     }
 }
 
+/* Where the report goes: pipeline.report, or report.html beside the database; "" for none. */
+void pipe_report_path(const char *setting, const char *db_path, char *out, size_t cap)
+{
+    if (strcmp(setting, "none") == 0)
+        out[0] = '\0';
+    else if (setting[0])
+        snprintf(out, cap, "%s", setting);
+    else {
+        const char *slash = strrchr(db_path, '/');
+        snprintf(out, cap, "%.*sreport.html", slash ? (int)(slash - db_path + 1) : 0, db_path);
+    }
+}
+
 static int st_summary(pdriver *p)
 {
-    dcat(p, "{}");
+    char report[DS_PATH_CAP + 16];
+    pipe_report_path(p->pc.report, p->db_path, report, sizeof report);
+    if (report[0]) {
+        int rc = rep_report_write(p->db, NULL, 0, report);
+        if (rc)
+            return rc;
+        char esc[DS_PATH_CAP * 2];
+        json_esc(report, esc, sizeof esc);
+        dcat(p, "{\"report\":\"%s\"}", esc);
+    } else {
+        dcat(p, "{}");
+    }
+    if (report[0])
+        say(p, "\nreport: %s (snac report --db %s --out %s)\n", report, p->db_path, report);
     if (!p->log)
         return SNAC_OK;
     say(p, "\nrun %lld: stages\n", (long long)p->run_id);

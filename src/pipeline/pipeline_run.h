@@ -87,6 +87,10 @@ int pipe_run(const pipe_opts *o, pipe_summary *out);
  * `snac runs`. */
 int pipe_stages_write(snac_db *db, int64_t run_id, FILE *out);
 
+/* The report path of the `pipeline.report` setting ("" = report.html beside db_path, "none" = none: out
+ * is then ""). */
+void pipe_report_path(const char *setting, const char *db_path, char *out, size_t cap);
+
 /* Create the folders above `path` (a database file in a new output folder). */
 int pipe_mkdir_parent(const char *path);
 

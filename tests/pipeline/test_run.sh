@@ -74,6 +74,7 @@ check "feedback search used the version active after the refit" \
     test "$(sqlite3 a.db "SELECT json_extract(result, '$.surrogate_version') FROM runs WHERE name = 'feedback'")" = \
     "$(sqlite3 a.db "SELECT id FROM surrogate_versions WHERE toolchain = 'yosys-0.23' AND active = 1")"
 check "summary prints the synthesized table" grep -q "built models: predicted (at search time) vs synthesized" a.out
+check "summary wrote the HTML report beside the store" sh -c "grep -q '<svg' report.html && grep -q 'report: report.html' a.out"
 check "runs shows the stages" sh -c "'$SNAC' runs --db a.db | grep -q 'synth     done     synthesized 2'"
 
 # the same command again: the run is done, nothing is added
