@@ -7,11 +7,8 @@
  *   ablation_models(run_id, objective_set, seed, model_id, test_acc, lut, ff, dsp, latency, ...)
  *   ablation_sets(run_id, objective_set, seed, hv_lut, hv_latency, mape_lut, ...)
  * one row per built model, the hypervolumes and the surrogate's LUT MAPE per (objective set,
- * seed) joined onto its models; or, in a store without them, a table first assumed for it,
- *   ablation_results(id, ablation_run_id, objective_set TEXT, seed INTEGER, model_id,
- *                    accuracy, lut, ff, dsp, latency, hv_lut, hv_latency, surr_mape).
- * Accuracy is the test accuracy of the deployed model; LUT, FF, DSP and latency are synthesized.
- * Without either the section says "no ablation in this store".
+ * seed) joined onto its models. Accuracy is the test accuracy of the deployed model; LUT, FF, DSP
+ * and latency are synthesized. Without rows the section says "no ablation in this store".
  *
  * Memory: rows in one heap array, freed before return. Workload: tens of rows.
  */
@@ -33,20 +30,16 @@ typedef struct abl_row {
     double acc, lut, ff, dsp, latency, hv_lut, hv_latency, surr_mape;
 } abl_row;
 
-/* The one place that knows the ablation tables. Rows ordered by objective set, seed, id;
- * v7 = 1 reads ablation_models + ablation_sets, else ablation_results. */
-static int read_ablation(snac_db *db, int v7, abl_row **out, size_t *n_out)
+/* The one place that knows the ablation tables. Rows ordered by objective set, seed, id. */
+static int read_ablation(snac_db *db, abl_row **out, size_t *n_out)
 {
     static const char *const q7 =
         "SELECT m.run_id, m.objective_set, m.seed, m.model_id, m.test_acc, m.lut, m.ff, m.dsp, m.latency, "
         "s.hv_lut, s.hv_latency, s.mape_lut FROM ablation_models m LEFT JOIN ablation_sets s ON "
         "s.run_id = m.run_id AND s.objective_set = m.objective_set AND s.seed = m.seed "
         "ORDER BY m.objective_set, m.seed, m.run_id, m.id";
-    static const char *const q_assumed =
-        "SELECT ablation_run_id, objective_set, seed, ifnull(model_id, 0), accuracy, lut, ff, dsp, latency, hv_lut, "
-        "hv_latency, surr_mape FROM ablation_results ORDER BY objective_set, seed, id";
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db_handle(db), v7 ? q7 : q_assumed, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db_handle(db), q7, -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "read the ablation tables (the columns this report expects are listed in "
                             "reports/rep_ablation.c)");
     abl_row *r = NULL;
@@ -149,17 +142,14 @@ static const char *const colour[SVG_N_COLOURS] = {"c0", "c1", "c2", "c3", "c4", 
 
 int rep_ablation_section(snac_db *db, rep_buf *b)
 {
-    int v7 = 0, assumed = 0;
-    int rc = rep_table_exists(db, "ablation_models", &v7);
-    if (!rc && !v7)
-        rc = rep_table_exists(db, "ablation_results", &assumed);
+    int exists = 0; /* schema 7 and later (a store is migrated when opened for writing) */
+    int rc = rep_table_exists(db, "ablation_models", &exists);
     if (rc)
         return rc;
-    int exists = v7 || assumed;
     rep_section_begin(b, "ablation", "Objective ablation");
     abl_row *r = NULL;
     size_t n = 0;
-    if (!exists || (rc = read_ablation(db, v7, &r, &n)) || n == 0) {
+    if (!exists || (rc = read_ablation(db, &r, &n)) || n == 0) {
         if (!rc)
             rep_note(b, "empty", "no ablation in this store");
         rep_section_end(b);

@@ -42,7 +42,7 @@ int rep_local_section(snac_db *db, int64_t run_id, rep_buf *b);
 /* Validation: predicted vs synthesized per target, error histograms per surrogate version,
  * statistics (stored validation_stats and recomputed from the plotted pairs). */
 int rep_valid_section(snac_db *db, rep_buf *b);
-/* Ablation: from table ablation_results when it exists (see rep_ablation.c). */
+/* Ablation: from the tables `snac ablate` writes, ablation_models and ablation_sets (see rep_ablation.c). */
 int rep_ablation_section(snac_db *db, rep_buf *b);
 /* Runs, their configs, seeds, versions and the commands that reproduce them; the surrogate
  * versions. runs[0..n) (n = 0: every run). */

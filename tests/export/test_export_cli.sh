@@ -38,7 +38,7 @@ fi
 # layer, n_in x n_out = the number of values in w<k>.h, n_zeros = how many of them are 0, n_nonzeros
 # the rest; and the layer was pruned to round(0.5 x n_in x n_out) at least (masked weights are 0)
 for k in 1 2 3; do
-    vals=$(awk '/^static const/ { on = 1; next } on && /};/ { on = 0 } on' p/firmware/weights/w$k.h | tr ',' '\n' | awk 'NF')
+    vals=$(awk '/^weight[0-9]+_t w[0-9]+\[/ { on = 1; next } on && /};/ { on = 0 } on' p/firmware/weights/w$k.h | tr ',' '\n' | awk 'NF')
     nv=$(echo "$vals" | wc -l)
     nz=$(echo "$vals" | awk '$1 + 0 == 0' | wc -l)
     blk=$(awk -v k=$k '/^struct config[0-9]+ : nnet::dense_config/ { d++ } d == k' p/firmware/parameters.h | awk '/^};/ { exit } 1')

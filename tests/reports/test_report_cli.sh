@@ -35,18 +35,8 @@ check "run 2 only: exit 0" test $? -eq 0
 check "  the search is there" grep -q "Global search: run 2" b.html
 check "  the local run is not" test "$(grep -c "Local search: run 3" b.html)" -eq 0
 
-cp r.db ab.db
-add_ablation ab.db
-"$SNAC" report --db ab.db --out ab.html > /dev/null 2>&1
-check "with ablation_results: exit 0" test $? -eq 0
-check "  per objective set with the seed spread" grep -q "<td class=\"t\">accuracy+surrogate</td><td>2</td><td>2</td>" ab.html
-check "  the accuracy column: mean, sd, range" grep -q "<td>61.00 ± 1.41 \[60.00, 62.00\]</td>" ab.html
-marks_per_plot ab.html | awk '$2 > 0' | sort > got.txt
-expected_marks ab.db | awk '$2 > 0' | sort > want.txt
-check "  ablation points = rows" cmp -s got.txt want.txt
-
 cp r.db v7.db
-add_ablation_v7 v7.db
+add_ablation v7.db
 "$SNAC" report --db v7.db --out v7.html > /dev/null 2>&1
 check "with snac ablate's tables (ablation_models, ablation_sets): exit 0" test $? -eq 0
 check "  hypervolume per seed, mean and sd: (0.40, 0.50)" grep -q "<td class=\"t\">accuracy+surrogate</td><td>2</td><td>3</td><td>51.00 ± 2.00 \[49.00, 53.00\]</td><td>600 ± 141 \[500, 700\]</td><td>3.0 ± 0.0 \[3.0, 3.0\]</td><td>0.4500 ± 0.0707 \[0.4000, 0.5000\]</td>" v7.html
