@@ -33,7 +33,6 @@
 #include "util/interrupt.h"
 #include "util/progress.h"
 #include "validation/refit.h"
-#include "validation/vrows.h"
 
 #define MAX_MODELS 4096
 #define N_BOOT 2000
@@ -207,30 +206,18 @@ static int ablation_refit(ablate *a)
     snprintf(tcname, sizeof tcname, "yosys-%s", yv);
     if ((rc = surr_toolchain_resolve(tcname, &tc, note, sizeof note)))
         return rc;
-    surr_version parent = {0}, v = {0};
-    vrows R = VROWS_INIT;
-    refit_report rep;
-    bool created;
-    if ((rc = surr_version_ensure_default(a->db, tc, &parent, &created)) || (rc = vrows_load(a->db, tc, &R)))
-        goto out;
-    if (R.n_groups < 2) {
-        rc = snac_err_set(SNAC_EINVAL, "ablate: the refit sets need Yosys results of 2 or more architectures; the "
-                          "other sets synthesized %zu", R.n_groups);
-        goto out;
-    }
-    refit_opts ro = REFIT_OPTS_INIT;
-    ro.kfold = R.n_groups < 5 ? R.n_groups : 5;
-    if ((rc = refit_run(R.row, R.n, R.n_groups, &parent, &ro, &v, &rep)))
-        goto out;
+    pipe_refit f;
+    if ((rc = pipe_refit_fit(a->db, tc, 5, &f)))
+        return snac_err_prefix(rc, "ablate: the refit sets' surrogate: ");
     if (!(rc = db_begin(a->db))) {
         char detail[1024], now[32];
         db_now(now);
-        if (!(rc = refit_store(a->db, &v, rep.gate_ok))) {
+        if (!(rc = refit_store(a->db, &f.v, f.rep.gate_ok))) {
             snprintf(detail, sizeof detail,
                      "{\"toolchain\":\"%s\",\"version\":%lld,\"name\":\"%s\",\"results\":%zu,\"architectures\":%zu,"
                      "\"activated\":%s,\"score_new\":%.6g,\"score_parent\":%.6g}",
-                     surr_toolchain_names[tc], (long long)v.id, v.name, R.n, R.n_groups,
-                     rep.gate_ok ? "true" : "false", rep.cand.score, rep.parent.score);
+                     surr_toolchain_names[tc], (long long)f.v.id, f.v.name, f.n_results, f.n_groups,
+                     f.rep.gate_ok ? "true" : "false", f.rep.cand.score, f.rep.parent.score);
             if (!(rc = prep(a->db, "UPDATE pipeline_stages SET status = 'done', detail = ?2, finished_at = ?3 "
                                    "WHERE run_id = ?1 AND stage = 'refit'", &st))) {
                 sqlite3_bind_int64(st, 1, a->run_id);
@@ -244,17 +231,14 @@ static int ablation_refit(ablate *a)
             db_rollback(a->db);
     }
     if (!rc) {
-        snprintf(a->refit_version, sizeof a->refit_version, "%s", v.name);
+        snprintf(a->refit_version, sizeof a->refit_version, "%s", f.v.name);
         snprintf(a->refit_tc, sizeof a->refit_tc, "%s", surr_toolchain_names[tc]);
         say(a, "  refit %s on %zu results of %zu architectures: version %lld %s (held-out score %.2f%% vs %.2f%%, "
                "%s)\n",
-            surr_toolchain_names[tc], R.n, R.n_groups, (long long)v.id, v.name, rep.cand.score, rep.parent.score,
-            rep.gate_ok ? "activated" : "not activated; the refit sets use it all the same");
+            surr_toolchain_names[tc], f.n_results, f.n_groups, (long long)f.v.id, f.v.name, f.rep.cand.score,
+            f.rep.parent.score, f.rep.gate_ok ? "activated" : "not activated; the refit sets use it all the same");
     }
-out:
-    vrows_free(&R);
-    surr_version_clear(&parent);
-    surr_version_clear(&v);
+    pipe_refit_clear(&f);
     return rc;
 }
 

@@ -784,38 +784,56 @@ static int st_validate(pdriver *p)
     return rc;
 }
 
+int pipe_refit_fit(snac_db *db, enum surr_toolchain tc, size_t kfold, pipe_refit *out)
+{
+    memset(out, 0, sizeof *out);
+    vrows R = VROWS_INIT;
+    bool created;
+    int rc = surr_version_ensure_default(db, tc, &out->parent, &created);
+    if (!rc)
+        rc = vrows_load(db, tc, &R);
+    if (!rc && R.n_groups < 2)
+        rc = snac_err_set(SNAC_EINVAL, "refit needs results of 2 or more architectures; %zu synthesized", R.n_groups);
+    if (!rc) {
+        refit_opts ro = REFIT_OPTS_INIT;
+        ro.kfold = kfold < R.n_groups ? kfold : R.n_groups;
+        out->n_results = R.n;
+        out->n_groups = R.n_groups;
+        rc = refit_run(R.row, R.n, R.n_groups, &out->parent, &ro, &out->v, &out->rep);
+    }
+    vrows_free(&R);
+    if (rc)
+        pipe_refit_clear(out);
+    return rc;
+}
+
+void pipe_refit_clear(pipe_refit *r)
+{
+    surr_version_clear(&r->parent);
+    surr_version_clear(&r->v);
+}
+
 static int st_refit(pdriver *p)
 {
     enum surr_toolchain tc;
+    pipe_refit f;
     int rc = synth_toolchain(p, &tc);
-    if (rc)
+    if (rc || (rc = pipe_refit_fit(p->db, tc, p->pc.kfold, &f)))
         return rc;
-    surr_version parent = {0}, v = {0};
-    vrows R = VROWS_INIT;
-    bool created;
-    refit_report rep;
-    if ((rc = surr_version_ensure_default(p->db, tc, &parent, &created)) || (rc = vrows_load(p->db, tc, &R)))
-        goto out;
-    if (R.n_groups < 2) {
-        rc = snac_err_set(SNAC_EINVAL, "refit needs results of 2 or more architectures; %zu synthesized", R.n_groups);
-        goto out;
-    }
-    refit_opts ro = REFIT_OPTS_INIT;
-    ro.kfold = p->pc.kfold < R.n_groups ? p->pc.kfold : R.n_groups;
-    if ((rc = refit_run(R.row, R.n, R.n_groups, &parent, &ro, &v, &rep)))
-        goto out;
+    const refit_report *rep = &f.rep;
     if (!(rc = db_begin(p->db))) {
-        if (!(rc = refit_store(p->db, &v, rep.gate_ok))) {
+        if (!(rc = refit_store(p->db, &f.v, rep->gate_ok))) {
             char why[400];
-            json_esc(rep.gate_ok ? "" : rep.gate_reason, why, sizeof why);
+            json_esc(rep->gate_ok ? "" : rep->gate_reason, why, sizeof why);
             dcat(p, "{\"toolchain\":\"%s\",\"results\":%zu,\"architectures\":%zu,\"folds\":%zu,\"mode\":\"%s\","
                     "\"version\":%lld,\"name\":\"%s\",\"parent\":%lld,\"activated\":%s,\"gate\":\"%s\","
                     "\"score_new\":%.6g,\"score_parent\":%.6g,\"held_out\":",
-                 surr_toolchain_names[tc], R.n, R.n_groups, rep.n_folds, refit_mode_names[rep.mode], (long long)v.id,
-                 v.name, (long long)parent.id, rep.gate_ok ? "true" : "false", why, rep.cand.score, rep.parent.score);
-            dcat_stats(p, rep.cand.t);
+                 surr_toolchain_names[tc], f.n_results, f.n_groups, rep->n_folds, refit_mode_names[rep->mode],
+                 (long long)f.v.id, f.v.name, (long long)f.parent.id, rep->gate_ok ? "true" : "false", why,
+                 rep->cand.score, rep->parent.score);
+            dcat_stats(p, rep->cand.t);
             dcat(p, ",\"held_out_parent\":");
-            dcat_stats(p, rep.parent.t);
+            dcat_stats(p, rep->parent.t);
             dcat(p, "}");
             rc = stage_done_tx(p, PIPE_REFIT);
         }
@@ -825,12 +843,9 @@ static int st_refit(pdriver *p)
     if (!rc)
         say(p, "  refit %s: version %lld %s from %zu results of %zu architectures; held-out score %.2f%% vs %.2f%% "
                "(%s) -> %s\n",
-            surr_toolchain_names[tc], (long long)v.id, v.name, R.n, R.n_groups, rep.cand.score, rep.parent.score,
-            parent.name, rep.gate_ok ? "activated" : rep.gate_reason);
-out:
-    vrows_free(&R);
-    surr_version_clear(&parent);
-    surr_version_clear(&v);
+            surr_toolchain_names[tc], (long long)f.v.id, f.v.name, f.n_results, f.n_groups, rep->cand.score,
+            rep->parent.score, f.parent.name, rep->gate_ok ? "activated" : rep->gate_reason);
+    pipe_refit_clear(&f);
     return rc;
 }
 

@@ -39,6 +39,8 @@
 #include <stdio.h>
 
 #include "store/db.h"
+#include "surrogate/surr_spec.h"
+#include "validation/refit.h"
 
 enum pipe_stage {
     PIPE_DATA,
@@ -86,6 +88,17 @@ int pipe_run(const pipe_opts *o, pipe_summary *out);
 /* The stage lines of pipeline run run_id ("  search    done      run 2: 40/40 trials"), for
  * `snac runs`. */
 int pipe_stages_write(snac_db *db, int64_t run_id, FILE *out);
+
+/* A refit of toolchain tc's surrogate on every result of the store (folds by architecture, at
+ * most kfold; the active version is the parent). pipe_refit_fit stores nothing: the caller stores
+ * `v` (refit_store) inside its own transaction. Owns its versions (pipe_refit_clear). */
+typedef struct pipe_refit {
+    surr_version parent, v;
+    refit_report rep;
+    size_t n_results, n_groups;
+} pipe_refit;
+int pipe_refit_fit(snac_db *db, enum surr_toolchain tc, size_t kfold, pipe_refit *out);
+void pipe_refit_clear(pipe_refit *r);
 
 /* The report path of the `pipeline.report` setting ("" = report.html beside db_path, "none" = none: out
  * is then ""). */
