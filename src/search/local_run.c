@@ -57,16 +57,19 @@ typedef struct ldriver {
 /* One source trial, ready to compress. */
 typedef struct source {
     int64_t trial_id;
+    uint64_t seed;             /* the trial's own seed: fixed by (search seed, generation, row), not by row id */
     nn_arch arch;
     search_hparams hp;
     nn_mlp *mlp;               /* float network (with its batch norm) */
     double float_val_acc;
 } source;
 
-static uint64_t chain_seed(uint64_t seed, int64_t trial, size_t bits, size_t iteration)
+/* Seeded from the source trial's own seed, not its row id: a search resumed with several workers
+ * can number its trials in another order, and the chains must not change with it. */
+static uint64_t chain_seed(uint64_t seed, uint64_t trial_seed, size_t bits, size_t iteration)
 {
     uint64_t h = rng_mix64(seed ^ 0x6c6f63616c5f7365ull); /* "local_se" */
-    h = rng_mix64(h ^ (uint64_t)trial);
+    h = rng_mix64(h ^ trial_seed);
     h = rng_mix64(h ^ (uint64_t)bits);
     return rng_mix64(h ^ (uint64_t)iteration);
 }
@@ -106,6 +109,7 @@ static int source_load(ldriver *d, int64_t id, source *s)
         size_t n_genes = search_space_n_genes(&d->sc.space);
         rc = search_genome_parse((const char *)sqlite3_column_text(st, 1), g, n_genes);
         seed = (uint64_t)sqlite3_column_int64(st, 2);
+        s->seed = seed;
         model_id = sqlite3_column_int64(st, 4);
         if (!rc)
             search_space_decode(&d->sc.space, g, d->data.d, d->data.n_classes, &s->arch, &s->hp);
@@ -308,7 +312,7 @@ out:
 static int train_epochs(ldriver *d, chain *c, size_t it, size_t epochs)
 {
     snac_rng rng;
-    rng_seed(&rng, chain_seed(d->lc.seed, c->src->trial_id, c->bits, it));
+    rng_seed(&rng, chain_seed(d->lc.seed, c->src->seed, c->bits, it));
     for (size_t e = 1; e <= epochs; e++) {
         double t0 = progress_now(), loss, acc;
         int rc = quant_qat_epoch(c->q, &d->data.train, &rng, &loss, &acc);

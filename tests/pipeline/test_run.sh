@@ -5,8 +5,8 @@
 # same rows (compared by natural keys: ids differ with the kill points). Then the failure
 # paths: a stage that fails is recorded and the rest goes on (exit 3); a bad config touches
 # no store; a run whose owner is alive is refused.
-# One search worker: the local search seeds each chain from its source trial's row id, and a search
-# resumed with 2 workers can number its trials in another order (a known limitation, README).
+# Two search workers: a resumed search can number its trials in another order, and the local
+# search must not care (its chains are seeded from each trial's own seed, not its row id).
 # usage: test_run.sh SNAC
 set -u
 SNAC=$(realpath "$1")
@@ -19,7 +19,7 @@ training: {batch_size: 128, threads: 1}
 data: {format: hdf5, files: [jets/train, jets/val], test_files: [jets/test], constituents: 8,
        features: [pt, etarel, phirel], normalisation: robust, val_fraction: 0.2, seed: 1}
 output: {db: $1, run_name: tiny}
-search: {trials: 8, population: 4, epochs: 1, seed: 12, workers: 1,
+search: {trials: 8, population: 4, epochs: 1, seed: 12, workers: 2,
          objectives: [accuracy, avg_resource_pct, latency_cycles], seed_architectures: []}
 search_space: {layers: [1, 2], widths: [[4, 8], [4, 8]], activation: [relu], batch_norm: [false]}
 deploy: {toolchain: yosys-0.23}
