@@ -118,29 +118,29 @@ static summary summarize(const abl_row *r, size_t a, size_t z, size_t off, bool 
     return s;
 }
 
-static void td_summary(rep_buf *b, summary s, int dec)
+static void td_summary(strbuf *b, summary s, int dec)
 {
-    rep_buf_puts(b, "<td>");
+    strbuf_puts(b, "<td>");
     rep_buf_fix(b, s.mean, dec, "");
     if (isfinite(s.sd)) {
-        rep_buf_puts(b, " \xc2\xb1 ");
+        strbuf_puts(b, " \xc2\xb1 ");
         rep_buf_fix(b, s.sd, dec, "");
     }
     if (s.n > 1) {
-        rep_buf_puts(b, " [");
+        strbuf_puts(b, " [");
         rep_buf_fix(b, s.min, dec, "");
-        rep_buf_puts(b, ", ");
+        strbuf_puts(b, ", ");
         rep_buf_fix(b, s.max, dec, "");
-        rep_buf_puts(b, "]");
+        strbuf_puts(b, "]");
     }
-    rep_buf_puts(b, "</td>");
+    strbuf_puts(b, "</td>");
 }
 
 /* ---- section ------------------------------------------------------------------------------ */
 
 static const char *const colour[SVG_N_COLOURS] = {"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"};
 
-int rep_ablation_section(snac_db *db, rep_buf *b)
+int rep_ablation_section(snac_db *db, strbuf *b)
 {
     int exists = 0; /* schema 7 and later (a store is migrated when opened for writing) */
     int rc = rep_table_exists(db, "ablation_models", &exists);
@@ -218,7 +218,7 @@ int rep_ablation_section(snac_db *db, rep_buf *b)
         size_t a = starts[g], z = starts[g + 1], seeds = 0;
         for (size_t i = a; i < z; i++)
             seeds += i == a || r[i].seed != r[i - 1].seed;
-        rep_buf_puts(b, "<tr>");
+        strbuf_puts(b, "<tr>");
         rep_td(b, r[a].set);
         rep_td_int(b, (long long)seeds);
         rep_td_int(b, (long long)(z - a));
@@ -230,14 +230,14 @@ int rep_ablation_section(snac_db *db, rep_buf *b)
         td_summary(b, summarize(r, a, z, offsetof(abl_row, hv_lut), true), 4);
         td_summary(b, summarize(r, a, z, offsetof(abl_row, hv_latency), true), 4);
         td_summary(b, summarize(r, a, z, offsetof(abl_row, surr_mape), true), 1);
-        rep_buf_puts(b, "</tr>\n");
+        strbuf_puts(b, "</tr>\n");
     }
     rep_table_end(b);
     snprintf(buf, sizeof buf, "Table: the %zu rows behind the plots", end);
     rep_table_begin(b, buf, "ablation run|objective set|seed|model|accuracy %|LUT|FF|DSP|latency|HV (acc, LUT)|"
                             "HV (acc, latency)|surrogate LUT MAPE %", 0);
     for (size_t i = 0; i < end; i++) {
-        rep_buf_puts(b, "<tr>");
+        strbuf_puts(b, "<tr>");
         rep_td_int(b, (long long)r[i].run);
         rep_td(b, r[i].set);
         rep_td_int(b, (long long)r[i].seed);
@@ -250,7 +250,7 @@ int rep_ablation_section(snac_db *db, rep_buf *b)
         rep_td_fix(b, r[i].hv_lut, 4);
         rep_td_fix(b, r[i].hv_latency, 4);
         rep_td_fix(b, r[i].surr_mape, 1);
-        rep_buf_puts(b, "</tr>\n");
+        strbuf_puts(b, "</tr>\n");
     }
     rep_table_end(b);
     if (n_sets == SVG_N_COLOURS && end < n)

@@ -204,7 +204,7 @@ static void trial_label(const gtrial *t, char *buf, size_t cap)
              t->v[G_BOPS], t->v[G_LUT]);
 }
 
-static void figure(rep_buf *b, int64_t run_id, const char *tag, const char *title, int kx, int ky,
+static void figure(strbuf *b, int64_t run_id, const char *tag, const char *title, int kx, int ky,
                    const gtrial *t, size_t n, size_t n_front, const gbase *bl)
 {
     svg_range rx, ry;
@@ -280,7 +280,7 @@ static int run_info(snac_db *db, int64_t run_id, int64_t *version, char *vname, 
     return rc;
 }
 
-int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b)
+int rep_global_section(snac_db *db, int64_t run_id, strbuf *b)
 {
     int64_t version = 0;
     char vname[128], objectives[256], buf[640], front_err[256] = "";
@@ -334,7 +334,7 @@ int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b)
     snprintf(buf, sizeof buf, "Table: the %zu trials behind Figures 1-4 (front members in bold)", n);
     rep_table_begin(b, buf, "trial|gen|architecture|val acc %|BOPs|avg res %|latency cycles|LUT|FF|DSP|BRAM18|front", 0);
     for (size_t i = 0; i < n; i++) {
-        rep_buf_puts(b, t[i].front ? "<tr class=\"front\">" : "<tr>");
+        strbuf_puts(b, t[i].front ? "<tr class=\"front\">" : "<tr>");
         rep_td_int(b, (long long)t[i].id);
         rep_td_int(b, (long long)t[i].gen);
         rep_td(b, t[i].arch);
@@ -347,12 +347,12 @@ int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b)
         rep_td_fix(b, t[i].v[G_DSP], 0);
         rep_td_fix(b, t[i].v[G_BRAM], 1);
         rep_td(b, t[i].front ? "yes" : "");
-        rep_buf_puts(b, "</tr>\n");
+        strbuf_puts(b, "</tr>\n");
     }
     rep_table_end(b);
     if (bl.have) {
         rep_table_begin(b, "Table: the baseline", "train run|model|architecture|accuracy %|kind|BOPs|avg res %|latency cycles|LUT", 0);
-        rep_buf_puts(b, "<tr>");
+        strbuf_puts(b, "<tr>");
         rep_td_int(b, (long long)bl.run_id);
         rep_td_int(b, (long long)bl.model_id);
         rep_td(b, bl.arch);
@@ -362,7 +362,7 @@ int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b)
         rep_td_fix(b, bl.v[G_RES], 4);
         rep_td_fix(b, bl.v[G_CYC], 1);
         rep_td_fix(b, bl.v[G_LUT], 0);
-        rep_buf_puts(b, "</tr>\n");
+        strbuf_puts(b, "</tr>\n");
         rep_table_end(b);
     }
     rep_section_end(b);

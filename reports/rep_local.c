@@ -91,7 +91,7 @@ static void chain_line(svg_plot *p, const liter *r, size_t a, size_t z, int whic
     svg_plot_line(p, xs, ys, k, cls);
 }
 
-int rep_local_section(snac_db *db, int64_t run_id, rep_buf *b)
+int rep_local_section(snac_db *db, int64_t run_id, strbuf *b)
 {
     liter *r = NULL;
     size_t n = 0;
@@ -186,7 +186,7 @@ int rep_local_section(snac_db *db, int64_t run_id, rep_buf *b)
     snprintf(buf, sizeof buf, "Table: the %zu iterations behind both plots", n);
     rep_table_begin(b, buf, "trial|bits|iteration|sparsity %|val acc %|test acc %|BOPs|avg res %|latency cycles|LUT|FF|DSP|model", 0);
     for (size_t i = 0; i < n; i++) {
-        rep_buf_puts(b, "<tr>");
+        strbuf_puts(b, "<tr>");
         rep_td_int(b, (long long)r[i].trial);
         rep_td_int(b, (long long)r[i].bits);
         rep_td_int(b, (long long)r[i].iter);
@@ -200,7 +200,7 @@ int rep_local_section(snac_db *db, int64_t run_id, rep_buf *b)
         rep_td_fix(b, r[i].ff, 0);
         rep_td_fix(b, r[i].dsp, 0);
         rep_td_int(b, (long long)r[i].model_id);
-        rep_buf_puts(b, "</tr>\n");
+        strbuf_puts(b, "</tr>\n");
     }
     rep_table_end(b);
     rep_section_end(b);

@@ -62,51 +62,51 @@ static const char script[] =
 
 /* ------------------------------------------------------------------------------------------ */
 
-void rep_page_begin(rep_buf *b, const char *title)
+void rep_page_begin(strbuf *b, const char *title)
 {
-    rep_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n<title>");
+    strbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n<title>");
     rep_buf_esc(b, title);
-    rep_buf_puts(b, "</title>\n");
-    rep_buf_puts(b, style);
-    rep_buf_puts(b, "</head>\n<body>\n<h1>");
+    strbuf_puts(b, "</title>\n");
+    strbuf_puts(b, style);
+    strbuf_puts(b, "</head>\n<body>\n<h1>");
     rep_buf_esc(b, title);
-    rep_buf_puts(b, "</h1>\n");
+    strbuf_puts(b, "</h1>\n");
 }
 
-void rep_page_end(rep_buf *b)
+void rep_page_end(strbuf *b)
 {
-    rep_buf_puts(b, script);
-    rep_buf_puts(b, "</body>\n</html>\n");
+    strbuf_puts(b, script);
+    strbuf_puts(b, "</body>\n</html>\n");
 }
 
-void rep_section_begin(rep_buf *b, const char *id, const char *title)
+void rep_section_begin(strbuf *b, const char *id, const char *title)
 {
-    rep_buf_puts(b, "<section id=\"");
+    strbuf_puts(b, "<section id=\"");
     rep_buf_esc(b, id);
-    rep_buf_puts(b, "\">\n<h2>");
+    strbuf_puts(b, "\">\n<h2>");
     rep_buf_esc(b, title);
-    rep_buf_puts(b, "</h2>\n");
+    strbuf_puts(b, "</h2>\n");
 }
 
-void rep_section_end(rep_buf *b) { rep_buf_puts(b, "</section>\n"); }
-void rep_grid_begin(rep_buf *b) { rep_buf_puts(b, "<div class=\"grid\">\n"); }
-void rep_grid_end(rep_buf *b) { rep_buf_puts(b, "</div>\n"); }
-void rep_figure_begin(rep_buf *b) { rep_buf_puts(b, "<figure>\n"); }
+void rep_section_end(strbuf *b) { strbuf_puts(b, "</section>\n"); }
+void rep_grid_begin(strbuf *b) { strbuf_puts(b, "<div class=\"grid\">\n"); }
+void rep_grid_end(strbuf *b) { strbuf_puts(b, "</div>\n"); }
+void rep_figure_begin(strbuf *b) { strbuf_puts(b, "<figure>\n"); }
 
-void rep_figure_end(rep_buf *b, const char *caption)
+void rep_figure_end(strbuf *b, const char *caption)
 {
-    rep_buf_puts(b, "<figcaption>");
+    strbuf_puts(b, "<figcaption>");
     rep_buf_esc(b, caption);
-    rep_buf_puts(b, "</figcaption>\n</figure>\n");
+    strbuf_puts(b, "</figcaption>\n</figure>\n");
 }
 
-void rep_table_begin(rep_buf *b, const char *summary, const char *columns, int open)
+void rep_table_begin(strbuf *b, const char *summary, const char *columns, int open)
 {
-    rep_buf_puts(b, open ? "<details open>" : "<details>");
-    rep_buf_puts(b, "<summary>");
+    strbuf_puts(b, open ? "<details open>" : "<details>");
+    strbuf_puts(b, "<summary>");
     rep_buf_esc(b, summary);
-    rep_buf_puts(b, "</summary>\n<div class=\"wide\"><table>\n<tr>");
+    strbuf_puts(b, "</summary>\n<div class=\"wide\"><table>\n<tr>");
     const char *p = columns;
     while (p && *p) {
         const char *bar = strchr(p, '|');
@@ -116,41 +116,41 @@ void rep_table_begin(rep_buf *b, const char *summary, const char *columns, int o
             n = sizeof col - 1;
         memcpy(col, p, n);
         col[n] = '\0';
-        rep_buf_puts(b, "<th>");
+        strbuf_puts(b, "<th>");
         rep_buf_esc(b, col);
-        rep_buf_puts(b, "</th>");
+        strbuf_puts(b, "</th>");
         p = bar ? bar + 1 : NULL;
     }
-    rep_buf_puts(b, "</tr>\n");
+    strbuf_puts(b, "</tr>\n");
 }
 
-void rep_table_end(rep_buf *b) { rep_buf_puts(b, "</table></div></details>\n"); }
+void rep_table_end(strbuf *b) { strbuf_puts(b, "</table></div></details>\n"); }
 
-void rep_td(rep_buf *b, const char *text)
+void rep_td(strbuf *b, const char *text)
 {
-    rep_buf_puts(b, "<td class=\"t\">");
+    strbuf_puts(b, "<td class=\"t\">");
     rep_buf_esc(b, text);
-    rep_buf_puts(b, "</td>");
+    strbuf_puts(b, "</td>");
 }
 
-void rep_td_int(rep_buf *b, long long v) { rep_buf_printf(b, "<td>%lld</td>", v); }
+void rep_td_int(strbuf *b, long long v) { strbuf_printf(b, "<td>%lld</td>", v); }
 
-void rep_td_fix(rep_buf *b, double v, int decimals)
+void rep_td_fix(strbuf *b, double v, int decimals)
 {
-    rep_buf_puts(b, "<td>");
+    strbuf_puts(b, "<td>");
     rep_buf_fix(b, v, decimals, "");
-    rep_buf_puts(b, "</td>");
+    strbuf_puts(b, "</td>");
 }
 
-void rep_note(rep_buf *b, const char *cls, const char *text)
+void rep_note(strbuf *b, const char *cls, const char *text)
 {
     if (cls) {
-        rep_buf_puts(b, "<p class=\"");
+        strbuf_puts(b, "<p class=\"");
         rep_buf_esc(b, cls);
-        rep_buf_puts(b, "\">");
+        strbuf_puts(b, "\">");
     } else {
-        rep_buf_puts(b, "<p>");
+        strbuf_puts(b, "<p>");
     }
     rep_buf_esc(b, text);
-    rep_buf_puts(b, "</p>\n");
+    strbuf_puts(b, "</p>\n");
 }

@@ -30,7 +30,7 @@ static void command_of(const char *kind, const char *config, int64_t id, const c
         snprintf(buf, cap, "snac %s ...", kind);
 }
 
-static int run_block(snac_db *db, int64_t id, rep_buf *b)
+static int run_block(snac_db *db, int64_t id, strbuf *b)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db),
@@ -59,39 +59,39 @@ static int run_block(snac_db *db, int64_t id, rep_buf *b)
     rep_col_text(st, 9, fp, sizeof fp);
     const char *result = (const char *)sqlite3_column_text(st, 11);
     command_of(kind, path, id, result ? result : "", cmd, sizeof cmd);
-    rep_buf_puts(b, "<tr>");
+    strbuf_puts(b, "<tr>");
     rep_td_int(b, (long long)id);
     rep_td(b, kind);
     rep_td(b, name);
     rep_td(b, status);
-    rep_buf_printf(b, "<td>%llu</td>", (unsigned long long)sqlite3_column_int64(st, 3));
+    strbuf_printf(b, "<td>%llu</td>", (unsigned long long)sqlite3_column_int64(st, 3));
     rep_td(b, tool);
     rep_td(b, git);
     rep_td(b, start);
     rep_td(b, end);
     rep_td(b, fp);
-    rep_buf_puts(b, "<td class=\"t\"><code>");
+    strbuf_puts(b, "<td class=\"t\"><code>");
     rep_buf_esc(b, cmd);
-    rep_buf_puts(b, "</code><details><summary>config");
+    strbuf_puts(b, "</code><details><summary>config");
     if (path[0]) {
-        rep_buf_puts(b, " (");
+        strbuf_puts(b, " (");
         rep_buf_esc(b, path);
-        rep_buf_puts(b, ")");
+        strbuf_puts(b, ")");
     }
-    rep_buf_puts(b, "</summary><pre>");
+    strbuf_puts(b, "</summary><pre>");
     rep_buf_esc(b, (const char *)sqlite3_column_text(st, 10));
-    rep_buf_puts(b, "</pre>");
+    strbuf_puts(b, "</pre>");
     if (result && result[0]) {
-        rep_buf_puts(b, "result: <code>");
+        strbuf_puts(b, "result: <code>");
         rep_buf_esc(b, result);
-        rep_buf_puts(b, "</code>");
+        strbuf_puts(b, "</code>");
     }
-    rep_buf_puts(b, "</details></td></tr>\n");
+    strbuf_puts(b, "</details></td></tr>\n");
     sqlite3_finalize(st);
     return SNAC_OK;
 }
 
-static int versions_table(snac_db *db, rep_buf *b)
+static int versions_table(snac_db *db, strbuf *b)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db),
@@ -103,7 +103,7 @@ static int versions_table(snac_db *db, rep_buf *b)
     int s;
     char t[1024];
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        rep_buf_puts(b, "<tr>");
+        strbuf_puts(b, "<tr>");
         rep_td_int(b, sqlite3_column_int64(st, 0));
         for (int c = 1; c <= 3; c++) {
             rep_col_text(st, c, t, sizeof t);
@@ -119,7 +119,7 @@ static int versions_table(snac_db *db, rep_buf *b)
         rep_td(b, t);
         rep_col_text(st, 7, t, sizeof t);
         rep_td(b, t);
-        rep_buf_puts(b, "</tr>\n");
+        strbuf_puts(b, "</tr>\n");
     }
     int rc = s == SQLITE_DONE ? SNAC_OK : db_error(db, "read surrogate versions");
     sqlite3_finalize(st);
@@ -127,7 +127,7 @@ static int versions_table(snac_db *db, rep_buf *b)
     return rc;
 }
 
-int rep_prov_section(snac_db *db, const int64_t *runs, size_t n, rep_buf *b)
+int rep_prov_section(snac_db *db, const int64_t *runs, size_t n, strbuf *b)
 {
     rep_section_begin(b, "provenance", "Runs, configs and provenance");
     int rc = SNAC_OK;

@@ -124,7 +124,7 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-int rep_report_build(snac_db *db, const int64_t *runs, size_t n_runs, rep_buf *b)
+int rep_report_build(snac_db *db, const int64_t *runs, size_t n_runs, strbuf *b)
 {
     run_ref *rr = NULL;
     size_t n = 0;
@@ -134,17 +134,17 @@ int rep_report_build(snac_db *db, const int64_t *runs, size_t n_runs, rep_buf *b
     char title[512];
     snprintf(title, sizeof title, "snac report: %s", base_name(db_path(db)));
     rep_page_begin(b, title);
-    rep_buf_puts(b, "<p class=\"note\">Store <code>");
+    strbuf_puts(b, "<p class=\"note\">Store <code>");
     rep_buf_esc(b, db_path(db));
-    rep_buf_printf(b, "</code>; written by snac %s (git %s). Hover a point for its values; every plot's "
-                      "numbers are in the table below it.</p>\n", SNAC_VERSION, SNAC_GIT_REV);
-    rep_buf_puts(b, "<nav>");
+    strbuf_printf(b, "</code>; written by snac %s (git %s). Hover a point for its values; every plot's "
+                     "numbers are in the table below it.</p>\n", SNAC_VERSION, SNAC_GIT_REV);
+    strbuf_puts(b, "<nav>");
     for (size_t i = 0; i < n; i++)
         if (strcmp(rr[i].kind, "search") == 0 || strcmp(rr[i].kind, "local") == 0)
-            rep_buf_printf(b, "<a href=\"#run-%lld\">%s run %lld</a>", (long long)rr[i].id,
-                           strcmp(rr[i].kind, "search") == 0 ? "global search" : "local search", (long long)rr[i].id);
-    rep_buf_puts(b, "<a href=\"#validation\">validation</a><a href=\"#ablation\">ablation</a>"
-                    "<a href=\"#provenance\">runs and provenance</a></nav>\n");
+            strbuf_printf(b, "<a href=\"#run-%lld\">%s run %lld</a>", (long long)rr[i].id,
+                          strcmp(rr[i].kind, "search") == 0 ? "global search" : "local search", (long long)rr[i].id);
+    strbuf_puts(b, "<a href=\"#validation\">validation</a><a href=\"#ablation\">ablation</a>"
+                   "<a href=\"#provenance\">runs and provenance</a></nav>\n");
 
     size_t n_shown = 0;
     for (size_t i = 0; i < n && !rc; i++) {
@@ -184,16 +184,16 @@ int rep_report_build(snac_db *db, const int64_t *runs, size_t n_runs, rep_buf *b
 
 int rep_report_write(snac_db *db, const int64_t *runs, size_t n_runs, const char *path)
 {
-    rep_buf b = REP_BUF_INIT;
+    strbuf b = STRBUF_INIT;
     int rc = rep_report_build(db, runs, n_runs, &b);
     if (rc) {
-        rep_buf_free(&b);
+        strbuf_free(&b);
         return rc;
     }
     size_t cap = strlen(path) + 32;
     char *tmp = malloc(cap);
     if (!tmp) {
-        rep_buf_free(&b);
+        strbuf_free(&b);
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     }
     snprintf(tmp, cap, "%s.tmp%ld", path, (long)getpid());
@@ -209,6 +209,6 @@ int rep_report_write(snac_db *db, const int64_t *runs, size_t n_runs, const char
         }
     }
     free(tmp);
-    rep_buf_free(&b);
+    strbuf_free(&b);
     return rc;
 }

@@ -21,9 +21,9 @@
 #include "reports/rep_buf.h"
 #include "store/db.h"
 
-/* Build the page into out (a rep_buf the caller frees). runs may be NULL when n_runs is 0.
+/* Build the page into out (a strbuf the caller frees). runs may be NULL when n_runs is 0.
  * A run id that does not exist is SNAC_ENOTFOUND. */
-int rep_report_build(snac_db *db, const int64_t *runs, size_t n_runs, rep_buf *out);
+int rep_report_build(snac_db *db, const int64_t *runs, size_t n_runs, strbuf *out);
 
 /* Build the page and write it to `path` (through a temporary file renamed into place, so a
  * failure leaves no file behind). This is what `snac report` and the end of a pipeline call. */

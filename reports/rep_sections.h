@@ -35,17 +35,17 @@ int rep_table_exists(snac_db *db, const char *name, int *exists);
 
 /* Global search run: Figures 1-4 of the paper (all trials faint, the front highlighted, the
  * baseline marked when a train run exists) and the trial table. */
-int rep_global_section(snac_db *db, int64_t run_id, rep_buf *b);
+int rep_global_section(snac_db *db, int64_t run_id, strbuf *b);
 /* Local search run: validation and test accuracy vs sparsity per chain (trial, bits),
  * predicted average resources vs sparsity, and the iteration table. */
-int rep_local_section(snac_db *db, int64_t run_id, rep_buf *b);
+int rep_local_section(snac_db *db, int64_t run_id, strbuf *b);
 /* Validation: predicted vs synthesized per target, error histograms per surrogate version,
  * statistics (stored validation_stats and recomputed from the plotted pairs). */
-int rep_valid_section(snac_db *db, rep_buf *b);
+int rep_valid_section(snac_db *db, strbuf *b);
 /* Ablation: from the tables `snac ablate` writes, ablation_models and ablation_sets (see rep_ablation.c). */
-int rep_ablation_section(snac_db *db, rep_buf *b);
+int rep_ablation_section(snac_db *db, strbuf *b);
 /* Runs, their configs, seeds, versions and the commands that reproduce them; the surrogate
  * versions. runs[0..n) (n = 0: every run). */
-int rep_prov_section(snac_db *db, const int64_t *runs, size_t n, rep_buf *b);
+int rep_prov_section(snac_db *db, const int64_t *runs, size_t n, strbuf *b);
 
 #endif

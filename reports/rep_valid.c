@@ -155,7 +155,7 @@ static double err_binned(const vpair *x)
 
 static const char *const colour[MAX_VERSIONS] = {"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"};
 
-static void scatter(rep_buf *b, int k, const vpair *v, size_t n, const int64_t *ids, char names[][96], size_t n_ver)
+static void scatter(strbuf *b, int k, const vpair *v, size_t n, const int64_t *ids, char names[][96], size_t n_ver)
 {
     svg_range r;
     svg_range_init(&r);
@@ -200,7 +200,7 @@ static void scatter(rep_buf *b, int k, const vpair *v, size_t n, const int64_t *
 
 #define MAX_BINS 64
 
-static void histogram(rep_buf *b, int k, const vpair *v, size_t n, const int64_t *ids, char names[][96], size_t n_ver)
+static void histogram(strbuf *b, int k, const vpair *v, size_t n, const int64_t *ids, char names[][96], size_t n_ver)
 {
     svg_range r;
     svg_range_init(&r);
@@ -250,7 +250,7 @@ static void histogram(rep_buf *b, int k, const vpair *v, size_t n, const int64_t
 
 /* ---- statistics --------------------------------------------------------------------------- */
 
-static int recomputed_table(rep_buf *b, const vpair *v, size_t n, const int64_t *ids, char names[][96], size_t n_ver)
+static int recomputed_table(strbuf *b, const vpair *v, size_t n, const int64_t *ids, char names[][96], size_t n_ver)
 {
     double *y = malloc((n ? n : 1) * sizeof *y), *p = malloc((n ? n : 1) * sizeof *p);
     if (!y || !p) {
@@ -275,7 +275,7 @@ static int recomputed_table(rep_buf *b, const vpair *v, size_t n, const int64_t 
             vstats s;
             if ((rc = vstats_compute(y, p, m, &o, &s)))
                 break;
-            rep_buf_puts(b, "<tr>");
+            strbuf_puts(b, "<tr>");
             rep_td(b, names[vi]);
             rep_td(b, vt_pred[k]);
             rep_td_int(b, (long long)m);
@@ -284,7 +284,7 @@ static int recomputed_table(rep_buf *b, const vpair *v, size_t n, const int64_t 
             rep_td_fix(b, s.v[VS_SPEARMAN], 3);
             rep_td_fix(b, s.v[VS_BIAS], 1);
             rep_td_fix(b, s.v[VS_WITHIN20], 1);
-            rep_buf_puts(b, "</tr>\n");
+            strbuf_puts(b, "</tr>\n");
         }
     rep_table_end(b);
     free(y);
@@ -292,7 +292,7 @@ static int recomputed_table(rep_buf *b, const vpair *v, size_t n, const int64_t 
     return rc;
 }
 
-static int stored_table(snac_db *db, rep_buf *b)
+static int stored_table(snac_db *db, strbuf *b)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db),
@@ -313,7 +313,7 @@ static int stored_table(snac_db *db, rep_buf *b)
                                "toolchain, target and kind)",
                             "version|name|toolchain|target|predictions|n|MAPE %|median APE %|Spearman|bias|within 20 %|"
                             "computed at", 1);
-        rep_buf_puts(b, "<tr>");
+        strbuf_puts(b, "<tr>");
         rep_td_int(b, sqlite3_column_int64(st, 0));
         for (int c = 1; c <= 4; c++) {
             rep_col_text(st, c, t, sizeof t);
@@ -327,7 +327,7 @@ static int stored_table(snac_db *db, rep_buf *b)
         rep_td_fix(b, rep_col_real(st, 10), 1);
         rep_col_text(st, 11, t, sizeof t);
         rep_td(b, t);
-        rep_buf_puts(b, "</tr>\n");
+        strbuf_puts(b, "</tr>\n");
     }
     int rc = s == SQLITE_DONE ? SNAC_OK : db_error(db, "read validation_stats");
     sqlite3_finalize(st);
@@ -340,7 +340,7 @@ static int stored_table(snac_db *db, rep_buf *b)
 
 /* ---- section ------------------------------------------------------------------------------ */
 
-int rep_valid_section(snac_db *db, rep_buf *b)
+int rep_valid_section(snac_db *db, strbuf *b)
 {
     vpair *v = NULL;
     size_t n = 0, n_ver = 0;
@@ -364,7 +364,7 @@ int rep_valid_section(snac_db *db, rep_buf *b)
         for (int k = 0; k < VT_COUNT; k++)
             scatter(b, k, v, n, ids, names, n_ver);
         rep_grid_end(b);
-        rep_buf_puts(b, "<h3>Error histograms</h3>\n");
+        strbuf_puts(b, "<h3>Error histograms</h3>\n");
         rep_grid_begin(b);
         for (int k = 0; k < VT_COUNT; k++)
             histogram(b, k, v, n, ids, names, n_ver);
@@ -373,7 +373,7 @@ int rep_valid_section(snac_db *db, rep_buf *b)
         snprintf(buf, sizeof buf, "Table: the %zu pairs behind the plots", n);
         rep_table_begin(b, buf, "synthesis|model|toolchain|version|target|synthesized|predicted|95% lo|95% hi|error %", 0);
         for (size_t i = 0; i < n && !rc; i++) {
-            rep_buf_puts(b, "<tr>");
+            strbuf_puts(b, "<tr>");
             rep_td_int(b, (long long)v[i].synth);
             rep_td_int(b, (long long)v[i].model);
             rep_td(b, v[i].tool);
@@ -384,7 +384,7 @@ int rep_valid_section(snac_db *db, rep_buf *b)
             rep_td_fix(b, v[i].lo, 1);
             rep_td_fix(b, v[i].hi, 1);
             rep_td_fix(b, err_pct(&v[i]), 1);
-            rep_buf_puts(b, "</tr>\n");
+            strbuf_puts(b, "</tr>\n");
         }
         rep_table_end(b);
     }

@@ -60,12 +60,12 @@ static void axis_ticks(const svg_scale *s, double *t, size_t *n, double *step)
 
 /* Lay out the legend in rows from (x0, y0) within width w; draw it when b is not NULL.
  * Returns the number of rows. */
-static size_t legend_rows(rep_buf *b, const svg_frame *f, double x0, double y0, double w)
+static size_t legend_rows(strbuf *b, const svg_frame *f, double x0, double y0, double w)
 {
     size_t rows = f->n_legend ? 1 : 0;
     double x = x0, y = y0;
     if (b && f->n_legend)
-        rep_buf_puts(b, "<g class=\"legend\">");
+        strbuf_puts(b, "<g class=\"legend\">");
     for (size_t i = 0; i < f->n_legend; i++) {
         double ew = 14 + LEGEND_CHAR * (double)strlen(f->legend[i]) + 12;
         if (x > x0 && x + ew > x0 + w) {
@@ -74,20 +74,20 @@ static size_t legend_rows(rep_buf *b, const svg_frame *f, double x0, double y0, 
             rows++;
         }
         if (b) {
-            rep_buf_printf(b, "<rect class=\"sw %s\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\"/>",
-                           f->legend_cls[i], x, y - 9);
-            rep_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x + 14, y);
+            strbuf_printf(b, "<rect class=\"sw %s\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\"/>",
+                          f->legend_cls[i], x, y - 9);
+            strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x + 14, y);
             rep_buf_esc(b, f->legend[i]);
-            rep_buf_puts(b, "</text>");
+            strbuf_puts(b, "</text>");
         }
         x += ew;
     }
     if (b && f->n_legend)
-        rep_buf_puts(b, "</g>\n");
+        strbuf_puts(b, "</g>\n");
     return rows;
 }
 
-void svg_plot_begin(svg_plot *p, rep_buf *b, const svg_frame *f)
+void svg_plot_begin(svg_plot *p, strbuf *b, const svg_frame *f)
 {
     p->b = b;
     p->n_marks = 0;
@@ -99,46 +99,46 @@ void svg_plot_begin(svg_plot *p, rep_buf *b, const svg_frame *f)
     p->x = (svg_scale){xlo, xhi, f->xlog, left, right};
     p->y = (svg_scale){ylo, yhi, f->ylog, bottom, top};
 
-    rep_buf_printf(b, "<svg class=\"plot\" id=\"");
+    strbuf_printf(b, "<svg class=\"plot\" id=\"");
     rep_buf_esc(b, f->id);
-    rep_buf_printf(b, "\" data-plot=\"");
+    strbuf_printf(b, "\" data-plot=\"");
     rep_buf_esc(b, f->id);
-    rep_buf_printf(b, "\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", SVG_PLOT_W, SVG_PLOT_H);
+    strbuf_printf(b, "\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", SVG_PLOT_W, SVG_PLOT_H);
     rep_buf_esc(b, f->title);
-    rep_buf_puts(b, "\">\n<text class=\"title\" x=\"");
-    rep_buf_printf(b, "%.1f\" y=\"18\">", left);
+    strbuf_puts(b, "\">\n<text class=\"title\" x=\"");
+    strbuf_printf(b, "%.1f\" y=\"18\">", left);
     rep_buf_esc(b, f->title);
-    rep_buf_puts(b, "</text>\n");
+    strbuf_puts(b, "</text>\n");
     legend_rows(b, f, left, MARGIN_T + 8, right - left);
-    rep_buf_printf(b, "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n", left, top,
-                   right - left, bottom - top);
+    strbuf_printf(b, "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n", left, top,
+                  right - left, bottom - top);
 
     double t[SVG_MAX_TICKS], step;
     size_t n;
     char lab[32];
     axis_ticks(&p->x, t, &n, &step);
-    rep_buf_puts(b, "<g class=\"ticks\">");
+    strbuf_puts(b, "<g class=\"ticks\">");
     for (size_t i = 0; i < n; i++) {
         double px = svg_scale_map(&p->x, t[i]);
         svg_tick_label(t[i], step, lab, sizeof lab);
-        rep_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px, top, px, bottom);
-        rep_buf_printf(b, "<text class=\"xt\" x=\"%.1f\" y=\"%.1f\">%s</text>", px, bottom + 16, lab);
+        strbuf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px, top, px, bottom);
+        strbuf_printf(b, "<text class=\"xt\" x=\"%.1f\" y=\"%.1f\">%s</text>", px, bottom + 16, lab);
     }
     axis_ticks(&p->y, t, &n, &step);
     for (size_t i = 0; i < n; i++) {
         double py = svg_scale_map(&p->y, t[i]);
         svg_tick_label(t[i], step, lab, sizeof lab);
-        rep_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, py, right, py);
-        rep_buf_printf(b, "<text class=\"yt\" x=\"%.1f\" y=\"%.1f\">%s</text>", left - 6, py + 4, lab);
+        strbuf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, py, right, py);
+        strbuf_printf(b, "<text class=\"yt\" x=\"%.1f\" y=\"%.1f\">%s</text>", left - 6, py + 4, lab);
     }
-    rep_buf_puts(b, "</g>\n");
-    rep_buf_printf(b, "<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">", 0.5 * (left + right), SVG_PLOT_H - 12);
+    strbuf_puts(b, "</g>\n");
+    strbuf_printf(b, "<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">", 0.5 * (left + right), SVG_PLOT_H - 12);
     rep_buf_esc(b, f->xlabel);
-    rep_buf_puts(b, f->xlog ? " \xc2\xb7 log scale" : "");
-    rep_buf_printf(b, "</text>\n<text class=\"yl\" transform=\"translate(16 %.1f) rotate(-90)\">", 0.5 * (top + bottom));
+    strbuf_puts(b, f->xlog ? " \xc2\xb7 log scale" : "");
+    strbuf_printf(b, "</text>\n<text class=\"yl\" transform=\"translate(16 %.1f) rotate(-90)\">", 0.5 * (top + bottom));
     rep_buf_esc(b, f->ylabel);
-    rep_buf_puts(b, f->ylog ? " \xc2\xb7 log scale" : "");
-    rep_buf_puts(b, "</text>\n");
+    strbuf_puts(b, f->ylog ? " \xc2\xb7 log scale" : "");
+    strbuf_puts(b, "</text>\n");
 }
 
 /* ---- marks ------------------------------------------------------------------------------ */
@@ -152,10 +152,10 @@ int svg_plot_point(svg_plot *p, double x, double y, double r, const char *cls, c
 {
     if (!placeable(&p->x, x) || !placeable(&p->y, y))
         return 0;
-    rep_buf_printf(p->b, "<circle class=\"m %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" data-l=\"", cls,
-                   svg_scale_map(&p->x, x), svg_scale_map(&p->y, y), r);
+    strbuf_printf(p->b, "<circle class=\"m %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" data-l=\"", cls,
+                  svg_scale_map(&p->x, x), svg_scale_map(&p->y, y), r);
     rep_buf_esc(p->b, label);
-    rep_buf_puts(p->b, "\"/>\n");
+    strbuf_puts(p->b, "\"/>\n");
     p->n_marks++;
     return 1;
 }
@@ -165,9 +165,9 @@ void svg_plot_marker(svg_plot *p, double x, double y, const char *cls, const cha
     if (!placeable(&p->x, x) || !placeable(&p->y, y))
         return;
     double px = svg_scale_map(&p->x, x), py = svg_scale_map(&p->y, y);
-    rep_buf_printf(p->b, "<path class=\"%s\" d=\"M%.1f %.1fl7 7l-7 7l-7 -7z\" data-l=\"", cls, px, py - 7);
+    strbuf_printf(p->b, "<path class=\"%s\" d=\"M%.1f %.1fl7 7l-7 7l-7 -7z\" data-l=\"", cls, px, py - 7);
     rep_buf_esc(p->b, label);
-    rep_buf_puts(p->b, "\"/>\n");
+    strbuf_puts(p->b, "\"/>\n");
 }
 
 void svg_plot_line(svg_plot *p, const double *x, const double *y, size_t n, const char *cls)
@@ -177,11 +177,11 @@ void svg_plot_line(svg_plot *p, const double *x, const double *y, size_t n, cons
         if (!placeable(&p->x, x[i]) || !placeable(&p->y, y[i]))
             continue;
         if (k++ == 0)
-            rep_buf_printf(p->b, "<polyline class=\"ln %s\" points=\"", cls);
-        rep_buf_printf(p->b, "%s%.1f,%.1f", k > 1 ? " " : "", svg_scale_map(&p->x, x[i]), svg_scale_map(&p->y, y[i]));
+            strbuf_printf(p->b, "<polyline class=\"ln %s\" points=\"", cls);
+        strbuf_printf(p->b, "%s%.1f,%.1f", k > 1 ? " " : "", svg_scale_map(&p->x, x[i]), svg_scale_map(&p->y, y[i]));
     }
     if (k)
-        rep_buf_puts(p->b, "\"/>\n");
+        strbuf_puts(p->b, "\"/>\n");
 }
 
 void svg_plot_errbar(svg_plot *p, double x, double ylo, double yhi, const char *cls)
@@ -189,8 +189,8 @@ void svg_plot_errbar(svg_plot *p, double x, double ylo, double yhi, const char *
     if (!placeable(&p->x, x) || !placeable(&p->y, ylo) || !placeable(&p->y, yhi))
         return;
     double px = svg_scale_map(&p->x, x), a = svg_scale_map(&p->y, ylo), c = svg_scale_map(&p->y, yhi);
-    rep_buf_printf(p->b, "<path class=\"eb %s\" d=\"M%.1f %.1fV%.1fM%.1f %.1fh6M%.1f %.1fh6\"/>\n", cls, px, a, c,
-                   px - 3, a, px - 3, c);
+    strbuf_printf(p->b, "<path class=\"eb %s\" d=\"M%.1f %.1fV%.1fM%.1f %.1fh6M%.1f %.1fh6\"/>\n", cls, px, a, c,
+                  px - 3, a, px - 3, c);
 }
 
 void svg_plot_identity(svg_plot *p)
@@ -200,13 +200,13 @@ void svg_plot_identity(svg_plot *p)
         return;
     /* straight when both axes have the same kind; otherwise sampled */
     size_t n = p->x.log == p->y.log ? 2 : 64;
-    rep_buf_puts(p->b, "<polyline class=\"diag\" points=\"");
+    strbuf_puts(p->b, "<polyline class=\"diag\" points=\"");
     for (size_t i = 0; i < n; i++) {
         double f = (double)i / (double)(n - 1);
         double v = p->x.log ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
-        rep_buf_printf(p->b, "%s%.1f,%.1f", i ? " " : "", svg_scale_map(&p->x, v), svg_scale_map(&p->y, v));
+        strbuf_printf(p->b, "%s%.1f,%.1f", i ? " " : "", svg_scale_map(&p->x, v), svg_scale_map(&p->y, v));
     }
-    rep_buf_puts(p->b, "\"/>\n");
+    strbuf_puts(p->b, "\"/>\n");
 }
 
 void svg_plot_bars(svg_plot *p, const double *edges, const double *counts, size_t n, const char *cls)
@@ -217,14 +217,14 @@ void svg_plot_bars(svg_plot *p, const double *edges, const double *counts, size_
             continue;
         double x0 = svg_scale_map(&p->x, edges[i]), x1 = svg_scale_map(&p->x, edges[i + 1]);
         double y0 = svg_scale_map(&p->y, base), y1 = svg_scale_map(&p->y, counts[i]);
-        rep_buf_printf(p->b,
-                       "<rect class=\"bar %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                       "data-l=\"%g..%g: %g\"/>\n",
-                       cls, x0, y1, x1 - x0, y0 - y1, edges[i], edges[i + 1], counts[i]);
+        strbuf_printf(p->b,
+                      "<rect class=\"bar %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                      "data-l=\"%g..%g: %g\"/>\n",
+                      cls, x0, y1, x1 - x0, y0 - y1, edges[i], edges[i + 1], counts[i]);
     }
 }
 
 void svg_plot_end(svg_plot *p)
 {
-    rep_buf_puts(p->b, "</svg>\n");
+    strbuf_puts(p->b, "</svg>\n");
 }

@@ -8,7 +8,7 @@
  * Points outside a log axis (<= 0) or non-finite are skipped and not counted. Colours are
  * CSS classes c0..c7 (rep_page.h's style sheet), so print and screen styles can differ.
  *
- * Memory: writes into a caller's rep_buf; nothing else. Workload: up to a few thousand marks.
+ * Memory: writes into a caller's strbuf; nothing else. Workload: up to a few thousand marks.
  */
 #ifndef SNAC_REPORTS_SVG_PLOT_H
 #define SNAC_REPORTS_SVG_PLOT_H
@@ -48,12 +48,12 @@ void svg_range_add(svg_range *r, double v);
 void svg_frame_axis(svg_frame *f, int axis, const svg_range *r, int log);
 
 typedef struct svg_plot {
-    rep_buf *b;
+    strbuf *b;
     svg_scale x, y;
     size_t n_marks;       /* points drawn (circles) */
 } svg_plot;
 
-void svg_plot_begin(svg_plot *p, rep_buf *b, const svg_frame *f);
+void svg_plot_begin(svg_plot *p, strbuf *b, const svg_frame *f);
 /* One data point: a circle of radius r with classes "m <cls>" and hover label `label`.
  * Returns 1 if drawn, 0 if skipped (outside a log axis or not finite). */
 int svg_plot_point(svg_plot *p, double x, double y, double r, const char *cls, const char *label);

@@ -1,5 +1,6 @@
-/* cli_args — parse an option's value into a number, with an error naming the option
- * (cli_args.h). No allocation; the message goes to the thread-local error buffer (util/err.h).
+/* cli_args — parse an option's value into a number, with an error naming the option, and
+ * the commands' shared argument rules (cli_args.h). No allocation; the message goes to the
+ * thread-local error buffer (util/err.h).
  */
 #include "cli/cli_args.h"
 
@@ -8,7 +9,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "cli/commands.h"
 #include "util/err.h"
+#include "util/progress.h"
 
 int cli_arg_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
@@ -42,4 +45,33 @@ int cli_arg_double(const char *opt, const char *s, double lo, double hi, double 
     if (lo == -HUGE_VAL && hi == HUGE_VAL)
         return snac_err_set(SNAC_EINVAL, "%s expects a number, got '%s'", opt, s);
     return snac_err_set(SNAC_EINVAL, "%s expects a number in [%g, %g], got '%s'", opt, lo, hi, s);
+}
+
+int cli_opt_size(const char *cmd, const char *opt, const char *s, uint64_t lo, uint64_t hi, size_t *out)
+{
+    uint64_t v;
+    if (cli_arg_uint(opt, s, lo, hi, &v))
+        return cli_fail(cmd), 2;
+    *out = (size_t)v;
+    return 0;
+}
+
+int cli_opt_id(const char *cmd, const char *opt, const char *s, int64_t *out)
+{
+    uint64_t v;
+    if (cli_arg_uint(opt, s, 1, INT64_MAX, &v))
+        return cli_fail(cmd), 2;
+    *out = (int64_t)v;
+    return 0;
+}
+
+bool cli_config_or_run(const char *config, int64_t run, const char *db)
+{
+    return !config != !run && (!run || db);
+}
+
+void cli_progress(bool quiet, bool progress)
+{
+    progress_set_quiet(quiet);
+    progress_force(progress);
 }

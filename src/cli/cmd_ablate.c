@@ -19,7 +19,6 @@
 #include "store/db.h"
 #include "util/err.h"
 #include "util/interrupt.h"
-#include "util/progress.h"
 
 static void usage(FILE *f)
 {
@@ -65,31 +64,26 @@ int cmd_ablate(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int ch;
-    uint64_t v;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:d:qph", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': o.config_path = optarg; break;
         case 'd': o.db_path = optarg; break;
         case 's':
-            if (cli_arg_uint("--seeds", optarg, 1, 100, &v))
-                return cli_fail("ablate"), 2;
-            o.seeds = (size_t)v;
+            if (cli_opt_size("ablate", "--seeds", optarg, 1, 100, &o.seeds))
+                return 2;
             break;
         case 'j':
-            if (cli_arg_uint("--jobs", optarg, 1, 256, &v))
-                return cli_fail("ablate"), 2;
-            o.jobs = (size_t)v;
+            if (cli_opt_size("ablate", "--jobs", optarg, 1, 256, &o.jobs))
+                return 2;
             break;
         case 'w':
-            if (cli_arg_uint("--workers", optarg, 1, 1024, &v))
-                return cli_fail("ablate"), 2;
-            o.workers = (size_t)v;
+            if (cli_opt_size("ablate", "--workers", optarg, 1, 1024, &o.workers))
+                return 2;
             break;
         case 'S':
-            if (cli_arg_uint("--show", optarg, 1, INT64_MAX, &v))
-                return cli_fail("ablate"), 2;
-            show = (int64_t)v;
+            if (cli_opt_id("ablate", "--show", optarg, &show))
+                return 2;
             break;
         case 'C': csv = optarg; break;
         case 'J': json = optarg; break;
@@ -99,12 +93,11 @@ int cmd_ablate(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc || (!o.config_path == !show) || (show && !o.db_path)) {
+    if (optind != argc || !cli_config_or_run(o.config_path, show, o.db_path)) {
         usage(stderr);
         return 2;
     }
-    progress_set_quiet(quiet);
-    progress_force(progress);
+    cli_progress(quiet, progress);
     int rc = SNAC_OK;
     ablate_summary s = {0};
     if (!show) {

@@ -16,7 +16,6 @@
 #include "pipeline/pipeline_run.h"
 #include "util/err.h"
 #include "util/interrupt.h"
-#include "util/progress.h"
 
 static void usage(FILE *f)
 {
@@ -45,26 +44,22 @@ int cmd_run(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int ch;
-    uint64_t v;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:d:r:j:w:qph", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': o.config_path = optarg; break;
         case 'd': o.db_path = optarg; break;
         case 'r':
-            if (cli_arg_uint("--resume", optarg, 1, INT64_MAX, &v))
-                return cli_fail("run"), 2;
-            o.resume = (int64_t)v;
+            if (cli_opt_id("run", "--resume", optarg, &o.resume))
+                return 2;
             break;
         case 'j':
-            if (cli_arg_uint("--jobs", optarg, 1, 256, &v))
-                return cli_fail("run"), 2;
-            o.jobs = (size_t)v;
+            if (cli_opt_size("run", "--jobs", optarg, 1, 256, &o.jobs))
+                return 2;
             break;
         case 'w':
-            if (cli_arg_uint("--workers", optarg, 1, 1024, &v))
-                return cli_fail("run"), 2;
-            o.workers = (size_t)v;
+            if (cli_opt_size("run", "--workers", optarg, 1, 1024, &o.workers))
+                return 2;
             break;
         case 'q': quiet = true; break;
         case 'p': progress = true; break;
@@ -72,12 +67,11 @@ int cmd_run(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc || (!o.config_path && !o.resume) || (o.config_path && o.resume) || (o.resume && !o.db_path)) {
+    if (optind != argc || !cli_config_or_run(o.config_path, o.resume, o.db_path)) {
         usage(stderr);
         return 2;
     }
-    progress_set_quiet(quiet);
-    progress_force(progress);
+    cli_progress(quiet, progress);
     snac_interrupt_install(); /* SIGINT/SIGTERM: the stage in flight stops cleanly; the same command continues */
     o.log = stdout;
     pipe_summary s;

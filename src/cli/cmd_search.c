@@ -16,7 +16,6 @@
 #include "store/db.h"
 #include "util/err.h"
 #include "util/interrupt.h"
-#include "util/progress.h"
 
 static void usage(FILE *f)
 {
@@ -39,25 +38,18 @@ int cmd_search(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},         {"progress", no_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int ch;
-    uint64_t v;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "c:d:w:r:qph", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': o.config_path = optarg; break;
         case 'd': o.db_path = optarg; break;
         case 'w':
-            if (cli_arg_uint("--workers", optarg, 1, SIZE_MAX, &v)) {
-                cli_fail("search");
+            if (cli_opt_size("search", "--workers", optarg, 1, SIZE_MAX, &o.workers))
                 return 2;
-            }
-            o.workers = (size_t)v;
             break;
         case 'r':
-            if (cli_arg_uint("--resume", optarg, 1, INT64_MAX, &v)) {
-                cli_fail("search");
+            if (cli_opt_id("search", "--resume", optarg, &o.resume))
                 return 2;
-            }
-            o.resume = (int64_t)v;
             break;
         case 'q': quiet = true; break;
         case 'p': progress = true; break;
@@ -65,12 +57,11 @@ int cmd_search(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc || (!o.config_path && !o.resume) || (o.config_path && o.resume) || (o.resume && !o.db_path)) {
+    if (optind != argc || !cli_config_or_run(o.config_path, o.resume, o.db_path)) {
         usage(stderr);
         return 2;
     }
-    progress_set_quiet(quiet);
-    progress_force(progress);
+    cli_progress(quiet, progress);
     snac_interrupt_install(); /* SIGINT/SIGTERM: finish the trial's transaction, mark the run interrupted */
 
     search_run_summary s;

@@ -49,14 +49,14 @@ static int write_array(const char *dir, const char *file, const char *what, cons
                        size_t n_out, int frac, const char *hdr)
 {
     export_vars v = {0};
-    export_str vals = {0};
+    strbuf vals = {0};
     char val[64];
     for (size_t k = 0; k < count; k++) {
         size_t src = stride_in ? (k % n_out) * stride_in + k / n_out : k;
         export_value_str(code[src], frac, val, sizeof val);
-        export_str_add(&vals, "%s%s%s", k % 8 == 0 ? "    " : " ", val, k + 1 < count ? "," : "");
+        strbuf_printf(&vals, "%s%s%s", k % 8 == 0 ? "    " : " ", val, k + 1 < count ? "," : "");
         if (k % 8 == 7 || k + 1 == count)
-            export_str_cat(&vals, "\n");
+            strbuf_puts(&vals, "\n");
     }
     char guard[128], path[4096];
     snprintf(guard, sizeof guard, "%s_H_", name);
@@ -72,11 +72,11 @@ static int write_array(const char *dir, const char *file, const char *what, cons
     rc = rc ? rc : export_vars_set(&v, "QUAL", "%s", qual);
     rc = rc ? rc : export_vars_set(&v, "TYPE", "%s", type);
     rc = rc ? rc : export_vars_set(&v, "NAME", "%s", name);
-    rc = rc ? rc : export_vars_set(&v, "VALUES", "%s", export_str_get(&vals));
+    rc = rc ? rc : export_vars_set(&v, "VALUES", "%s", strbuf_get(&vals));
     snprintf(path, sizeof path, "%s/firmware/weights/%s.h", dir, file);
     rc = rc ? rc : export_template_write("hls/snippets/weights.h", &v, path);
     export_vars_free(&v);
-    export_str_free(&vals);
+    strbuf_free(&vals);
     return rc;
 }
 
@@ -177,16 +177,16 @@ static int layer_vars(const quant_model *m, size_t l, const export_info *info, e
 }
 
 /* Fill snippet `name` into *out without its final newline (the including template has it). */
-static int fill_trimmed(const char *name, const export_vars *v, export_str *out)
+static int fill_trimmed(const char *name, const export_vars *v, strbuf *out)
 {
-    export_str t = {0};
+    strbuf t = {0};
     int rc = export_template_fill(name, v, &t);
     if (!rc && t.len && t.s[t.len - 1] == '\n')
         t.s[--t.len] = '\0';
     rc = rc ? rc : export_str_check(&t);
     if (!rc)
-        export_str_cat(out, export_str_get(&t));
-    export_str_free(&t);
+        strbuf_puts(out, strbuf_get(&t));
+    strbuf_free(&t);
     return rc;
 }
 
@@ -208,7 +208,7 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
     const char *io = export_io_names[info->io_type];
     const size_t last = m->n_layers;
     export_vars g = {0};
-    export_str layers = {0}, sizes = {0}, types = {0}, incl = {0}, configs = {0}, arch = {0}, top = {0}, tb_run = {0},
+    strbuf layers = {0}, sizes = {0}, types = {0}, incl = {0}, configs = {0}, arch = {0}, top = {0}, tb_run = {0},
                tb_incl = {0}, tb_checks = {0};
     int rc = export_vars_set(&g, "HEADER_C", "%s", hdr_c);
     rc = rc ? rc : export_vars_set(&g, "HEADER_HASH", "%s", hdr_h);
@@ -245,29 +245,29 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
     snprintf(snip, sizeof snip, "hls/snippets/%s/tb_run.cpp", io);
     rc = rc ? rc : fill_trimmed(snip, &g, &tb_run);
 
-    export_str_add(&arch, "%zu", m->layer[0].n_in);
+    strbuf_printf(&arch, "%zu", m->layer[0].n_in);
     bool used[QUANT_ACT_COUNT] = {false};
     for (size_t l = 0; l < m->n_layers && !rc; l++) {
         const quant_layer *L = &m->layer[l];
         const bool is_last = l + 1 == m->n_layers;
-        export_str_add(&arch, "-%zu", L->n_out);
+        strbuf_printf(&arch, "-%zu", L->n_out);
         if (!is_last)
-            export_str_add(&arch, " %s", quant_act_names[L->act]);
+            strbuf_printf(&arch, " %s", quant_act_names[L->act]);
         used[L->act] = true;
         export_vars v = {0};
         rc = layer_vars(m, l, info, &v);
-        export_str act = {0};
+        strbuf act = {0};
         snprintf(snip, sizeof snip, "hls/snippets/%s/%s", io, is_last ? "act_output.cpp" : "act_call.cpp");
         rc = rc ? rc : fill_trimmed(snip, &v, &act);
         rc = rc ? rc : export_str_check(&act);
-        rc = rc ? rc : export_vars_set(&v, "ACT_CALL", "%s", export_str_get(&act));
-        export_str_free(&act);
+        rc = rc ? rc : export_vars_set(&v, "ACT_CALL", "%s", strbuf_get(&act));
+        strbuf_free(&act);
         snprintf(snip, sizeof snip, "hls/snippets/%s/dense_call.cpp", io);
         rc = rc ? rc : export_template_fill(snip, &v, &layers);
         rc = rc ? rc : export_template_fill("hls/snippets/layer_types.h", &v, &types);
         rc = rc ? rc : export_template_fill("hls/snippets/layer_config.h", &v, &configs);
-        export_str_add(&sizes, "#define N_LAYER_%zu %zu\n", l + 1, L->n_out);
-        export_str_add(&incl, "#include \"weights/w%zu.h\"\n#include \"weights/b%zu.h\"\n", l + 1, l + 1);
+        strbuf_printf(&sizes, "#define N_LAYER_%zu %zu\n", l + 1, L->n_out);
+        strbuf_printf(&incl, "#include \"weights/w%zu.h\"\n#include \"weights/b%zu.h\"\n", l + 1, l + 1);
         char tw[64], tb[64], nw[32], nb[32], what[96];
         snprintf(tw, sizeof tw, "weight%zu_t", l + 1);
         snprintf(tb, sizeof tb, "bias%zu_t", l + 1);
@@ -289,7 +289,7 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
     }
     fmt_prec(&m->table_prec, p, sizeof p);
     if (!rc && (used[QUANT_ACT_TANH] || used[QUANT_ACT_SIGMOID]))
-        export_str_cat(&tb_incl, "#include \"firmware/nnet_utils/nnet_activation.h\"\n");
+        strbuf_puts(&tb_incl, "#include \"firmware/nnet_utils/nnet_activation.h\"\n");
     for (int a = QUANT_ACT_TANH; a <= QUANT_ACT_SIGMOID && !rc; a++) {
         if (!used[a])
             continue;
@@ -316,16 +316,16 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
     rc = rc ? rc : export_str_check(&tb_run);
     rc = rc ? rc : export_str_check(&tb_incl);
     rc = rc ? rc : export_str_check(&tb_checks);
-    rc = rc ? rc : export_vars_set(&g, "ARCH", "%s", export_str_get(&arch));
-    rc = rc ? rc : export_vars_set(&g, "LAYERS", "%s", export_str_get(&layers));
-    rc = rc ? rc : export_vars_set(&g, "SIZES", "%s", export_str_get(&sizes));
-    rc = rc ? rc : export_vars_set(&g, "TYPEDEFS", "%s", export_str_get(&types));
-    rc = rc ? rc : export_vars_set(&g, "WEIGHT_INCLUDES", "%s", export_str_get(&incl));
-    rc = rc ? rc : export_vars_set(&g, "CONFIGS", "%s", export_str_get(&configs));
-    rc = rc ? rc : export_vars_set(&g, "TOP_PRAGMAS", "%s", export_str_get(&top));
-    rc = rc ? rc : export_vars_set(&g, "TB_RUN", "%s", export_str_get(&tb_run));
-    rc = rc ? rc : export_vars_set(&g, "TB_INCLUDES", "%s", export_str_get(&tb_incl));
-    rc = rc ? rc : export_vars_set(&g, "TABLE_CHECKS", "%s", export_str_get(&tb_checks));
+    rc = rc ? rc : export_vars_set(&g, "ARCH", "%s", strbuf_get(&arch));
+    rc = rc ? rc : export_vars_set(&g, "LAYERS", "%s", strbuf_get(&layers));
+    rc = rc ? rc : export_vars_set(&g, "SIZES", "%s", strbuf_get(&sizes));
+    rc = rc ? rc : export_vars_set(&g, "TYPEDEFS", "%s", strbuf_get(&types));
+    rc = rc ? rc : export_vars_set(&g, "WEIGHT_INCLUDES", "%s", strbuf_get(&incl));
+    rc = rc ? rc : export_vars_set(&g, "CONFIGS", "%s", strbuf_get(&configs));
+    rc = rc ? rc : export_vars_set(&g, "TOP_PRAGMAS", "%s", strbuf_get(&top));
+    rc = rc ? rc : export_vars_set(&g, "TB_RUN", "%s", strbuf_get(&tb_run));
+    rc = rc ? rc : export_vars_set(&g, "TB_INCLUDES", "%s", strbuf_get(&tb_incl));
+    rc = rc ? rc : export_vars_set(&g, "TABLE_CHECKS", "%s", strbuf_get(&tb_checks));
 
     static const char *const files[][2] = {
         {"hls/firmware/myproject.cpp", "firmware/myproject.cpp"},
@@ -353,15 +353,15 @@ int export_hls_write(const quant_model *m, const export_info *info, const char *
         rc = export_template_write(files[i][0], &g, path);
     }
     export_vars_free(&g);
-    export_str_free(&layers);
-    export_str_free(&sizes);
-    export_str_free(&types);
-    export_str_free(&incl);
-    export_str_free(&configs);
-    export_str_free(&arch);
-    export_str_free(&top);
-    export_str_free(&tb_run);
-    export_str_free(&tb_incl);
-    export_str_free(&tb_checks);
+    strbuf_free(&layers);
+    strbuf_free(&sizes);
+    strbuf_free(&types);
+    strbuf_free(&incl);
+    strbuf_free(&configs);
+    strbuf_free(&arch);
+    strbuf_free(&top);
+    strbuf_free(&tb_run);
+    strbuf_free(&tb_incl);
+    strbuf_free(&tb_checks);
     return rc;
 }

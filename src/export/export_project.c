@@ -116,30 +116,30 @@ static int write_tb_data(const quant_model *m, const char *dir, const int32_t *x
 {
     const size_t n_in = m->layer[0].n_in, n_out = m->layer[m->n_layers - 1].n_out;
     const quant_prec *po = &m->layer[m->n_layers - 1].output;
-    export_str in = {0}, out = {0};
+    strbuf in = {0}, out = {0};
     char v[64], path[4096];
     for (size_t s = 0; s < n; s++) {
         for (size_t i = 0; i < n_in; i++) {
             export_value_str(x[s * n_in + i], quant_frac(&m->input), v, sizeof v);
-            export_str_add(&in, i ? " %s" : "%s", v);
+            strbuf_printf(&in, i ? " %s" : "%s", v);
         }
-        export_str_cat(&in, "\n");
+        strbuf_puts(&in, "\n");
         for (size_t j = 0; j < n_out; j++) {
             export_value_str(y[s * n_out + j], quant_frac(po), v, sizeof v);
-            export_str_add(&out, j ? " %s" : "%s", v);
+            strbuf_printf(&out, j ? " %s" : "%s", v);
         }
-        export_str_cat(&out, "\n");
+        strbuf_puts(&out, "\n");
     }
     int rc = export_str_check(&in);
     rc = rc ? rc : export_str_check(&out);
     snprintf(path, sizeof path, "%s/tb_data", dir);
     rc = rc ? rc : mkdir_one(path);
     snprintf(path, sizeof path, "%s/tb_data/tb_input_features.dat", dir);
-    rc = rc ? rc : export_write_file(path, export_str_get(&in), in.len);
+    rc = rc ? rc : export_write_file(path, strbuf_get(&in), in.len);
     snprintf(path, sizeof path, "%s/tb_data/tb_output_predictions.dat", dir);
-    rc = rc ? rc : export_write_file(path, export_str_get(&out), out.len);
-    export_str_free(&in);
-    export_str_free(&out);
+    rc = rc ? rc : export_write_file(path, strbuf_get(&out), out.len);
+    strbuf_free(&in);
+    strbuf_free(&out);
     return rc;
 }
 
@@ -199,15 +199,15 @@ static char *deployment_spec(const quant_model *m, const export_info *info)
         return NULL;
     }
     q[len - 1] = '\0'; /* reopen the object */
-    export_str s = {0};
-    export_str_add(&s, "%s,\"strategy\":\"%s\",\"io_type\":\"%s\",\"reuse_factor\":%u,\"reuse_factors\":[", q,
-                   export_strategy_names[info->strategy], export_io_names[info->io_type], info->reuse_factor);
+    strbuf s = {0};
+    strbuf_printf(&s, "%s,\"strategy\":\"%s\",\"io_type\":\"%s\",\"reuse_factor\":%u,\"reuse_factors\":[", q,
+                  export_strategy_names[info->strategy], export_io_names[info->io_type], info->reuse_factor);
     for (size_t l = 0; l < m->n_layers; l++)
-        export_str_add(&s, l ? ",%u" : "%u", info->reuse[l]);
-    export_str_cat(&s, "]}");
+        strbuf_printf(&s, l ? ",%u" : "%u", info->reuse[l]);
+    strbuf_puts(&s, "]}");
     free(q);
     if (export_str_check(&s)) {
-        export_str_free(&s);
+        strbuf_free(&s);
         return NULL;
     }
     return s.s; /* ownership passes to the caller */
@@ -261,22 +261,22 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
     if (!rc) {
         export_vars v = {0};
         char path[4096];
-        export_str rtl = {0}, rl = {0};
+        strbuf rtl = {0}, rl = {0};
         for (size_t l = 0; l < m->n_layers; l++)
-            export_str_add(&rl, l ? ", %u" : "%u", info.reuse[l]);
+            strbuf_printf(&rl, l ? ", %u" : "%u", info.reuse[l]);
         if (o->rtl) {
-            export_str_add(&rtl,
-                           "{\"top\":\"myproject\",\"output\":\"%s\",\"latency_cycles\":%d,\"csd_max_width\":%d,"
-                           "\"stages\":[",
-                           o->rtl_opts.argmax ? "argmax" : "logits", res->rtl.latency_cycles, o->rtl_opts.csd_max_width);
+            strbuf_printf(&rtl,
+                          "{\"top\":\"myproject\",\"output\":\"%s\",\"latency_cycles\":%d,\"csd_max_width\":%d,"
+                          "\"stages\":[",
+                          o->rtl_opts.argmax ? "argmax" : "logits", res->rtl.latency_cycles, o->rtl_opts.csd_max_width);
             for (size_t l = 0; l < m->n_layers; l++)
-                export_str_add(&rtl, l ? ",%d" : "%d", o->rtl_opts.stages[l]);
-            export_str_add(&rtl, "],\"weights\":{\"zero\":%zu,\"shift\":%zu,\"csd\":%zu,\"mult\":%zu,\"csd_adders\":%zu,"
-                           "\"unused\":%zu},\"unused_neurons\":%zu}",
-                           res->rtl.zero, res->rtl.shift, res->rtl.csd, res->rtl.mult, res->rtl.csd_adders,
-                           res->rtl.unused_weights, res->rtl.unused_neurons);
+                strbuf_printf(&rtl, l ? ",%d" : "%d", o->rtl_opts.stages[l]);
+            strbuf_printf(&rtl, "],\"weights\":{\"zero\":%zu,\"shift\":%zu,\"csd\":%zu,\"mult\":%zu,\"csd_adders\":%zu,"
+                          "\"unused\":%zu},\"unused_neurons\":%zu}",
+                          res->rtl.zero, res->rtl.shift, res->rtl.csd, res->rtl.mult, res->rtl.csd_adders,
+                          res->rtl.unused_weights, res->rtl.unused_neurons);
         } else {
-            export_str_cat(&rtl, "null");
+            strbuf_puts(&rtl, "null");
         }
         rc = export_str_check(&rtl);
         rc = rc ? rc : export_str_check(&rl);
@@ -288,12 +288,12 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         rc = rc ? rc : export_vars_set(&v, "PART", "%s", info.part);
         rc = rc ? rc : export_vars_set(&v, "CLOCK_NS", "%g", info.clock_ns);
         rc = rc ? rc : export_vars_set(&v, "REUSE", "%u", info.reuse_factor);
-        rc = rc ? rc : export_vars_set(&v, "REUSE_LIST", "%s", export_str_get(&rl));
+        rc = rc ? rc : export_vars_set(&v, "REUSE_LIST", "%s", strbuf_get(&rl));
         rc = rc ? rc : export_vars_set(&v, "STRATEGY", "%s", info.strategy == EXPORT_STRATEGY_LATENCY ? "Latency" : "Resource");
         rc = rc ? rc : export_vars_set(&v, "IO_TYPE", "%s", export_io_names[info.io_type]);
         rc = rc ? rc : export_vars_set(&v, "N_VECTORS", "%zu", o->n_vectors);
         rc = rc ? rc : export_vars_set(&v, "SEED", "%llu", (unsigned long long)o->seed);
-        rc = rc ? rc : export_vars_set(&v, "RTL", "%s", export_str_get(&rtl));
+        rc = rc ? rc : export_vars_set(&v, "RTL", "%s", strbuf_get(&rtl));
         rc = rc ? rc : export_vars_set(&v, "SPEC", "%s", spec);
         snprintf(path, sizeof path, "%s/%s", out_dir, EXPORT_MANIFEST);
         rc = rc ? rc : export_template_write("manifest.json", &v, path);
@@ -301,8 +301,8 @@ int export_model(snac_db *db, int64_t model_id, const export_opts *o, const char
         if (!rc && unlink(path) != 0)
             rc = snac_err_set(SNAC_EIO, "cannot remove %s: %s", path, strerror(errno));
         export_vars_free(&v);
-        export_str_free(&rtl);
-        export_str_free(&rl);
+        strbuf_free(&rtl);
+        strbuf_free(&rl);
     }
     res->n_layers = m->n_layers;
     res->nonzero = quant_model_nonzero(m);

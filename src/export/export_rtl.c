@@ -60,24 +60,24 @@ int export_rtl_check(const quant_model *m, const export_rtl_opts *o)
 /* ------------------------------------------------------------------ emitters */
 
 /* A W-bit constant (two's complement of v) as a sized Verilog literal. */
-static void lit(export_str *b, int w, int64_t v)
+static void lit(strbuf *b, int w, int64_t v)
 {
     uint64_t u = (uint64_t)v;
     if (w < 64)
         u &= ((uint64_t)1 << w) - 1;
-    export_str_add(b, "%d'h%" PRIx64, w, u);
+    strbuf_printf(b, "%d'h%" PRIx64, w, u);
 }
 
 /* Requantize signed value `in` (iw bits, frac fi) to p; defines wire `out` [p->width-1:0].
  * The steps of quant_requant: floor by the dropped bits, the rounding increment, overflow. */
-static void emit_requant(export_str *b, const char *out, const char *in, int iw, int fi, const quant_prec *p)
+static void emit_requant(strbuf *b, const char *out, const char *in, int iw, int fi, const quant_prec *p)
 {
     const int W = p->width, sh = fi - quant_frac(p);
     int vw;
     if (sh > 0) {
         vw = iw - sh + 1; /* the floor, one bit more for the increment */
-        export_str_add(b, "    wire signed [%d:0] %s_f = {%s[%d], %s[%d:%d]};\n", vw - 1, out, in, iw - 1, in,
-                       iw - 1, sh);
+        strbuf_printf(b, "    wire signed [%d:0] %s_f = {%s[%d], %s[%d:%d]};\n", vw - 1, out, in, iw - 1, in,
+                      iw - 1, sh);
         char rest[96] = "1'b0";
         if (sh >= 2)
             snprintf(rest, sizeof rest, "(|%s[%d:0])", in, sh - 2);
@@ -93,14 +93,14 @@ static void emit_requant(export_str *b, const char *out, const char *in, int iw,
         case QUANT_Q_RND_CONV:
         default: snprintf(up, sizeof up, "%s[%d] & (%s | %s[%d])", in, h, rest, in, sh); break;
         }
-        export_str_add(b, "    wire %s_up = %s;\n", out, up);
-        export_str_add(b, "    wire signed [%d:0] %s_v = %s_f + {%d'd0, %s_up};\n", vw - 1, out, out, vw - 1, out);
+        strbuf_printf(b, "    wire %s_up = %s;\n", out, up);
+        strbuf_printf(b, "    wire signed [%d:0] %s_v = %s_f + {%d'd0, %s_up};\n", vw - 1, out, out, vw - 1, out);
     } else {
         vw = iw - sh;
         if (sh == 0)
-            export_str_add(b, "    wire signed [%d:0] %s_v = %s;\n", vw - 1, out, in);
+            strbuf_printf(b, "    wire signed [%d:0] %s_v = %s;\n", vw - 1, out, in);
         else
-            export_str_add(b, "    wire signed [%d:0] %s_v = {%s, %d'd0};\n", vw - 1, out, in, -sh);
+            strbuf_printf(b, "    wire signed [%d:0] %s_v = {%s, %d'd0};\n", vw - 1, out, in, -sh);
     }
     /* overflow into W bits */
     const int64_t lo = quant_code_min(p), hi = quant_code_max(p);
@@ -112,7 +112,7 @@ static void emit_requant(export_str *b, const char *out, const char *in, int iw,
     else
         snprintf(low, sizeof low, "{{%d{%s_v[%d]}}, %s_v}", W - vw, out, vw - 1, out);
     if (p->o == QUANT_O_WRAP || (!can_hi && !can_lo)) {
-        export_str_add(b, "    wire [%d:0] %s = %s;\n", W - 1, out, low);
+        strbuf_printf(b, "    wire [%d:0] %s = %s;\n", W - 1, out, low);
         return;
     }
     int64_t hi_val = hi, lo_val = lo;
@@ -120,22 +120,22 @@ static void emit_requant(export_str *b, const char *out, const char *in, int iw,
         hi_val = lo_val = 0;
     else if (p->o == QUANT_O_SAT_SYM && p->is_signed)
         lo_val = -hi;
-    export_str_add(b, "    wire [%d:0] %s = ", W - 1, out);
+    strbuf_printf(b, "    wire [%d:0] %s = ", W - 1, out);
     if (can_hi) {
-        export_str_add(b, "(%s_v > $signed(", out);
+        strbuf_printf(b, "(%s_v > $signed(", out);
         lit(b, vw, hi);
-        export_str_cat(b, ")) ? ");
+        strbuf_puts(b, ")) ? ");
         lit(b, W, hi_val);
-        export_str_cat(b, " : ");
+        strbuf_puts(b, " : ");
     }
     if (can_lo) {
-        export_str_add(b, "(%s_v < $signed(", out);
+        strbuf_printf(b, "(%s_v < $signed(", out);
         lit(b, vw, lo);
-        export_str_cat(b, ")) ? ");
+        strbuf_puts(b, ")) ? ");
         lit(b, W, lo_val);
-        export_str_cat(b, " : ");
+        strbuf_puts(b, " : ");
     }
-    export_str_add(b, "%s;\n", low);
+    strbuf_printf(b, "%s;\n", low);
 }
 
 /* Nonzero digits of v's canonical signed-digit (non-adjacent) form, low bit first:
@@ -181,7 +181,7 @@ static void ext_node(char *buf, size_t cap, const tree_node *n, int to)
 }
 
 /* Balanced adder tree over leaf[lo, hi) of neuron j: one wire per node, sized to its range. */
-static tree_node emit_tree(export_str *b, const tree_node *leaf, size_t lo, size_t hi, size_t j, size_t *serial,
+static tree_node emit_tree(strbuf *b, const tree_node *leaf, size_t lo, size_t hi, size_t j, size_t *serial,
                            int cap, size_t *bits)
 {
     if (hi - lo == 1)
@@ -202,7 +202,7 @@ static tree_node emit_tree(export_str *b, const tree_node *leaf, size_t lo, size
     char ea[160], ec[160];
     ext_node(ea, sizeof ea, &a, n.width);
     ext_node(ec, sizeof ec, &c, n.width);
-    export_str_add(b, "    wire signed [%d:0] %s = %s + %s;\n", n.width - 1, n.name, ea, ec);
+    strbuf_printf(b, "    wire signed [%d:0] %s = %s + %s;\n", n.width - 1, n.name, ea, ec);
     return n;
 }
 
@@ -235,7 +235,7 @@ static const char *table_fn(enum quant_act a)
 }
 
 /* The activation of neuron j: r<j> (result code) -> a<j> (output code). */
-static void emit_activation(export_str *b, const quant_model *m, const quant_layer *L, size_t j)
+static void emit_activation(strbuf *b, const quant_model *m, const quant_layer *L, size_t j)
 {
     const int RW = L->result.width, FR = quant_frac(&L->result);
     char r[32], rs[32], a[32], n[48];
@@ -245,13 +245,13 @@ static void emit_activation(export_str *b, const quant_model *m, const quant_lay
     const int sw = L->result.is_signed ? RW : RW + 1;
     snprintf(rs, sizeof rs, "r%zu_s", j);
     if (L->result.is_signed)
-        export_str_add(b, "    wire signed [%d:0] %s = %s;\n", sw - 1, rs, r);
+        strbuf_printf(b, "    wire signed [%d:0] %s = %s;\n", sw - 1, rs, r);
     else
-        export_str_add(b, "    wire signed [%d:0] %s = {1'b0, %s};\n", sw - 1, rs, r);
+        strbuf_printf(b, "    wire signed [%d:0] %s = {1'b0, %s};\n", sw - 1, rs, r);
     switch (L->act) {
     case QUANT_ACT_RELU:
         snprintf(n, sizeof n, "r%zu_relu", j);
-        export_str_add(b, "    wire signed [%d:0] %s = %s[%d] ? %d'd0 : %s;\n", sw - 1, n, rs, sw - 1, sw, rs);
+        strbuf_printf(b, "    wire signed [%d:0] %s = %s[%d] ? %d'd0 : %s;\n", sw - 1, n, rs, sw - 1, sw, rs);
         emit_requant(b, a, n, sw, FR, &L->output);
         break;
     case QUANT_ACT_TANH:
@@ -259,35 +259,35 @@ static void emit_activation(export_str *b, const quant_model *m, const quant_lay
         /* index = trunc(r * 2^-FR * N / range) + N/2 = trunc(r / 2^s) + N/2, s = FR + log2 range - log2 N */
         const int nb = log2_size(m->table_size), rl = L->act == QUANT_ACT_SIGMOID ? 4 : 3;
         const int s = FR + rl - nb, grow = s < 0 ? -s : 0, tw = sw + grow + 2;
-        export_str_add(b, "    wire signed [%d:0] r%zu_t = {{%d{%s[%d]}}, %s};\n", tw - 1, j, tw - sw, rs, sw - 1,
-                       rs);
+        strbuf_printf(b, "    wire signed [%d:0] r%zu_t = {{%d{%s[%d]}}, %s};\n", tw - 1, j, tw - sw, rs, sw - 1,
+                      rs);
         if (s > 0) {
             /* C's truncation toward zero: add 2^s - 1 to a negative value before the shift */
-            export_str_add(b, "    wire signed [%d:0] r%zu_b = r%zu_t + (r%zu_t[%d] ? ", tw - 1, j, j, j, tw - 1);
+            strbuf_printf(b, "    wire signed [%d:0] r%zu_b = r%zu_t + (r%zu_t[%d] ? ", tw - 1, j, j, j, tw - 1);
             lit(b, tw, ((int64_t)1 << s) - 1);
-            export_str_add(b, " : %d'd0);\n", tw);
-            export_str_add(b, "    wire signed [%d:0] r%zu_q = r%zu_b >>> %d;\n", tw - 1, j, j, s);
+            strbuf_printf(b, " : %d'd0);\n", tw);
+            strbuf_printf(b, "    wire signed [%d:0] r%zu_q = r%zu_b >>> %d;\n", tw - 1, j, j, s);
         } else if (s < 0) {
-            export_str_add(b, "    wire signed [%d:0] r%zu_q = r%zu_t <<< %d;\n", tw - 1, j, j, -s);
+            strbuf_printf(b, "    wire signed [%d:0] r%zu_q = r%zu_t <<< %d;\n", tw - 1, j, j, -s);
         } else {
-            export_str_add(b, "    wire signed [%d:0] r%zu_q = r%zu_t;\n", tw - 1, j, j);
+            strbuf_printf(b, "    wire signed [%d:0] r%zu_q = r%zu_t;\n", tw - 1, j, j);
         }
-        export_str_add(b, "    wire signed [%d:0] r%zu_i = r%zu_q + ", tw - 1, j, j);
+        strbuf_printf(b, "    wire signed [%d:0] r%zu_i = r%zu_q + ", tw - 1, j, j);
         lit(b, tw, (int64_t)(m->table_size / 2));
-        export_str_cat(b, ";\n");
-        export_str_add(b, "    wire [%d:0] r%zu_idx = r%zu_i[%d] ? %d'd0 : (r%zu_i > $signed(", nb - 1, j, j, tw - 1,
-                       nb, j);
+        strbuf_puts(b, ";\n");
+        strbuf_printf(b, "    wire [%d:0] r%zu_idx = r%zu_i[%d] ? %d'd0 : (r%zu_i > $signed(", nb - 1, j, j, tw - 1,
+                      nb, j);
         lit(b, tw, (int64_t)m->table_size - 1);
-        export_str_add(b, ")) ? {%d{1'b1}} : r%zu_i[%d:0];\n", nb, j, nb - 1);
+        strbuf_printf(b, ")) ? {%d{1'b1}} : r%zu_i[%d:0];\n", nb, j, nb - 1);
         const int TW = m->table_prec.width;
-        export_str_add(b, "    wire [%d:0] r%zu_tab;\n", TW - 1, j);
-        export_str_add(b, "    " TOP "_rom_%s u_rom%zu (.addr(r%zu_idx), .data(r%zu_tab));\n", table_fn(L->act), j, j, j);
+        strbuf_printf(b, "    wire [%d:0] r%zu_tab;\n", TW - 1, j);
+        strbuf_printf(b, "    " TOP "_rom_%s u_rom%zu (.addr(r%zu_idx), .data(r%zu_tab));\n", table_fn(L->act), j, j, j);
         snprintf(n, sizeof n, "r%zu_tab_s", j);
         const int tsw = m->table_prec.is_signed ? TW : TW + 1;
         if (m->table_prec.is_signed)
-            export_str_add(b, "    wire signed [%d:0] %s = r%zu_tab;\n", tsw - 1, n, j);
+            strbuf_printf(b, "    wire signed [%d:0] %s = r%zu_tab;\n", tsw - 1, n, j);
         else
-            export_str_add(b, "    wire signed [%d:0] %s = {1'b0, r%zu_tab};\n", tsw - 1, n, j);
+            strbuf_printf(b, "    wire signed [%d:0] %s = {1'b0, r%zu_tab};\n", tsw - 1, n, j);
         emit_requant(b, a, n, tsw, quant_frac(&m->table_prec), &L->output);
         break;
     }
@@ -307,7 +307,7 @@ static int write_layer(const layer_ctx *c)
     const int sa = FA - quant_frac(xin) - quant_frac(&L->weight); /* product alignment */
     const int sb = FA - quant_frac(&L->bias);
     const int YW = L->output.width, stages = c->o->stages[c->l];
-    export_str inputs = {0}, sums = {0}, pacc = {0}, neurons = {0}, pout = {0};
+    strbuf inputs = {0}, sums = {0}, pacc = {0}, neurons = {0}, pout = {0};
     size_t nonzero = 0;
 
     /* inputs one bit wider than their type, signed: the leaves of every product */
@@ -315,11 +315,11 @@ static int write_layer(const layer_ctx *c)
     const double xlo = (double)quant_code_min(xin), xhi = (double)quant_code_max(xin);
     for (size_t i = 0; i < L->n_in; i++) {
         if (xin->is_signed)
-            export_str_add(&inputs, "    wire signed [%d:0] xe%zu = {x[%zu], x[%zu:%zu]};\n", XE - 1, i, i * XW + XW - 1,
-                           i * XW + XW - 1, i * XW);
+            strbuf_printf(&inputs, "    wire signed [%d:0] xe%zu = {x[%zu], x[%zu:%zu]};\n", XE - 1, i, i * XW + XW - 1,
+                          i * XW + XW - 1, i * XW);
         else
-            export_str_add(&inputs, "    wire signed [%d:0] xe%zu = {1'b0, x[%zu:%zu]};\n", XE - 1, i, i * XW + XW - 1,
-                           i * XW);
+            strbuf_printf(&inputs, "    wire signed [%d:0] xe%zu = {1'b0, x[%zu:%zu]};\n", XE - 1, i, i * XW + XW - 1,
+                          i * XW);
     }
     const char *acc_name = stages >= 2 ? "acc_c" : "acc";
     tree_node *leaf = malloc((L->n_in + 1) * sizeof *leaf);
@@ -334,9 +334,9 @@ static int write_layer(const layer_ctx *c)
                 else
                     c->rep->zero++;
             }
-            export_str_add(&neurons, "    // neuron %zu: no nonzero weight of layer %zu reads it, so it is not built\n", j,
-                           c->l + 2);
-            export_str_add(&neurons, "    wire [%d:0] a%zu = %d'd0;\n", YW - 1, j, YW);
+            strbuf_printf(&neurons, "    // neuron %zu: no nonzero weight of layer %zu reads it, so it is not built\n", j,
+                          c->l + 2);
+            strbuf_printf(&neurons, "    wire [%d:0] a%zu = %d'd0;\n", YW - 1, j, YW);
             continue;
         }
         size_t nt = 0, serial = 0;
@@ -346,9 +346,9 @@ static int write_layer(const layer_ctx *c)
         t->lo = t->hi = bv;
         t->width = quant_range_bits(bv, bv, AW);
         snprintf(t->name, sizeof t->name, "b%zu", j);
-        export_str_add(&sums, "    wire signed [%d:0] b%zu = ", t->width - 1, j);
+        strbuf_printf(&sums, "    wire signed [%d:0] b%zu = ", t->width - 1, j);
         lit(&sums, t->width, (int64_t)L->b[j] * ((int64_t)1 << sb));
-        export_str_cat(&sums, ";\n");
+        strbuf_puts(&sums, ";\n");
         for (size_t i = 0; i < L->n_in; i++) {
             const int64_t w = L->w[j * L->n_in + i];
             if (w == 0) {
@@ -368,14 +368,14 @@ static int write_layer(const layer_ctx *c)
             snprintf(t->name, sizeof t->name, "p%zu_%zu", j, i);
             char xe[128];
             ext_name(xe, sizeof xe, "xe", i, XE, pw);
-            export_str_add(&sums, "    wire signed [%d:0] %s = ", pw - 1, t->name);
+            strbuf_printf(&sums, "    wire signed [%d:0] %s = ", pw - 1, t->name);
             if (quant_is_pow2(w)) {
                 int k = 0;
                 while (((int64_t)1 << k) != (w < 0 ? -w : w))
                     k++;
                 c->rep->shift++;
                 c->rep->adder_bits += w < 0 ? (size_t)pw : 0; /* the negation */
-                export_str_add(&sums, "%s(%s <<< %d)", w < 0 ? "-" : "", xe, k + sa);
+                strbuf_printf(&sums, "%s(%s <<< %d)", w < 0 ? "-" : "", xe, k + sa);
             } else if (L->weight.width <= c->o->csd_max_width) {
                 int d[66];
                 const int nd = csd_digits(w, d);
@@ -388,27 +388,27 @@ static int write_layer(const layer_ctx *c)
                         c->rep->csd_adders++;
                     if (!first || d[k] < 0) /* an adder, or the negation of a negative leading digit */
                         c->rep->adder_bits += (size_t)pw;
-                    export_str_add(&sums, "%s(%s <<< %d)", d[k] > 0 ? (first ? "" : " + ") : (first ? "-" : " - "),
-                                   xe, k + sa);
+                    strbuf_printf(&sums, "%s(%s <<< %d)", d[k] > 0 ? (first ? "" : " + ") : (first ? "-" : " - "),
+                                  xe, k + sa);
                     first = false;
                 }
             } else {
                 c->rep->mult++;
-                export_str_add(&sums, "%s * $signed(", xe);
+                strbuf_printf(&sums, "%s * $signed(", xe);
                 lit(&sums, pw, w * ((int64_t)1 << sa));
-                export_str_cat(&sums, ")");
+                strbuf_puts(&sums, ")");
             }
-            export_str_cat(&sums, ";\n");
+            strbuf_puts(&sums, ";\n");
         }
         /* balanced adder tree, every node sized to its range (at most the accumulator) */
         tree_node root = emit_tree(&sums, leaf, 0, nt, j, &serial, AW, &c->rep->adder_bits);
         char rx[160];
         ext_node(rx, sizeof rx, &root, AW);
-        export_str_add(&sums, "    wire signed [%d:0] %s%zu = %s;\n", AW - 1, acc_name, j, rx);
+        strbuf_printf(&sums, "    wire signed [%d:0] %s%zu = %s;\n", AW - 1, acc_name, j, rx);
         /* pipeline register on the accumulator (stages >= 2) */
         if (stages >= 2) {
-            export_str_add(&pacc, "    reg signed [%d:0] acc%zu = %d'd0;\n", AW - 1, j, AW);
-            export_str_add(&pacc, "    always @(posedge clk) acc%zu <= acc_c%zu;\n", j, j);
+            strbuf_printf(&pacc, "    reg signed [%d:0] acc%zu = %d'd0;\n", AW - 1, j, AW);
+            strbuf_printf(&pacc, "    always @(posedge clk) acc%zu <= acc_c%zu;\n", j, j);
         }
         char acc[32], r[32];
         snprintf(acc, sizeof acc, "acc%zu", j);
@@ -420,18 +420,18 @@ static int write_layer(const layer_ctx *c)
     /* output registers: stage 1, and the delay stages past 2 */
     const int out_regs = stages >= 2 ? stages - 1 : 1;
     const size_t ybits = L->n_out * (size_t)YW;
-    export_str_cat(&neurons, "    wire [");
-    export_str_add(&neurons, "%zu:0] y_c = {", ybits - 1);
+    strbuf_puts(&neurons, "    wire [");
+    strbuf_printf(&neurons, "%zu:0] y_c = {", ybits - 1);
     for (size_t j = L->n_out; j-- > 0;)
-        export_str_add(&neurons, "a%zu%s", j, j ? ", " : "};\n");
+        strbuf_printf(&neurons, "a%zu%s", j, j ? ", " : "};\n");
     for (int s = 1; s <= out_regs; s++) {
-        export_str_add(&pout, "    reg [%zu:0] y_q%d = %zu'd0;\n", ybits - 1, s, ybits);
+        strbuf_printf(&pout, "    reg [%zu:0] y_q%d = %zu'd0;\n", ybits - 1, s, ybits);
         if (s == 1)
-            export_str_add(&pout, "    always @(posedge clk) y_q1 <= y_c;\n");
+            strbuf_printf(&pout, "    always @(posedge clk) y_q1 <= y_c;\n");
         else
-            export_str_add(&pout, "    always @(posedge clk) y_q%d <= y_q%d;\n", s, s - 1);
+            strbuf_printf(&pout, "    always @(posedge clk) y_q%d <= y_q%d;\n", s, s - 1);
     }
-    export_str_add(&pout, "    assign y = y_q%d;\n", out_regs);
+    strbuf_printf(&pout, "    assign y = y_q%d;\n", out_regs);
 
     export_vars v = {0};
     char mod[64], path[4096], p[QUANT_PREC_STRLEN];
@@ -460,19 +460,19 @@ static int write_layer(const layer_ctx *c)
     rc = rc ? rc : export_vars_set(&v, "X_BITS", "%zu", L->n_in * (size_t)XW);
     rc = rc ? rc : export_vars_set(&v, "Y_BITS", "%zu", ybits);
     rc = rc ? rc : export_vars_set(&v, "ACC_BITS", "%d", AW);
-    rc = rc ? rc : export_vars_set(&v, "INPUTS", "%s", export_str_get(&inputs));
-    rc = rc ? rc : export_vars_set(&v, "SUMS", "%s", export_str_get(&sums));
-    rc = rc ? rc : export_vars_set(&v, "PIPE_ACC", "%s", export_str_get(&pacc));
-    rc = rc ? rc : export_vars_set(&v, "NEURONS", "%s", export_str_get(&neurons));
-    rc = rc ? rc : export_vars_set(&v, "PIPE_OUT", "%s", export_str_get(&pout));
+    rc = rc ? rc : export_vars_set(&v, "INPUTS", "%s", strbuf_get(&inputs));
+    rc = rc ? rc : export_vars_set(&v, "SUMS", "%s", strbuf_get(&sums));
+    rc = rc ? rc : export_vars_set(&v, "PIPE_ACC", "%s", strbuf_get(&pacc));
+    rc = rc ? rc : export_vars_set(&v, "NEURONS", "%s", strbuf_get(&neurons));
+    rc = rc ? rc : export_vars_set(&v, "PIPE_OUT", "%s", strbuf_get(&pout));
     snprintf(path, sizeof path, "%s/rtl/%s.v", c->dir, mod);
     rc = rc ? rc : export_template_write("rtl/layer.v", &v, path);
     export_vars_free(&v);
-    export_str_free(&inputs);
-    export_str_free(&sums);
-    export_str_free(&pacc);
-    export_str_free(&neurons);
-    export_str_free(&pout);
+    strbuf_free(&inputs);
+    strbuf_free(&sums);
+    strbuf_free(&pacc);
+    strbuf_free(&neurons);
+    strbuf_free(&pout);
     return rc;
 }
 
@@ -480,11 +480,11 @@ static int write_rom(const quant_model *m, enum quant_act a, const char *hdr, co
 {
     const enum quant_table_kind k = a == QUANT_ACT_TANH ? QUANT_TABLE_TANH : QUANT_TABLE_SIGMOID;
     const int nb = log2_size(m->table_size), TW = m->table_prec.width;
-    export_str e = {0};
+    strbuf e = {0};
     for (size_t i = 0; i < m->table_size; i++) {
-        export_str_add(&e, "            %d'd%zu: data = ", nb, i);
+        strbuf_printf(&e, "            %d'd%zu: data = ", nb, i);
         lit(&e, TW, m->table[k][i]);
-        export_str_cat(&e, ";\n");
+        strbuf_puts(&e, ";\n");
     }
     export_vars v = {0};
     char mod[64], path[4096], p[QUANT_PREC_STRLEN];
@@ -499,11 +499,11 @@ static int write_rom(const quant_model *m, enum quant_act a, const char *hdr, co
     rc = rc ? rc : export_vars_set(&v, "TABLE_T", "%s", p);
     rc = rc ? rc : export_vars_set(&v, "ADDR_BITS", "%d", nb);
     rc = rc ? rc : export_vars_set(&v, "DATA_BITS", "%d", TW);
-    rc = rc ? rc : export_vars_set(&v, "ENTRIES", "%s", export_str_get(&e));
+    rc = rc ? rc : export_vars_set(&v, "ENTRIES", "%s", strbuf_get(&e));
     snprintf(path, sizeof path, "%s/rtl/%s.v", dir, mod);
     rc = rc ? rc : export_template_write("rtl/rom.v", &v, path);
     export_vars_free(&v);
-    export_str_free(&e);
+    strbuf_free(&e);
     return rc;
 }
 
@@ -519,16 +519,16 @@ static int write_argmax(const quant_model *m, const char *hdr, const char *dir)
     const quant_layer *last = &m->layer[m->n_layers - 1];
     const int YW = last->output.width, IB = index_bits(last->n_out);
     const char *sg = last->output.is_signed ? "signed " : "";
-    export_str b = {0};
-    export_str_add(&b, "    wire %s[%d:0] max0 = x[%d:0];\n    wire [%d:0] idx0 = %d'd0;\n", sg, YW - 1, YW - 1, IB - 1,
-                   IB);
+    strbuf b = {0};
+    strbuf_printf(&b, "    wire %s[%d:0] max0 = x[%d:0];\n    wire [%d:0] idx0 = %d'd0;\n", sg, YW - 1, YW - 1, IB - 1,
+                  IB);
     for (size_t j = 1; j < last->n_out; j++) {
-        export_str_add(&b, "    wire %s[%d:0] v%zu = x[%zu:%zu];\n", sg, YW - 1, j, j * YW + YW - 1, j * YW);
+        strbuf_printf(&b, "    wire %s[%d:0] v%zu = x[%zu:%zu];\n", sg, YW - 1, j, j * YW + YW - 1, j * YW);
         if (j + 1 < last->n_out) /* the last maximum is not needed, only its index */
-            export_str_add(&b, "    wire %s[%d:0] max%zu = v%zu > max%zu ? v%zu : max%zu;\n", sg, YW - 1, j, j, j - 1,
-                           j, j - 1);
-        export_str_add(&b, "    wire [%d:0] idx%zu = v%zu > max%zu ? %d'd%zu : idx%zu;\n", IB - 1, j, j, j - 1, IB, j,
-                       j - 1);
+            strbuf_printf(&b, "    wire %s[%d:0] max%zu = v%zu > max%zu ? v%zu : max%zu;\n", sg, YW - 1, j, j, j - 1,
+                          j, j - 1);
+        strbuf_printf(&b, "    wire [%d:0] idx%zu = v%zu > max%zu ? %d'd%zu : idx%zu;\n", IB - 1, j, j, j - 1, IB, j,
+                      j - 1);
     }
     export_vars v = {0};
     char path[4096], p[QUANT_PREC_STRLEN];
@@ -540,12 +540,12 @@ static int write_argmax(const quant_model *m, const char *hdr, const char *dir)
     rc = rc ? rc : export_vars_set(&v, "LOGIT_T", "%s", p);
     rc = rc ? rc : export_vars_set(&v, "X_BITS", "%zu", last->n_out * (size_t)YW);
     rc = rc ? rc : export_vars_set(&v, "IDX_BITS", "%d", IB);
-    rc = rc ? rc : export_vars_set(&v, "BODY", "%s", export_str_get(&b));
+    rc = rc ? rc : export_vars_set(&v, "BODY", "%s", strbuf_get(&b));
     rc = rc ? rc : export_vars_set(&v, "LAST", "%zu", last->n_out - 1);
     snprintf(path, sizeof path, "%s/rtl/" TOP "_argmax.v", dir);
     rc = rc ? rc : export_template_write("rtl/argmax.v", &v, path);
     export_vars_free(&v);
-    export_str_free(&b);
+    strbuf_free(&b);
     return rc;
 }
 
@@ -588,14 +588,14 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
     const int XW = m->input.width, YW = last->output.width;
     const size_t xbits = m->layer[0].n_in * (size_t)XW, logit_bits = last->n_out * (size_t)YW;
     const size_t ybits = o->argmax ? (size_t)index_bits(last->n_out) : logit_bits;
-    export_str wires = {0}, inst = {0}, arch = {0}, files = {0}, print = {0}, hex = {0}, exp = {0};
-    export_str_add(&arch, "%zu", m->layer[0].n_in);
+    strbuf wires = {0}, inst = {0}, arch = {0}, files = {0}, print = {0}, hex = {0}, exp = {0};
+    strbuf_printf(&arch, "%zu", m->layer[0].n_in);
     for (size_t l = 0; l < m->n_layers; l++) {
         const quant_layer *L = &m->layer[l];
-        export_str_add(&arch, "-%zu", L->n_out);
+        strbuf_printf(&arch, "-%zu", L->n_out);
         if (l + 1 < m->n_layers) {
-            export_str_add(&arch, " %s", quant_act_names[L->act]);
-            export_str_add(&wires, "    wire [%zu:0] y%zu;\n", L->n_out * (size_t)L->output.width - 1, l + 1);
+            strbuf_printf(&arch, " %s", quant_act_names[L->act]);
+            strbuf_printf(&wires, "    wire [%zu:0] y%zu;\n", L->n_out * (size_t)L->output.width - 1, l + 1);
         }
         char in[32], out[32];
         if (l == 0)
@@ -606,30 +606,30 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
             snprintf(out, sizeof out, o->argmax ? "logits" : "y");
         else
             snprintf(out, sizeof out, "y%zu", l + 1);
-        export_str_add(&inst, "    " TOP "_layer%zu u_layer%zu (.clk(clk), .x(%s), .y(%s));\n", l + 1, l + 1, in, out);
-        export_str_add(&files, TOP "_layer%zu.v\n", l + 1);
+        strbuf_printf(&inst, "    " TOP "_layer%zu u_layer%zu (.clk(clk), .x(%s), .y(%s));\n", l + 1, l + 1, in, out);
+        strbuf_printf(&files, TOP "_layer%zu.v\n", l + 1);
     }
     for (int a = QUANT_ACT_TANH; a <= QUANT_ACT_SIGMOID; a++)
         if (used[a])
-            export_str_add(&files, TOP "_rom_%s.v\n", table_fn((enum quant_act)a));
+            strbuf_printf(&files, TOP "_rom_%s.v\n", table_fn((enum quant_act)a));
     if (o->argmax) {
-        export_str_add(&wires, "    wire [%zu:0] logits;\n", logit_bits - 1);
-        export_str_cat(&inst, "    " TOP "_argmax u_argmax (.clk(clk), .x(logits), .y(y));\n");
-        export_str_cat(&files, TOP "_argmax.v\n");
+        strbuf_printf(&wires, "    wire [%zu:0] logits;\n", logit_bits - 1);
+        strbuf_puts(&inst, "    " TOP "_argmax u_argmax (.clk(clk), .x(logits), .y(y));\n");
+        strbuf_puts(&files, TOP "_argmax.v\n");
     }
-    export_str_cat(&files, TOP ".v\n");
+    strbuf_puts(&files, TOP ".v\n");
     /* the test bench's print: one line per vector */
     if (o->argmax)
-        export_str_cat(&print, "            $fwrite(f, \"%0d\", y);\n");
+        strbuf_puts(&print, "            $fwrite(f, \"%0d\", y);\n");
     for (size_t j = 0; j < last->n_out && !o->argmax; j++) {
         if (last->output.is_signed)
-            export_str_add(&print, "            $fwrite(f, \"%s%%0d\", $signed(y[%zu:%zu]));\n", j ? " " : "",
-                           j * YW + YW - 1, j * YW);
+            strbuf_printf(&print, "            $fwrite(f, \"%s%%0d\", $signed(y[%zu:%zu]));\n", j ? " " : "",
+                          j * YW + YW - 1, j * YW);
         else
-            export_str_add(&print, "            $fwrite(f, \"%s%%0d\", y[%zu:%zu]);\n", j ? " " : "",
-                           j * YW + YW - 1, j * YW);
+            strbuf_printf(&print, "            $fwrite(f, \"%s%%0d\", y[%zu:%zu]);\n", j ? " " : "",
+                          j * YW + YW - 1, j * YW);
     }
-    export_str_cat(&print, "            $fwrite(f, \"\\n\");");
+    strbuf_puts(&print, "            $fwrite(f, \"\\n\");");
     /* vectors: packed hex, element 0 in the low bits; expected logit codes */
     const size_t n_in = m->layer[0].n_in, n_out = last->n_out, ndig = (xbits + 3) / 4;
     char *digits = malloc(ndig + 1);
@@ -653,12 +653,12 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
         }
         for (size_t d = 0; d < nn; d++)
             digits[nn - 1 - d] = "0123456789abcdef"[nib[d]];
-        export_str_add(&hex, "%s\n", digits);
+        strbuf_printf(&hex, "%s\n", digits);
         if (o->argmax)
-            export_str_add(&exp, "%zu", quant_argmax(logits + v * n_out, n_out));
+            strbuf_printf(&exp, "%zu", quant_argmax(logits + v * n_out, n_out));
         for (size_t j = 0; j < n_out && !o->argmax; j++)
-            export_str_add(&exp, j ? " %d" : "%d", (int)logits[v * n_out + j]);
-        export_str_cat(&exp, "\n");
+            strbuf_printf(&exp, j ? " %d" : "%d", (int)logits[v * n_out + j]);
+        strbuf_puts(&exp, "\n");
     }
     free(digits);
     free(nib);
@@ -673,7 +673,7 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
     rc = rc ? rc : export_str_check(&arch);
     rc = rc ? rc : export_vars_set(&v, "HEADER_V", "%s", hdr);
     rc = rc ? rc : export_vars_set(&v, "TOP", TOP);
-    rc = rc ? rc : export_vars_set(&v, "ARCH", "%s", export_str_get(&arch));
+    rc = rc ? rc : export_vars_set(&v, "ARCH", "%s", strbuf_get(&arch));
     rc = rc ? rc : export_vars_set(&v, "LATENCY", "%d", latency);
     rc = rc ? rc : export_vars_set(&v, "OUTPUT_DESC", "%s",
                                    o->argmax ? "the class index out (argmax of the logits, lowest on ties)"
@@ -686,31 +686,31 @@ int export_rtl_write(const quant_model *m, const export_rtl_opts *o, const expor
     rc = rc ? rc : export_vars_set(&v, "OUTPUT_T", "%s", p);
     rc = rc ? rc : export_vars_set(&v, "X_BITS", "%zu", xbits);
     rc = rc ? rc : export_vars_set(&v, "Y_BITS", "%zu", ybits);
-    rc = rc ? rc : export_vars_set(&v, "WIRES", "%s", export_str_get(&wires));
-    rc = rc ? rc : export_vars_set(&v, "INSTANCES", "%s", export_str_get(&inst));
+    rc = rc ? rc : export_vars_set(&v, "WIRES", "%s", strbuf_get(&wires));
+    rc = rc ? rc : export_vars_set(&v, "INSTANCES", "%s", strbuf_get(&inst));
     if (latency == 1)
         rc = rc ? rc : export_vars_set(&v, "VALID_SHIFT", "in_valid");
     else
         rc = rc ? rc : export_vars_set(&v, "VALID_SHIFT", "{valid_pipe[%d:0], in_valid}", latency - 2);
     rc = rc ? rc : export_vars_set(&v, "N_VECTORS", "%zu", n);
-    rc = rc ? rc : export_vars_set(&v, "PRINT", "%s", export_str_get(&print));
+    rc = rc ? rc : export_vars_set(&v, "PRINT", "%s", strbuf_get(&print));
     snprintf(path, sizeof path, "%s/rtl/" TOP ".v", dir);
     rc = rc ? rc : export_template_write("rtl/top.v", &v, path);
     snprintf(path, sizeof path, "%s/rtl/tb_" TOP ".v", dir);
     rc = rc ? rc : export_template_write("rtl/tb.v", &v, path);
     snprintf(path, sizeof path, "%s/rtl/files.f", dir);
-    rc = rc ? rc : export_write_file(path, export_str_get(&files), files.len);
+    rc = rc ? rc : export_write_file(path, strbuf_get(&files), files.len);
     snprintf(path, sizeof path, "%s/rtl/tb_input.hex", dir);
-    rc = rc ? rc : export_write_file(path, export_str_get(&hex), hex.len);
+    rc = rc ? rc : export_write_file(path, strbuf_get(&hex), hex.len);
     snprintf(path, sizeof path, "%s/rtl/tb_expected.txt", dir);
-    rc = rc ? rc : export_write_file(path, export_str_get(&exp), exp.len);
+    rc = rc ? rc : export_write_file(path, strbuf_get(&exp), exp.len);
     export_vars_free(&v);
-    export_str_free(&wires);
-    export_str_free(&inst);
-    export_str_free(&files);
-    export_str_free(&print);
-    export_str_free(&hex);
-    export_str_free(&exp);
-    export_str_free(&arch);
+    strbuf_free(&wires);
+    strbuf_free(&inst);
+    strbuf_free(&files);
+    strbuf_free(&print);
+    strbuf_free(&hex);
+    strbuf_free(&exp);
+    strbuf_free(&arch);
     return rc;
 }

@@ -359,7 +359,7 @@ static int prepare(snac_db *db, synth_model *j, const export_synth_opts *o)
             snprintf(top, sizeof top, "myproject");
         else
             snprintf(top, sizeof top, "myproject_layer%zu", k + 1);
-        export_str files = {0};
+        strbuf files = {0};
         char *copy = strdup(list);
         if (!copy) {
             rc = snac_err_set(SNAC_ENOMEM, "synth: out of memory");
@@ -367,12 +367,12 @@ static int prepare(snac_db *db, synth_model *j, const export_synth_opts *o)
         }
         for (char *tok = strtok(copy, "\n"); tok; tok = strtok(NULL, "\n"))
             if (j->parts == 1 || strstr(tok, "_rom_") || strcmp(tok, layer_file) == 0)
-                export_str_add(&files, "%s../rtl/%s", files.len ? " " : "", tok);
+                strbuf_printf(&files, "%s../rtl/%s", files.len ? " " : "", tok);
         free(copy);
         export_vars v = {0};
         rc = export_str_check(&files);
         rc = rc ? rc : export_vars_set(&v, "HEADER_HASH", "%s", hdr);
-        rc = rc ? rc : export_vars_set(&v, "FILES", "%s", export_str_get(&files));
+        rc = rc ? rc : export_vars_set(&v, "FILES", "%s", strbuf_get(&files));
         rc = rc ? rc : export_vars_set(&v, "TOP", "%s", top);
         rc = rc ? rc : export_vars_set(&v, "STAT", "stat%s.json", suf);
         rc = rc ? rc : export_vars_set(&v, "LTP", "ltp%s.txt", suf);
@@ -385,7 +385,7 @@ static int prepare(snac_db *db, synth_model *j, const export_synth_opts *o)
             unlink(path);
         }
         export_vars_free(&v);
-        export_str_free(&files);
+        strbuf_free(&files);
     }
     free(list);
     snprintf(path, sizeof path, "%s/synth/yosys_result.json", j->dir);
@@ -469,34 +469,34 @@ static int model_done(snac_db *db, synth_model *j, const export_synth_opts *o, c
     char res[4200], logp[4200];
     snprintf(res, sizeof res, "%s/synth/yosys_result.json", j->dir);
     snprintf(logp, sizeof logp, j->parts == 1 ? "%s/synth/yosys.log" : "%s/synth/yosys_L1.log", j->dir);
-    export_str b = {0};
-    export_str_add(&b, "{\"kind\":\"snac-synth\",\"model_id\":%lld,\"toolchain\":\"yosys-%s\",\"status\":\"%s\",",
-                   (long long)j->model_id, version, ok ? "done" : j->timed_out ? "timeout" : "failed");
-    export_str_add(&b, "\"flow\":\"synth_xilinx -family xcup (coarse; cmp2lut/cmp2lcu; map_memory:)\",\"split\":\"%s\","
-                       "\"parts\":%zu,",
+    strbuf b = {0};
+    strbuf_printf(&b, "{\"kind\":\"snac-synth\",\"model_id\":%lld,\"toolchain\":\"yosys-%s\",\"status\":\"%s\",",
+                  (long long)j->model_id, version, ok ? "done" : j->timed_out ? "timeout" : "failed");
+    strbuf_printf(&b, "\"flow\":\"synth_xilinx -family xcup (coarse; cmp2lut/cmp2lcu; map_memory:)\",\"split\":\"%s\","
+                      "\"parts\":%zu,",
                    j->parts == 1 ? "whole design" : "per layer (counts summed; top-level valid register omitted)", j->parts);
-    export_str_add(&b, "\"wall_s\":%.3f,\"peak_rss_mb\":%.1f,\"nonzero_weights\":%zu,\"latency_cycles\":%d,", wall,
-                   j->peak_mb, j->nonzero, j->latency);
+    strbuf_printf(&b, "\"wall_s\":%.3f,\"peak_rss_mb\":%.1f,\"nonzero_weights\":%zu,\"latency_cycles\":%d,", wall,
+                  j->peak_mb, j->nonzero, j->latency);
     if (ok) {
-        export_str_add(&b, "\"lut\":%.0f,\"lut_by_size\":{", c->lut);
+        strbuf_printf(&b, "\"lut\":%.0f,\"lut_by_size\":{", c->lut);
         for (int k = 0; k < N_LUT; k++)
-            export_str_add(&b, "%s\"LUT%d\":%.0f", k ? "," : "", k + 1, c->lut_by_size[k]);
-        export_str_add(&b, ",\"SRL\":%.0f},\"inv\":%.0f,\"ff\":%.0f,\"dsp48e2\":%.0f,\"carry\":%.0f,\"muxf\":%.0f,"
-                           "\"bram18\":%.0f,\"uram\":%.0f,\"logic_depth_estimate_cells\":",
+            strbuf_printf(&b, "%s\"LUT%d\":%.0f", k ? "," : "", k + 1, c->lut_by_size[k]);
+        strbuf_printf(&b, ",\"SRL\":%.0f},\"inv\":%.0f,\"ff\":%.0f,\"dsp48e2\":%.0f,\"carry\":%.0f,\"muxf\":%.0f,"
+                          "\"bram18\":%.0f,\"uram\":%.0f,\"logic_depth_estimate_cells\":",
                        c->srl, c->inv, c->ff, c->dsp, c->carry, c->muxf, c->bram18, c->uram);
         if (isfinite(c->depth))
-            export_str_add(&b, "%.0f,", c->depth);
+            strbuf_printf(&b, "%.0f,", c->depth);
         else
-            export_str_cat(&b, "null,");
-        export_str_cat(&b, "\"logic_depth_note\":\"longest register-to-register path in cells (ltp -noff), an "
-                           "estimate: no UltraScale+ timing in open tools\",");
+            strbuf_puts(&b, "null,");
+        strbuf_puts(&b, "\"logic_depth_note\":\"longest register-to-register path in cells (ltp -noff), an "
+                        "estimate: no UltraScale+ timing in open tools\",");
     } else {
-        export_str_add(&b, "\"exit\":%d,", j->exit_code);
+        strbuf_printf(&b, "\"exit\":%d,", j->exit_code);
     }
-    export_str_add(&b, "\"log\":\"%s\"}\n", logp);
+    strbuf_printf(&b, "\"log\":\"%s\"}\n", logp);
     int rc = export_str_check(&b);
-    rc = rc ? rc : export_write_file(res, export_str_get(&b), b.len);
-    export_str_free(&b);
+    rc = rc ? rc : export_write_file(res, strbuf_get(&b), b.len);
+    strbuf_free(&b);
     rc = rc ? rc : synth_row_insert(db, j, o, version, ok ? c : NULL, ok ? res : (access(logp, R_OK) == 0 ? logp : res));
     if (rc)
         return rc;

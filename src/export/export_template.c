@@ -16,67 +16,9 @@
 
 /* ------------------------------------------------------------------ strings */
 
-static int reserve(export_str *b, size_t extra)
+int export_str_check(const strbuf *b)
 {
-    if (b->failed)
-        return -1;
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-        b->failed = 1;
-        return -1;
-    }
-    b->s = s;
-    b->cap = cap;
-    return 0;
-}
-
-static void add_n(export_str *b, const char *text, size_t n)
-{
-    if (reserve(b, n))
-        return;
-    memcpy(b->s + b->len, text, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void export_str_cat(export_str *b, const char *text)
-{
-    add_n(b, text, strlen(text));
-}
-
-void export_str_add(export_str *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || reserve(b, (size_t)n))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-int export_str_check(const export_str *b)
-{
-    return b->failed ? snac_err_set(SNAC_ENOMEM, "export: out of memory building a file") : 0;
-}
-
-const char *export_str_get(const export_str *b)
-{
-    return b->s ? b->s : "";
-}
-
-void export_str_free(export_str *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof *b);
+    return strbuf_failed(b) ? snac_err_set(SNAC_ENOMEM, "export: out of memory building a file") : 0;
 }
 
 /* ------------------------------------------------------------------ variables */
@@ -148,7 +90,7 @@ const char *export_template_dir(void)
     return d && *d ? d : SNAC_TEMPLATE_DIR;
 }
 
-int export_template_fill(const char *name, const export_vars *v, export_str *out)
+int export_template_fill(const char *name, const export_vars *v, strbuf *out)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", export_template_dir(), name);
@@ -161,10 +103,10 @@ int export_template_fill(const char *name, const export_vars *v, export_str *out
     while (p < end) {
         const char *open = strstr(p, "{{");
         if (!open) {
-            add_n(out, p, (size_t)(end - p));
+            strbuf_append(out, p, (size_t)(end - p));
             break;
         }
-        add_n(out, p, (size_t)(open - p));
+        strbuf_append(out, p, (size_t)(open - p));
         const char *close = strstr(open + 2, "}}");
         size_t k = 0;
         while (open + 2 + k < end && (open[2 + k] == '_' || (open[2 + k] >= 'A' && open[2 + k] <= 'Z') ||
@@ -181,7 +123,7 @@ int export_template_fill(const char *name, const export_vars *v, export_str *out
             return snac_err_set(SNAC_EINVAL, "template %s: no value for placeholder {{%.*s}}", path, (int)k,
                                 open + 2);
         }
-        export_str_cat(out, val);
+        strbuf_puts(out, val);
         p = close + 2;
     }
     free(text);
@@ -201,10 +143,10 @@ int export_write_file(const char *path, const char *text, size_t len)
 
 int export_template_write(const char *name, const export_vars *v, const char *path)
 {
-    export_str b = {0};
+    strbuf b = {0};
     int rc = export_template_fill(name, v, &b);
     if (!rc)
-        rc = export_write_file(path, export_str_get(&b), b.len);
-    export_str_free(&b);
+        rc = export_write_file(path, strbuf_get(&b), b.len);
+    strbuf_free(&b);
     return rc;
 }

@@ -6,9 +6,10 @@
  * is an error naming the template and the placeholder, so a template and its generator cannot
  * silently drift apart. Values are inserted verbatim (no recursion).
  *
- * export_str is the growable string the generators build values and files in.
+ * The generators build values and files in a strbuf (util/strbuf.h); export_str_check() is
+ * their one out-of-memory check.
  *
- * Memory: export_vars and export_str own their strings; *_free(NULL-state) is safe on a
+ * Memory: export_vars and strbuf own their strings; *_free(NULL-state) is safe on a
  * zeroed struct. Workload: a few dozen files per export, weights files up to ~100 kB.
  */
 #ifndef SNAC_EXPORT_TEMPLATE_H
@@ -16,18 +17,10 @@
 
 #include <stddef.h>
 
-typedef struct export_str {
-    char *s;     /* NUL-terminated; NULL until the first append */
-    size_t len, cap;
-    int failed;  /* an allocation failed: every later append is a no-op */
-} export_str;
+#include "util/strbuf.h"
 
-void export_str_add(export_str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void export_str_cat(export_str *b, const char *text);
-/* The text (never NULL: "" when empty); SNAC_ENOMEM when an append failed. */
-int export_str_check(const export_str *b);
-const char *export_str_get(const export_str *b);
-void export_str_free(export_str *b);
+/* SNAC_ENOMEM (with a message) when an append to b failed, else 0. */
+int export_str_check(const strbuf *b);
 
 typedef struct export_vars {
     size_t n, cap;
@@ -42,7 +35,7 @@ void export_vars_free(export_vars *v);
 const char *export_template_dir(void);
 
 /* Fill template `name` (a path under the template folder) into *out (appended). */
-int export_template_fill(const char *name, const export_vars *v, export_str *out);
+int export_template_fill(const char *name, const export_vars *v, strbuf *out);
 /* Fill template `name` and write it to `path`. */
 int export_template_write(const char *name, const export_vars *v, const char *path);
 

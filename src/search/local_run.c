@@ -403,6 +403,28 @@ static int new_qat(ldriver *d, chain *c, const nn_mlp *from)
     return quant_qat_new(from, c->spec, &o, &c->q);
 }
 
+int local_prune_rewind(quant_qat *q, const float *ckpt, double target, enum prune_scope scope)
+{
+    const size_t L = quant_qat_n_layers(q);
+    prune_tensor t[QUANT_MAX_LAYERS];
+    for (size_t l = 0; l < L; l++) {
+        t[l].w = quant_qat_weights(q, l, &t[l].n);
+        t[l].mask = quant_qat_mask(q, l);
+    }
+    int rc = prune_magnitude(t, L, target, scope);
+    if (rc)
+        return rc;
+    /* rewind the survivors to the checkpoint (biases too); masked weights stay 0. The
+     * weights are the first block of the parameters, in layer order, as in the checkpoint */
+    size_t n, nw = 0;
+    float *p = quant_qat_params(q, &n);
+    prune_rewind(t, L, ckpt);
+    for (size_t l = 0; l < L; l++)
+        nw += t[l].n;
+    memcpy(p + nw, ckpt + nw, (n - nw) * sizeof *p);
+    return SNAC_OK;
+}
+
 static int run_chain(ldriver *d, chain *c)
 {
     int rc = local_model_spec(&d->lc, c->bits, &c->src->arch, &c->spec);
@@ -447,24 +469,10 @@ static int run_chain(ldriver *d, chain *c)
             return snac_err_set(SNAC_ENOMEM, "out of memory");
         memcpy(c->ckpt, p, c->n_par * sizeof *c->ckpt);
     }
-    const size_t L = quant_qat_n_layers(c->q);
     for (size_t it = last < 0 ? 1 : (size_t)last + 1; it <= d->lc.iterations; it++) {
         double t0 = progress_now(), target = prune_target_sparsity(d->lc.prune_rate, it);
-        prune_tensor t[QUANT_MAX_LAYERS];
-        for (size_t l = 0; l < L; l++) {
-            t[l].w = quant_qat_weights(c->q, l, &t[l].n);
-            t[l].mask = quant_qat_mask(c->q, l);
-        }
-        if ((rc = prune_magnitude(t, L, target, d->lc.scope)))
+        if ((rc = local_prune_rewind(c->q, c->ckpt, target, d->lc.scope)))
             return rc;
-        /* rewind the survivors to the checkpoint (biases too); masked weights stay 0. The
-         * weights are the first block of the parameters, in layer order, as in the checkpoint */
-        size_t n, nw = 0;
-        float *p = quant_qat_params(c->q, &n);
-        prune_rewind(t, L, c->ckpt);
-        for (size_t l = 0; l < L; l++)
-            nw += t[l].n;
-        memcpy(p + nw, c->ckpt + nw, (n - nw) * sizeof *p);
         quant_qat_reset_optimizer(c->q);
         if ((rc = train_epochs(d, c, it, d->lc.prune_epochs)) ||
             (rc = store_iteration(d, c, it, d->lc.prune_epochs, target, progress_now() - t0)))

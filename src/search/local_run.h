@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prune/prune.h"
+#include "quant/qat.h"
 #include "search/search_pareto.h"
 #include "store/db.h"
 
@@ -60,6 +62,11 @@ typedef struct local_run_summary {
 } local_run_summary;
 
 int local_run(const local_run_opts *o, local_run_summary *out);
+
+/* Step i's pruning of a chain, in this order: grow q's masks by the magnitude of its current
+ * (trained) weights to `target` (prune_magnitude), then rewind every surviving weight and every
+ * bias to the checkpoint ckpt (quant_qat_params layout); masked weights become 0. */
+int local_prune_rewind(quant_qat *q, const float *ckpt, double target, enum prune_scope scope);
 
 /* The local front of run_id: every stored iteration, flagged when no other iteration has
  * higher-or-equal validation accuracy, lower-or-equal predicted average resources and

@@ -134,19 +134,19 @@ static void log_axes_should_be_chosen_for_values_spanning_decades(void)
 
 static void html_should_be_escaped(void)
 {
-    rep_buf b = REP_BUF_INIT;
+    strbuf b = STRBUF_INIT;
     rep_buf_esc(&b, "<a href=\"x\">&'");
     CHECK(b.s && strcmp(b.s, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;") == 0);
     rep_buf_fix(&b, NAN, 2, "-");
     rep_buf_fix(&b, 1.005, 1, "-");
     CHECK(b.s && strcmp(b.s + strlen(b.s) - 4, "-1.0") == 0);
     CHECK(rep_buf_status(&b) == 0);
-    rep_buf_free(&b);
+    strbuf_free(&b);
 }
 
 static void a_chart_should_draw_one_circle_per_showable_point(void)
 {
-    rep_buf b = REP_BUF_INIT;
+    strbuf b = STRBUF_INIT;
     svg_frame f = {"p1", "title <&>", "BOPs", "accuracy (%)", 10, 10000, 50, 60, true, false, NULL, NULL, 0};
     svg_plot p;
     svg_plot_begin(&p, &b, &f);
@@ -176,12 +176,12 @@ static void a_chart_should_draw_one_circle_per_showable_point(void)
     /* x ticks at the 4 decades 10, 100, 1000, 10000 */
     CHECK(count(b.s, "class=\"xt\"") == 4);
     CHECK_STR_CONTAINS(b.s, ">10k</text>");
-    rep_buf_free(&b);
+    strbuf_free(&b);
 }
 
 static void the_diagonal_should_span_the_common_domain(void)
 {
-    rep_buf b = REP_BUF_INIT;
+    strbuf b = STRBUF_INIT;
     svg_frame f = {"d", "t", "x", "y", 0, 100, 0, 100, false, false, NULL, NULL, 0};
     svg_plot p;
     svg_plot_begin(&p, &b, &f);
@@ -189,7 +189,7 @@ static void the_diagonal_should_span_the_common_domain(void)
     svg_plot_end(&p);
     /* (0, 0) at the bottom-left corner (70, 328), (100, 100) at the top-right (544, 30) */
     CHECK_STR_CONTAINS(b.s, "<polyline class=\"diag\" points=\"70.0,328.0 544.0,30.0\"");
-    rep_buf_free(&b);
+    strbuf_free(&b);
 }
 
 static void a_long_legend_should_wrap_above_the_plot(void)
@@ -199,7 +199,7 @@ static void a_long_legend_should_wrap_above_the_plot(void)
     static const char *const names[2] = {"v1 default-vivado-2019.1-b5 (vivado-2019.1)",
                                          "v2 refit-yosys-1 (yosys-0.23)"};
     static const char *const cls[2] = {"c0", "c1"};
-    rep_buf b = REP_BUF_INIT;
+    strbuf b = STRBUF_INIT;
     svg_frame f = {"l", "t", "x", "y", 0, 1, 0, 1, false, false, names, cls, 2};
     svg_plot p;
     svg_plot_begin(&p, &b, &f);
@@ -207,12 +207,12 @@ static void a_long_legend_should_wrap_above_the_plot(void)
     CHECK_STR_CONTAINS(b.s, "<rect class=\"frame\" x=\"70.0\" y=\"60.0\"");
     CHECK_STR_CONTAINS(b.s, "<rect class=\"sw c1\" x=\"70.0\" y=\"44.0\""); /* second row, first place */
     CHECK(p.y.p1 == 60);
-    rep_buf_free(&b);
+    strbuf_free(&b);
     f.n_legend = 1; /* one entry: one row */
     svg_plot_begin(&p, &b, &f);
     svg_plot_end(&p);
     CHECK_STR_CONTAINS(b.s, "<rect class=\"frame\" x=\"70.0\" y=\"45.0\"");
-    rep_buf_free(&b);
+    strbuf_free(&b);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include "util/fileio.h"
 #include "util/interrupt.h"
 #include "util/rng.h"
+#include "util/strbuf.h"
 
 static void rng_same_seed_should_give_the_same_stream(void)
 {
@@ -173,8 +174,37 @@ static void first_sigterm_should_end_a_blocked_open(void)
     CHECK(!ended);
 }
 
+/* strbuf: appends of every size land in order, past the first block and past printf's stack buffer */
+static void strbuf_should_grow_and_keep_every_append(void)
+{
+    strbuf b = STRBUF_INIT;
+    CHECK(strcmp(strbuf_get(&b), "") == 0 && b.len == 0);
+    strbuf_puts(&b, NULL);
+    strbuf_append(&b, "abcdef", 3);
+    strbuf_puts(&b, "-");
+    strbuf_printf(&b, "%d/%s", 42, "x");
+    CHECK(strcmp(strbuf_get(&b), "abc-42/x") == 0 && b.len == 8);
+    char big[700];
+    memset(big, 'q', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    strbuf_printf(&b, "[%s]", big); /* 701 bytes: longer than the 256-byte stack buffer and the first block */
+    for (int i = 0; i < 100; i++)
+        strbuf_puts(&b, "0123456789");
+    CHECK(b.len == 8 + 701 + 1000 && strlen(b.s) == b.len && b.cap > b.len);
+    CHECK(strncmp(b.s, "abc-42/x[qq", 11) == 0 && b.s[8 + 700] == ']' && strcmp(b.s + b.len - 10, "0123456789") == 0);
+    CHECK(!strbuf_failed(&b));
+    strbuf_free(&b);
+    CHECK(b.s == NULL && b.len == 0 && b.cap == 0 && strcmp(strbuf_get(&b), "") == 0);
+    strbuf_free(&b); /* twice is harmless */
+    b.failed = 1;   /* an earlier allocation failed: later appends do nothing */
+    strbuf_puts(&b, "x");
+    strbuf_printf(&b, "%d", 1);
+    CHECK(strbuf_failed(&b) && b.len == 0 && b.s == NULL);
+}
+
 int main(void)
 {
+    TEST(strbuf_should_grow_and_keep_every_append);
     TEST(rng_same_seed_should_give_the_same_stream);
     TEST(rng_first_output_should_match_the_reference_algorithm);
     TEST(rng_uniform_and_normal_should_have_the_right_moments);
