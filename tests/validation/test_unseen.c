@@ -207,8 +207,18 @@ static void spec_should_carry_weight_counts_and_not_move_with_the_folder(void)
             CHECK(R2.row[0].x.layer[l].csd_add_bits == fw.layer[l].csd_add_bits &&
                   R2.row[0].x.layer[l].nonzero == fw.layer[l].nonzero);
     }
+    CHECK(R.n_weights_missing == 0 && R2.n_weights_missing == 0);
     vrows_free(&R);
     vrows_free(&R2);
+    /* a spec stored before: a weights path that no longer reads is counted, so validate says so */
+    CHECK(sqlite3_exec(db_handle(db), "UPDATE synthesis_results SET spec = '{\"model\":{\"widths\":[4,8,3],"
+                       "\"weights\":\"/nonexistent/u23_gone\"},\"hls\":{\"rf_unchecked\":true}}' "
+                       "WHERE source_kind = 'hls_csynth_xml'", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK_MSG(vrows_load(db, SURR_TC_VIVADO_2020_1, &R) == 0, "%s", snac_err_msg());
+    CHECK(R.n == 1 && R.n_weights_missing == 1 &&
+          R.first_weights_missing == (int64_t)q_num(db, "SELECT id FROM synthesis_results WHERE "
+                                                        "source_kind = 'hls_csynth_xml'"));
+    vrows_free(&R);
     /* the counts are part of the spec's hash: other counts, another spec */
     char h1[65], h2[65];
     CHECK(surr_spec_sha256(&sp, h1) == 0);
