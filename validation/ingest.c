@@ -673,13 +673,13 @@ static void csynth_xml_top(const char *dir, char *top, size_t cap)
  * synthesis as the top `top`: <top>_csynth.xml, <top>_csynth.rpt, and Vitis
  * csynth.xml when it names that top (or names none). A folder can hold two
  * syntheses: the network's top and its AXI wrapper's (issue 23). */
-static size_t twin_paths(const char *dir, const char *top, char out[3][RPT_PATH_MAX])
+static size_t twin_paths_of(const char *dir, const char *top, bool unknown_csynth, char out[3][RPT_PATH_MAX])
 {
     char name[256], ctop[160];
     size_t n = 0;
     if (pjoin(out[n], dir, "csynth.xml") && is_file(out[n])) {
         csynth_xml_top(dir, ctop, sizeof ctop);
-        if (!top || !top[0] || !ctop[0] || strcasecmp(ctop, top) == 0)
+        if (!top || !top[0] || (!ctop[0] && unknown_csynth) || (ctop[0] && strcasecmp(ctop, top) == 0))
             n++;
     }
     if (top && top[0]) {
@@ -691,6 +691,12 @@ static size_t twin_paths(const char *dir, const char *top, char out[3][RPT_PATH_
             n++;
     }
     return n;
+}
+
+/* The same; a csynth.xml whose top cannot be read counts as this top's twin. */
+static size_t twin_paths(const char *dir, const char *top, char out[3][RPT_PATH_MAX])
+{
+    return twin_paths_of(dir, top, true, out);
 }
 
 static void dir_of(const char *path, char *dir)
@@ -1078,7 +1084,7 @@ static void solution_units(snac_db *db, const char *dir, const char *sol, const 
     char wrap[160], wtwins[3][RPT_PATH_MAX];
     snprintf(wrap, sizeof wrap, "%s_axi", top);
     size_t nt = twin_paths(rep, top, twins);
-    size_t nw = twin_paths(rep, wrap, wtwins);
+    size_t nw = twin_paths_of(rep, wrap, false, wtwins); /* an unreadable csynth.xml: the network's twin */
     if (nt == 0 && nw == 0) { /* only a csynth.xml of another top: that is the synthesis */
         char ctop[160];
         csynth_xml_top(rep, ctop, sizeof ctop);
@@ -1281,7 +1287,7 @@ static void solution_reports(snac_db *db, const char *dir, const ingest_opts *o,
     size_t found = 0;
     for (size_t t = 0; t < nt; t++) {
         char twins[3][RPT_PATH_MAX];
-        if (twin_paths(dir, tops[t][0] ? tops[t] : NULL, twins) == 0)
+        if (twin_paths_of(dir, tops[t][0] ? tops[t] : NULL, t != 1, twins) == 0) /* t 1: the wrapper */
             continue;
         found++;
         int rc = ingest_file(db, twins[0], false, o, c);
