@@ -153,6 +153,7 @@ static int layer_fields(const parse_state *p, char **f, calib_yosys_row *r, size
     surr_layer_terms *L = &r->s.x.layer[l];
     memset(L, 0, sizeof *L);
     L->rf = 1;
+    L->ii = 1;
     int act;
     if (surr_enum_parse(surr_act_names, SURR_ACT_COUNT, "act", f[p->col_of[C_ACT]], &act)) {
         snac_err_clear();

@@ -303,6 +303,45 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
     return SNAC_OK;
 }
 
+/* The tally of weights counted elsewhere (the spec's wstats): the same numbers tally_exact gives. */
+static void tally_stats(const surr_layer *L, layer_tally *t)
+{
+    const surr_wstats *w = &L->wstats;
+    memset(t, 0, sizeof *t);
+    t->nonzero = w->nonzero;
+    t->pow2 = w->pow2;
+    t->general = w->nonzero - w->pow2;
+    t->csd = w->csd;
+    t->csd_add_bits = (w->csd - t->general) * (L->input.width + L->weight.width);
+    t->acc_terms = w->acc_terms;
+}
+
+double surr_layer_ii(double n, double zeros, double general, double rf, bool resource)
+{
+    if (rf <= 1)
+        return 1;
+    if (resource)
+        return rf;
+    double limit = ceil(n / rf) - floor(zeros / rf);
+    if (limit < 1)
+        limit = 1;
+    double ii = ceil(general / limit - 1e-9);
+    return ii < 1 ? 1 : ii > rf ? rf : ii;
+}
+
+int surr_wstats_count(const surr_layer *L, size_t l, surr_wstats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!L->w)
+        return snac_err_set(SNAC_EINVAL, "layer %zu: no weights to count", l);
+    layer_tally t;
+    int rc = tally_exact(L, l, &t);
+    if (rc)
+        return rc;
+    *out = (surr_wstats){true, t.nonzero, t.pow2, t.csd, t.acc_terms};
+    return SNAC_OK;
+}
+
 static void tally_expected(const surr_layer *L, layer_tally *t)
 {
     double p_pow2, mean_csd;
@@ -349,6 +388,8 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         if (L->w) {
             if ((rc = tally_exact(L, l, &t)))
                 return rc;
+        } else if (L->wstats.known) {
+            tally_stats(L, &t);
         } else {
             out->exact = false;
             tally_expected(L, &t);
@@ -414,6 +455,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->n_in = (double)L->n_in;
         lt->n_out = (double)L->n_out;
         lt->rf = rf;
+        lt->ii = surr_layer_ii(n, n - t.nonzero, t.general, rf, s->strategy == SURR_STRATEGY_RESOURCE);
         lt->nonzero = t.nonzero;
         lt->general = t.general;
         lt->csd_add_bits = t.csd_add_bits;
@@ -442,6 +484,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     f[SURR_F_CLOCK_NS] = s->clock_ns;
     f[SURR_F_DELAY_SCALE] = surr_part_delay_scale(s->part);
     out->io_stream = s->io_type == SURR_IO_STREAM;
+    out->mult = s->multipliers;
     out->bops_mac = f[SURR_F_MACS];
     return SNAC_OK;
 }

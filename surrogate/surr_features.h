@@ -73,6 +73,7 @@ extern const char *const surr_feature_names[SURR_F_COUNT];
  * parallel), its word widths and its adder-tree depth. */
 typedef struct surr_layer_terms {
     double n_in, n_out, rf;
+    double ii;             /* the layer's initiation interval as hls4ml builds it (surr_layer_ii) */
     double nonzero;        /* weights that quantise to nonzero */
     double general;        /* nonzero and not +-2^k: real constant multipliers */
     double csd_add_bits;   /* sum (csd-1)*(a_w+w_w) over general weights: shift-add adder bits */
@@ -93,6 +94,8 @@ typedef struct surr_features {
     size_t n_layers;                          /* dense layers */
     surr_layer_terms layer[SURR_MAX_LAYERS];  /* per dense layer */
     bool io_stream;                           /* io_stream: FIFOs between layers */
+    enum surr_mult mult;                      /* the spec's multiplier mapping (hls.multipliers): dsp and
+                                                 fabric override the product-width threshold */
     double bops_mac;      /* sum n_in*n_out (the SNAC-Pack paper's BOPs; 25,916 for the jet baseline) */
     double bops_bitaware; /* sum n_in*n_out*((1-s)*b_w*b_a + b_w + b_a + log2 n_in) */
     bool exact;           /* every layer's weights were known and counted */
@@ -101,6 +104,18 @@ typedef struct surr_features {
 /* Features of a spec. Validates the spec first (errors as surr_spec_validate);
  * non-finite weights are an error naming the layer and index. */
 int surr_features_extract(const surr_spec *s, surr_features *out);
+
+/* hls4ml's Latency dense kernel (nnet_dense_latency.h) asks for II = RF and limits the
+ * multiplications to multiplier_limit = ceil(n/RF) - floor(n_zeros/RF) multipliers (at least
+ * 1); zero weights and powers of two are no multiplications, so the layer takes
+ * ceil(general / limit) cycles per input when that is below RF: at RF above a layer's n
+ * multiplications (hls4ml builds those), one multiplier does the `general` products and
+ * II = general, not RF. The Resource kernel loops RF times: II = RF. */
+double surr_layer_ii(double n, double zeros, double general, double rf, bool resource);
+
+/* Count layer l's weights (L->w must be set) into the statistics a spec can carry
+ * instead of them (surr_wstats); the features of either are the same. */
+int surr_wstats_count(const surr_layer *L, size_t l, surr_wstats *out);
 
 /* Both BOPs figures alone (cheap: no weight scan unless weights are known). */
 double surr_bops_mac(const surr_spec *s);

@@ -29,9 +29,12 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
 {
     const surr_layer_terms *L = &x->layer[l];
     double clock = x->f[SURR_F_CLOCK_NS] > 0 ? x->f[SURR_F_CLOCK_NS] : 1.0;
-    double rf = L->rf >= 1 ? L->rf : 1.0;
+    /* the layer's II as hls4ml builds it (surr_layer_ii): what its operators are shared over */
+    double rf = L->ii >= 1 ? L->ii : L->rf >= 1 ? L->rf : 1.0;
     int prod_w = L->a_w + L->w_w;
-    bool dsp = prod_w >= dsp_min_bits;
+    /* where the multiplies go: build_prj.tcl's `config_op mul -impl dsp|fabric` (hls.multipliers)
+     * decides; otherwise the tool, by product width (the fitted threshold) */
+    bool dsp = x->mult == SURR_MULT_DSP ? true : x->mult == SURR_MULT_FABRIC ? false : prod_w >= dsp_min_bits;
     double mults = L->general / rf; /* multipliers instantiated in parallel */
     double tree = L->acc_add_bits / rf;
     double dly = x->f[SURR_F_DELAY_SCALE] > 0 ? x->f[SURR_F_DELAY_SCALE] : 1.0; /* the part's logic delay */
@@ -74,7 +77,13 @@ void surr_basis_eval_top(const surr_features *x, double phi[SURR_B_COUNT])
         const surr_layer_terms *first = &x->layer[0], *last = &x->layer[x->n_layers - 1];
         phi[SURR_B_IO_BITS] = first->n_in * first->a_w + last->n_out * last->out_w;
     }
-    phi[SURR_B_RF_MAX] = x->f[SURR_F_RF_MAX] > 1 ? x->f[SURR_F_RF_MAX] : 1;
+    /* the network's II: its slowest layer's (surr_layer_ii), 1 when not known */
+    double ii = 1;
+    for (size_t l = 0; l < x->n_layers; l++) {
+        double li = x->layer[l].ii >= 1 ? x->layer[l].ii : x->layer[l].rf;
+        ii = li > ii ? li : ii;
+    }
+    phi[SURR_B_RF_MAX] = ii;
 }
 
 void surr_basis_eval(int dsp_min_bits, const surr_features *x, double phi[SURR_B_COUNT])

@@ -306,14 +306,16 @@ int surr_spec_validate(const surr_spec *s)
             if (s->strategy == SURR_STRATEGY_LATENCY)
                 return snac_err_set(SNAC_EINVAL,
                                     "layer %zu (%zu x %zu): reuse factor %zu is more than the layer's %zu "
-                                    "multiplications (Latency strategy takes 1..%zu)", l, L->n_in, L->n_out, rf,
+                                    "multiplications (Latency strategy takes 1..%zu); hls4ml has built such "
+                                    "designs (one multiplier, II set by the multiplications): set "
+                                    "hls.rf_unchecked: true to accept it", l, L->n_in, L->n_out, rf,
                                     L->n_in * L->n_out, L->n_in * L->n_out);
             size_t below, above;
             rf_neighbours(L->n_in, L->n_out, rf, &below, &above);
             return snac_err_set(SNAC_EINVAL,
                                 "layer %zu (%zu x %zu): reuse factor %zu does not divide the layer's %zu "
                                 "multiplications as hls4ml requires for the Resource strategy; nearest valid: "
-                                "%zu%s%.0zu", l, L->n_in,
+                                "%zu%s%.0zu (hls.rf_unchecked: true accepts it as given)", l, L->n_in,
                                 L->n_out, rf, L->n_in * L->n_out, below, above ? " or " : "", above);
         }
     }

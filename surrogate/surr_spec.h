@@ -37,9 +37,10 @@ enum surr_io { SURR_IO_PARALLEL, SURR_IO_STREAM, SURR_IO_COUNT };
 extern const char *const surr_io_names[SURR_IO_COUNT]; /* "io_parallel", "io_stream" */
 
 /* Where the dense multiplies go: the tool decides (auto; hls4ml's default), DSP
- * blocks (#pragma HLS RESOURCE ... core=DSP48 / bind_op impl=dsp) or fabric LUTs
- * (impl=fabric). Recorded in the spec and its canonical text; the surrogate's
- * features do not use it yet. */
+ * blocks (#pragma HLS RESOURCE ... core=DSP48 / bind_op impl=dsp / build_prj.tcl's
+ * `config_op mul -impl dsp`) or fabric LUTs (impl=fabric). Recorded in the spec and
+ * its canonical text; the surrogate maps every multiply of a dsp spec to DSPs and
+ * none of a fabric spec's (auto: by product width). */
 enum surr_mult { SURR_MULT_AUTO, SURR_MULT_DSP, SURR_MULT_FABRIC, SURR_MULT_COUNT };
 extern const char *const surr_mult_names[SURR_MULT_COUNT]; /* "auto", "dsp", "fabric" */
 
@@ -63,6 +64,17 @@ int surr_enum_from_name(const char *const *names, int count, const char *name);
 /* Parse with an error listing the known spellings; `what` is "toolchain", "strategy", ... */
 int surr_enum_parse(const char *const *names, int count, const char *what, const char *name, int *out);
 
+/* What the surrogate reads from a layer's real weights, kept in the spec itself so a
+ * spec does not depend on a folder that can move (issue 23): counted from the weights
+ * quantised to the layer's weight type, with the bias counted as a term of every neuron. */
+typedef struct surr_wstats {
+    bool known;
+    double nonzero;   /* weights that quantise to nonzero */
+    double pow2;      /* of those, +-2^k */
+    double csd;       /* CSD digits summed over the nonzero, non-power-of-two weights */
+    double acc_terms; /* sum over neurons of (terms - 1), terms = nonzero weights + the bias */
+} surr_wstats;
+
 typedef struct surr_layer {
     size_t n_in, n_out;
     enum surr_act act;     /* activation applied to this layer's output */
@@ -76,6 +88,7 @@ typedef struct surr_layer {
     size_t reuse_factor;   /* 0 = the spec's reuse_factor */
     const float *w;        /* (n_out, n_in) row-major, BORROWED; NULL = weights unknown */
     const float *b;        /* (n_out), BORROWED; may be NULL */
+    surr_wstats wstats;    /* used when w == NULL and wstats.known */
 } surr_layer;
 
 typedef struct surr_spec {
@@ -92,6 +105,7 @@ typedef struct surr_spec {
     enum surr_mult multipliers;     /* DSP or fabric mapping of the multiplies */
     char weights[256];              /* real weights to load (surr_spec_weights_load): a text file or an
                                        hls4ml weights/ folder; "" = none */
+    char weights_sha256[65];        /* SHA-256 of the weights the layers' wstats were counted from; "" = none */
 } surr_spec;
 
 /* A spec for widths[0..n_widths) (n_widths >= 2) with hidden activation `hidden`,

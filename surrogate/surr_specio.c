@@ -29,6 +29,7 @@ typedef struct model_sec {
     char output_activation[32];
     bool batch_norm;
     char weights[256];
+    char weights_sha256[80];
 } model_sec;
 
 typedef struct prec_sec {
@@ -43,6 +44,8 @@ typedef struct layer_sec {
     size_t reuse_factor;
     char activation[32];
     bool batch_norm;
+    double weight_stats[5];
+    size_t n_weight_stats;
 } layer_sec;
 
 typedef struct hls_sec {
@@ -63,6 +66,7 @@ static const cfg_field model_fields[] = {
     STR(model_sec, output_activation, "output_activation"),
     NUM(model_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
     STR(model_sec, weights, "weights"),
+    STR(model_sec, weights_sha256, "weights_sha256"),
 };
 static const cfg_field prec_fields[] = {
     STR(prec_sec, weight, "weight"), STR(prec_sec, bias, "bias"), STR(prec_sec, input, "input"),
@@ -77,6 +81,8 @@ static const cfg_field layer_fields[] = {
     NUM(layer_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
     STR(layer_sec, activation, "activation"),
     NUM(layer_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
+    {"weight_stats", CFG_DOUBLE_LIST, offsetof(layer_sec, weight_stats), 0, 1e15, 5,
+     offsetof(layer_sec, n_weight_stats), 0, NULL, 0, NULL},
 };
 static const cfg_field hls_fields[] = {
     NUM(hls_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
@@ -164,6 +170,13 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
                     : snprintf(s.weights, sizeof s.weights, "%.*s/%s", (int)(slash - name), name, m.weights);
         if (n < 0 || (size_t)n >= sizeof s.weights)
             return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, mnode, "weights"), "weights: path too long");
+    }
+
+    if (m.weights_sha256[0]) {
+        if (strlen(m.weights_sha256) != 64)
+            return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, mnode, "weights_sha256"),
+                              "weights_sha256: expected 64 hex digits");
+        memcpy(s.weights_sha256, m.weights_sha256, 65);
     }
 
     const cfg_node *pnode = cfg_map_get(d, root, "precision");
@@ -262,6 +275,15 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
                 L->act = (enum surr_act)a;
             }
             L->batch_norm = L->batch_norm || ls.batch_norm;
+            if (ls.n_weight_stats) { /* [nonzero, pow2, csd digits, adder terms]: see surr_wstats */
+                const double *w = ls.weight_stats;
+                double n = (double)L->n_in * (double)L->n_out;
+                if (ls.n_weight_stats != 4 || w[0] > n || w[1] > w[0] || w[3] > w[0] + (double)L->n_out)
+                    return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, e, "weight_stats"),
+                                      "weight_stats: expected [nonzero, pow2, csd_digits, adder_terms] of layer %zu's "
+                                      "%zu x %zu weights", ls.index, L->n_in, L->n_out);
+                L->wstats = (surr_wstats){true, w[0], w[1], w[2], w[3]};
+            }
         }
     }
     if ((rc = surr_spec_validate(&s)))
@@ -472,6 +494,8 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
         surr_toolchain_names[s->toolchain], s->table_size, (int)s->rf_unchecked);
     if (s->multipliers != SURR_MULT_AUTO) /* only when set, so existing spec hashes do not change */
         OUT("multipliers %s\n", surr_mult_names[s->multipliers]);
+    if (s->weights_sha256[0])
+        OUT("weights_sha256 %s\n", s->weights_sha256);
     for (size_t l = 0; l < s->n_layers; l++) {
         const surr_layer *L = &s->layer[l];
         char tw[64], tb[64], ti[64], to[64], ta[64], wh[65] = "-", bh[65] = "-";
@@ -487,9 +511,13 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
             sha256_hex(L->w, L->n_in * L->n_out * sizeof *L->w, wh);
         if (L->b)
             sha256_hex(L->b, L->n_out * sizeof *L->b, bh);
-        OUT("layer %zu %zu %zu %s bn=%d w=%s b=%s in=%s out=%s acc=%s sparsity=%.17g rf=%zu wsha=%s bsha=%s\n", l,
+        OUT("layer %zu %zu %zu %s bn=%d w=%s b=%s in=%s out=%s acc=%s sparsity=%.17g rf=%zu wsha=%s bsha=%s", l,
             L->n_in, L->n_out, surr_act_names[L->act], (int)L->batch_norm, tw, tb, ti, to, ta,
             L->w ? 0.0 : L->sparsity, L->reuse_factor, wh, bh);
+        if (!L->w && L->wstats.known) /* only when carried, so existing spec hashes do not change */
+            OUT(" wstats=%.17g,%.17g,%.17g,%.17g", L->wstats.nonzero, L->wstats.pow2, L->wstats.csd,
+                L->wstats.acc_terms);
+        OUT("\n");
     }
 #undef OUT
     return u;

@@ -5,11 +5,14 @@
  *   model:     widths [n0, n1, ..., nL], activation relu|tanh|sigmoid,
  *              output_activation linear|softmax, batch_norm bool,
  *              weights PATH (real weights: a file or an hls4ml weights/ folder; see
- *              surr_spec_weights_load)
+ *              surr_spec_weights_load), weights_sha256 (of the weights a spec's
+ *              weight_stats were counted from; ingest writes both, no path)
  *   precision: weight/bias/input/output "ap_fixed<W,I[,Q,O]>", accum "auto" or a type,
  *              sparsity [0,1)           (defaults for every layer)
  *   layers:    list of {index, weight, bias, input, output, accum, sparsity, reuse_factor,
- *              activation, batch_norm}   (per-layer reuse factor and precision)
+ *              activation, batch_norm, weight_stats [nonzero, pow2, csd_digits,
+ *              adder_terms] (surr_wstats: the real weights' counts, used when no
+ *              weights are loaded)}   (per-layer reuse factor and precision)
  *   hls:       reuse_factor, strategy latency|resource, io_type io_parallel|io_stream,
  *              part (any name; an unknown part gives absolute predictions only),
  *              clock_period (ns), toolchain (any spelling surr_toolchain_resolve takes:

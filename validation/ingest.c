@@ -362,6 +362,7 @@ static void project_spec_build(const char *dir, const char *project, const rpt_n
     }
     if (!rc) {
         ps->have_net = true;
+        rpt_net_read_tcl_multipliers(dir, ps->net.multipliers, sizeof ps->net.multipliers);
         char dis[1024] = "";
         if (ps->have_cfg)
             rpt_net_disagreements(&ps->net, &ps->cfg, dis, sizeof dis);
@@ -654,14 +655,33 @@ static int manifest_opts(snac_db *db, const char *dir, const ingest_opts *o, ing
 
 /* ---- single files ------------------------------------------------------------------ */
 
-/* The HLS reports of one solution's syn/report folder that describe the same
- * synthesis as the top `top`: Vitis csynth.xml, <top>_csynth.xml, <top>_csynth.rpt. */
-static size_t twin_paths(const char *dir, const char *top, char out[3][RPT_PATH_MAX])
+/* The top function a Vitis csynth.xml in dir describes ("" when there is none or it
+ * does not parse): the network's top, or the AXI wrapper hls4ml's accelerator
+ * backend puts around it. */
+static void csynth_xml_top(const char *dir, char *top, size_t cap)
 {
-    char name[256];
+    char p[RPT_PATH_MAX];
+    top[0] = '\0';
+    unit *u = calloc(1, sizeof *u);
+    if (u && pjoin(p, dir, "csynth.xml") && is_file(p) && parse_file(p, RPT_KIND_CSYNTH_XML, u) == SNAC_OK)
+        rpt_strlcpy(top, u->r.top_module, cap);
+    snac_err_clear();
+    free(u);
+}
+
+/* The HLS reports of one solution's syn/report folder that describe the same
+ * synthesis as the top `top`: <top>_csynth.xml, <top>_csynth.rpt, and Vitis
+ * csynth.xml when it names that top (or names none). A folder can hold two
+ * syntheses: the network's top and its AXI wrapper's (issue 23). */
+static size_t twin_paths_of(const char *dir, const char *top, bool unknown_csynth, char out[3][RPT_PATH_MAX])
+{
+    char name[256], ctop[160];
     size_t n = 0;
-    if (pjoin(out[n], dir, "csynth.xml") && is_file(out[n]))
-        n++;
+    if (pjoin(out[n], dir, "csynth.xml") && is_file(out[n])) {
+        csynth_xml_top(dir, ctop, sizeof ctop);
+        if (!top || !top[0] || (!ctop[0] && unknown_csynth) || (ctop[0] && strcasecmp(ctop, top) == 0))
+            n++;
+    }
     if (top && top[0]) {
         snprintf(name, sizeof name, "%s_csynth.xml", top);
         if (pjoin(out[n], dir, name) && is_file(out[n]))
@@ -671,6 +691,12 @@ static size_t twin_paths(const char *dir, const char *top, char out[3][RPT_PATH_
             n++;
     }
     return n;
+}
+
+/* The same; a csynth.xml whose top cannot be read counts as this top's twin. */
+static size_t twin_paths(const char *dir, const char *top, char out[3][RPT_PATH_MAX])
+{
+    return twin_paths_of(dir, top, true, out);
 }
 
 static void dir_of(const char *path, char *dir)
@@ -762,6 +788,19 @@ static bool project_of(const char *path, char *dir)
 }
 
 /* One file named on the command line. */
+/* Is r the AXI wrapper's report (top <T>_axi) with the network's own <T>_csynth.* beside it?
+ * Then the project's spec belongs to the network's row, not to this one. */
+static bool wrapper_beside_network(const char *path, const rpt_result *r)
+{
+    size_t n = strlen(r->top_module);
+    if (n <= 4 || strcasecmp(r->top_module + n - 4, "_axi") != 0)
+        return false;
+    char dir[RPT_PATH_MAX], net[160], twins[3][RPT_PATH_MAX];
+    dir_of(path, dir);
+    snprintf(net, sizeof net, "%.*s", (int)(n - 4), r->top_module);
+    return twin_paths(dir, net, twins) > 0;
+}
+
 static int ingest_file(snac_db *db, const char *path, bool force_csv, const ingest_opts *o, ingest_counts *c)
 {
     if (force_csv || ends_with(path, ".csv"))
@@ -791,7 +830,7 @@ static int ingest_file(snac_db *db, const char *path, bool force_csv, const inge
         return rc;
     }
     o = &eff;
-    if (!o->spec_json && in_project) {
+    if (!o->spec_json && in_project && !wrapper_beside_network(path, &u->r)) {
         failures pf = {0};
         rpt_net_hint hint = {u->r.n_out_ports, u->r.in_port_bits};
         project_load(pdir, ps, &hint, o, c, &pf);
@@ -1039,22 +1078,35 @@ static void solution_units(snac_db *db, const char *dir, const char *sol, const 
     char rep[RPT_PATH_MAX], twins[3][RPT_PATH_MAX];
     if (!pjoin(rep, sol, "syn/report") || !is_dir(rep))
         return;
-    /* the synthesized top: the AXI wrapper when hls4ml's accelerator backend made one */
-    char wrap[160];
+    /* Two syntheses can sit here: the network's top (the firmware's top function: the row its
+     * spec describes) and the AXI wrapper hls4ml's accelerator backend builds around it (its own
+     * row, its own top; the spec only when the network's own reports are missing). */
+    char wrap[160], wtwins[3][RPT_PATH_MAX];
     snprintf(wrap, sizeof wrap, "%s_axi", top);
-    char probe[RPT_PATH_MAX], wname[200];
-    snprintf(wname, sizeof wname, "%s_csynth.xml", wrap);
-    bool wrapped = pjoin(probe, rep, wname) && is_file(probe);
-    size_t nt = twin_paths(rep, wrapped ? wrap : top, twins);
+    size_t nt = twin_paths(rep, top, twins);
+    size_t nw = twin_paths_of(rep, wrap, false, wtwins); /* an unreadable csynth.xml: the network's twin */
+    if (nt == 0 && nw == 0) { /* only a csynth.xml of another top: that is the synthesis */
+        char ctop[160];
+        csynth_xml_top(rep, ctop, sizeof ctop);
+        nt = twin_paths(rep, ctop[0] ? ctop : NULL, twins);
+    }
     if (!*specced) {
-        rpt_net_hint hint = ports_hint(twins, nt);
+        rpt_net_hint hint = nt ? ports_hint(twins, nt) : ports_hint(wtwins, nw);
         project_spec_build(dir, ps->have_cfg ? ps->cfg.project : top, &hint, ps, o, c);
         *specced = true;
     }
-    if (nt == 0)
+    if (nt == 0 && nw == 0)
         say(o, INGEST_MSG_NOTE, "%s: no %s_csynth.xml/.rpt or csynth.xml", rep, top);
     hls_units(twins, nt, ps, db, o, c, f, SIZE_MAX);
-    *n_reports += nt;
+    if (nw && nt) {
+        project_spec wps = {.have_cfg = ps->have_cfg, .cfg = ps->cfg};
+        snprintf(wps.why, sizeof wps.why, "the AXI wrapper %s: the spec describes the network's own row (top %s)",
+                 wrap, top);
+        hls_units(wtwins, nw, &wps, db, o, c, f, SIZE_MAX);
+    } else if (nw) {
+        hls_units(wtwins, nw, ps, db, o, c, f, SIZE_MAX);
+    }
+    *n_reports += nt + nw;
     /* export_design's Vivado run */
     static const char *const impl[] = {"impl/report/verilog", "impl/report/vhdl"};
     for (int k = 0; k < 2; k++) {
@@ -1207,35 +1259,44 @@ static void walk_failed(const ingest_opts *o, failures *f, int rc)
 
 /* A solution's syn/report folder met outside a project (the tree starts below the
  * project): it also holds every sub-function's report, so only the top's reports
- * are one synthesis: the top named by csynth.xml, else <P> of the enclosing <P>_prj. */
+ * are syntheses: <P>_csynth.* of the enclosing <P>_prj (the network), its AXI
+ * wrapper's <P>_axi_csynth.* when there, and a csynth.xml of another top on its own. */
 static void solution_reports(snac_db *db, const char *dir, const ingest_opts *o, ingest_counts *c, failures *f)
 {
-    char p[RPT_PATH_MAX], d[RPT_PATH_MAX], top[160] = "";
-    if (!(pjoin(p, dir, "csynth.xml") && is_file(p))) {
-        rpt_strlcpy(d, dir, sizeof d);
-        for (int up = 0; up < 3; up++) { /* report -> syn -> solution -> <P>_prj */
-            char parent[RPT_PATH_MAX];
-            dir_of(d, parent);
-            rpt_strlcpy(d, parent, sizeof d);
-        }
-        const char *base = strrchr(d, '/');
-        base = base ? base + 1 : d;
-        if (ends_with(base, "_prj"))
-            snprintf(top, sizeof top, "%.*s", (int)(strlen(base) - 4), base);
-        char name[200];
-        snprintf(name, sizeof name, "%s_csynth.xml", top);
-        if (!top[0] || !pjoin(p, dir, name) || !is_file(p)) {
-            snprintf(name, sizeof name, "%s_csynth.rpt", top);
-            if (!top[0] || !pjoin(p, dir, name) || !is_file(p)) {
-                say(o, INGEST_MSG_NOTE, "%s: no csynth.xml and no <top>_csynth.xml/.rpt of the solution's top: "
-                    "skipped (its sub-module reports are not syntheses of their own)", dir);
-                return;
-            }
-        }
+    char p[RPT_PATH_MAX], d[RPT_PATH_MAX], top[160] = "", ctop[160];
+    rpt_strlcpy(d, dir, sizeof d);
+    for (int up = 0; up < 3; up++) { /* report -> syn -> solution -> <P>_prj */
+        char parent[RPT_PATH_MAX];
+        dir_of(d, parent);
+        rpt_strlcpy(d, parent, sizeof d);
     }
-    int rc = ingest_file(db, p, false, o, c);
-    if (rc)
-        walk_failed(o, f, rc);
+    const char *base = strrchr(d, '/');
+    base = base ? base + 1 : d;
+    if (ends_with(base, "_prj"))
+        snprintf(top, sizeof top, "%.*s", (int)(strlen(base) - 4), base);
+    csynth_xml_top(dir, ctop, sizeof ctop);
+    char tops[3][200];
+    size_t nt = 0;
+    if (top[0]) {
+        snprintf(tops[nt++], sizeof tops[0], "%s", top);
+        snprintf(tops[nt++], sizeof tops[0], "%s_axi", top);
+    }
+    bool csynth_other = ctop[0] && !(nt && (strcasecmp(ctop, tops[0]) == 0 || strcasecmp(ctop, tops[1]) == 0));
+    if (csynth_other || (!top[0] && pjoin(p, dir, "csynth.xml") && is_file(p)))
+        snprintf(tops[nt++], sizeof tops[0], "%s", ctop);
+    size_t found = 0;
+    for (size_t t = 0; t < nt; t++) {
+        char twins[3][RPT_PATH_MAX];
+        if (twin_paths_of(dir, tops[t][0] ? tops[t] : NULL, t != 1, twins) == 0) /* t 1: the wrapper */
+            continue;
+        found++;
+        int rc = ingest_file(db, twins[0], false, o, c);
+        if (rc)
+            walk_failed(o, f, rc);
+    }
+    if (!found)
+        say(o, INGEST_MSG_NOTE, "%s: no csynth.xml and no <top>_csynth.xml/.rpt of the solution's top: "
+            "skipped (its sub-module reports are not syntheses of their own)", dir);
 }
 
 #define WALK_MAX_DEPTH 64 /* folders below the path given to -r */

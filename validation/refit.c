@@ -321,11 +321,16 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
     }
     if ((rc = score_side(rows, n, pc, &rep->cand, ya, pa)) || (rc = score_side(rows, n, pp, &rep->parent, ya, pa)))
         goto out;
-    /* per target, keep the parent's model where the refit does not lower the held-out MAPE */
+    /* per target, keep the parent's model where the refit does not lower the held-out MAPE, or,
+     * for the cycle counts, lowers the share predicted exactly (issue 23: a lower II MAPE with
+     * fewer exact IIs is not better) */
     uint32_t keep = 0;
     for (int t = 0; t < SURR_T_COUNT; t++) {
-        double c = rep->cand.t[t].v[VS_MAPE], p = rep->parent.t[t].v[VS_MAPE];
-        if (isfinite(p) && !(c < p)) {
+        const vstats *ct = &rep->cand.t[t], *pt = &rep->parent.t[t];
+        double c = ct->v[VS_MAPE], p = pt->v[VS_MAPE];
+        bool cycles = t == SURR_T_II || t == SURR_T_LATENCY_CYCLES;
+        bool worse = !(c < p) || (cycles && ct->v[VS_EXACT] < pt->v[VS_EXACT]);
+        if (isfinite(p) && worse) {
             keep |= 1u << t;
             rep->cand.t[t] = rep->parent.t[t];
             rep->cand.rmse_log[t] = rep->parent.rmse_log[t];

@@ -83,7 +83,8 @@ typedef struct refit_report {
     enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO) */
     uint32_t inherited;      /* bit t: target t kept the parent's coefficients in the final fit */
     uint32_t kept;           /* bit t: target t kept the parent's model because the refit's held-out
-                                MAPE was not lower (cand.t[t] then shows the parent's numbers) */
+                                MAPE was not lower, or (II, latency) its exact share was lower:
+                                cand.t[t] then shows the parent's numbers */
     surr_fit_report fit;     /* the final fit's in-sample report */
 } refit_report;
 

@@ -15,6 +15,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "quant/qfixed.h"
+#include "surrogate/surr_features.h"
+#include "surrogate/surr_specio.h"
+#include "util/sha256.h"
 #include "util/err.h"
 #include "util/fileio.h"
 
@@ -326,6 +330,18 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
 
 /* ---- config disagreement ------------------------------------------------------------ */
 
+/* One type in two spellings ("fixed<16,6>" in hls4ml_config.yml, "ap_fixed<16,6>" in the
+ * firmware; modes with or without AP_) is the same type: compare the parsed types, the text
+ * only when one does not parse. */
+static bool same_type(const char *a, const char *b)
+{
+    quant_prec pa, pb;
+    if (quant_prec_parse(a, &pa) == SNAC_OK && quant_prec_parse(b, &pb) == SNAC_OK)
+        return quant_prec_equal(&pa, &pb);
+    snac_err_clear();
+    return strcmp(a, b) == 0;
+}
+
 void rpt_net_disagreements(const rpt_net *net, const rpt_hls4ml_config *cfg, char *buf, size_t cap)
 {
     size_t u = 0;
@@ -359,10 +375,10 @@ void rpt_net_disagreements(const rpt_net *net, const rpt_hls4ml_config *cfg, cha
             }
     if (cfg->io_type[0] && net->io_type[0] && strcasecmp(cfg->io_type, net->io_type) != 0)
         ADD("io_type: hls4ml_config.yml says %s, %s has %s", cfg->io_type, net->source, net->io_type);
-    if (cfg->precision[0] && net->layer[0].weight_t[0] && strcmp(cfg->precision, net->layer[0].weight_t) != 0) {
+    if (cfg->precision[0] && net->layer[0].weight_t[0] && !same_type(cfg->precision, net->layer[0].weight_t)) {
         bool any_same = false;
         for (size_t l = 0; l < net->n_layers; l++)
-            any_same |= strcmp(cfg->precision, net->layer[l].weight_t) == 0;
+            any_same |= same_type(cfg->precision, net->layer[l].weight_t);
         if (!any_same)
             ADD("precision: hls4ml_config.yml says %s, %s layer 0 weights are %s", cfg->precision, net->source,
                 net->layer[0].weight_t);
@@ -387,7 +403,9 @@ static void jstr(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, const char *disagreements, char **json)
+/* The spec JSON; with ws (per layer) and sha: the weights' counts and hash in place of the folder. */
+static int spec_json_write(const rpt_net *net, const char *part, double clock_ns, const char *disagreements,
+                           const surr_wstats *ws, const char *sha, char **json)
 {
     *json = NULL;
     if (!net->mlp || !net->n_layers)
@@ -406,7 +424,10 @@ int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, con
     jstr(f, net->n_layers > 1 ? net->layer[0].act : "relu");
     fprintf(f, ",\"output_activation\":");
     jstr(f, net->layer[net->n_layers - 1].act);
-    if (net->weights_dir[0]) {
+    if (ws) {
+        fprintf(f, ",\"weights_sha256\":");
+        jstr(f, sha);
+    } else if (net->weights_dir[0]) {
         fprintf(f, ",\"weights\":");
         jstr(f, net->weights_dir);
     }
@@ -435,6 +456,9 @@ int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, con
         }
         if (L->reuse_factor)
             fprintf(f, ",\"reuse_factor\":%zu", L->reuse_factor);
+        if (ws)
+            fprintf(f, ",\"weight_stats\":[%.17g,%.17g,%.17g,%.17g]", ws[l].nonzero, ws[l].pow2, ws[l].csd,
+                    ws[l].acc_terms);
         fprintf(f, "}");
     }
     fprintf(f, "],\"hls\":{\"reuse_factor\":%zu", L0->reuse_factor ? L0->reuse_factor : 1);
@@ -454,6 +478,10 @@ int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, con
         fprintf(f, ",\"clock_period\":%.17g", clock_ns);
     if (net->table_size)
         fprintf(f, ",\"table_size\":%zu", net->table_size);
+    if (net->multipliers[0]) {
+        fprintf(f, ",\"multipliers\":");
+        jstr(f, net->multipliers);
+    }
     fprintf(f, ",\"rf_unchecked\":true},\"provenance\":{\"source\":");
     jstr(f, net->source);
     if (net->notes[0]) {
@@ -471,4 +499,117 @@ int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, con
     }
     *json = buf;
     return SNAC_OK;
+}
+
+/* Issue 23: a spec that names a weights folder changes its predictions when the folder
+ * moves. The weights are read once, here, and the spec carries what the surrogate takes
+ * from them (per layer: surr_wstats) and their SHA-256 instead of the path. When they
+ * cannot be read as the spec's layers, the spec has neither (its sparsity still stands). */
+int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, const char *disagreements, char **json)
+{
+    int rc = spec_json_write(net, part, clock_ns, disagreements, NULL, NULL, json);
+    if (rc || !net->weights_dir[0])
+        return rc;
+    surr_spec spec;
+    float *block = NULL;
+    surr_wstats ws[SURR_MAX_LAYERS];
+    char sha[65];
+    rc = surr_spec_parse_yaml(*json, strlen(*json), "spec", &spec);
+    if (!rc)
+        rc = surr_spec_weights_load(&spec, &block);
+    for (size_t l = 0; !rc && l < spec.n_layers; l++)
+        rc = surr_wstats_count(&spec.layer[l], l, &ws[l]);
+    if (!rc) {
+        size_t n = 0;
+        for (size_t l = 0; l < spec.n_layers; l++)
+            n += spec.layer[l].n_in * spec.layer[l].n_out;
+        sha256_hex(block, n * sizeof *block, sha); /* float32, (n_out, n_in) per layer, in layer order */
+    }
+    free(block);
+    free(*json);
+    *json = NULL;
+    if (rc) {
+        snac_err_clear();
+        rpt_net copy = *net;
+        copy.weights_dir[0] = '\0';
+        return spec_json_write(&copy, part, clock_ns, disagreements, NULL, NULL, json);
+    }
+    return spec_json_write(net, part, clock_ns, disagreements, ws, sha, json);
+}
+
+/* ---- multiplier mapping from the Tcl scripts --------------------------------------- */
+
+/* `config_op mul -impl X` on one line (comments skipped): X = dsp..., fabric, nodsp. */
+static void tcl_line_mult(const char *line, char *out, size_t cap)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (*line == '#' || strncmp(line, "config_op", 9) != 0)
+        return;
+    const char *p = line + 9;
+    bool mul = false;
+    char impl[32] = "";
+    while (*p && *p != '\n' && *p != ';' && *p != '#') {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        char tok[48];
+        size_t n = 0;
+        while (p[n] && !strchr(" \t\n;#", p[n]) && n + 1 < sizeof tok) {
+            tok[n] = p[n];
+            n++;
+        }
+        tok[n] = '\0';
+        p += n;
+        if (!n)
+            break;
+        if (strcasecmp(tok, "mul") == 0)
+            mul = true;
+        else if (strcmp(tok, "-impl") == 0) {
+            while (*p == ' ' || *p == '\t')
+                p++;
+            size_t m = 0;
+            while (p[m] && !strchr(" \t\n;#", p[m]) && m + 1 < sizeof impl) {
+                impl[m] = p[m];
+                m++;
+            }
+            impl[m] = '\0';
+            p += m;
+        }
+    }
+    if (!mul || !impl[0])
+        return;
+    if (strcasecmp(impl, "fabric") == 0 || strcasecmp(impl, "nodsp") == 0)
+        rpt_strlcpy(out, "fabric", cap);
+    else if (strncasecmp(impl, "dsp", 3) == 0 || strcasecmp(impl, "fulldsp") == 0 ||
+             strcasecmp(impl, "maxdsp") == 0 || strcasecmp(impl, "meddsp") == 0)
+        rpt_strlcpy(out, "dsp", cap);
+    else if (strcasecmp(impl, "auto") == 0 || strcasecmp(impl, "all") == 0)
+        out[0] = '\0';
+}
+
+void rpt_net_read_tcl_multipliers(const char *dir, char *out, size_t cap)
+{
+    out[0] = '\0';
+    static const char *const names[] = {"build_prj.tcl", "project.tcl"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char path[RPT_PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        char *buf;
+        size_t len;
+        if (snac_read_file(path, &buf, &len) != SNAC_OK) {
+            snac_err_clear();
+            continue;
+        }
+        for (char *line = buf; line && *line;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            tcl_line_mult(line, out, cap); /* the last one set wins, as in Tcl */
+            line = nl ? nl + 1 : NULL;
+        }
+        free(buf);
+    }
 }

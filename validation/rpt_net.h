@@ -72,6 +72,7 @@ typedef struct rpt_net {
     char why[256];
     char notes[RPT_NOTES_MAX];/* what was assumed or resolved, "; "-separated */
     char weights_dir[RPT_PATH_MAX]; /* absolute weights/ folder when every layer's w<k>.txt was read; else "" */
+    char multipliers[16];     /* "dsp" | "fabric" | "": build_prj.tcl's `config_op mul -impl` */
 } rpt_net;
 
 /* Hints from the reports for symbols nothing else resolves: the number of
@@ -91,8 +92,14 @@ int rpt_net_build(const rpt_op *ops, size_t n, const char *weights_dir, const rp
  * precision): each disagreement is appended to buf (";"-separated, "" if none). */
 void rpt_net_disagreements(const rpt_net *net, const rpt_hls4ml_config *cfg, char *buf, size_t cap);
 
-/* The spec JSON (malloc'd) of an MLP net; clock_ns <= 0 / part NULL leave them out. */
+/* The spec JSON (malloc'd) of an MLP net; clock_ns <= 0 / part NULL leave them out. When
+ * every layer's weights were read (weights_dir), the spec carries their counts per layer
+ * (weight_stats) and model.weights_sha256, never the folder's path (issue 23). */
 int rpt_net_spec_json(const rpt_net *net, const char *part, double clock_ns, const char *disagreements, char **json);
+
+/* build_prj.tcl / project.tcl in dir: `config_op mul -impl dsp|fabric` -> "dsp" / "fabric"
+ * in out ("" when neither is set). */
+void rpt_net_read_tcl_multipliers(const char *dir, char *out, size_t cap);
 
 /* Count the zeros of an hls4ml weights text file (values separated by commas
  * and/or white space); *n_values is the number of values. */

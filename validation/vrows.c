@@ -195,6 +195,8 @@ int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out)
             for (size_t l = 0; l < spec.n_layers; l++)
                 spec.layer[l].w = NULL;
             snac_err_clear();
+            if (out->n_weights_missing++ == 0)
+                out->first_weights_missing = sqlite3_column_int64(st, 0);
         }
         if (out->n == cap) {
             size_t nc = cap ? 2 * cap : 256;

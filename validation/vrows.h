@@ -55,8 +55,11 @@ typedef struct vrows {
     size_t n_unmapped;          /* rows no surrogate toolchain takes (Vivado post-synthesis) */
     size_t n_no_spec;           /* rows of tc whose spec could not be rebuilt (no spec, bad JSON) */
     vrow_skip *skip;            /* the n_no_spec rows of tc, with the reason */
+    size_t n_weights_missing;   /* rows whose spec names a weights path that cannot be read (a spec
+                                   stored before issue 23; the folder moved): the spec's sparsity is used */
+    int64_t first_weights_missing; /* the first such row's id */
 } vrows;
-#define VROWS_INIT {NULL, 0, 0, 0, 0, 0, NULL}
+#define VROWS_INIT {NULL, 0, 0, 0, 0, 0, NULL, 0, 0}
 
 int vrows_load(snac_db *db, enum surr_toolchain tc, vrows *out);
 void vrows_free(vrows *r);

@@ -85,6 +85,8 @@ int vval_run(snac_db *db, enum surr_toolchain tc, const surr_version *v, const v
     rep->n_rows = R.n;
     rep->n_groups = R.n_groups;
     rep->n_no_spec = R.n_no_spec;
+    rep->n_weights_missing = R.n_weights_missing;
+    rep->first_weights_missing = R.first_weights_missing;
     rep->skip = R.skip; /* the report owns the skip list now */
     R.skip = NULL;
     rep->n_other = R.n_other;

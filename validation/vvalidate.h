@@ -41,6 +41,8 @@ typedef struct vval_report {
     size_t n_rows, n_groups, n_no_spec, n_other, n_unmapped;
     vrow_skip *skip;             /* the n_no_spec rows skipped: id and reason (owned) */
     size_t n_with_stored;        /* rows with a stored prediction */
+    size_t n_weights_missing;    /* rows whose spec's weights path cannot be read (vrows) */
+    int64_t first_weights_missing;
     vval_block fresh;
     vval_block *stored;          /* one per version that made stored predictions */
     size_t n_stored;

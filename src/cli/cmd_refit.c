@@ -194,7 +194,7 @@ int cmd_refit(int argc, char **argv)
         print_table(&rep, &parent);
         for (int t = 0; t < SURR_T_COUNT; t++)
             if (rep.kept & (1u << t))
-                printf("  %s: the refit did not lower the held-out MAPE, keeps the parent's model\n",
+                printf("  %s: the refit did not lower the held-out MAPE (II, latency: or predicts fewer exactly), keeps the parent's model\n",
                        surr_target_names[t]);
         for (int t = 0; t < SURR_T_COUNT; t++)
             if (rep.inherited & (1u << t))

@@ -282,6 +282,12 @@ int cmd_validate(int argc, char **argv)
                    rep.n_groups, rep.n_no_spec, rep.n_with_stored);
             if (created)
                 printf("  (no active version: the default was fitted from the shipped calibration data and stored)\n");
+            if (rep.n_weights_missing)
+                printf("  note: %zu result%s (the first: id %lld) a weights folder that cannot be read (moved?): "
+                       "the features use the spec's sparsity, not the weights; ingest the project again to "
+                       "store the weights' counts in the spec\n", rep.n_weights_missing,
+                       rep.n_weights_missing == 1 ? "'s spec names" : "s' specs name",
+                       (long long)rep.first_weights_missing);
             if (rep.n_no_spec) {
                 printf("  skipped %zu result%s (synthesis_results id: reason):\n", rep.n_no_spec,
                        rep.n_no_spec == 1 ? "" : "s");
