@@ -6,8 +6,10 @@
  * left-out rows; then the shipped default (the embedded coefficients) on the same rows: in sample
  * on the committed file, out of sample on another file (--data: a fresh set of models).
  *
- *   bench_yosys_loao [--data FILE] [--rows]      run from the repository root
- * --rows also prints every model's left-out prediction of LUT and FF.
+ *   bench_yosys_loao [--data FILE] [--fit FILE] [--rows]      run from the repository root
+ * --rows also prints every model's left-out prediction of LUT and FF. --fit FILE also fits
+ * the version on every row of FILE (as surr_calibrate would ship it from that file) and
+ * predicts the rows: how a new calibration file does on a fresh set before it is shipped.
  *
  * Prints, per target: MAPE, median and 90th-percentile APE (|pred - y| / max(y, 1))
  * for LUT and FF, the share predicted exactly (rounded) for latency, DSP and BRAM18,
@@ -60,6 +62,19 @@ static double exact_share(const calib_yosys_row *r, const double (*pred)[SURR_T_
     return n ? (double)hits / (double)n : NAN;
 }
 
+/* Every row's LUT and FF, predicted and Yosys's, and the APE. */
+static void print_rows(const calib_yosys_row *r, const double (*pred)[SURR_T_COUNT], size_t n)
+{
+    printf("%-12s %-20s %-8s %4s %8s %8s %8s %7s %6s %6s %7s\n", "model", "arch", "act", "bits", "sparsity", "LUT",
+           "pred", "APE", "FF", "pred", "APE");
+    for (size_t i = 0; i < n; i++)
+        printf("%-12s %-20s %-8s %4d %8.3f %8.0f %8.0f %6.1f%% %6.0f %6.0f %6.1f%%\n", r[i].s.id, r[i].arch,
+               r[i].activation, r[i].bits, r[i].sparsity, r[i].s.y[SURR_T_LUT], pred[i][SURR_T_LUT],
+               100 * ape(pred[i][SURR_T_LUT], r[i].s.y[SURR_T_LUT]), r[i].s.y[SURR_T_FF], pred[i][SURR_T_FF],
+               100 * ape(pred[i][SURR_T_FF], r[i].s.y[SURR_T_FF]));
+    printf("\n");
+}
+
 static void report(const char *title, const calib_yosys_row *r, const double (*pred)[SURR_T_COUNT], size_t n,
                    double *scratch, bool *keep)
 {
@@ -110,14 +125,17 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     const char *path = "surrogate/calibration/yosys_results.csv";
+    const char *fit_path = NULL;
     bool rows = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
             path = argv[++i];
+        } else if (strcmp(argv[i], "--fit") == 0 && i + 1 < argc) {
+            fit_path = argv[++i];
         } else if (strcmp(argv[i], "--rows") == 0) {
             rows = true;
         } else {
-            fprintf(stderr, "usage: bench_yosys_loao [--data FILE] [--rows]\n");
+            fprintf(stderr, "usage: bench_yosys_loao [--data FILE] [--fit FILE] [--rows]\n");
             return 2;
         }
     }
@@ -159,16 +177,8 @@ int main(int argc, char **argv)
         }
         surr_version_clear(&v);
     }
-    if (!rc && rows) {
-        printf("%-12s %-20s %-8s %4s %8s %8s %8s %7s %6s %6s %7s\n", "model", "arch", "act", "bits", "sparsity",
-               "LUT", "pred", "APE", "FF", "pred", "APE");
-        for (size_t i = 0; i < n; i++)
-            printf("%-12s %-20s %-8s %4d %8.3f %8.0f %8.0f %6.1f%% %6.0f %6.0f %6.1f%%\n", r[i].s.id, r[i].arch,
-                   r[i].activation, r[i].bits, r[i].sparsity, r[i].s.y[SURR_T_LUT], pred[i][SURR_T_LUT],
-                   100 * ape(pred[i][SURR_T_LUT], r[i].s.y[SURR_T_LUT]), r[i].s.y[SURR_T_FF], pred[i][SURR_T_FF],
-                   100 * ape(pred[i][SURR_T_FF], r[i].s.y[SURR_T_FF]));
-        printf("\n");
-    }
+    if (!rc && rows)
+        print_rows(r, pred, n);
     if (!rc) {
         report("leave one architecture out (fitted as surr_calibrate fits the default, without the architecture):", r,
                pred, n, scratch, keep);
@@ -191,6 +201,32 @@ int main(int argc, char **argv)
             report(title, r, pred, n, scratch, keep);
             surr_version_clear(&d);
         }
+    }
+    if (!rc && fit_path) {
+        calib_yosys_row *f = NULL;
+        size_t nf = 0;
+        surr_version v;
+        surr_fit_report rep;
+        if (calib_yosys_read(fit_path, &f, &nf) || calib_yosys_fit(f, nf, -1, false, &v, &rep)) {
+            fprintf(stderr, "bench_yosys_loao: --fit %s: %s\n", fit_path, snac_err_msg());
+            rc = 1;
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                surr_prediction p;
+                surr_predict(&v, &r[i].s.x, surr_part_lookup(r[i].part), &p);
+                memcpy(pred[i], p.y, sizeof p.y);
+            }
+            char title[512];
+            snprintf(title, sizeof title,
+                     "\nfitted on %s (%zu models, as surr_calibrate fits the default) on these rows:", fit_path, nf);
+            if (rows) {
+                printf("%s\n", title + 1);
+                print_rows(r, pred, n);
+            }
+            report(title, r, pred, n, scratch, keep);
+            surr_version_clear(&v);
+        }
+        free(f);
     }
     free(pred);
     free(scratch);

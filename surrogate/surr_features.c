@@ -108,8 +108,12 @@ double surr_bops_bitaware(const surr_spec *s)
  * product's shift-adds, and the negation of a negative weight, are adders of its width; a
  * balanced tree over the leaves in order sums them, each node sized to its range (at most the
  * accumulator). Weights wider than the RTL's CSD limit are `*` (DSP), not adders. A hidden neuron
- * that no nonzero weight of the next layer reads is not built. The output registers keep only the
- * bits of each output that can change: synthesis removes constant bits and merges sign copies.
+ * that no nonzero weight of the next layer reads is not built; with every weight known, only the cone
+ * of the outputs is (rtl_live: what Yosys keeps of a pruned net), and a neuron of its bias alone is a
+ * constant. The output registers keep only the bits of each output that can change: synthesis removes
+ * constant bits and merges sign copies. A tanh/sigmoid ROM counts the LUT6 blocks its reachable words
+ * need per output bit (table_blocks); the codes a layer's outputs can take bound the next layer's
+ * reachable words (rtl_io), enumerated when few.
  * tests/export checks the adder count against the RTL writer's own report. */
 typedef struct rtl_leaf {
     double lo, hi;
@@ -182,26 +186,113 @@ static int64_t table_code(const surr_layer *L, size_t n, double idx)
     return quant_from_double(&L->output, v, NULL);
 }
 
+/* The LUT-sized pieces of a neuron's ROM that synthesis keeps, over the words [ilo, ihi] it can reach
+ * (only those marked in `reach` when that is known): for each output bit that changes among them, the
+ * 64-word aligned blocks (a LUT6 each) over which it changes, at least one; and at most what any
+ * function of the neuron's `support` input bits costs, 2^(support - 6) LUT6 (one LUT for up to 6 bits).
+ * Yosys turns the ROM into a mux tree of constants and flattens it into the neuron's logic: a block
+ * where the bit is constant folds away, a bit constant over every reachable word is not built, and a
+ * neuron that reads one 4-bit input is a 4-input function whatever the table holds. A sigmoid or tanh
+ * code is a staircase: at 4 output bits most blocks are flat, at 8 bits few are. */
+static double table_blocks(const surr_layer *L, size_t n, double ilo, double ihi, const unsigned char *reach,
+                           double support)
+{
+    const int w = L->output.width < 64 ? L->output.width : 64;
+    const uint64_t live = w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << w) - 1;
+    const size_t lo_w = (size_t)ilo, hi_w = (size_t)ihi;
+    double blocks[64] = {0};
+    bool have = false;
+    uint64_t code0 = 0, vary_all = 0;
+    for (size_t b0 = lo_w & ~(size_t)63; b0 <= hi_w; b0 += 64) {
+        const size_t lo = b0 < lo_w ? lo_w : b0, hi = b0 + 63 > hi_w ? hi_w : b0 + 63;
+        bool first = true;
+        uint64_t c0 = 0, vary = 0;
+        for (size_t i = lo; i <= hi; i++) {
+            if (reach && !reach[i])
+                continue;
+            const uint64_t c = (uint64_t)table_code(L, n, (double)i);
+            if (first) {
+                c0 = c;
+                first = false;
+            }
+            vary |= c ^ c0;
+            if (!have) {
+                code0 = c;
+                have = true;
+            }
+            vary_all |= c ^ code0;
+        }
+        vary &= live;
+        for (int b = 0; b < w; b++)
+            blocks[b] += (double)((vary >> b) & 1);
+    }
+    vary_all &= live;
+    const double cap = support > 6.0 ? ldexp(1.0, (int)fmin(support - 6.0, 60.0)) : 1.0;
+    double sum = 0;
+    for (int b = 0; b < w; b++)
+        if ((vary_all >> b) & 1)
+            sum += fmin(fmax(blocks[b], 1.0), cap);
+    return sum;
+}
+
+/* table_units of one neuron: its ROM blocks over those of a full table with 8 output bits that all
+ * change in every block (8 x table size / 64), so that such a neuron counts 1. */
+static double table_units_of(const surr_layer *L, size_t n, double ilo, double ihi, const unsigned char *reach,
+                             double support)
+{
+    return table_blocks(L, n, ilo, ihi, reach, support) / (8.0 * (double)n / 64.0);
+}
+
+/* A table neuron whose inputs take at most this many combinations has its reachable words enumerated
+ * (at most RTL_ENUM_MAX_WORDS_LOG2 nonzero inputs can: each takes two codes or more). */
+#define RTL_ENUM_MAX_WORDS_LOG2 12
+#define RTL_ENUM_MAX_WORDS (1 << RTL_ENUM_MAX_WORDS_LOG2)
+
+/* The codes a built neuron's output register can hold, as the next layer sees them (rtl_io, one per
+ * neuron): the register starts at 0 (its init value) and then holds codes in [lo, hi]; a neuron with
+ * no nonzero weight (its bias alone) holds 0 and then one constant, so the next layer sees a one-bit
+ * input (Yosys keeps the register: its input differs from its init value). */
+typedef struct rtl_io {
+    double lo, hi; /* codes, 0 included */
+    bool two;      /* only 0 and one other code (lo or hi) */
+} rtl_io;
+
 /* Layer l's product adder bits, tree adder bits and live output bits in snac's RTL (weights known,
  * and the next layer's too); for a table layer also its ROMs in full-table equivalents
- * (surr_layer_terms.table_units: reachable words x output bits / (8 x table size)). */
-static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tree_bits, double *out_bits,
-                     double *table_units)
+ * (surr_layer_terms.table_units: table_units_of each built neuron). `in` (n_in, NULL: the input
+ * type's full range) are the codes the layer's inputs can take (the previous layer's `out`); `out`
+ * (n_out, may be NULL) receives the codes of this layer's outputs; `live` (n_out, NULL: a nonzero
+ * weight of the next layer reads it) says which neurons are built (rtl_live). A neuron whose reachable table
+ * words fit RTL_ENUM_MAX_WORDS input combinations has them enumerated exactly. */
+static int rtl_exact(const surr_spec *s, size_t l, const rtl_io *in, rtl_io *out, const unsigned char *live,
+                     double *prod_bits, double *tree_bits, double *out_bits, double *table_units)
 {
     const surr_layer *L = &s->layer[l];
     const quant_prec acc = surr_spec_layer_accum(s, l);
     const int AW = acc.width, FA = quant_frac(&acc), XE = L->input.width + 1;
     const int sa = FA - quant_frac(&L->input) - quant_frac(&L->weight), sb = FA - quant_frac(&L->bias);
-    const double xlo = (double)quant_code_min(&L->input), xhi = (double)quant_code_max(&L->input);
+    const double tlo = (double)quant_code_min(&L->input), thi = (double)quant_code_max(&L->input);
     const bool csd = L->weight.width <= SURR_RTL_CSD_MAX_WIDTH;
+    const bool table = L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID;
     rtl_leaf *leaf = malloc((L->n_in + 1) * sizeof *leaf);
-    if (!leaf)
+    double *wvs = malloc((L->n_in + 1) * sizeof *wvs);            /* (nonzero inputs) weight in accumulator codes */
+    size_t *src = malloc((L->n_in + 1) * sizeof *src);            /* (nonzero inputs) the input each reads */
+    unsigned char *reach = table ? malloc(s->table_size) : NULL; /* (table_size) words a neuron can reach */
+    if (!leaf || !wvs || !src || (table && !reach)) {
+        free(leaf);
+        free(wvs);
+        free(src);
+        free(reach);
         return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
     *prod_bits = *tree_bits = *out_bits = *table_units = 0;
     for (size_t j = 0; j < L->n_out; j++) {
-        if (!rtl_neuron_used(s, l, j))
+        const bool used = live ? live[j] != 0 : rtl_neuron_used(s, l, j);
+        if (!used && !out)
             continue;
+        double nb_prod = 0, nb_tree = 0, nb_out = 0, nb_table = 0; /* this neuron's */
         size_t nt = 0;
+        double combos = 1, support = 0;
         const double bv = L->b ? ldexp((double)quant_from_double(&L->bias, L->b[j], NULL), sb) : 0.0;
         leaf[nt++] = (rtl_leaf){bv, bv, quant_range_bits(bv, bv, AW)};
         for (size_t i = 0; i < L->n_in; i++) {
@@ -209,36 +300,98 @@ static int rtl_exact(const surr_spec *s, size_t l, double *prod_bits, double *tr
             if (w == 0)
                 continue;
             const double wv = ldexp((double)w, sa);
+            const double xlo = in ? in[i].lo : tlo, xhi = in ? in[i].hi : thi;
+            wvs[nt - 1] = wv;
+            src[nt - 1] = i;
+            combos *= in && in[i].two ? 2.0 : xhi - xlo + 1.0;
+            support += in && in[i].two ? 1.0 : (double)live_bits((int64_t)xlo, (int64_t)xhi);
+            /* the adders are as wide as the RTL writes them, from the input type (Yosys does not narrow
+             * them by value ranges; narrowing fitted worse) */
             rtl_leaf *t = &leaf[nt++];
-            t->lo = fmin(xlo * wv, xhi * wv);
-            t->hi = fmax(xlo * wv, xhi * wv);
+            t->lo = fmin(tlo * wv, thi * wv);
+            t->hi = fmax(tlo * wv, thi * wv);
             t->width = quant_range_bits(t->lo, t->hi, AW);
             t->width = t->width < XE ? XE : t->width;
             if (csd) /* CSD digits - 1 adders, plus a negation when the leading digit (w's sign) is negative */
-                *prod_bits += (double)(quant_csd_digits(w) - 1 + (w < 0)) * t->width;
+                nb_prod += (double)(quant_csd_digits(w) - 1 + (w < 0)) * t->width;
         }
-        rtl_leaf root = rtl_tree(leaf, 0, nt, AW, tree_bits);
+        rtl_leaf root = rtl_tree(leaf, 0, nt, AW, &nb_tree);
         double vlo = ldexp(root.lo, -FA), vhi = ldexp(root.hi, -FA);
-        if (L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID) {
-            /* the words it can reach, and the output bits that can change among them */
+        int64_t clo, chi;
+        if (table) {
+            /* the words it can reach (enumerated when its inputs take few combinations), and the output
+             * bits that can change among them */
             double ilo, ihi;
-            *table_units += table_entries(L->act, s->table_size, vlo, vhi, &ilo, &ihi) * L->output.width /
-                            (8.0 * (double)s->table_size);
-            *out_bits += live_bits(table_code(L, s->table_size, ilo), table_code(L, s->table_size, ihi));
-            continue;
+            const size_t nz = nt - 1;
+            const unsigned char *known = NULL;
+            table_entries(L->act, s->table_size, vlo, vhi, &ilo, &ihi);
+            if (combos <= RTL_ENUM_MAX_WORDS && nz <= RTL_ENUM_MAX_WORDS_LOG2) {
+                double x[RTL_ENUM_MAX_WORDS_LOG2 + 1];
+                memset(reach, 0, s->table_size);
+                for (size_t i = 0; i < nz; i++)
+                    x[i] = in ? in[src[i]].lo : tlo;
+                ilo = (double)s->table_size;
+                ihi = 0;
+                for (;;) {
+                    double a = bv, ia, ib;
+                    for (size_t i = 0; i < nz; i++)
+                        a += wvs[i] * x[i];
+                    table_entries(L->act, s->table_size, ldexp(a, -FA), ldexp(a, -FA), &ia, &ib);
+                    reach[(size_t)ia] = 1;
+                    ilo = fmin(ilo, ia);
+                    ihi = fmax(ihi, ia);
+                    /* next combination: a two-valued input steps from lo to hi at once */
+                    size_t i = 0;
+                    for (; i < nz; i++) {
+                        const double lo = in ? in[src[i]].lo : tlo, hi = in ? in[src[i]].hi : thi;
+                        if (x[i] < hi) {
+                            x[i] = in && in[src[i]].two ? hi : x[i] + 1;
+                            break;
+                        }
+                        x[i] = lo;
+                    }
+                    if (i == nz)
+                        break;
+                }
+                known = reach;
+            }
+            clo = table_code(L, s->table_size, ilo);
+            chi = table_code(L, s->table_size, ihi);
+            nb_table = table_units_of(L, s->table_size, ilo, ihi, known, support);
+            nb_out = live_bits(clo, chi);
+        } else if (L->act == SURR_ACT_SOFTMAX) {
+            clo = quant_code_min(&L->output);
+            chi = quant_code_max(&L->output);
+            nb_out = L->output.width;
+            nb_table = (double)L->output.width / 8.0;
+        } else {
+            if (L->act == SURR_ACT_RELU) {
+                vlo = fmax(vlo, 0.0);
+                vhi = fmax(vhi, 0.0);
+            }
+            clo = quant_from_double(&L->output, vlo, NULL);
+            chi = quant_from_double(&L->output, vhi, NULL);
+            nb_out = live_bits(clo, chi);
         }
-        if (L->act == SURR_ACT_SOFTMAX) {
-            *out_bits += L->output.width;
-            *table_units += (double)L->output.width / 8.0;
-            continue;
+        /* one code only, by the ranges, but not visibly constant to synthesis (its inputs change): its
+         * register keeps the bits that code sets */
+        if (nt > 1 && clo == chi)
+            nb_out = live_bits(clo < 0 ? clo : 0, clo < 0 ? 0 : clo);
+        if (out)
+            out[j] = (rtl_io){fmin((double)clo, 0.0), fmax((double)chi, 0.0), nt == 1};
+        /* a neuron of its bias alone is a constant: no logic; its register folds into one shared
+         * with every other constant (the next layer still sees it change once) */
+        if (used && nt > 1) {
+            *prod_bits += nb_prod;
+            *tree_bits += nb_tree;
+            *out_bits += nb_out;
+            *table_units += nb_table;
         }
-        if (L->act == SURR_ACT_RELU) {
-            vlo = fmax(vlo, 0.0);
-            vhi = fmax(vhi, 0.0);
-        }
-        *out_bits += live_bits(quant_from_double(&L->output, vlo, NULL), quant_from_double(&L->output, vhi, NULL));
     }
     free(leaf);
+    free(wvs);
+    free(src);
+    free(reach);
     return SNAC_OK;
 }
 
@@ -373,6 +526,35 @@ static void tally_resource(const surr_layer *L, layer_tally *t)
     t->acc_terms = (double)L->n_out * (double)L->n_in;
 }
 
+/* Which neurons synthesis keeps (every weight known): every output of the last layer, and a neuron
+ * that a nonzero weight of a kept neuron of the next layer reads. Yosys removes logic nothing reads:
+ * a pruned net keeps only the cone of its outputs (a 91%-sparse 24-16-16-16-5 sigmoid net keeps 4 of
+ * its 16 third-layer neurons, and of the first two layers only what feeds those). live: one row of
+ * n_out per layer, rows consecutive. */
+static void rtl_live(const surr_spec *s, unsigned char *live)
+{
+    size_t off[SURR_MAX_LAYERS], o = 0;
+    for (size_t l = 0; l < s->n_layers; l++) {
+        off[l] = o;
+        o += s->layer[l].n_out;
+    }
+    for (size_t l = s->n_layers; l-- > 0;) {
+        const surr_layer *L = &s->layer[l];
+        unsigned char *u = live + off[l];
+        if (l + 1 == s->n_layers) {
+            memset(u, 1, L->n_out);
+            continue;
+        }
+        const surr_layer *N = &s->layer[l + 1];
+        const unsigned char *un = live + off[l + 1];
+        for (size_t j = 0; j < L->n_out; j++) {
+            u[j] = 0;
+            for (size_t k = 0; k < N->n_out && !u[j]; k++)
+                u[j] = un[k] && quant_from_double(&N->weight, N->w[k * N->n_in + j], NULL) != 0;
+        }
+    }
+}
+
 int surr_features_extract(const surr_spec *s, surr_features *out)
 {
     memset(out, 0, sizeof *out);
@@ -382,12 +564,35 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     double *f = out->f;
     out->exact = true;
     double wsum = 0;
+    /* yosys-0.23 with every weight known: the codes each layer's outputs can take, for the next layer */
+    rtl_io *io = NULL;
+    bool live = s->toolchain == SURR_TC_YOSYS_0_23 && s->strategy == SURR_STRATEGY_LATENCY;
+    size_t nn = 0;
+    for (size_t l = 0; l < s->n_layers; l++) {
+        live = live && s->layer[l].w;
+        nn += s->layer[l].n_out;
+    }
+    unsigned char *kept = NULL;
+    if (live) {
+        io = malloc(nn * sizeof *io);
+        kept = malloc(nn);
+        if (!io || !kept) {
+            free(io);
+            free(kept);
+            return snac_err_set(SNAC_ENOMEM, "out of memory");
+        }
+        rtl_live(s, kept);
+    }
+    size_t io_off = 0, io_prev = 0;
     for (size_t l = 0; l < s->n_layers; l++) {
         const surr_layer *L = &s->layer[l];
         layer_tally t;
         if (L->w) {
-            if ((rc = tally_exact(L, l, &t)))
+            if ((rc = tally_exact(L, l, &t))) {
+                free(io);
+                free(kept);
                 return rc;
+            }
         } else if (L->wstats.known) {
             tally_stats(L, &t);
         } else {
@@ -410,11 +615,24 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
              * words its table neurons can reach (unknown: every word) */
             bool next_known = l + 1 >= s->n_layers || s->layer[l + 1].w;
             if (L->w && next_known) {
-                if ((rc = rtl_exact(s, l, &t.csd_add_bits, &acc_bits, &out_bits, &table_units)))
+                if ((rc = rtl_exact(s, l, io && l ? io + io_prev : NULL, io ? io + io_off : NULL,
+                                    kept ? kept + io_off : NULL, &t.csd_add_bits, &acc_bits, &out_bits,
+                                    &table_units))) {
+                    free(io);
+                    free(kept);
                     return rc;
+                }
+                io_prev = io_off;
+                io_off += L->n_out;
             } else {
                 rtl_expected(s, l, acc.width, &t.csd_add_bits, &acc_bits);
-                table_units = table ? (double)L->n_out * ob / 8.0 : 0.0;
+                /* every word reachable; the inputs a neuron reads, from the sparsity */
+                const double support = (1.0 - L->sparsity) * (double)L->n_in * L->input.width;
+                if (L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID)
+                    table_units = (double)L->n_out *
+                                  table_units_of(L, s->table_size, 0.0, (double)s->table_size - 1, NULL, support);
+                else
+                    table_units = table ? (double)L->n_out * ob / 8.0 : 0.0;
             }
         }
         f[SURR_F_MACS] += n;
@@ -486,5 +704,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     out->io_stream = s->io_type == SURR_IO_STREAM;
     out->mult = s->multipliers;
     out->bops_mac = f[SURR_F_MACS];
+    free(io);
+    free(kept);
     return SNAC_OK;
 }

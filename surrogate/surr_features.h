@@ -81,8 +81,9 @@ typedef struct surr_layer_terms {
     double stored_bits;    /* nonzero * w_w */
     double out_bits;       /* output register bits: n_out * out_w (yosys: the live bits of the built neurons) */
     double table_units;    /* table activations: n_out (a full table per neuron); yosys: ROMs in full-table
-                              equivalents, sum over built neurons of reachable words x out_w / (8 x table size)
-                              (with weights unknown: every word, n_out x out_w / 8); 0 = not set: n_out */
+                              equivalents, sum over built neurons of the 64-word blocks x output bits that
+                              change among the words it can reach, / (8 x table size / 64) (with weights
+                              unknown: every word); 0 = not set: n_out */
     int a_w, w_w, acc_w, out_w;
     int levels;            /* ceil(log2(terms + 1)): adder-tree depth over the nonzero products per neuron (mean) + bias */
     enum surr_act act;

@@ -857,6 +857,48 @@ static void yosys_estimate_should_track_the_exact_rtl_count(void)
     }
 }
 
+/* yosys-0.23 with every weight known (issue 26): Yosys keeps only the cone of the outputs, so a hidden
+ * neuron whose only reader is itself read by nothing costs nothing; and a tanh/sigmoid ROM costs at
+ * most one LUT per changing output bit when its neuron reads at most 6 input bits (the whole ROM is
+ * then a function of those bits), more when it reads more. */
+static void yosys_features_should_count_the_outputs_cone_and_the_rom_a_neuron_can_reach(void)
+{
+    const char *y = "model: {widths: [2, 2, 2, 1], activation: sigmoid}\n"
+                    "precision: {weight: 'ap_fixed<4,1>', bias: 'ap_fixed<4,1>', input: 'ap_fixed<4,1>', "
+                    "output: 'ap_fixed<8,1>'}\n"
+                    "hls: {toolchain: yosys-0.23}\n";
+    surr_spec s;
+    CHECK(surr_spec_parse_yaml(y, strlen(y), "cone.yaml", &s) == SNAC_OK);
+    /* layer 0: neuron 0 reads input 0 (one 4-bit input), neuron 1 reads both (8 bits);
+     * layer 1: neuron 0 reads neuron 0, neuron 1 reads neuron 1; layer 2 reads layer 1's neuron 0
+     * (cone: 0 -> 0) or both */
+    const float w0[4] = {0.5f, 0.0f, 0.5f, -0.375f}, b0[2] = {0.125f, 0.0f};
+    const float w1[4] = {0.75f, 0.0f, 0.0f, 0.625f}, b1[2] = {0.0f, 0.125f};
+    float w2[2] = {0.5f, 0.0f};
+    const float b2[1] = {0.25f};
+    s.layer[0].w = w0, s.layer[0].b = b0, s.layer[1].w = w1, s.layer[1].b = b1, s.layer[2].w = w2, s.layer[2].b = b2;
+    surr_features one, both;
+    CHECK_MSG(surr_features_extract(&s, &one) == SNAC_OK, "%s", snac_err_msg());
+    w2[1] = 0.5f;
+    CHECK_MSG(surr_features_extract(&s, &both) == SNAC_OK, "%s", snac_err_msg());
+    CHECK(one.exact && both.exact);
+    /* layer 1's neuron 1 is read by a nonzero weight of layer 2 only in `both`; through it, layer 0's
+     * neuron 1 is in the cone only there */
+    CHECK_MSG(one.layer[0].out_bits < both.layer[0].out_bits, "layer 0 out bits %g vs %g", one.layer[0].out_bits,
+              both.layer[0].out_bits);
+    CHECK(one.layer[0].csd_add_bits + one.layer[0].acc_add_bits <
+          both.layer[0].csd_add_bits + both.layer[0].acc_add_bits);
+    CHECK(one.layer[1].table_units < both.layer[1].table_units);
+    /* layer 0's neuron 0 reads one 4-bit input: at most one LUT6 per output bit, in units of a full
+     * table of 8 changing bits (8 x 1024 / 64 blocks); layer 1's neuron 0 reads that neuron alone */
+    const double blk = 8.0 * 1024 / 64;
+    CHECK_MSG(one.layer[0].table_units > 0 && one.layer[0].table_units * blk <= 8, "table units %g",
+              one.layer[0].table_units);
+    /* neuron 1 reads 8 bits: up to 4 LUT6 per bit, and more than neuron 0 alone */
+    CHECK_MSG(both.layer[0].table_units > one.layer[0].table_units && both.layer[0].table_units * blk <= 8 + 8 * 4,
+              "table units %g", both.layer[0].table_units);
+}
+
 /* The yosys-0.23 default records the Yosys versions it was calibrated on (issue 26); the HLS
  * families record none, which counts as every version. A written file keeps the line. */
 static void yosys_default_should_record_its_calibrated_yosys_version(void)
@@ -969,6 +1011,7 @@ int main(void)
     TEST(multiply_registers_should_count_whole_clock_periods);
     TEST(yosys_estimate_should_track_the_exact_rtl_count);
     TEST(yosys_default_should_record_its_calibrated_yosys_version);
+    TEST(yosys_features_should_count_the_outputs_cone_and_the_rom_a_neuron_can_reach);
     TEST(fit_should_recover_known_coefficients_from_synthetic_data);
     TEST(nnls_should_match_brute_force_over_active_sets);
     TEST(calibration_output_should_be_reproducible_byte_for_byte);
