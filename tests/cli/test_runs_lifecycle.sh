@@ -57,8 +57,9 @@ check "SIGINT: every trained trial row has its model" test "$(q s.db "SELECT cou
 "$SNAC" runs --db s.db > runs1.txt
 check "runs: lists the interrupted run with its resume command" grep -Eq "^ +1 +search .*interrupted .*snac search --resume 1 --db s.db" runs1.txt
 
-# --- item 10: two resumes of one run at once
-SNAC_SEARCH_PAUSE_MS=100 "$SNAC" search --resume 1 --db s.db --quiet > out2.txt 2> err2.txt &
+# --- item 10: two resumes of one run at once (paused 400 ms a trial: the first must still be
+# running after the second is refused and `snac runs` has read it, under ASan on a loaded machine)
+SNAC_SEARCH_PAUSE_MS=400 "$SNAC" search --resume 1 --db s.db --quiet > out2.txt 2> err2.txt &
 p1=$!
 wait_for s.db "SELECT owner_pid = $p1 AND status = 'running' FROM runs WHERE id = 1"
 check "first resume owns the run" test "$(q s.db 'SELECT owner_pid FROM runs WHERE id = 1')" = "$p1"
