@@ -7,11 +7,12 @@
  *                       data.test_files is missing (then data.files should point inside it)
  *     select: {min_acc: 0, top_k: 0, best: false}
  *                       the paper's rule: every front member with validation accuracy >= min_acc,
- *                       the most accurate first, at most top_k of them (0: all); best: only the
- *                       most accurate trained trial
+ *                       the most accurate first, one per layer widths, at most top_k of them
+ *                       (0: all); best: only the most accurate trained trial
  *     build: {every: 0, max_models: 0}
  *                       models to build: 0 = the local front, N = every N-th local iteration;
- *                       at most max_models of them (0: all), the most accurate first
+ *                       at most max_models of them (0: all): each chain's most accurate, then
+ *                       each chain's second, ...
  *     synth: {jobs: 2, timeout: 3600, work: out/pipeline}
  *                       Yosys runs in parallel, seconds per model, where exports and syntheses go
  *                       (<work>/run_<id>/export/model_<m>, <work>/run_<id>/synth/model_<m>)

@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline/pipeline_run.h"
+#include "pipeline/pipeline_pick.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -444,17 +445,33 @@ static int st_search(pdriver *p)
     return SNAC_OK;
 }
 
-typedef struct cand {
-    int64_t id;
-    double acc;
-} cand;
-
-static int by_acc_desc(const void *a, const void *b)
+/* Each candidate's group: the index of its trial's layer widths among the candidates'. */
+static int group_by_widths(pdriver *p, pipe_cand *c, size_t n)
 {
-    const cand *x = a, *y = b;
-    if (x->acc != y->acc)
-        return x->acc > y->acc ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
+    sqlite3_stmt *st;
+    int rc = prep(p, "SELECT json_extract(arch, '$.hidden') FROM trials WHERE id = ?1", &st);
+    if (rc)
+        return rc;
+    char(*w)[256] = calloc(n ? n : 1, sizeof *w);
+    if (!w) {
+        sqlite3_finalize(st);
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, c[i].id);
+        const unsigned char *t = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+        snprintf(w[i], sizeof w[i], "%s", t ? (const char *)t : "");
+        c[i].group = (int64_t)i;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(w[j], w[i]) == 0) {
+                c[i].group = c[j].group;
+                break;
+            }
+    }
+    sqlite3_finalize(st);
+    free(w);
+    return SNAC_OK;
 }
 
 static int st_select(pdriver *p)
@@ -481,19 +498,24 @@ static int st_select(pdriver *p)
     } else if ((rc = search_pareto_front_trials(p->db, run, &ids, &acc, &n))) {
         return rc;
     }
-    cand *c = malloc((n ? n : 1) * sizeof *c);
+    pipe_cand *c = malloc((n ? n : 1) * sizeof *c);
     size_t k = 0;
     double best = -1;
     for (size_t i = 0; c && i < n; i++) {
         best = acc[i] > best ? acc[i] : best;
         if (acc[i] >= p->pc.min_acc)
-            c[k++] = (cand){ids[i], acc[i]};
+            c[k++] = (pipe_cand){ids[i], acc[i], 0};
     }
     free(ids);
     free(acc);
     if (!c)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
-    qsort(c, k, sizeof *c, by_acc_desc);
+    /* one chain per architecture: the most accurate of the trials that share layer widths */
+    if ((rc = group_by_widths(p, c, k))) {
+        free(c);
+        return rc;
+    }
+    k = pipe_pick_per_group(c, k);
     if (p->pc.top_k && k > p->pc.top_k)
         k = p->pc.top_k;
     if (k > LOCAL_MAX_SOURCES)
@@ -566,10 +588,11 @@ static int st_build(pdriver *p)
     int rc = local_front_models(p->db, run, p->pc.every, &ids, &n);
     if (rc)
         return rc;
-    /* at most max_models: the most accurate first (validation accuracy of the deployed network) */
-    cand *c = malloc((n ? n : 1) * sizeof *c);
+    /* at most max_models: every chain's most accurate first, then every chain's second, ...
+     * (validation accuracy of the deployed network), so the built models span the chains */
+    pipe_cand *c = malloc((n ? n : 1) * sizeof *c);
     sqlite3_stmt *st = NULL;
-    if (!c || (rc = prep(p, "SELECT val_acc FROM local_iterations WHERE model_id = ?1", &st))) {
+    if (!c || (rc = prep(p, "SELECT val_acc, source_trial_id FROM local_iterations WHERE model_id = ?1", &st))) {
         free(c);
         free(ids);
         return rc ? rc : snac_err_set(SNAC_ENOMEM, "out of memory");
@@ -577,11 +600,15 @@ static int st_build(pdriver *p)
     for (size_t i = 0; i < n; i++) {
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, ids[i]);
-        c[i] = (cand){ids[i], sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : 0};
+        bool row = sqlite3_step(st) == SQLITE_ROW;
+        c[i] = (pipe_cand){ids[i], row ? sqlite3_column_double(st, 0) : 0, row ? sqlite3_column_int64(st, 1) : 0};
     }
     sqlite3_finalize(st);
     free(ids);
-    qsort(c, n, sizeof *c, by_acc_desc);
+    if (pipe_order_round_robin(c, n)) {
+        free(c);
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
     size_t k = p->pc.max_models && n > p->pc.max_models ? p->pc.max_models : n;
     if (k > MAX_IDS)
         k = MAX_IDS;

@@ -4,9 +4,11 @@
  * Stages, in order (pipe_stage_names; each a row of pipeline_stages, store/db.h):
  *   data      simulate the jets when a configured data file is missing (pipeline.data)
  *   search    the global search (a child run, kind 'search', name "search")
- *   select    front members with validation accuracy >= min_acc (top_k, or the best trial)
+ *   select    front members with validation accuracy >= min_acc (top_k, or the best trial),
+ *             one per layer widths (pipeline_pick.h)
  *   local     QAT + iterative pruning of the selected trials (a child run, kind 'local')
- *   build     the models to build: the local front, or every N-th iteration (max_models)
+ *   build     the models to build: the local front, or every N-th iteration (max_models,
+ *             taken round robin over the chains)
  *   export    each model's HLS project + RTL under <work>/run_<id>/export/model_<m>
  *   synth     Yosys of each model (export_synth_run, <work>/run_<id>/synth), `jobs` at a time
  *   validate  the synthesized toolchain's active surrogate against what was synthesized

@@ -1,6 +1,7 @@
 /* test_pipeline — the pieces of `snac run` / `snac ablate` that are not Yosys: config edits,
- * the pipeline and ablate sections, the stage detail reader, the bootstrap, and the store's
- * joined transactions (a stage's result and its row commit together). */
+ * the pipeline and ablate sections, the stage detail reader, the bootstrap, the store's
+ * joined transactions (a stage's result and its row commit together), and the choice of
+ * trials and models (one chain per architecture, built models spread over the chains). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "config/yaml_edit.h"
 #include "pipeline/pipeline_ablate.h"
 #include "pipeline/pipeline_config.h"
+#include "pipeline/pipeline_pick.h"
 #include "pipeline/pipeline_run.h"
 #include "search/search_config.h"
 #include "store/db.h"
@@ -243,6 +245,39 @@ static void shipped_configs_should_parse(void)
     }
 }
 
+/* Front members 11..16 as the select stage sees them: 11, 12 and 15 share layer widths (group
+ * 0), 13 and 16 another (group 1), 14 is alone (group 2). Expected by hand: the best of each
+ * group in accuracy order, ties to the lower id. */
+static void pick_per_group_should_keep_each_architectures_best(void)
+{
+    pipe_cand c[] = {{11, 0.570, 0}, {12, 0.575, 0}, {13, 0.560, 1}, {14, 0.565, 2}, {15, 0.575, 0}, {16, 0.561, 1}};
+    size_t k = pipe_pick_per_group(c, 6);
+    CHECK(k == 3);
+    CHECK(c[0].id == 12 && c[0].acc == 0.575); /* 12 and 15 tie: the lower id */
+    CHECK(c[1].id == 14);
+    CHECK(c[2].id == 16);
+    pipe_cand one[] = {{7, 0.5, 4}};
+    CHECK(pipe_pick_per_group(one, 1) == 1 && one[0].id == 7);
+    CHECK(pipe_pick_per_group(c, 0) == 0);
+}
+
+/* Local-front models of two chains (source trials 76 and 149) plus one of trial 5: the
+ * accuracy order alone would build 148, 141, 149, 142 (chain 149 twice first); round robin
+ * takes every chain's best, then every chain's second best. */
+static void round_robin_should_spread_the_built_models_over_chains(void)
+{
+    pipe_cand c[] = {{141, 0.5773, 76}, {142, 0.5739, 76}, {143, 0.5642, 76}, {148, 0.5806, 149},
+                     {149, 0.5771, 149}, {150, 0.5667, 149}, {160, 0.5200, 5}};
+    CHECK(pipe_order_round_robin(c, 7) == 0);
+    const int64_t want[] = {148, 141, 160, 149, 142, 150, 143};
+    for (size_t i = 0; i < 7; i++)
+        CHECK_MSG(c[i].id == want[i], "position %zu: model %lld, want %lld", i, (long long)c[i].id,
+                  (long long)want[i]);
+    pipe_cand tie[] = {{9, 0.5, 1}, {8, 0.5, 2}, {7, 0.6, 1}};
+    CHECK(pipe_order_round_robin(tie, 3) == 0);
+    CHECK(tie[0].id == 7 && tie[1].id == 8 && tie[2].id == 9);
+}
+
 int main(void)
 {
     TEST(shipped_configs_should_parse);
@@ -253,5 +288,7 @@ int main(void)
     TEST(json_ids_should_read_the_named_list);
     TEST(bootstrap_should_bracket_the_mean_and_repeat);
     TEST(joined_transaction_should_commit_or_roll_back_as_one);
+    TEST(pick_per_group_should_keep_each_architectures_best);
+    TEST(round_robin_should_spread_the_built_models_over_chains);
     return check_report();
 }

@@ -67,6 +67,12 @@ check "rows to compare: 12 trials, 6 iterations, 2 syntheses, 2 versions, 14 sta
 check "every stage done" test "$(sqlite3 a.db "SELECT group_concat(status) FROM pipeline_stages WHERE run_id = 1")" = \
     "done,done,done,done,done,done,done,done,done,done,done"
 check "two models synthesized" test "$(sqlite3 a.db "SELECT count(*) FROM synthesis_results WHERE source_kind = 'yosys'")" = 2
+check "select: one trial per layer widths" test "$(sqlite3 a.db "SELECT count(*) || ' ' || count(DISTINCT json_extract(t.arch, '$.hidden'))
+    FROM trials t, json_each((SELECT detail FROM pipeline_stages WHERE run_id = 1 AND stage = 'select'), '$.trials') j
+    WHERE t.id = j.value")" = "2 2"
+check "build: the two models come from both chains" test "$(sqlite3 a.db "SELECT count(DISTINCT i.source_trial_id)
+    FROM local_iterations i, json_each((SELECT detail FROM pipeline_stages WHERE run_id = 1 AND stage = 'build'), '$.models') j
+    WHERE i.model_id = j.value")" = 2
 check "search, local and feedback are children of the run" \
     test "$(sqlite3 a.db "SELECT group_concat(kind || ':' || name) FROM runs WHERE parent_id = 1 ORDER BY id")" = \
     "search:search,local:local,search:feedback"
@@ -121,6 +127,18 @@ check "failed stage: the stages after it are skipped, the summary runs" \
     test "$(sqlite3 c.db "SELECT group_concat(status) FROM pipeline_stages ORDER BY seq")" = \
     "done,done,failed,skipped,skipped,skipped,skipped,skipped,skipped,skipped,done"
 check "failed stage: the run is failed" test "$(sqlite3 c.db "SELECT status FROM runs WHERE kind = 'pipeline'")" = failed
+
+# one architecture on the front (several trials that differ only in learning rate / L1): select
+# takes the most accurate of them once, however large top_k
+config e.db | sed -e 's/search_space: .*/search_space: {layers: [1], widths: [[8]], activation: [relu], batch_norm: [false]}/' \
+    -e 's/max_models: 2/max_models: 1/' -e 's/refit: true/refit: false/' -e 's/feedback: true/feedback: false/' > e.yaml
+"$SNAC" run -c e.yaml > e.out 2>&1
+check "one architecture: exit 0" test $? = 0
+check "one architecture: several trials trained on it" \
+    test "$(sqlite3 e.db "SELECT count(*) > 1 FROM trials WHERE run_id = 2 AND status = 'done'")" = 1
+check "one architecture: select takes one trial, the most accurate" \
+    test "$(sqlite3 e.db "SELECT json_extract(detail, '$.trials') FROM pipeline_stages WHERE stage = 'select'")" = \
+    "[$(sqlite3 e.db "SELECT id FROM trials WHERE run_id = 2 AND status = 'done' ORDER BY accuracy DESC, id LIMIT 1")]"
 
 # a bad config: named with file:line:column, no store created
 config d.db | sed 's/kfold: 2/kfold: 1/' > d.yaml
