@@ -28,6 +28,7 @@ _Static_assert(sizeof surr_feature_names / sizeof *surr_feature_names == SURR_F_
 typedef struct code_stats_memo {
     bool done;
     double pp, mean;
+    double n_nonzero, n_csd3; /* nonzero codes; of those, codes with >= 3 CSD digits */
 } code_stats_memo;
 static _Thread_local code_stats_memo code_stats_cache[17][2];
 
@@ -39,19 +40,24 @@ void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *m
     if (!memo->done) {
         int64_t lo = is_signed ? -((int64_t)1 << (we - 1)) : 0;
         int64_t hi = is_signed ? ((int64_t)1 << (we - 1)) - 1 : ((int64_t)1 << we) - 1;
-        double n_nonzero = 0, n_pow2 = 0, csd_sum = 0;
+        double n_nonzero = 0, n_pow2 = 0, csd_sum = 0, n_csd3 = 0;
         for (int64_t v = lo; v <= hi; v++) {
             if (v == 0)
                 continue;
             n_nonzero += 1;
-            if (quant_is_pow2(v))
+            if (quant_is_pow2(v)) {
                 n_pow2 += 1;
-            else
-                csd_sum += quant_csd_digits(v);
+            } else {
+                int d = quant_csd_digits(v);
+                csd_sum += d;
+                n_csd3 += d >= SURR_VITIS_DSP_CSD_DIGITS;
+            }
         }
         double general = n_nonzero - n_pow2;
         memo->mean = general > 0 ? csd_sum / general : 0.0;
         memo->pp = n_nonzero > 0 ? n_pow2 / n_nonzero : 0.0;
+        memo->n_nonzero = n_nonzero;
+        memo->n_csd3 = n_csd3;
         memo->done = true;
     }
     double mean = memo->mean;
@@ -64,6 +70,22 @@ void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *m
     }
     *p_pow2 = pp;
     *mean_csd_general = mean;
+}
+
+/* Expected distinct products of one input with the codes of >= SURR_VITIS_DSP_CSD_DIGITS CSD digits,
+ * when it meets m nonzero weights drawn uniformly from the type's nonzero codes: each such code is
+ * met at least once with probability 1 - (1 - 1/codes)^m. */
+static double expected_dsp_products(int width, bool is_signed, double m)
+{
+    double pp, mean;
+    surr_weight_code_stats(width, is_signed, &pp, &mean); /* fills the memo */
+    const int we = width < 1 ? 1 : width > 16 ? 16 : width;
+    const code_stats_memo *memo = &code_stats_cache[we][is_signed ? 1 : 0];
+    if (width > 16) /* too many codes to meet one twice: every such draw is its own product */
+        return m * memo->n_csd3 / memo->n_nonzero;
+    if (memo->n_nonzero <= 0 || m <= 0)
+        return 0.0;
+    return memo->n_csd3 * (1.0 - pow(1.0 - 1.0 / memo->n_nonzero, m));
 }
 
 /* --------------------------------------------------------------------- BOPs */
@@ -419,7 +441,34 @@ static void rtl_expected(const surr_spec *s, size_t l, int acc_w, double *prod_b
 
 typedef struct layer_tally {
     double nonzero, pow2, general, csd, csd_add_bits, acc_terms; /* acc_terms: sum over neurons of (terms-1) */
+    double dsp_products; /* distinct (input, code) products with >= SURR_VITIS_DSP_CSD_DIGITS CSD digits */
 } layer_tally;
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Vitis HLS computes a product a * c once per input and constant (one input meets the same code in
+ * several neurons: one multiplier) and puts it on a DSP when c's shift-add form needs
+ * SURR_VITIS_DSP_CSD_DIGITS digits or more (surr_features.h). codes: scratch of n_out. */
+static double count_dsp_products(const surr_layer *L, int64_t *codes)
+{
+    double n = 0;
+    for (size_t i = 0; i < L->n_in; i++) {
+        size_t k = 0;
+        for (size_t o = 0; o < L->n_out; o++) {
+            int64_t v = quant_from_double(&L->weight, L->w[o * L->n_in + i], NULL);
+            if (v != 0 && !quant_is_pow2(v) && quant_csd_digits(v) >= SURR_VITIS_DSP_CSD_DIGITS)
+                codes[k++] = v;
+        }
+        qsort(codes, k, sizeof *codes, cmp_i64);
+        for (size_t j = 0; j < k; j++)
+            n += j == 0 || codes[j] != codes[j - 1];
+    }
+    return n;
+}
 
 static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
 {
@@ -453,6 +502,11 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
         terms += has_bias ? 1 : 0;
         t->acc_terms += terms > 1 ? terms - 1 : 0;
     }
+    int64_t *codes = malloc((L->n_out ? L->n_out : 1) * sizeof *codes); /* (n_out) */
+    if (!codes)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    t->dsp_products = count_dsp_products(L, codes);
+    free(codes);
     return SNAC_OK;
 }
 
@@ -467,6 +521,10 @@ static void tally_stats(const surr_layer *L, layer_tally *t)
     t->csd = w->csd;
     t->csd_add_bits = (w->csd - t->general) * (L->input.width + L->weight.width);
     t->acc_terms = w->acc_terms;
+    const double per_input = L->n_in ? w->nonzero / (double)L->n_in : 0.0;
+    t->dsp_products = w->dsp_products >= 0 ? w->dsp_products
+                                           : (double)L->n_in * expected_dsp_products(L->weight.width,
+                                                                                     L->weight.is_signed, per_input);
 }
 
 double surr_layer_ii(double n, double zeros, double general, double rf, bool resource)
@@ -491,7 +549,7 @@ int surr_wstats_count(const surr_layer *L, size_t l, surr_wstats *out)
     int rc = tally_exact(L, l, &t);
     if (rc)
         return rc;
-    *out = (surr_wstats){true, t.nonzero, t.pow2, t.csd, t.acc_terms};
+    *out = (surr_wstats){true, t.nonzero, t.pow2, t.csd, t.acc_terms, t.dsp_products};
     return SNAC_OK;
 }
 
@@ -508,6 +566,8 @@ static void tally_expected(const surr_layer *L, layer_tally *t)
     t->csd_add_bits = t->general * (mean_csd - 1.0) * (ab + wb);
     /* terms per neuron: (1-s)*n_in weights + the bias */
     t->acc_terms = (double)L->n_out * (1.0 - L->sparsity) * (double)L->n_in;
+    t->dsp_products = (double)L->n_in * expected_dsp_products(wb, L->weight.is_signed,
+                                                              (1.0 - L->sparsity) * (double)L->n_out);
 }
 
 /* Resource strategy (hls4ml dense_resource): the weights are read from memory,
@@ -524,6 +584,7 @@ static void tally_resource(const surr_layer *L, layer_tally *t)
     t->csd = n * wb;
     t->csd_add_bits = n * (double)(wb > 1 ? wb - 1 : 0) * (ab + wb);
     t->acc_terms = (double)L->n_out * (double)L->n_in;
+    t->dsp_products = n; /* weights from memory: every product is a generic multiply */
 }
 
 /* Which neurons synthesis keeps (every weight known): every output of the last layer, and a neuron
@@ -676,6 +737,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->ii = surr_layer_ii(n, n - t.nonzero, t.general, rf, s->strategy == SURR_STRATEGY_RESOURCE);
         lt->nonzero = t.nonzero;
         lt->general = t.general;
+        lt->dsp_products = t.dsp_products;
         lt->csd_add_bits = t.csd_add_bits;
         lt->acc_add_bits = acc_bits;
         lt->stored_bits = stored;
@@ -703,6 +765,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     f[SURR_F_DELAY_SCALE] = surr_part_delay_scale(s->part);
     out->io_stream = s->io_type == SURR_IO_STREAM;
     out->mult = s->multipliers;
+    out->toolchain = s->toolchain;
     out->bops_mac = f[SURR_F_MACS];
     free(io);
     free(kept);

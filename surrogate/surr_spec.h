@@ -73,6 +73,8 @@ typedef struct surr_wstats {
     double pow2;      /* of those, +-2^k */
     double csd;       /* CSD digits summed over the nonzero, non-power-of-two weights */
     double acc_terms; /* sum over neurons of (terms - 1), terms = nonzero weights + the bias */
+    double dsp_products; /* distinct (input, weight code) products whose code has >= 3 CSD digits (what
+                            Vitis HLS puts on DSPs, surr_features.h); < 0 = not counted (older specs) */
 } surr_wstats;
 
 typedef struct surr_layer {

@@ -275,14 +275,16 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
                 L->act = (enum surr_act)a;
             }
             L->batch_norm = L->batch_norm || ls.batch_norm;
-            if (ls.n_weight_stats) { /* [nonzero, pow2, csd digits, adder terms]: see surr_wstats */
+            if (ls.n_weight_stats) { /* [nonzero, pow2, csd digits, adder terms(, dsp products)]: surr_wstats */
                 const double *w = ls.weight_stats;
                 double n = (double)L->n_in * (double)L->n_out;
-                if (ls.n_weight_stats != 4 || w[0] > n || w[1] > w[0] || w[3] > w[0] + (double)L->n_out)
+                if (ls.n_weight_stats < 4 || w[0] > n || w[1] > w[0] || w[3] > w[0] + (double)L->n_out ||
+                    (ls.n_weight_stats == 5 && w[4] > w[0] - w[1]))
                     return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, e, "weight_stats"),
-                                      "weight_stats: expected [nonzero, pow2, csd_digits, adder_terms] of layer %zu's "
-                                      "%zu x %zu weights", ls.index, L->n_in, L->n_out);
-                L->wstats = (surr_wstats){true, w[0], w[1], w[2], w[3]};
+                                      "weight_stats: expected [nonzero, pow2, csd_digits, adder_terms, dsp_products] "
+                                      "(the last optional) of layer %zu's %zu x %zu weights", ls.index, L->n_in,
+                                      L->n_out);
+                L->wstats = (surr_wstats){true, w[0], w[1], w[2], w[3], ls.n_weight_stats == 5 ? w[4] : -1.0};
             }
         }
     }
@@ -517,6 +519,8 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
         if (!L->w && L->wstats.known) /* only when carried, so existing spec hashes do not change */
             OUT(" wstats=%.17g,%.17g,%.17g,%.17g", L->wstats.nonzero, L->wstats.pow2, L->wstats.csd,
                 L->wstats.acc_terms);
+        if (!L->w && L->wstats.known && L->wstats.dsp_products >= 0)
+            OUT(",%.17g", L->wstats.dsp_products);
         OUT("\n");
     }
 #undef OUT

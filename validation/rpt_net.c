@@ -457,8 +457,8 @@ static int spec_json_write(const rpt_net *net, const char *part, double clock_ns
         if (L->reuse_factor)
             fprintf(f, ",\"reuse_factor\":%zu", L->reuse_factor);
         if (ws)
-            fprintf(f, ",\"weight_stats\":[%.17g,%.17g,%.17g,%.17g]", ws[l].nonzero, ws[l].pow2, ws[l].csd,
-                    ws[l].acc_terms);
+            fprintf(f, ",\"weight_stats\":[%.17g,%.17g,%.17g,%.17g,%.17g]", ws[l].nonzero, ws[l].pow2, ws[l].csd,
+                    ws[l].acc_terms, ws[l].dsp_products);
         fprintf(f, "}");
     }
     fprintf(f, "],\"hls\":{\"reuse_factor\":%zu", L0->reuse_factor ? L0->reuse_factor : 1);
