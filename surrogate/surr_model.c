@@ -55,7 +55,13 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     bool table = L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX;
     phi[SURR_B_ONE] = 0;
     phi[SURR_B_LAYER] = 1;
-    phi[SURR_B_DSP_MULT] = dsp ? dsp_mults : 0;
+    /* hls4ml's softmax (nnet_activation.h) multiplies each exp(x_i) by 1 / sum: n_out products of two
+     * 18-bit table words, on DSPs unless every multiply is forced to fabric (Vitis: 5 DSPs for 5
+     * outputs, Vivado: 3 for 3) */
+    double smax = L->act == SURR_ACT_SOFTMAX && x->mult != SURR_MULT_FABRIC && x->toolchain != SURR_TC_YOSYS_0_23
+                      ? L->n_out / rf
+                      : 0.0;
+    phi[SURR_B_DSP_MULT] = (dsp ? dsp_mults : 0) + smax;
     phi[SURR_B_DSP_EXTRA] = dsp ? dsp_mults * (slices - 1) : 0;
     phi[SURR_B_FABRIC_BITS] = fabric_share * L->csd_add_bits / share;
     phi[SURR_B_TREE_BITS] = tree;
