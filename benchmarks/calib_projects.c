@@ -368,7 +368,10 @@ int calib_projects_load(const char *root, calib_project **out, size_t *n_out)
             if (strcmp(arr[i].dir, col[5]) != 0)
                 continue;
             char *slot = is_xml ? xml[i] : rpt[i];
-            if (!slot[0] || strcmp(col[4], slot) < 0) /* the first by path: reproducible */
+            /* the network's report before the AXI wrapper's (<top>_axi_csynth.*), then the first by
+             * path: reproducible */
+            bool axi = strstr(col[4], "_axi_csynth.") != NULL, slot_axi = strstr(slot, "_axi_csynth.") != NULL;
+            if (!slot[0] || (slot_axi && !axi) || (axi == slot_axi && strcmp(col[4], slot) < 0))
                 snprintf(slot, 400, "%s", col[4]);
         }
     }

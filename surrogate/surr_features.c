@@ -752,6 +752,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         double terms = L->n_out ? t.acc_terms / (double)L->n_out : (double)L->n_in;
         lt->levels = surr_ceil_log2((size_t)ceil(terms) + 1);
         lt->act = L->act;
+        lt->normalize = L->normalize;
         lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
         out->bops_bitaware += n * ((t.nonzero / n) * wb * ab + wb + ab + log2((double)L->n_in));

@@ -97,6 +97,7 @@ typedef struct surr_layer_terms {
     int levels;            /* ceil(log2(terms + 1)): adder-tree depth over the nonzero products per neuron (mean) + bias */
     enum surr_act act;
     bool resource;         /* Resource strategy (weights may live in BRAM) */
+    bool normalize;        /* an nnet::normalize call follows: n_out products by scales of out_w bits */
 } surr_layer_terms;
 
 typedef struct surr_features {

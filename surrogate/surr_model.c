@@ -57,11 +57,16 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_LAYER] = 1;
     /* hls4ml's softmax (nnet_activation.h) multiplies each exp(x_i) by 1 / sum: n_out products of two
      * 18-bit table words, on DSPs unless every multiply is forced to fabric (Vitis: 5 DSPs for 5
-     * outputs, Vivado: 3 for 3) */
+     * outputs, Vivado: 3 for 3); its own call, not shared by the dense layer's RF */
     double smax = L->act == SURR_ACT_SOFTMAX && x->mult != SURR_MULT_FABRIC && x->toolchain != SURR_TC_YOSYS_0_23
-                      ? L->n_out / rf
+                      ? L->n_out
                       : 0.0;
-    phi[SURR_B_DSP_MULT] = (dsp ? dsp_mults : 0) + smax;
+    /* an unfolded BN (nnet::normalize) multiplies each output by its scale: n_out products of
+     * out_w x out_w bits, by the layer's rule (a Vitis 44-32-16-3 net: 32 and 16 DSPs) */
+    bool bn_dsp = x->mult == SURR_MULT_DSP ||
+                  (x->mult == SURR_MULT_AUTO && 2 * L->out_w >= dsp_min_bits && x->toolchain != SURR_TC_YOSYS_0_23);
+    double bn = L->normalize && bn_dsp ? L->n_out : 0.0;
+    phi[SURR_B_DSP_MULT] = (dsp ? dsp_mults : 0) + smax + bn;
     phi[SURR_B_DSP_EXTRA] = dsp ? dsp_mults * (slices - 1) : 0;
     phi[SURR_B_FABRIC_BITS] = fabric_share * L->csd_add_bits / share;
     phi[SURR_B_TREE_BITS] = tree;

@@ -81,6 +81,8 @@ typedef struct surr_layer {
     size_t n_in, n_out;
     enum surr_act act;     /* activation applied to this layer's output */
     bool batch_norm;       /* BN after the dense layer; folded into it at inference */
+    bool normalize;        /* an nnet::normalize call after the dense (a BN hls4ml did not fold): n_out
+                              products by constant scales, typed like the layer's output */
     quant_prec weight;     /* weight type */
     quant_prec bias;       /* bias type */
     quant_prec input;      /* layer input (previous layer's output) type */

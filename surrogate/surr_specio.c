@@ -44,6 +44,7 @@ typedef struct layer_sec {
     size_t reuse_factor;
     char activation[32];
     bool batch_norm;
+    bool normalize;
     double weight_stats[5];
     size_t n_weight_stats;
 } layer_sec;
@@ -81,6 +82,7 @@ static const cfg_field layer_fields[] = {
     NUM(layer_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
     STR(layer_sec, activation, "activation"),
     NUM(layer_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
+    NUM(layer_sec, normalize, "normalize", CFG_BOOL, 0, 1),
     {"weight_stats", CFG_DOUBLE_LIST, offsetof(layer_sec, weight_stats), 0, 1e15, 5,
      offsetof(layer_sec, n_weight_stats), 0, NULL, 0, NULL},
 };
@@ -275,6 +277,7 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
                 L->act = (enum surr_act)a;
             }
             L->batch_norm = L->batch_norm || ls.batch_norm;
+            L->normalize = L->normalize || ls.normalize;
             if (ls.n_weight_stats) { /* [nonzero, pow2, csd digits, adder terms(, dsp products)]: surr_wstats */
                 const double *w = ls.weight_stats;
                 double n = (double)L->n_in * (double)L->n_out;
@@ -521,6 +524,8 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
                 L->wstats.acc_terms);
         if (!L->w && L->wstats.known && L->wstats.dsp_products >= 0)
             OUT(",%.17g", L->wstats.dsp_products);
+        if (L->normalize)
+            OUT(" normalize=1");
         OUT("\n");
     }
 #undef OUT

@@ -440,7 +440,7 @@ static int spec_json_write(const rpt_net *net, const char *part, double clock_ns
             jstr(f, L->act);
         }
         if (L->batch_norm)
-            fprintf(f, ",\"batch_norm\":true");
+            fprintf(f, ",\"batch_norm\":true,\"normalize\":true");
         static const char *const keys[] = {"weight", "bias", "accum", "input", "output"};
         const char *vals[] = {L->weight_t, L->bias_t, L->accum_t, L->input_t, L->output_t};
         for (int k = 0; k < 5; k++)
