@@ -66,7 +66,9 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     bool bn_dsp = x->mult == SURR_MULT_DSP ||
                   (x->mult == SURR_MULT_AUTO && 2 * L->out_w >= dsp_min_bits && x->toolchain != SURR_TC_YOSYS_0_23);
     double bn = L->normalize && bn_dsp ? L->n_out : 0.0;
-    phi[SURR_B_DSP_MULT] = (dsp ? dsp_mults : 0) + smax + bn;
+    /* a product wider than one DSP48's multiplier takes `slices` of them (the DSP_EXTRA term alone had
+     * no data to fit it: ml4quantum's 18 x 28-bit products take 2 each, 448 DSPs for 240 products) */
+    phi[SURR_B_DSP_MULT] = (dsp ? dsp_mults * slices : 0) + smax + bn;
     phi[SURR_B_DSP_EXTRA] = dsp ? dsp_mults * (slices - 1) : 0;
     phi[SURR_B_FABRIC_BITS] = fabric_share * L->csd_add_bits / share;
     phi[SURR_B_TREE_BITS] = tree;

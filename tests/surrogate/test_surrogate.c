@@ -1044,6 +1044,14 @@ static void dsp_mapping_should_follow_the_tool_and_the_constants_csd_digits(void
     CHECK(surr_features_extract(&s, &x) == SNAC_OK);
     surr_basis_eval(20, &x, phi);
     CHECK_MSG(phi[SURR_B_DSP_MULT] == 7, "vivado: %g", phi[SURR_B_DSP_MULT]);
+    /* 32-bit inputs: 31 magnitude bits need two DSP48s' 26 per product (UG579 27x18 signed): 14 */
+    surr_spec w = s;
+    CHECK(quant_prec_parse("ap_fixed<32,6>", &w.layer[0].input) == 0);
+    w.layer[1].input = w.layer[0].output = w.layer[0].input;
+    w.layer[0].accum.width = w.layer[1].accum.width = 0;
+    CHECK_MSG(surr_features_extract(&w, &x) == SNAC_OK, "%s", snac_err_msg());
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_DSP_MULT] == 14, "vivado 32x8: %g", phi[SURR_B_DSP_MULT]);
     /* config_op mul -impl fabric: none, on either tool */
     s.multipliers = SURR_MULT_FABRIC;
     CHECK(surr_features_extract(&s, &x) == SNAC_OK);
