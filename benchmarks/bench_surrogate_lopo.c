@@ -16,13 +16,11 @@
  * Memory: the sample set and the prediction arrays. Workload: one fit per project: ~1 s.
  */
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "calib_projects.h"
 #include "util/err.h"
@@ -33,18 +31,10 @@ static const int targets[] = {SURR_T_LUT, SURR_T_FF, SURR_T_DSP, SURR_T_BRAM18, 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    const char *root = "../shared/data/hls4ml_projects";
-    if (argc == 3 && strcmp(argv[1], "--projects") == 0)
-        root = argv[2];
-    else if (argc != 1) {
-        fprintf(stderr, "usage: bench_surrogate_lopo [--projects DIR]\n");
-        return 2;
-    }
-    struct stat st;
-    if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("bench_surrogate_lopo: %s is absent: nothing to measure (skipped)\n", root);
-        return 77;
-    }
+    const char *root;
+    int rc0 = calib_projects_root_arg(argc, argv, "bench_surrogate_lopo", "../shared/data/hls4ml_projects", &root);
+    if (rc0)
+        return rc0;
     calib_project *p = NULL;
     size_t np = 0;
     surr_sample *s = NULL;

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "calib_projects.h"
 #include "surrogate/surr_calib.h"
@@ -54,18 +53,11 @@ static bool in_subset(enum subset k, const calib_project *q)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    const char *root = "../shared/data/hls4ml_projects_extra";
-    if (argc == 3 && strcmp(argv[1], "--projects") == 0)
-        root = argv[2];
-    else if (argc != 1) {
-        fprintf(stderr, "usage: bench_surrogate_unseen [--projects DIR]\n");
-        return 2;
-    }
-    struct stat st;
-    if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("bench_surrogate_unseen: %s is absent: nothing to measure (skipped)\n", root);
-        return 77;
-    }
+    const char *root;
+    int rc0 = calib_projects_root_arg(argc, argv, "bench_surrogate_unseen", "../shared/data/hls4ml_projects_extra",
+                                      &root);
+    if (rc0)
+        return rc0;
     calib_project *p = NULL;
     size_t np = 0;
     if (calib_projects_load(root, &p, &np)) {

@@ -479,6 +479,25 @@ int calib_fit_family(const surr_sample *s, const enum surr_toolchain *tc_of, siz
     return rc;
 }
 
+/* ------------------------------------------------------------ command line */
+
+int calib_projects_root_arg(int argc, char **argv, const char *prog, const char *def, const char **root)
+{
+    *root = def;
+    if (argc == 3 && strcmp(argv[1], "--projects") == 0)
+        *root = argv[2];
+    else if (argc != 1) {
+        fprintf(stderr, "usage: %s [--projects DIR]\n", prog);
+        return 2;
+    }
+    struct stat st;
+    if (stat(*root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        printf("%s: %s is absent: nothing to measure (skipped)\n", prog, *root);
+        return 77;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------ error statistics */
 
 static int cmp_double(const void *a, const void *b)
