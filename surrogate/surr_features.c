@@ -1,7 +1,8 @@
 /* surr_features — feature extraction and BOPs; see surr_features.h.
  *
- * Memory: per-layer tallies live on the stack; a yosys spec with known weights allocates one
- * leaf array per layer (n_in + 1) while it is counted.
+ * Memory: per-layer tallies live on the stack; a layer with known weights allocates the codes of its
+ * 3+-digit weights (n_in n_out) and marks (2^w) while they are counted; a yosys spec also one leaf
+ * array per layer (n_in + 1).
  * Workload: one pass over the weights of each layer whose weights are known.
  */
 #include "surrogate/surr_features.h"
@@ -452,21 +453,38 @@ static int cmp_i64(const void *a, const void *b)
 
 /* Vitis HLS computes a product a * c once per input and constant (one input meets the same code in
  * several neurons: one multiplier) and puts it on a DSP when c's shift-add form needs
- * SURR_VITIS_DSP_CSD_DIGITS digits or more (surr_features.h). codes: scratch of n_out. */
-static double count_dsp_products(const surr_layer *L, int64_t *codes)
+ * SURR_VITIS_DSP_CSD_DIGITS digits or more (surr_features.h). code[k] / in[k] (k < m): such weights and
+ * the input each reads; bucket: scratch of m codes; start: scratch of n_in + 1. */
+static double count_dsp_products(const surr_layer *L, const int64_t *code, const size_t *in, size_t m,
+                                 int64_t *bucket, size_t *start)
 {
+    const size_t n_in = L->n_in;
+    memset(start, 0, (n_in + 1) * sizeof *start);
+    for (size_t k = 0; k < m; k++)
+        start[in[k] + 1]++;
+    for (size_t i = 0; i < n_in; i++)
+        start[i + 1] += start[i];
+    for (size_t k = 0; k < m; k++)
+        bucket[start[in[k]]++] = code[k];
+    /* up to 16-bit weights: mark each code with the last input that met it (no sort) */
+    const int w = L->weight.width;
+    uint32_t *seen = w <= 16 ? calloc((size_t)1 << w, sizeof *seen) : NULL; /* (2^w) */
+    const int64_t cmin = quant_code_min(&L->weight);
     double n = 0;
-    for (size_t i = 0; i < L->n_in; i++) {
-        size_t k = 0;
-        for (size_t o = 0; o < L->n_out; o++) {
-            int64_t v = quant_from_double(&L->weight, L->w[o * L->n_in + i], NULL);
-            if (v != 0 && !quant_is_pow2(v) && quant_csd_digits(v) >= SURR_VITIS_DSP_CSD_DIGITS)
-                codes[k++] = v;
+    for (size_t i = 0, lo = 0; i < n_in; lo = start[i++]) {
+        if (seen) {
+            for (size_t j = lo; j < start[i]; j++) {
+                uint32_t *s = &seen[bucket[j] - cmin];
+                n += *s != (uint32_t)(i + 1);
+                *s = (uint32_t)(i + 1);
+            }
+            continue;
         }
-        qsort(codes, k, sizeof *codes, cmp_i64);
-        for (size_t j = 0; j < k; j++)
-            n += j == 0 || codes[j] != codes[j - 1];
+        qsort(bucket + lo, start[i] - lo, sizeof *bucket, cmp_i64);
+        for (size_t j = lo; j < start[i]; j++)
+            n += j == lo || bucket[j] != bucket[j - 1];
     }
+    free(seen);
     return n;
 }
 
@@ -474,14 +492,30 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
 {
     int ab = L->input.width, wb = L->weight.width;
     memset(t, 0, sizeof *t);
+    const size_t n = L->n_in * L->n_out;
+    int64_t *code = malloc((n ? n : 1) * sizeof *code), *bucket = malloc((n ? n : 1) * sizeof *bucket); /* (m) */
+    size_t *in = malloc((n ? n : 1) * sizeof *in), *start = malloc((L->n_in + 1) * sizeof *start);
+    if (!code || !bucket || !in || !start) {
+        free(code);
+        free(bucket);
+        free(in);
+        free(start);
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
+    size_t m = 0; /* weights of >= SURR_VITIS_DSP_CSD_DIGITS CSD digits */
     for (size_t o = 0; o < L->n_out; o++) {
         const float *row = L->w + o * L->n_in; /* (n_in) */
         double terms = 0;
         for (size_t i = 0; i < L->n_in; i++) {
             float x = row[i];
-            if (!isfinite(x))
+            if (!isfinite(x)) {
+                free(code);
+                free(bucket);
+                free(in);
+                free(start);
                 return snac_err_set(SNAC_EINVAL, "layer %zu: weight [%zu, %zu] is not finite (%g)", l, o, i,
                                     (double)x);
+            }
             int64_t v = quant_from_double(&L->weight, x, NULL);
             if (v == 0)
                 continue;
@@ -494,6 +528,10 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
                 t->general += 1;
                 t->csd += d;
                 t->csd_add_bits += (double)(d - 1) * (ab + wb);
+                if (d >= SURR_VITIS_DSP_CSD_DIGITS) {
+                    code[m] = v;
+                    in[m++] = i;
+                }
             }
         }
         bool has_bias = true;
@@ -502,11 +540,11 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
         terms += has_bias ? 1 : 0;
         t->acc_terms += terms > 1 ? terms - 1 : 0;
     }
-    int64_t *codes = malloc((L->n_out ? L->n_out : 1) * sizeof *codes); /* (n_out) */
-    if (!codes)
-        return snac_err_set(SNAC_ENOMEM, "out of memory");
-    t->dsp_products = count_dsp_products(L, codes);
-    free(codes);
+    t->dsp_products = count_dsp_products(L, code, in, m, bucket, start);
+    free(code);
+    free(bucket);
+    free(in);
+    free(start);
     return SNAC_OK;
 }
 

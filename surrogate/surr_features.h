@@ -18,8 +18,9 @@
  * (range-sized adders, unread neurons left out, only output bits that can change); see
  * surr_features.c.
  *
- * Memory: surr_features is plain data; extraction allocates nothing, except one scratch array per
- * layer for the yosys toolchain when the weights are known (snac's own RTL, counted exactly).
+ * Memory: surr_features is plain data; extraction allocates nothing, except scratch per layer when
+ * its weights are known (the Vitis DSP products' codes, O(n_in n_out); for the yosys toolchain, snac's
+ * own RTL counted exactly).
  * Workload: O(total weights) in exact mode (~26k weights for the jet baseline),
  * O(layers + 2^min(W,16)) in expected mode; run once per spec, not per prediction.
  */

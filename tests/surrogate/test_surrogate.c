@@ -1021,6 +1021,15 @@ static void dsp_mapping_should_follow_the_tool_and_the_constants_csd_digits(void
     CHECK_MSG(x.layer[0].dsp_products == 3 && x.layer[1].dsp_products == 1, "dsp products %g %g",
               x.layer[0].dsp_products, x.layer[1].dsp_products);
     CHECK(x.layer[0].general == 5 && x.layer[1].general == 2);
+    /* the same values at <18,1> (codes x 1024: the same CSD digits), counted by sorting, not by marks */
+    surr_spec wide = s;
+    CHECK(quant_prec_parse("ap_fixed<18,1>", &wide.layer[0].weight) == 0);
+    wide.layer[1].weight = wide.layer[0].weight;
+    wide.layer[0].accum.width = wide.layer[1].accum.width = 0;
+    CHECK(surr_features_extract(&wide, &x) == SNAC_OK);
+    CHECK_MSG(x.layer[0].dsp_products == 3 && x.layer[1].dsp_products == 1, "18-bit: %g %g",
+              x.layer[0].dsp_products, x.layer[1].dsp_products);
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
     surr_basis_eval(20, &x, phi);
     CHECK_MSG(phi[SURR_B_DSP_MULT] == 4 && phi[SURR_B_DSP_EXTRA] == 0, "vitis: %g", phi[SURR_B_DSP_MULT]);
     surr_version v;
