@@ -16,61 +16,14 @@
  * Memory: the sample set and the prediction arrays. Workload: one fit per project: ~1 s.
  */
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "calib_projects.h"
 #include "util/err.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct stats {
-    size_t n;
-    double mdape, mape, spearman, within20;
-} stats;
-
-static stats compute(const double *y, const double *p, const size_t *idx, size_t m)
-{
-    stats s = {0, NAN, NAN, NAN, NAN};
-    double *a = malloc((m ? m : 1) * sizeof *a), *ya = malloc((m ? m : 1) * sizeof *ya),
-           *pa = malloc((m ? m : 1) * sizeof *pa), *work = malloc(2 * (m ? m : 1) * sizeof *work);
-    size_t k = 0, w20 = 0;
-    double sum = 0;
-    for (size_t i = 0; i < m; i++) {
-        size_t j = idx[i];
-        if (!isfinite(y[j]) || !isfinite(p[j]))
-            continue;
-        a[k] = fabs(p[j] - y[j]) / (y[j] > 1 ? y[j] : 1);
-        sum += a[k];
-        w20 += fabs(p[j] - y[j]) <= 0.2 * y[j];
-        ya[k] = y[j];
-        pa[k] = p[j];
-        k++;
-    }
-    s.n = k;
-    if (k) {
-        s.mape = 100 * sum / (double)k;
-        s.within20 = 100.0 * (double)w20 / (double)k;
-        if (k >= 3)
-            s.spearman = gsl_stats_spearman(ya, 1, pa, 1, k, work);
-        qsort(a, k, sizeof *a, cmp_double);
-        s.mdape = 100 * (k % 2 ? a[k / 2] : 0.5 * (a[k / 2 - 1] + a[k / 2]));
-    }
-    free(a);
-    free(ya);
-    free(pa);
-    free(work);
-    return s;
-}
 
 static const int targets[] = {SURR_T_LUT, SURR_T_FF, SURR_T_DSP, SURR_T_BRAM18, SURR_T_LATENCY_CYCLES, SURR_T_II};
 #define N_TARGETS (sizeof targets / sizeof targets[0])
@@ -78,18 +31,10 @@ static const int targets[] = {SURR_T_LUT, SURR_T_FF, SURR_T_DSP, SURR_T_BRAM18, 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    const char *root = "../shared/data/hls4ml_projects";
-    if (argc == 3 && strcmp(argv[1], "--projects") == 0)
-        root = argv[2];
-    else if (argc != 1) {
-        fprintf(stderr, "usage: bench_surrogate_lopo [--projects DIR]\n");
-        return 2;
-    }
-    struct stat st;
-    if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("bench_surrogate_lopo: %s is absent: nothing to measure (skipped)\n", root);
-        return 77;
-    }
+    const char *root;
+    int rc0 = calib_projects_root_arg(argc, argv, "bench_surrogate_lopo", "../shared/data/hls4ml_projects", &root);
+    if (rc0)
+        return rc0;
     calib_project *p = NULL;
     size_t np = 0;
     surr_sample *s = NULL;
@@ -182,7 +127,7 @@ int main(int argc, char **argv)
             size_t id2[512];
             for (size_t q = 0; q < kk; q++)
                 id2[q] = q;
-            stats a = compute(yt, lt, id2, kk), b = compute(yt, it, id2, kk);
+            calib_stats a = calib_stats_compute(yt, lt, id2, kk), b = calib_stats_compute(yt, it, id2, kk);
             char sa[16] = "-", sb[16] = "-"; /* Spearman is undefined for < 3 projects or constant values */
             if (isfinite(a.spearman))
                 snprintf(sa, sizeof sa, "%.3f", a.spearman);

@@ -10,6 +10,7 @@
  */
 #include "calib_projects.h"
 
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +220,18 @@ static void load_one(const char *root, calib_project *p, const char *xml_rel, co
     r.n_out_ports = r.in_port_bits = 0;
     if (rel[0] && !read_report(root, rel, &r, p->skip, sizeof p->skip))
         return;
+    /* a Vitis csynth.xml whose top is a wrapper (a kernel, the AXI top) beside the network's own
+     * <top>_csynth.rpt: the rpt is the network (as ingest stores it) */
+    const char *rb = strrchr(rpt_rel, '/');
+    rb = rb ? rb + 1 : rpt_rel;
+    size_t tl = strlen(r.top_module);
+    if (rel == xml_rel && rpt_rel[0] && tl && !(strncmp(rb, r.top_module, tl) == 0 && strcmp(rb + tl, "_csynth.rpt") == 0)) {
+        rpt_result_init(&r, RPT_KIND_CSYNTH_XML, RPT_TC_VIVADO_HLS);
+        r.n_out_ports = r.in_port_bits = 0;
+        rel = rpt_rel;
+        if (!read_report(root, rel, &r, p->skip, sizeof p->skip))
+            return;
+    }
     /* the network first: a CNN says so even without a report */
     if (!project_spec(root, p, &r, &spec, &wblock, &net, p->note, sizeof p->note, p->skip, sizeof p->skip))
         goto out;
@@ -355,7 +368,10 @@ int calib_projects_load(const char *root, calib_project **out, size_t *n_out)
             if (strcmp(arr[i].dir, col[5]) != 0)
                 continue;
             char *slot = is_xml ? xml[i] : rpt[i];
-            if (!slot[0] || strcmp(col[4], slot) < 0) /* the first by path: reproducible */
+            /* the network's report before the AXI wrapper's (<top>_axi_csynth.*), then the first by
+             * path: reproducible */
+            bool axi = strstr(col[4], "_axi_csynth.") != NULL, slot_axi = strstr(slot, "_axi_csynth.") != NULL;
+            if (!slot[0] || (slot_axi && !axi) || (axi == slot_axi && strcmp(col[4], slot) < 0))
                 snprintf(slot, 400, "%s", col[4]);
         }
     }
@@ -461,4 +477,65 @@ int calib_fit_family(const surr_sample *s, const enum surr_toolchain *tc_of, siz
     v->toolchain = tc;
     free(t);
     return rc;
+}
+
+/* ------------------------------------------------------------ command line */
+
+int calib_projects_root_arg(int argc, char **argv, const char *prog, const char *def, const char **root)
+{
+    *root = def;
+    if (argc == 3 && strcmp(argv[1], "--projects") == 0)
+        *root = argv[2];
+    else if (argc != 1) {
+        fprintf(stderr, "usage: %s [--projects DIR]\n", prog);
+        return 2;
+    }
+    struct stat st;
+    if (stat(*root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        printf("%s: %s is absent: nothing to measure (skipped)\n", prog, *root);
+        return 77;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ error statistics */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+calib_stats calib_stats_compute(const double *y, const double *p, const size_t *idx, size_t m)
+{
+    calib_stats s = {0, NAN, NAN, NAN, NAN};
+    double *a = malloc((m ? m : 1) * sizeof *a), *ya = malloc((m ? m : 1) * sizeof *ya),
+           *pa = malloc((m ? m : 1) * sizeof *pa), *work = malloc(2 * (m ? m : 1) * sizeof *work);
+    size_t k = 0, w20 = 0;
+    double sum = 0;
+    for (size_t i = 0; a && ya && pa && work && i < m; i++) {
+        size_t j = idx[i];
+        if (!isfinite(y[j]) || !isfinite(p[j]))
+            continue;
+        a[k] = fabs(p[j] - y[j]) / (y[j] > 1 ? y[j] : 1);
+        sum += a[k];
+        w20 += fabs(p[j] - y[j]) <= 0.2 * y[j];
+        ya[k] = y[j];
+        pa[k] = p[j];
+        k++;
+    }
+    s.n = k;
+    if (k) {
+        s.mape = 100 * sum / (double)k;
+        s.within20 = 100.0 * (double)w20 / (double)k;
+        if (k >= 3)
+            s.spearman = gsl_stats_spearman(ya, 1, pa, 1, k, work);
+        qsort(a, k, sizeof *a, cmp_double);
+        s.mdape = 100 * (k % 2 ? a[k / 2] : 0.5 * (a[k / 2 - 1] + a[k / 2]));
+    }
+    free(a);
+    free(ya);
+    free(pa);
+    free(work);
+    return s;
 }

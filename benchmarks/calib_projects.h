@@ -86,4 +86,17 @@ int calib_set_build(const calib_project *p, size_t np, surr_sample **s, enum sur
 int calib_fit_family(const surr_sample *s, const enum surr_toolchain *tc_of, size_t n, enum surr_toolchain tc,
                      int exclude, bool cv, surr_version *v, surr_fit_report *rep);
 
+/* The projects folder of a benchmark's command line, `prog [--projects DIR]` (DIR defaults to def):
+ * 0 with *root set, else the exit code (2: usage, printed; 77: DIR absent, a skip, printed). */
+int calib_projects_root_arg(int argc, char **argv, const char *prog, const char *def, const char **root);
+
+/* Error statistics of predictions p against actual y over rows idx[0..m) (non-finite pairs left
+ * out): APE = |p - y| / max(y, 1); median and mean APE (%), GSL Spearman (>= 3 rows, else NaN), the
+ * share (%) within +-20% of y. */
+typedef struct calib_stats {
+    size_t n;
+    double mdape, mape, spearman, within20;
+} calib_stats;
+calib_stats calib_stats_compute(const double *y, const double *p, const size_t *idx, size_t m);
+
 #endif

@@ -1,7 +1,8 @@
 /* surr_features — feature extraction and BOPs; see surr_features.h.
  *
- * Memory: per-layer tallies live on the stack; a yosys spec with known weights allocates one
- * leaf array per layer (n_in + 1) while it is counted.
+ * Memory: per-layer tallies live on the stack; a layer with known weights allocates the codes of its
+ * 3+-digit weights (n_in n_out) and marks (2^w) while they are counted; a yosys spec also one leaf
+ * array per layer (n_in + 1).
  * Workload: one pass over the weights of each layer whose weights are known.
  */
 #include "surrogate/surr_features.h"
@@ -28,6 +29,7 @@ _Static_assert(sizeof surr_feature_names / sizeof *surr_feature_names == SURR_F_
 typedef struct code_stats_memo {
     bool done;
     double pp, mean;
+    double n_nonzero, n_csd3; /* nonzero codes; of those, codes with >= 3 CSD digits */
 } code_stats_memo;
 static _Thread_local code_stats_memo code_stats_cache[17][2];
 
@@ -39,19 +41,24 @@ void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *m
     if (!memo->done) {
         int64_t lo = is_signed ? -((int64_t)1 << (we - 1)) : 0;
         int64_t hi = is_signed ? ((int64_t)1 << (we - 1)) - 1 : ((int64_t)1 << we) - 1;
-        double n_nonzero = 0, n_pow2 = 0, csd_sum = 0;
+        double n_nonzero = 0, n_pow2 = 0, csd_sum = 0, n_csd3 = 0;
         for (int64_t v = lo; v <= hi; v++) {
             if (v == 0)
                 continue;
             n_nonzero += 1;
-            if (quant_is_pow2(v))
+            if (quant_is_pow2(v)) {
                 n_pow2 += 1;
-            else
-                csd_sum += quant_csd_digits(v);
+            } else {
+                int d = quant_csd_digits(v);
+                csd_sum += d;
+                n_csd3 += d >= SURR_VITIS_DSP_CSD_DIGITS;
+            }
         }
         double general = n_nonzero - n_pow2;
         memo->mean = general > 0 ? csd_sum / general : 0.0;
         memo->pp = n_nonzero > 0 ? n_pow2 / n_nonzero : 0.0;
+        memo->n_nonzero = n_nonzero;
+        memo->n_csd3 = n_csd3;
         memo->done = true;
     }
     double mean = memo->mean;
@@ -64,6 +71,22 @@ void surr_weight_code_stats(int width, bool is_signed, double *p_pow2, double *m
     }
     *p_pow2 = pp;
     *mean_csd_general = mean;
+}
+
+/* Expected distinct products of one input with the codes of >= SURR_VITIS_DSP_CSD_DIGITS CSD digits,
+ * when it meets m nonzero weights drawn uniformly from the type's nonzero codes: each such code is
+ * met at least once with probability 1 - (1 - 1/codes)^m. */
+static double expected_dsp_products(int width, bool is_signed, double m)
+{
+    double pp, mean;
+    surr_weight_code_stats(width, is_signed, &pp, &mean); /* fills the memo */
+    const int we = width < 1 ? 1 : width > 16 ? 16 : width;
+    const code_stats_memo *memo = &code_stats_cache[we][is_signed ? 1 : 0];
+    if (width > 16) /* too many codes to meet one twice: every such draw is its own product */
+        return m * memo->n_csd3 / memo->n_nonzero;
+    if (memo->n_nonzero <= 0 || m <= 0)
+        return 0.0;
+    return memo->n_csd3 * (1.0 - pow(1.0 - 1.0 / memo->n_nonzero, m));
 }
 
 /* --------------------------------------------------------------------- BOPs */
@@ -419,20 +442,80 @@ static void rtl_expected(const surr_spec *s, size_t l, int acc_w, double *prod_b
 
 typedef struct layer_tally {
     double nonzero, pow2, general, csd, csd_add_bits, acc_terms; /* acc_terms: sum over neurons of (terms-1) */
+    double dsp_products; /* distinct (input, code) products with >= SURR_VITIS_DSP_CSD_DIGITS CSD digits */
 } layer_tally;
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Vitis HLS computes a product a * c once per input and constant (one input meets the same code in
+ * several neurons: one multiplier) and puts it on a DSP when c's shift-add form needs
+ * SURR_VITIS_DSP_CSD_DIGITS digits or more (surr_features.h). code[k] / in[k] (k < m): such weights and
+ * the input each reads; bucket: scratch of m codes; start: scratch of n_in + 1. */
+static double count_dsp_products(const surr_layer *L, const int64_t *code, const size_t *in, size_t m,
+                                 int64_t *bucket, size_t *start)
+{
+    const size_t n_in = L->n_in;
+    memset(start, 0, (n_in + 1) * sizeof *start);
+    for (size_t k = 0; k < m; k++)
+        start[in[k] + 1]++;
+    for (size_t i = 0; i < n_in; i++)
+        start[i + 1] += start[i];
+    for (size_t k = 0; k < m; k++)
+        bucket[start[in[k]]++] = code[k];
+    /* up to 16-bit weights: mark each code with the last input that met it (no sort) */
+    const int w = L->weight.width;
+    uint32_t *seen = w <= 16 ? calloc((size_t)1 << w, sizeof *seen) : NULL; /* (2^w) */
+    const int64_t cmin = quant_code_min(&L->weight);
+    double n = 0;
+    for (size_t i = 0, lo = 0; i < n_in; lo = start[i++]) {
+        if (seen) {
+            for (size_t j = lo; j < start[i]; j++) {
+                uint32_t *s = &seen[bucket[j] - cmin];
+                n += *s != (uint32_t)(i + 1);
+                *s = (uint32_t)(i + 1);
+            }
+            continue;
+        }
+        qsort(bucket + lo, start[i] - lo, sizeof *bucket, cmp_i64);
+        for (size_t j = lo; j < start[i]; j++)
+            n += j == lo || bucket[j] != bucket[j - 1];
+    }
+    free(seen);
+    return n;
+}
 
 static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
 {
     int ab = L->input.width, wb = L->weight.width;
     memset(t, 0, sizeof *t);
+    const size_t n = L->n_in * L->n_out;
+    int64_t *code = malloc((n ? n : 1) * sizeof *code), *bucket = malloc((n ? n : 1) * sizeof *bucket); /* (m) */
+    size_t *in = malloc((n ? n : 1) * sizeof *in), *start = malloc((L->n_in + 1) * sizeof *start);
+    if (!code || !bucket || !in || !start) {
+        free(code);
+        free(bucket);
+        free(in);
+        free(start);
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
+    size_t m = 0; /* weights of >= SURR_VITIS_DSP_CSD_DIGITS CSD digits */
     for (size_t o = 0; o < L->n_out; o++) {
         const float *row = L->w + o * L->n_in; /* (n_in) */
         double terms = 0;
         for (size_t i = 0; i < L->n_in; i++) {
             float x = row[i];
-            if (!isfinite(x))
+            if (!isfinite(x)) {
+                free(code);
+                free(bucket);
+                free(in);
+                free(start);
                 return snac_err_set(SNAC_EINVAL, "layer %zu: weight [%zu, %zu] is not finite (%g)", l, o, i,
                                     (double)x);
+            }
             int64_t v = quant_from_double(&L->weight, x, NULL);
             if (v == 0)
                 continue;
@@ -445,6 +528,10 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
                 t->general += 1;
                 t->csd += d;
                 t->csd_add_bits += (double)(d - 1) * (ab + wb);
+                if (d >= SURR_VITIS_DSP_CSD_DIGITS) {
+                    code[m] = v;
+                    in[m++] = i;
+                }
             }
         }
         bool has_bias = true;
@@ -453,6 +540,11 @@ static int tally_exact(const surr_layer *L, size_t l, layer_tally *t)
         terms += has_bias ? 1 : 0;
         t->acc_terms += terms > 1 ? terms - 1 : 0;
     }
+    t->dsp_products = count_dsp_products(L, code, in, m, bucket, start);
+    free(code);
+    free(bucket);
+    free(in);
+    free(start);
     return SNAC_OK;
 }
 
@@ -467,6 +559,10 @@ static void tally_stats(const surr_layer *L, layer_tally *t)
     t->csd = w->csd;
     t->csd_add_bits = (w->csd - t->general) * (L->input.width + L->weight.width);
     t->acc_terms = w->acc_terms;
+    const double per_input = L->n_in ? w->nonzero / (double)L->n_in : 0.0;
+    t->dsp_products = w->dsp_products >= 0 ? w->dsp_products
+                                           : (double)L->n_in * expected_dsp_products(L->weight.width,
+                                                                                     L->weight.is_signed, per_input);
 }
 
 double surr_layer_ii(double n, double zeros, double general, double rf, bool resource)
@@ -491,7 +587,7 @@ int surr_wstats_count(const surr_layer *L, size_t l, surr_wstats *out)
     int rc = tally_exact(L, l, &t);
     if (rc)
         return rc;
-    *out = (surr_wstats){true, t.nonzero, t.pow2, t.csd, t.acc_terms};
+    *out = (surr_wstats){true, t.nonzero, t.pow2, t.csd, t.acc_terms, t.dsp_products};
     return SNAC_OK;
 }
 
@@ -508,6 +604,8 @@ static void tally_expected(const surr_layer *L, layer_tally *t)
     t->csd_add_bits = t->general * (mean_csd - 1.0) * (ab + wb);
     /* terms per neuron: (1-s)*n_in weights + the bias */
     t->acc_terms = (double)L->n_out * (1.0 - L->sparsity) * (double)L->n_in;
+    t->dsp_products = (double)L->n_in * expected_dsp_products(wb, L->weight.is_signed,
+                                                              (1.0 - L->sparsity) * (double)L->n_out);
 }
 
 /* Resource strategy (hls4ml dense_resource): the weights are read from memory,
@@ -524,6 +622,7 @@ static void tally_resource(const surr_layer *L, layer_tally *t)
     t->csd = n * wb;
     t->csd_add_bits = n * (double)(wb > 1 ? wb - 1 : 0) * (ab + wb);
     t->acc_terms = (double)L->n_out * (double)L->n_in;
+    t->dsp_products = n; /* weights from memory: every product is a generic multiply */
 }
 
 /* Which neurons synthesis keeps (every weight known): every output of the last layer, and a neuron
@@ -676,6 +775,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->ii = surr_layer_ii(n, n - t.nonzero, t.general, rf, s->strategy == SURR_STRATEGY_RESOURCE);
         lt->nonzero = t.nonzero;
         lt->general = t.general;
+        lt->dsp_products = t.dsp_products;
         lt->csd_add_bits = t.csd_add_bits;
         lt->acc_add_bits = acc_bits;
         lt->stored_bits = stored;
@@ -690,6 +790,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         double terms = L->n_out ? t.acc_terms / (double)L->n_out : (double)L->n_in;
         lt->levels = surr_ceil_log2((size_t)ceil(terms) + 1);
         lt->act = L->act;
+        lt->normalize = L->normalize;
         lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
         out->bops_bitaware += n * ((t.nonzero / n) * wb * ab + wb + ab + log2((double)L->n_in));
@@ -703,6 +804,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     f[SURR_F_DELAY_SCALE] = surr_part_delay_scale(s->part);
     out->io_stream = s->io_type == SURR_IO_STREAM;
     out->mult = s->multipliers;
+    out->toolchain = s->toolchain;
     out->bops_mac = f[SURR_F_MACS];
     free(io);
     free(kept);

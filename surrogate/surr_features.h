@@ -18,8 +18,9 @@
  * (range-sized adders, unread neurons left out, only output bits that can change); see
  * surr_features.c.
  *
- * Memory: surr_features is plain data; extraction allocates nothing, except one scratch array per
- * layer for the yosys toolchain when the weights are known (snac's own RTL, counted exactly).
+ * Memory: surr_features is plain data; extraction allocates nothing, except scratch per layer when
+ * its weights are known (the Vitis DSP products' codes, O(n_in n_out); for the yosys toolchain, snac's
+ * own RTL counted exactly).
  * Workload: O(total weights) in exact mode (~26k weights for the jet baseline),
  * O(layers + 2^min(W,16)) in expected mode; run once per spec, not per prediction.
  */
@@ -68,6 +69,13 @@ extern const char *const surr_feature_names[SURR_F_COUNT];
  * (EXPORT_RTL_CSD_MAX_WIDTH, the default of export and synth): the yosys-0.23 features assume it. */
 #define SURR_RTL_CSD_MAX_WIDTH 16
 
+/* Vitis HLS (2022.1-2024.1 reports) puts a constant product above the DSP threshold's width on a DSP48
+ * only when the constant's shift-add form needs at least this many CSD digits, once per input and
+ * constant: per dense call, the DSPs of four Vitis projects equal the distinct (input, code) pairs of
+ * 3+ digits exactly (16x6 bits: 29 of 175 general products, 38 of 439; 15x10: 4 and 2). Vivado HLS
+ * (2019-2020) maps every general product above the threshold. */
+#define SURR_VITIS_DSP_CSD_DIGITS 3
+
 /* What the structural model (surr_model.h, basis version 5) needs of one dense
  * layer: counts for the whole layer (divide by rf for what is instantiated in
  * parallel), its word widths and its adder-tree depth. */
@@ -76,6 +84,8 @@ typedef struct surr_layer_terms {
     double ii;             /* the layer's initiation interval as hls4ml builds it (surr_layer_ii) */
     double nonzero;        /* weights that quantise to nonzero */
     double general;        /* nonzero and not +-2^k: real constant multipliers */
+    double dsp_products;   /* distinct (input, code) products with >= SURR_VITIS_DSP_CSD_DIGITS CSD digits
+                              (Resource strategy: every product) */
     double csd_add_bits;   /* sum (csd-1)*(a_w+w_w) over general weights: shift-add adder bits */
     double acc_add_bits;   /* sum over neurons of (terms-1)*acc_w: adder-tree bits */
     double stored_bits;    /* nonzero * w_w */
@@ -88,6 +98,7 @@ typedef struct surr_layer_terms {
     int levels;            /* ceil(log2(terms + 1)): adder-tree depth over the nonzero products per neuron (mean) + bias */
     enum surr_act act;
     bool resource;         /* Resource strategy (weights may live in BRAM) */
+    bool normalize;        /* an nnet::normalize call follows: n_out products by scales of out_w bits */
 } surr_layer_terms;
 
 typedef struct surr_features {
@@ -97,6 +108,7 @@ typedef struct surr_features {
     bool io_stream;                           /* io_stream: FIFOs between layers */
     enum surr_mult mult;                      /* the spec's multiplier mapping (hls.multipliers): dsp and
                                                  fabric override the product-width threshold */
+    enum surr_toolchain toolchain;            /* whose DSP mapping rule applies (vitis-2023.2: by CSD digits) */
     double bops_mac;      /* sum n_in*n_out (the SNAC-Pack paper's BOPs; 25,916 for the jet baseline) */
     double bops_bitaware; /* sum n_in*n_out*((1-s)*b_w*b_a + b_w + b_a + log2 n_in) */
     bool exact;           /* every layer's weights were known and counted */

@@ -36,16 +36,41 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
      * decides; otherwise the tool, by product width (the fitted threshold) */
     bool dsp = x->mult == SURR_MULT_DSP ? true : x->mult == SURR_MULT_FABRIC ? false : prod_w >= dsp_min_bits;
     double mults = L->general / rf; /* multipliers instantiated in parallel */
-    double tree = L->acc_add_bits / rf;
+    /* the products a DSP-mapped layer puts on DSPs: every general one, but Vitis HLS (by itself) only
+     * the distinct ones whose constant has SURR_VITIS_DSP_CSD_DIGITS+ digits; the rest stay shift-adds */
+    double on_dsp = L->general;
+    if (x->toolchain == SURR_TC_VITIS_2023_2 && x->mult == SURR_MULT_AUTO && !L->resource)
+        on_dsp = fmin(L->dsp_products, L->general);
+    double dsp_mults = on_dsp / rf;
+    double fabric_share = dsp ? (L->general > 0 ? 1.0 - on_dsp / L->general : 0.0) : 1.0;
+    /* Latency strategy: hls4ml's ALLOCATION pragma limits `mul` instances to multiplier_limit, so
+     * only the multipliers are shared over the II; the shift-adds of constants and the adder tree are
+     * built for every product at any RF (Vitis at RF 100: about the LUTs of RF 1). The Resource
+     * kernel instantiates block_factor = ceil(n_in n_out / RF) products and their adders. */
+    double share = L->resource ? rf : 1.0;
+    double tree = L->acc_add_bits / share;
     double dly = x->f[SURR_F_DELAY_SCALE] > 0 ? x->f[SURR_F_DELAY_SCALE] : 1.0; /* the part's logic delay */
     /* a signed DSP48 multiplies 27x18 (UltraScale) / 25x18 (7-series): magnitude 26 x 17 bits */
     int slices = ceil_div(L->a_w > 1 ? L->a_w - 1 : 1, 26) * ceil_div(L->w_w > 1 ? L->w_w - 1 : 1, 17);
     bool table = L->act == SURR_ACT_TANH || L->act == SURR_ACT_SIGMOID || L->act == SURR_ACT_SOFTMAX;
     phi[SURR_B_ONE] = 0;
     phi[SURR_B_LAYER] = 1;
-    phi[SURR_B_DSP_MULT] = dsp ? mults : 0;
-    phi[SURR_B_DSP_EXTRA] = dsp ? mults * (slices - 1) : 0;
-    phi[SURR_B_FABRIC_BITS] = dsp ? 0 : L->csd_add_bits / rf;
+    /* hls4ml's softmax (nnet_activation.h) multiplies each exp(x_i) by 1 / sum: n_out products of two
+     * 18-bit table words, on DSPs unless every multiply is forced to fabric (Vitis: 5 DSPs for 5
+     * outputs, Vivado: 3 for 3); its own call, not shared by the dense layer's RF */
+    double smax = L->act == SURR_ACT_SOFTMAX && x->mult != SURR_MULT_FABRIC && x->toolchain != SURR_TC_YOSYS_0_23
+                      ? L->n_out
+                      : 0.0;
+    /* an unfolded BN (nnet::normalize) multiplies each output by its scale: n_out products of
+     * out_w x out_w bits, by the layer's rule (a Vitis 44-32-16-3 net: 32 and 16 DSPs) */
+    bool bn_dsp = x->mult == SURR_MULT_DSP ||
+                  (x->mult == SURR_MULT_AUTO && 2 * L->out_w >= dsp_min_bits && x->toolchain != SURR_TC_YOSYS_0_23);
+    double bn = L->normalize && bn_dsp ? L->n_out : 0.0;
+    /* a product wider than one DSP48's multiplier takes `slices` of them (the DSP_EXTRA term alone had
+     * no data to fit it: ml4quantum's 18 x 28-bit products take 2 each, 448 DSPs for 240 products) */
+    phi[SURR_B_DSP_MULT] = (dsp ? dsp_mults * slices : 0) + smax + bn;
+    phi[SURR_B_DSP_EXTRA] = dsp ? dsp_mults * (slices - 1) : 0;
+    phi[SURR_B_FABRIC_BITS] = fabric_share * L->csd_add_bits / share;
     phi[SURR_B_TREE_BITS] = tree;
     phi[SURR_B_PROD_BITS] = mults * prod_w;
     phi[SURR_B_PIPE_BITS] = tree * dly / clock;

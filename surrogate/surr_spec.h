@@ -73,12 +73,16 @@ typedef struct surr_wstats {
     double pow2;      /* of those, +-2^k */
     double csd;       /* CSD digits summed over the nonzero, non-power-of-two weights */
     double acc_terms; /* sum over neurons of (terms - 1), terms = nonzero weights + the bias */
+    double dsp_products; /* distinct (input, weight code) products whose code has >= 3 CSD digits (what
+                            Vitis HLS puts on DSPs, surr_features.h); < 0 = not counted (older specs) */
 } surr_wstats;
 
 typedef struct surr_layer {
     size_t n_in, n_out;
     enum surr_act act;     /* activation applied to this layer's output */
     bool batch_norm;       /* BN after the dense layer; folded into it at inference */
+    bool normalize;        /* an nnet::normalize call after the dense (a BN hls4ml did not fold): n_out
+                              products by constant scales, typed like the layer's output */
     quant_prec weight;     /* weight type */
     quant_prec bias;       /* bias type */
     quant_prec input;      /* layer input (previous layer's output) type */

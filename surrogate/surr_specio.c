@@ -44,6 +44,7 @@ typedef struct layer_sec {
     size_t reuse_factor;
     char activation[32];
     bool batch_norm;
+    bool normalize;
     double weight_stats[5];
     size_t n_weight_stats;
 } layer_sec;
@@ -81,6 +82,7 @@ static const cfg_field layer_fields[] = {
     NUM(layer_sec, reuse_factor, "reuse_factor", CFG_SIZE, 0, 1e9),
     STR(layer_sec, activation, "activation"),
     NUM(layer_sec, batch_norm, "batch_norm", CFG_BOOL, 0, 1),
+    NUM(layer_sec, normalize, "normalize", CFG_BOOL, 0, 1),
     {"weight_stats", CFG_DOUBLE_LIST, offsetof(layer_sec, weight_stats), 0, 1e15, 5,
      offsetof(layer_sec, n_weight_stats), 0, NULL, 0, NULL},
 };
@@ -275,14 +277,17 @@ static int read_doc(const cfg_doc *d, surr_spec *out)
                 L->act = (enum surr_act)a;
             }
             L->batch_norm = L->batch_norm || ls.batch_norm;
-            if (ls.n_weight_stats) { /* [nonzero, pow2, csd digits, adder terms]: see surr_wstats */
+            L->normalize = L->normalize || ls.normalize;
+            if (ls.n_weight_stats) { /* [nonzero, pow2, csd digits, adder terms(, dsp products)]: surr_wstats */
                 const double *w = ls.weight_stats;
                 double n = (double)L->n_in * (double)L->n_out;
-                if (ls.n_weight_stats != 4 || w[0] > n || w[1] > w[0] || w[3] > w[0] + (double)L->n_out)
+                if (ls.n_weight_stats < 4 || w[0] > n || w[1] > w[0] || w[3] > w[0] + (double)L->n_out ||
+                    (ls.n_weight_stats == 5 && w[4] > w[0] - w[1]))
                     return cfg_errorf(SNAC_EINVAL, d, cfg_map_get(d, e, "weight_stats"),
-                                      "weight_stats: expected [nonzero, pow2, csd_digits, adder_terms] of layer %zu's "
-                                      "%zu x %zu weights", ls.index, L->n_in, L->n_out);
-                L->wstats = (surr_wstats){true, w[0], w[1], w[2], w[3]};
+                                      "weight_stats: expected [nonzero, pow2, csd_digits, adder_terms, dsp_products] "
+                                      "(the last optional) of layer %zu's %zu x %zu weights", ls.index, L->n_in,
+                                      L->n_out);
+                L->wstats = (surr_wstats){true, w[0], w[1], w[2], w[3], ls.n_weight_stats == 5 ? w[4] : -1.0};
             }
         }
     }
@@ -517,6 +522,10 @@ size_t surr_spec_canonical(const surr_spec *s, char *buf, size_t cap)
         if (!L->w && L->wstats.known) /* only when carried, so existing spec hashes do not change */
             OUT(" wstats=%.17g,%.17g,%.17g,%.17g", L->wstats.nonzero, L->wstats.pow2, L->wstats.csd,
                 L->wstats.acc_terms);
+        if (!L->w && L->wstats.known && L->wstats.dsp_products >= 0)
+            OUT(",%.17g", L->wstats.dsp_products);
+        if (L->normalize)
+            OUT(" normalize=1");
         OUT("\n");
     }
 #undef OUT

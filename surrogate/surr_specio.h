@@ -10,9 +10,10 @@
  *   precision: weight/bias/input/output "ap_fixed<W,I[,Q,O]>", accum "auto" or a type,
  *              sparsity [0,1)           (defaults for every layer)
  *   layers:    list of {index, weight, bias, input, output, accum, sparsity, reuse_factor,
- *              activation, batch_norm, weight_stats [nonzero, pow2, csd_digits,
- *              adder_terms] (surr_wstats: the real weights' counts, used when no
- *              weights are loaded)}   (per-layer reuse factor and precision)
+ *              activation, batch_norm, normalize (a BN hls4ml keeps as its own call),
+ *              weight_stats [nonzero, pow2, csd_digits, adder_terms(, dsp_products)]
+ *              (surr_wstats: the real weights' counts, used when no weights are
+ *              loaded)}   (per-layer reuse factor and precision)
  *   hls:       reuse_factor, strategy latency|resource, io_type io_parallel|io_stream,
  *              part (any name; an unknown part gives absolute predictions only),
  *              clock_period (ns), toolchain (any spelling surr_toolchain_resolve takes:

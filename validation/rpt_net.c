@@ -440,7 +440,7 @@ static int spec_json_write(const rpt_net *net, const char *part, double clock_ns
             jstr(f, L->act);
         }
         if (L->batch_norm)
-            fprintf(f, ",\"batch_norm\":true");
+            fprintf(f, ",\"batch_norm\":true,\"normalize\":true");
         static const char *const keys[] = {"weight", "bias", "accum", "input", "output"};
         const char *vals[] = {L->weight_t, L->bias_t, L->accum_t, L->input_t, L->output_t};
         for (int k = 0; k < 5; k++)
@@ -457,8 +457,8 @@ static int spec_json_write(const rpt_net *net, const char *part, double clock_ns
         if (L->reuse_factor)
             fprintf(f, ",\"reuse_factor\":%zu", L->reuse_factor);
         if (ws)
-            fprintf(f, ",\"weight_stats\":[%.17g,%.17g,%.17g,%.17g]", ws[l].nonzero, ws[l].pow2, ws[l].csd,
-                    ws[l].acc_terms);
+            fprintf(f, ",\"weight_stats\":[%.17g,%.17g,%.17g,%.17g,%.17g]", ws[l].nonzero, ws[l].pow2, ws[l].csd,
+                    ws[l].acc_terms, ws[l].dsp_products);
         fprintf(f, "}");
     }
     fprintf(f, "],\"hls\":{\"reuse_factor\":%zu", L0->reuse_factor ? L0->reuse_factor : 1);

@@ -54,7 +54,7 @@ typedef struct rpt_net_layer {
     bool zeros_exact;         /* counted in a weights file */
     char weight_t[64], bias_t[64], accum_t[64], input_t[64], result_t[64], output_t[64];
     char act[16];             /* surr_act_names spelling */
-    bool batch_norm;
+    bool batch_norm;          /* an nnet::normalize call follows (hls4ml kept the BN: spec key normalize) */
     char strategy[16];        /* "latency" | "resource" | "" */
     char weights[48];         /* "w2" */
     char configs[4][48];      /* config structs of the layer's calls: the dense first, then its batch norm and

@@ -3,7 +3,9 @@
  * structural model: monotonicity of the shipped default (weights, widths, RF),
  * additivity over layers, recovery of known coefficients from synthetic data,
  * NNLS against brute force, byte-for-byte reproducible coefficient files,
- * intervals; bad specs, and SQLite round trips. */
+ * intervals; bad specs, and SQLite round trips; issue 23's DSP mapping (Vitis: distinct constants
+ * of 3+ CSD digits; Vivado: every general product; softmax and unfolded BN products) and reuse
+ * (Latency shares only the multipliers) by hand-counted nets. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -996,11 +998,160 @@ static void features_of_a_two_layer_net_should_match_the_hand_count(void)
     CHECK_NEAR(x.f[SURR_F_POW2], (6 + 4.5) * 7.0 / 15.0, 1e-12);
 }
 
+/* Issue 23, DSP mapping. Vitis HLS: per input, the distinct constants of 3+ CSD digits go on DSPs
+ * (the product a_w + w_w at least the threshold); Vivado HLS: every general product; hls.multipliers
+ * fabric: none. A 2-3-1 net, <8,1> weights (code = w * 128), 16-bit inputs (24-bit products):
+ *   layer 0, input 0 meets 7 (2 digits), 11, 11 (3 digits, one product): 1; input 1 meets -11, 45
+ *   (3 and 4 digits), 64 (a power of two): 2; general 5.  Layer 1: 3 (2 digits), 0, 85 (4): 1; general 2.
+ * So 3 + 1 = 4 DSP products on Vitis, 5 + 2 = 7 on Vivado, 0 in fabric or with 8-bit inputs. */
+static void dsp_mapping_should_follow_the_tool_and_the_constants_csd_digits(void)
+{
+    const char *y = "model: {widths: [2, 3, 1], activation: relu}\n"
+                    "precision: {weight: 'ap_fixed<8,1>', bias: 'ap_fixed<8,1>', input: 'ap_fixed<16,6>', "
+                    "output: 'ap_fixed<16,6>'}\n"
+                    "hls: {toolchain: vitis-2023.2, part: xcvu13p-flga2577-2-e, clock_period: 5}\n";
+    surr_spec s;
+    CHECK(surr_spec_parse_yaml(y, strlen(y), "dsp.yaml", &s) == SNAC_OK);
+    const float w0[6] = {7 / 128.f, -11 / 128.f, 11 / 128.f, 45 / 128.f, 11 / 128.f, 64 / 128.f}; /* (3, 2) */
+    const float w1[3] = {3 / 128.f, 0.f, 85 / 128.f};                                              /* (1, 3) */
+    s.layer[0].w = w0, s.layer[1].w = w1;
+    surr_features x;
+    double phi[SURR_B_COUNT];
+    CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
+    CHECK_MSG(x.layer[0].dsp_products == 3 && x.layer[1].dsp_products == 1, "dsp products %g %g",
+              x.layer[0].dsp_products, x.layer[1].dsp_products);
+    CHECK(x.layer[0].general == 5 && x.layer[1].general == 2);
+    /* the same values at <18,1> (codes x 1024: the same CSD digits), counted by sorting, not by marks */
+    surr_spec wide = s;
+    CHECK(quant_prec_parse("ap_fixed<18,1>", &wide.layer[0].weight) == 0);
+    wide.layer[1].weight = wide.layer[0].weight;
+    wide.layer[0].accum.width = wide.layer[1].accum.width = 0;
+    CHECK(surr_features_extract(&wide, &x) == SNAC_OK);
+    CHECK_MSG(x.layer[0].dsp_products == 3 && x.layer[1].dsp_products == 1, "18-bit: %g %g",
+              x.layer[0].dsp_products, x.layer[1].dsp_products);
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_DSP_MULT] == 4 && phi[SURR_B_DSP_EXTRA] == 0, "vitis: %g", phi[SURR_B_DSP_MULT]);
+    surr_version v;
+    CHECK(surr_calib_default_version(SURR_TC_VITIS_2023_2, &v, NULL) == SNAC_OK);
+    double yv[SURR_T_COUNT];
+    predict_spec(&v, &s, yv);
+    const surr_target_model *m = &v.t[SURR_T_DSP];
+    CHECK_NEAR(yv[SURR_T_DSP], m->coef[SURR_B_ONE] + 4 * m->coef[SURR_B_DSP_MULT], 1e-9);
+    surr_version_clear(&v);
+    /* the weights' counts in the spec instead of the weights: the same */
+    surr_spec c = s;
+    for (size_t l = 0; l < 2; l++) {
+        CHECK(surr_wstats_count(&s.layer[l], l, &c.layer[l].wstats) == SNAC_OK);
+        c.layer[l].w = NULL;
+    }
+    surr_features xc;
+    CHECK(surr_features_extract(&c, &xc) == SNAC_OK);
+    CHECK(xc.layer[0].dsp_products == 3 && xc.layer[1].dsp_products == 1);
+    /* Vivado HLS: every general product */
+    s.toolchain = SURR_TC_VIVADO_2019_1;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_DSP_MULT] == 7, "vivado: %g", phi[SURR_B_DSP_MULT]);
+    /* 32-bit inputs: 31 magnitude bits need two DSP48s' 26 per product (UG579 27x18 signed): 14 */
+    surr_spec w = s;
+    CHECK(quant_prec_parse("ap_fixed<32,6>", &w.layer[0].input) == 0);
+    w.layer[1].input = w.layer[0].output = w.layer[0].input;
+    w.layer[0].accum.width = w.layer[1].accum.width = 0;
+    CHECK_MSG(surr_features_extract(&w, &x) == SNAC_OK, "%s", snac_err_msg());
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_DSP_MULT] == 14, "vivado 32x8: %g", phi[SURR_B_DSP_MULT]);
+    /* config_op mul -impl fabric: none, on either tool */
+    s.multipliers = SURR_MULT_FABRIC;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_DSP_MULT] == 0);
+    s.toolchain = SURR_TC_VITIS_2023_2;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_DSP_MULT] == 0);
+    /* 8-bit inputs: 16-bit products stay below the 20-bit threshold */
+    s.multipliers = SURR_MULT_AUTO;
+    s.layer[0].input = s.layer[1].input = s.layer[0].weight;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_DSP_MULT] == 0, "8x8 bits: %g", phi[SURR_B_DSP_MULT]);
+
+    /* weights unknown: an input meeting m nonzero <6,1> weights meets each of the 20 codes of 3+
+     * digits (of 63 nonzero codes) with probability 1 - (62/63)^m; 1 input, 4 neurons: m = 4 */
+    const char *ye = "model: {widths: [1, 4]}\nprecision: {weight: 'ap_fixed<6,1>'}\nhls: {toolchain: vitis-2023.2}\n";
+    CHECK(surr_spec_parse_yaml(ye, strlen(ye), "exp.yaml", &s) == SNAC_OK);
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    CHECK_NEAR(x.layer[0].dsp_products, 20 * (1 - pow(62.0 / 63.0, 4)), 1e-12);
+    /* ... and from counts of four numbers (a spec stored before the fifth): the same expectation */
+    const char *y4 = "model: {widths: [1, 4]}\nprecision: {weight: 'ap_fixed<6,1>'}\n"
+                     "layers: [{index: 0, weight_stats: [4, 1, 6, 4]}]\n";
+    CHECK(surr_spec_parse_yaml(y4, strlen(y4), "w4.yaml", &s) == SNAC_OK);
+    CHECK(s.layer[0].wstats.dsp_products < 0);
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    CHECK_NEAR(x.layer[0].dsp_products, 20 * (1 - pow(62.0 / 63.0, 4)), 1e-12);
+    const char *y5 = "model: {widths: [1, 4]}\nprecision: {weight: 'ap_fixed<6,1>'}\n"
+                     "layers: [{index: 0, weight_stats: [4, 1, 6, 4, 2]}]\n";
+    CHECK(surr_spec_parse_yaml(y5, strlen(y5), "w5.yaml", &s) == SNAC_OK);
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    CHECK(x.layer[0].dsp_products == 2);
+}
+
+/* Issue 23, reuse factor. A Latency 8-8 layer of 64 products, 22 of them +-2^k, at RF 64: hls4ml's
+ * ALLOCATION limit is ceil(64/64) - floor(0/64) = 1 multiplier, so II = 42 (the general products),
+ * and only the multiplier is shared: the adder tree and the shift-adds are those of RF 1. The Resource
+ * kernel at RF 64 builds block_factor = 1 product and adder: II 64, tree / 64. Softmax: its own call's
+ * n_out products on DSPs whatever the RF; an unfolded BN (normalize) the same, when out_w * 2 reaches
+ * the threshold. */
+static void reuse_should_share_only_the_multipliers_under_the_latency_strategy(void)
+{
+    double p1[SURR_B_COUNT], p64[SURR_B_COUNT], pr[SURR_B_COUNT];
+    surr_features x;
+    const struct { const char *rf, *strat; double *phi; double ii; } run[] = {
+        {"1", "latency", p1, 1}, {"64", "latency", p64, 42}, {"64", "resource", pr, 64}};
+    for (size_t k = 0; k < 3; k++) {
+        char yy[512];
+        snprintf(yy, sizeof yy,
+                 "model: {widths: [8, 8], output_activation: softmax}\n"
+                 "layers: [{index: 0, weight_stats: [64, 22, 84, 64, 10]}]\n"
+                 "hls: {reuse_factor: %s, strategy: %s, part: xcvu13p-flga2577-2-e, clock_period: 5}\n",
+                 run[k].rf, run[k].strat);
+        surr_spec s;
+        CHECK_MSG(surr_spec_parse_yaml(yy, strlen(yy), "rf.yaml", &s) == SNAC_OK, "%s", snac_err_msg());
+        CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+        CHECK_MSG(x.layer[0].ii == run[k].ii, "RF %s %s: II %g", run[k].rf, run[k].strat, x.layer[0].ii);
+        surr_basis_eval(20, &x, run[k].phi);
+    }
+    CHECK(p64[SURR_B_TREE_BITS] == p1[SURR_B_TREE_BITS] && p64[SURR_B_FABRIC_BITS] == p1[SURR_B_FABRIC_BITS]);
+    CHECK(p1[SURR_B_TREE_BITS] > 0);
+    CHECK_NEAR(pr[SURR_B_TREE_BITS], 64 * x.layer[0].acc_w / 64.0, 1e-12);
+    /* DSP (32-bit products): 42 general over II 42 = 1, + 8 softmax products; RF 1: 42 + 8 */
+    CHECK_MSG(p64[SURR_B_DSP_MULT] == 1 + 8 && p1[SURR_B_DSP_MULT] == 42 + 8, "dsp %g %g", p64[SURR_B_DSP_MULT],
+              p1[SURR_B_DSP_MULT]);
+
+    const char *yn = "model: {widths: [4, 6, 2], activation: relu}\n"
+                     "layers: [{index: 0, normalize: true}]\n"
+                     "precision: {weight: 'ap_fixed<4,1>', input: 'ap_fixed<4,1>', output: 'ap_fixed<16,6>'}\n";
+    surr_spec s;
+    CHECK_MSG(surr_spec_parse_yaml(yn, strlen(yn), "bn.yaml", &s) == SNAC_OK, "%s", snac_err_msg());
+    CHECK(s.layer[0].normalize && !s.layer[1].normalize);
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    double pn[SURR_B_COUNT];
+    surr_basis_eval_layer(20, &x, 0, pn); /* 4 x 4-bit products in fabric; 6 scales x 16-bit outputs */
+    CHECK_MSG(pn[SURR_B_DSP_MULT] == 6, "normalize: %g", pn[SURR_B_DSP_MULT]);
+    s.layer[0].output = s.layer[1].input = s.layer[0].weight; /* 4-bit outputs: 8-bit products, fabric */
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval_layer(20, &x, 0, pn);
+    CHECK(pn[SURR_B_DSP_MULT] == 0);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     TEST(fit_should_reproduce_nist_longley_certified_values);
     TEST(features_of_a_two_layer_net_should_match_the_hand_count);
+    TEST(dsp_mapping_should_follow_the_tool_and_the_constants_csd_digits);
+    TEST(reuse_should_share_only_the_multipliers_under_the_latency_strategy);
     TEST(bops_of_paper_baseline_should_be_25916);
     TEST(csd_digits_should_match_brute_force_minimum);
     TEST(quantize_should_follow_ap_fixed_rounding_and_overflow);

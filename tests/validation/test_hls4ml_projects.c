@@ -341,7 +341,7 @@ static void project_should_merge_twins_and_take_the_firmware_over_a_stale_config
     CHECK_STR_CONTAINS(s, "\"reuse_factor\":4");
     CHECK_STR_CONTAINS(s, "\"config_disagrees\"");
     /* every layer's file was read: the spec carries their counts and hash, not the folder (issue 23) */
-    CHECK_STR_CONTAINS(s, "\"weight_stats\":[22,16,12,22]");
+    CHECK_STR_CONTAINS(s, "\"weight_stats\":[22,16,12,22,0]");
     CHECK(strstr(s, "fw_project/firmware/weights") == NULL);
     /* validation uses the spec's per-layer RFs (the row's RF column does not overwrite them)
      * and the real weights */
