@@ -12,6 +12,7 @@
 #include "snac_version.h"
 #include "util/err.h"
 #ifdef SNAC_WITH_MPI
+#include "export/export_synth.h"
 #include "search/search_mpi.h"
 #include "util/mpi_farm.h"
 #endif
@@ -108,7 +109,8 @@ int main(int argc, char **argv)
     if (mpi_farm_init(&argc, &argv))
         return cli_fail("mpi");
     if (mpi_farm_rank() > 0) {
-        const mpi_farm_kind kinds[] = {[SEARCH_MPI_KIND_TRIAL] = search_mpi_trial_kind};
+        const mpi_farm_kind kinds[MPI_FARM_KIND_COUNT] = {[MPI_FARM_SEARCH_TRIAL] = search_mpi_trial_kind,
+                                                          [MPI_FARM_SYNTH_PART] = export_synth_mpi_kind};
         return mpi_farm_serve(kinds, sizeof kinds / sizeof kinds[0]);
     }
     int rc = dispatch(argc, argv);

@@ -169,7 +169,7 @@ int search_mpi_run(const search_eval_ctx *ec, const char *cfg_text, const char *
         memcpy(jobs + j * job_len + sizeof(uint64_t), genomes + j * n_genes, n_genes * sizeof(double));
     }
     relay rl = {on_result, ctx};
-    mpi_farm_batch b = {SEARCH_MPI_KIND_TRIAL, setup, setup_len, jobs, job_len, n_jobs, 0.0, on_blob, &rl};
+    mpi_farm_batch b = {MPI_FARM_SEARCH_TRIAL, setup, setup_len, jobs, job_len, n_jobs, 0.0, on_blob, &rl};
     int rc = mpi_farm_run(&b);
     free(setup);
     free(jobs);

@@ -18,8 +18,6 @@
 #include "search/search_workers.h"
 #include "util/mpi_farm.h"
 
-enum { SEARCH_MPI_KIND_TRIAL = 0 }; /* index into the kinds table mpi_farm_serve gets */
-
 /* The worker side of a trial job (for the kinds table). */
 extern const mpi_farm_kind search_mpi_trial_kind;
 

@@ -167,7 +167,7 @@ int mpi_farm_serve(const mpi_farm_kind *kinds, size_t n_kinds)
         if (st.MPI_TAG == TAG_SETUP && (size_t)count >= sizeof(setup_hdr)) {
             setup_hdr h;
             memcpy(&h, in, sizeof h);
-            if (state)
+            if (state && kinds[state_kind].release)
                 kinds[state_kind].release(state);
             state = NULL;
             have = h.setup_id;
@@ -205,7 +205,7 @@ int mpi_farm_serve(const mpi_farm_kind *kinds, size_t n_kinds)
             break;
         }
     }
-    if (state)
+    if (state && kinds[state_kind].release)
         kinds[state_kind].release(state);
     free(in);
     free(out_buf);
@@ -289,8 +289,10 @@ int mpi_farm_run(const mpi_farm_batch *b)
         return rc;
     double timeout = b->timeout_s;
     const char *env = getenv("SNAC_MPI_TIMEOUT");
-    if (timeout <= 0)
-        timeout = env && atof(env) > 0 ? atof(env) : 3600.0;
+    if (env && atof(env) > 0)
+        timeout = atof(env);
+    else if (timeout <= 0)
+        timeout = 3600.0;
     /* each requeue writes a rank off, so at most size - 1 of them */
     size_t *queue = malloc((b->n_jobs + (size_t)F.size) * sizeof *queue), head = 0, tail = 0, done = 0;
     unsigned char *in = NULL;

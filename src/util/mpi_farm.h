@@ -37,11 +37,14 @@ int mpi_farm_init(int *argc, char ***argv);
 int mpi_farm_rank(void); /* 0 outside MPI */
 int mpi_farm_size(void); /* 1 outside MPI */
 
+/* The job kinds of snac (the index into the table main.c gives mpi_farm_serve). */
+enum mpi_farm_kind_id { MPI_FARM_SEARCH_TRIAL, MPI_FARM_SYNTH_PART, MPI_FARM_KIND_COUNT };
+
 /* What a worker rank can do: one entry per job kind (the kind is the index). */
 typedef struct mpi_farm_kind {
     const char *name;
     int (*setup)(const void *blob, size_t len, void **state);             /* build the state a batch needs */
-    void (*release)(void *state);                                          /* NULL-safe */
+    void (*release)(void *state);                                          /* may be NULL */
     int (*work)(void *state, const void *job, size_t len, void **out, size_t *out_len); /* out: malloc'd */
 } mpi_farm_kind;
 
@@ -57,7 +60,7 @@ typedef struct mpi_farm_batch {
     size_t setup_len;
     const void *jobs; /* (n_jobs, job_len) */
     size_t job_len, n_jobs;
-    double timeout_s; /* per job; <= 0: SNAC_MPI_TIMEOUT, else 3600 */
+    double timeout_s; /* per job (<= 0: 3600); the environment's SNAC_MPI_TIMEOUT wins */
     mpi_farm_result_fn on_result;
     void *ctx;
 } mpi_farm_batch;
