@@ -114,7 +114,7 @@ int main(int argc, char **argv)
         return mpi_farm_serve(kinds, sizeof kinds / sizeof kinds[0]);
     }
     int rc = dispatch(argc, argv);
-    mpi_farm_finalize();
+    mpi_farm_finalize(rc);
     return rc;
 #else
     return dispatch(argc, argv);

@@ -171,8 +171,16 @@ int mpi_farm_serve(const mpi_farm_kind *kinds, size_t n_kinds)
             status = 1;
             break;
         }
-        if (st.MPI_TAG == TAG_STOP)
+        if (st.MPI_TAG == TAG_STOP) {
+            if (count == 1 && in[0]) { /* a rank was lost: finalize could wait for it forever */
+                MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_STOP, MPI_COMM_WORLD);
+                if (state && kinds[state_kind].release)
+                    kinds[state_kind].release(state);
+                fflush(NULL);
+                _exit(status);
+            }
             break;
+        }
         if (st.MPI_TAG == TAG_SETUP && (size_t)count >= sizeof(setup_hdr)) {
             setup_hdr h;
             memcpy(&h, in, sizeof h);
@@ -389,28 +397,54 @@ int mpi_farm_run(const mpi_farm_batch *b)
     return rc;
 }
 
-void mpi_farm_finalize(void)
+void mpi_farm_finalize(int exit_code)
 {
     if (!F.on)
         return;
     F.on = 0;
+    int lost = 0;
     if (F.rank == 0 && F.size > 1) {
-        for (int w = 1; w < F.size; w++)
-            if (!F.r[w].lost && F.r[w].token) {
-                /* a failed batch left jobs in flight: nothing more will be stored, end them all */
-                fflush(stdout);
-                fflush(stderr);
-                MPI_Abort(MPI_COMM_WORLD, 1);
-            }
+        int live = 0;
+        for (int w = 1; w < F.size; w++) {
+            live += !F.r[w].lost;
+            lost += F.r[w].lost;
+            if (!F.r[w].lost && F.r[w].token)
+                live = -F.size; /* a failed batch left jobs in flight */
+        }
+        if (live <= 0) {
+            /* nothing more will be stored; a rank still busy, or written off while alive, would make
+             * MPI_Finalize wait for it: end them all (the command has failed already) */
+            fflush(stdout);
+            fflush(stderr);
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+        /* with a rank lost, Open MPI 4.1's MPI_Finalize can wait for it forever (a race in its
+         * fence): every live rank acknowledges the stop and exits without finalizing instead */
+        unsigned char flag = lost > 0;
         for (int w = 1; w < F.size; w++) {
             rank_state *r = &F.r[w];
             if (r->lost)
                 continue; /* its buffers may still be referenced by a send that never completes */
             MPI_Waitall(2, r->req, MPI_STATUSES_IGNORE);
-            MPI_Send(NULL, 0, MPI_BYTE, w, TAG_STOP, MPI_COMM_WORLD);
+            MPI_Send(&flag, 1, MPI_BYTE, w, TAG_STOP, MPI_COMM_WORLD);
             F.msgs++;
             free(r->sbuf);
             free(r->jbuf);
+        }
+        for (int acked = 0, left = live; flag && acked < left;) {
+            double t0 = MPI_Wtime(), us = 100;
+            int got = 0;
+            MPI_Status st;
+            while (!got && MPI_Wtime() - t0 < 10.0) {
+                if (MPI_Iprobe(MPI_ANY_SOURCE, TAG_STOP, MPI_COMM_WORLD, &got, &st) != MPI_SUCCESS)
+                    break;
+                if (!got)
+                    nap(&us, 2000);
+            }
+            if (!got)
+                break;
+            MPI_Recv(NULL, 0, MPI_BYTE, st.MPI_SOURCE, TAG_STOP, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            acked++;
         }
         if (getenv("SNAC_MPI_STATS"))
             fprintf(stderr,
@@ -420,6 +454,10 @@ void mpi_farm_finalize(void)
                     (unsigned long long)F.bytes, cpu_seconds() - F.cpu0, MPI_Wtime() - F.t0);
         free(F.r);
         free(F.setup);
+    }
+    if (lost) {
+        fflush(NULL);
+        _exit(exit_code);
     }
     MPI_Finalize();
 }

@@ -17,7 +17,8 @@
  * late answer from a written-off rank is discarded. A worker arms alarm(timeout) around each
  * job, so a hung worker dies rather than hanging MPI_Finalize. Open MPI 4.1 aborts the whole
  * job when a rank dies unless mpirun is given --enable-recovery; with it, the run finishes on
- * the remaining ranks. All ranks lost: the batch fails (the caller's resume takes over).
+ * the remaining ranks. All ranks lost: the batch fails and mpi_farm_finalize ends the job with
+ * MPI_Abort (the caller's resume takes over), as it does when a failed batch left jobs in flight.
  *
  * Test hook: SNAC_MPI_FAULT=kill:R:K (or hang:R:K) makes rank R SIGKILL itself (or sleep
  * forever) on receiving its K-th job. SNAC_MPI_STATS=1 prints rank 0's message/byte counts
@@ -68,7 +69,8 @@ typedef struct mpi_farm_batch {
 /* Rank 0 of more than one: run a batch on ranks 1..size-1. */
 int mpi_farm_run(const mpi_farm_batch *b);
 
-/* Rank 0: stop the workers and finalize MPI (no-op outside MPI). */
-void mpi_farm_finalize(void);
+/* Rank 0: stop the workers and finalize MPI (no-op outside MPI). With a rank lost, the live ranks
+ * and rank 0 exit (with exit_code) without MPI_Finalize: Open MPI 4.1 can wait there forever. */
+void mpi_farm_finalize(int exit_code);
 
 #endif
