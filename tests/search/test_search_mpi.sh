@@ -3,7 +3,7 @@
 # same trials, models, predictions, NSGA-II state and front as a one-process run of the same
 # config and seed (compared by natural keys: ids follow completion order); a worker rank killed
 # (mpirun --enable-recovery) or hung mid-run has its job re-queued and the rows are still identical;
-# rank 0 never runs with a worker that opened the store.
+# no rank but 0 creates a store; other commands under mpirun run once and exit 0.
 set -u
 SNAC=$1
 . "$(dirname "$0")/../lib.sh"
