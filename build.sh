@@ -3,7 +3,8 @@
 #   ./build.sh demo   install packages, build, and run the codesign loop on the default simulated
 #                     jets (snac run -c configs/demo.yaml): search, local search, export, Yosys,
 #                     validate, refit, feedback search, summary and the HTML report out/report.html
-#   ./build.sh test   install packages, build (release + ASan/UBSan), run the whole CTest suite
+#   ./build.sh test   install packages, build (release with Open MPI + ASan/UBSan without), run the whole
+#                     CTest suite (the MPI tests run mpirun on loopback, as root if need be)
 #   ./build.sh build  install packages and build only
 # Every step is idempotent: packages already present are not reinstalled, builds are incremental.
 set -euo pipefail
@@ -11,7 +12,7 @@ cd "$(dirname "$0")"
 
 PKGS="build-essential cmake pkg-config git ca-certificates
       libopenblas-dev libgsl-dev libhdf5-dev libyaml-dev libsqlite3-dev sqlite3
-      yosys verilator chromium"
+      yosys verilator chromium openmpi-bin libopenmpi-dev"
 
 install_deps() {
     local missing=""
@@ -27,7 +28,7 @@ install_deps() {
 }
 
 build_release() {
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSNAC_WITH_MPI=ON >/dev/null   # mpirun -np N snac ...
     cmake --build build -j "$(nproc)"
 }
 

@@ -6,6 +6,9 @@ pkg_check_modules(GSL      REQUIRED IMPORTED_TARGET gsl)
 pkg_check_modules(YAML     REQUIRED IMPORTED_TARGET yaml-0.1)
 find_package(HDF5 REQUIRED COMPONENTS C)
 find_package(Threads REQUIRED)
+if(SNAC_WITH_MPI)
+  find_package(MPI REQUIRED COMPONENTS C)   # Debian: libopenmpi-dev
+endif()
 
 # GSL without its reference CBLAS: both libgsl and OpenBLAS define cblas_*, and the symbol
 # search follows the program's direct libraries in link order. Linking libgslcblas directly

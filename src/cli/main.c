@@ -11,6 +11,11 @@
 #include "cli/commands.h"
 #include "snac_version.h"
 #include "util/err.h"
+#ifdef SNAC_WITH_MPI
+#include "export/export_synth.h"
+#include "search/search_mpi.h"
+#include "util/mpi_farm.h"
+#endif
 
 typedef struct command {
     const char *name;
@@ -74,13 +79,8 @@ static int cmd_version(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    /* GSL must report through return codes, never abort the process. */
-    gsl_set_error_handler_off();
-    /* HDF5's exit-time cleanup crashes on a file whose close failed (a full disk: HDF5 1.10
-     * H5F__close_cb); every file is closed explicitly, so skip it. Before any other H5 call. */
-    H5dont_atexit();
     if (argc < 2) {
         cmd_help(0, NULL);
         return 2;
@@ -95,4 +95,28 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "snac: unknown command '%s' (try `snac help`)\n", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL must report through return codes, never abort the process. */
+    gsl_set_error_handler_off();
+    /* HDF5's exit-time cleanup crashes on a file whose close failed (a full disk: HDF5 1.10
+     * H5F__close_cb); every file is closed explicitly, so skip it. Before any other H5 call. */
+    H5dont_atexit();
+#ifdef SNAC_WITH_MPI
+    /* under mpirun/srun: rank 0 runs the command, the other ranks do its jobs (mpi_farm.h) */
+    if (mpi_farm_init(&argc, &argv))
+        return cli_fail("mpi");
+    if (mpi_farm_rank() > 0) {
+        const mpi_farm_kind kinds[MPI_FARM_KIND_COUNT] = {[MPI_FARM_SEARCH_TRIAL] = search_mpi_trial_kind,
+                                                          [MPI_FARM_SYNTH_PART] = export_synth_mpi_kind};
+        return mpi_farm_serve(kinds, sizeof kinds / sizeof kinds[0]);
+    }
+    int rc = dispatch(argc, argv);
+    mpi_farm_finalize(rc);
+    return rc;
+#else
+    return dispatch(argc, argv);
+#endif
 }

@@ -522,6 +522,164 @@ static int model_done(snac_db *db, synth_model *j, const export_synth_opts *o, c
     return 0;
 }
 
+/* Skip model `id` if it has a row of this Yosys version; else export it into j. */
+static int start_model(snac_db *db, int64_t id, const export_synth_opts *o, FILE *log, export_synth_summary *sum,
+                       synth_model *j, bool *skip)
+{
+    bool found = false, failed_before = false;
+    int rc;
+    if ((rc = has_row(db, id, sum->yosys_version, "yosys", &found)) ||
+        (!found && (rc = has_row(db, id, sum->yosys_version, "yosys-failed", &failed_before))))
+        return rc;
+    *skip = found;
+    if (found) {
+        sum->skipped++;
+        if (log && !o->quiet)
+            fprintf(log, "model %lld: already synthesized with yosys %s, skipped\n", (long long)id,
+                    sum->yosys_version);
+        return SNAC_OK;
+    }
+    if (failed_before && log && !o->quiet)
+        fprintf(log, "model %lld: the earlier yosys %s run failed or timed out; retrying\n", (long long)id,
+                sum->yosys_version);
+    j->model_id = id;
+    snprintf(j->dir, sizeof j->dir, "%s/model_%lld", o->work_dir, (long long)id);
+    if ((rc = prepare(db, j, o)))
+        return rc;
+    clock_gettime(CLOCK_MONOTONIC, &j->start);
+    return SNAC_OK;
+}
+
+#ifdef SNAC_WITH_MPI
+/* ------------------------------------------------------------------ parts on MPI ranks */
+
+typedef struct part_job {
+    char dir[4096];       /* the model's folder (shared file system) */
+    uint64_t parts, part;
+    double timeout_s;
+} part_job;
+
+typedef struct part_res {
+    int32_t status, timed_out; /* wait status of yosys */
+    int64_t maxrss_kb;
+} part_res;
+
+static int part_setup(const void *blob, size_t len, void **state)
+{
+    (void)blob;
+    (void)len;
+    *state = NULL;
+    return SNAC_OK;
+}
+
+/* Worker rank: run one part's Yosys to its end or its timeout. */
+static int part_work(void *state, const void *job, size_t len, void **out, size_t *out_len)
+{
+    (void)state;
+    part_job pj;
+    if (len != sizeof pj)
+        return snac_err_set(SNAC_EFORMAT, "synthesis job of %zu bytes", len);
+    memcpy(&pj, job, sizeof pj);
+    synth_model j;
+    memset(&j, 0, sizeof j);
+    snprintf(j.dir, sizeof j.dir, "%s", pj.dir);
+    j.parts = pj.parts;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t pid = launch(&j, pj.part);
+    if (pid < 0)
+        return snac_err_set(SNAC_EIO, "cannot start yosys: %s", strerror(errno));
+    part_res r = {0, 0, 0};
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    for (;;) {
+        pid_t w = wait4(pid, &status, WNOHANG, &ru);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR)
+            return snac_err_set(SNAC_EIO, "waiting for yosys: %s", strerror(errno));
+        if (!r.timed_out && pj.timeout_s > 0 && seconds_since(&t0) > pj.timeout_s) {
+            r.timed_out = 1;
+            kill(-pid, SIGKILL);
+        }
+        struct timespec nap = {0, 50 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    r.status = status;
+    r.maxrss_kb = ru.ru_maxrss;
+    if (!(*out = malloc(sizeof r)))
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    memcpy(*out, &r, sizeof r);
+    *out_len = sizeof r;
+    return SNAC_OK;
+}
+
+const mpi_farm_kind export_synth_mpi_kind = {"yosys part", part_setup, NULL, part_work};
+
+typedef struct mpi_ctx {
+    snac_db *db;
+    synth_model *models;
+    const part_job *jobs;
+    const size_t *job_model; /* (n_jobs) index into models */
+    const export_synth_opts *o;
+    FILE *log;
+    export_synth_summary *sum;
+} mpi_ctx;
+
+/* Rank 0: a part ended; the counts are read from the folder as on one machine. */
+static int on_part(size_t job, const void *res, size_t len, void *ctx)
+{
+    mpi_ctx *c = ctx;
+    part_res r;
+    if (len != sizeof r)
+        return snac_err_set(SNAC_EFORMAT, "synthesis result of %zu bytes", len);
+    memcpy(&r, res, sizeof r);
+    synth_model *j = &c->models[c->job_model[job]];
+    synth_task t;
+    memset(&t, 0, sizeof t);
+    t.timed_out = r.timed_out != 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    ru.ru_maxrss = (long)r.maxrss_kb;
+    part_done(j, c->jobs[job].part, &t, r.status, &ru);
+    return --j->parts_left == 0 ? model_done(c->db, j, c->o, c->sum->yosys_version, c->log, c->sum) : SNAC_OK;
+}
+
+static int run_mpi(snac_db *db, const int64_t *ids, size_t n, const export_synth_opts *o, FILE *log,
+                   export_synth_summary *sum, synth_model *models)
+{
+    int rc = SNAC_OK;
+    size_t n_jobs = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        bool skip = false;
+        rc = start_model(db, ids[i], o, log, sum, &models[i], &skip);
+        n_jobs += skip ? 0 : models[i].parts;
+    }
+    part_job *jobs = calloc(n_jobs ? n_jobs : 1, sizeof *jobs);
+    size_t *job_model = calloc(n_jobs ? n_jobs : 1, sizeof *job_model);
+    if (!rc && (!jobs || !job_model))
+        rc = snac_err_set(SNAC_ENOMEM, "synth: out of memory");
+    for (size_t i = 0, k = 0; i < n && !rc; i++)
+        for (size_t p = 0; p < models[i].parts; p++, k++) {
+            snprintf(jobs[k].dir, sizeof jobs[k].dir, "%s", models[i].dir);
+            jobs[k].parts = models[i].parts;
+            jobs[k].part = p;
+            jobs[k].timeout_s = o->timeout_s;
+            job_model[k] = i;
+        }
+    mpi_ctx c = {db, models, jobs, job_model, o, log, sum};
+    /* the farm's own timeout only catches a lost rank: the worker ends a slow Yosys first */
+    mpi_farm_batch b = {MPI_FARM_SYNTH_PART, "", 0, jobs, sizeof *jobs, n_jobs,
+                        o->timeout_s > 0 ? o->timeout_s + 60.0 : 0.0, on_part, &c};
+    if (!rc)
+        rc = mpi_farm_run(&b);
+    free(jobs);
+    free(job_model);
+    return rc;
+}
+#endif
+
 int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_synth_opts *o, FILE *log,
                      export_synth_summary *sum)
 {
@@ -554,6 +712,15 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
         close(lock_fd);
         return snac_err_set(SNAC_ENOMEM, "synth: out of memory");
     }
+#ifdef SNAC_WITH_MPI
+    if (mpi_farm_size() > 1) {
+        rc = run_mpi(db, ids, n, o, log, sum, models);
+        free(tasks);
+        free(models);
+        close(lock_fd);
+        return rc;
+    }
+#endif
     size_t next_model = 0, running = 0;
     size_t cur = n, cur_part = 0; /* the prepared model whose parts are being launched */
     while (!rc) {
@@ -564,26 +731,11 @@ int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_syn
                     break;
                 /* prepare the next model not yet stored */
                 const size_t i = next_model++;
-                bool found = false, failed_before = false;
-                if ((rc = has_row(db, ids[i], sum->yosys_version, "yosys", &found)) ||
-                    (!found && (rc = has_row(db, ids[i], sum->yosys_version, "yosys-failed", &failed_before))))
+                bool skip = false;
+                if ((rc = start_model(db, ids[i], o, log, sum, &models[i], &skip)))
                     break;
-                if (found) {
-                    sum->skipped++;
-                    if (log && !o->quiet)
-                        fprintf(log, "model %lld: already synthesized with yosys %s, skipped\n", (long long)ids[i],
-                                sum->yosys_version);
+                if (skip)
                     continue;
-                }
-                if (failed_before && log && !o->quiet)
-                    fprintf(log, "model %lld: the earlier yosys %s run failed or timed out; retrying\n",
-                            (long long)ids[i], sum->yosys_version);
-                synth_model *j = &models[i];
-                j->model_id = ids[i];
-                snprintf(j->dir, sizeof j->dir, "%s/model_%lld", o->work_dir, (long long)ids[i]);
-                if ((rc = prepare(db, j, o)))
-                    break;
-                clock_gettime(CLOCK_MONOTONIC, &j->start);
                 cur = i;
                 cur_part = 0;
             }

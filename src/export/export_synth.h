@@ -30,6 +30,11 @@
  * (flock) is held by snac and inherited by its Yosys and abc processes: a second run in the
  * same folder while any of them lives is refused (SNAC_EBUSY) instead of starting another.
  *
+ * Under MPI (SNAC_WITH_MPI, more than one rank): rank 0 exports every model and writes every
+ * row; each Yosys run (a part) is a job for the other ranks (util/mpi_farm.h), which run Yosys
+ * in the work folder (a shared file system) and return how it ended; rank 0 reads the counts
+ * from the folder. The timeout then applies per part; --jobs is the ranks' business.
+ *
  * Test hook: SNAC_SYNTH_KILL_AFTER=K SIGKILLs the process right after its K-th stored row.
  *
  * Memory: per model, freed when its row is stored. Workload: Yosys dominates (seconds to
@@ -69,5 +74,11 @@ int export_synth_yosys_version(char *version, size_t cap);
 /* Synthesize models ids[0..n); progress to `log` (may be NULL). */
 int export_synth_run(snac_db *db, const int64_t *ids, size_t n, const export_synth_opts *o, FILE *log,
                      export_synth_summary *sum);
+
+#ifdef SNAC_WITH_MPI
+#include "util/mpi_farm.h"
+/* The worker side of a synthesis part (for the kinds table). */
+extern const mpi_farm_kind export_synth_mpi_kind;
+#endif
 
 #endif

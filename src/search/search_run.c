@@ -25,6 +25,9 @@
 #include "search/search_config.h"
 #include "search/search_eval.h"
 #include "search/search_workers.h"
+#ifdef SNAC_WITH_MPI
+#include "search/search_mpi.h"
+#endif
 #include "store/db.h"
 #include "surrogate/surr_part.h"
 #include "surrogate/surr_store.h"
@@ -462,8 +465,14 @@ static int run_generations(driver *d)
             d->jseed[n_jobs] = search_trial_seed(d->sc.seed, b.generation, row);
             d->jk[n_jobs++] = k;
         }
-        rc = search_workers_run(&ec, d->jg, d->n_genes, d->jseed, n_jobs, d->n_workers, d->sc.store_models, on_result,
-                                d);
+#ifdef SNAC_WITH_MPI
+        if (mpi_farm_size() > 1)
+            rc = search_mpi_run(&ec, d->cfg.text, d->cfg.path, d->fingerprint, d->jg, d->n_genes, d->jseed, n_jobs,
+                                d->sc.store_models, on_result, d);
+        else
+#endif
+            rc = search_workers_run(&ec, d->jg, d->n_genes, d->jseed, n_jobs, d->n_workers, d->sc.store_models,
+                                    on_result, d);
         if (rc)
             return rc;
         if ((rc = nsga2_tell(d->s, d->fk, d->vk)))
@@ -750,6 +759,10 @@ int search_run(const search_run_opts *o, search_run_summary *out)
     int rc = o->resume > 0 ? open_resume(d, o, &done) : open_new(d, o);
     if (!rc && !done) {
         d->n_workers = o->workers ? o->workers : d->sc.workers ? d->sc.workers : search_workers_default();
+#ifdef SNAC_WITH_MPI
+        if (mpi_farm_size() > 1) /* rank 0 coordinates; every other rank trains */
+            d->n_workers = (size_t)mpi_farm_size() - 1;
+#endif
         /* a generation never has more jobs than the population: that many processes at most */
         d->sum.workers = d->n_workers < d->pop ? d->n_workers : d->pop;
         const char *k = getenv("SNAC_SEARCH_KILL_AFTER");
