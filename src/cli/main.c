@@ -13,6 +13,7 @@
 #include "util/err.h"
 #ifdef SNAC_WITH_MPI
 #include "export/export_synth.h"
+#include "search/local_mpi.h"
 #include "search/search_mpi.h"
 #include "util/mpi_farm.h"
 #endif
@@ -110,7 +111,8 @@ int main(int argc, char **argv)
         return cli_fail("mpi");
     if (mpi_farm_rank() > 0) {
         const mpi_farm_kind kinds[MPI_FARM_KIND_COUNT] = {[MPI_FARM_SEARCH_TRIAL] = search_mpi_trial_kind,
-                                                          [MPI_FARM_SYNTH_PART] = export_synth_mpi_kind};
+                                                          [MPI_FARM_SYNTH_PART] = export_synth_mpi_kind,
+                                                          [MPI_FARM_LOCAL_CHAIN] = local_mpi_chain_kind};
         return mpi_farm_serve(kinds, sizeof kinds / sizeof kinds[0]);
     }
     int rc = dispatch(argc, argv);

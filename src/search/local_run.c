@@ -21,6 +21,7 @@
 #include "quant/qat.h"
 #include "quant/qengine.h"
 #include "search/local_config.h"
+#include "search/local_priv.h"
 #include "search/search_config.h"
 #include "search/search_eval.h"
 #include "search/search_space.h"
@@ -32,37 +33,15 @@
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/interrupt.h"
+#include "util/mpi_farm.h"
 #include "util/progress.h"
 #include "util/rng.h"
 
 #define MAX_SOURCES LOCAL_MAX_SOURCES
 
-typedef struct ldriver {
-    snac_db *db;
-    local_config lc;
-    char *local_text;
-    snac_config cfg;           /* the search run's config: data, training options */
-    search_config sc;          /* the search run's space and deployment */
-    ds_split data;
-    bool have_data;
-    int64_t run_id, search_run;
-    int64_t src[MAX_SOURCES];
-    size_t n_src;
-    surr_version ver;
-    const surr_part *part;
-    size_t kill_after, stored_total, pause_ms;
-    local_run_summary sum;
-} ldriver;
-
-/* One source trial, ready to compress. */
-typedef struct source {
-    int64_t trial_id;
-    uint64_t seed;             /* the trial's own seed: fixed by (search seed, generation, row), not by row id */
-    nn_arch arch;
-    search_hparams hp;
-    nn_mlp *mlp;               /* float network (with its batch norm) */
-    double float_val_acc;
-} source;
+typedef local_driver ldriver;
+typedef local_source source;
+typedef local_chain chain;
 
 /* Seeded from the source trial's own seed, not its row id: a search resumed with several workers
  * can number its trials in another order, and the chains must not change with it. */
@@ -148,6 +127,9 @@ static int source_load(ldriver *d, int64_t id, source *s)
         rc = nn_evaluate(s->mlp, &d->data.val, NULL, &s->float_val_acc, NULL);
     if (rc)
         source_free(s);
+    else
+        progress_line("trial %lld: %zu hidden layers, float validation accuracy %.4f", (long long)s->trial_id,
+                      s->arch.n_hidden, s->float_val_acc);
     return rc;
 }
 
@@ -176,15 +158,6 @@ static int predict(ldriver *d, const quant_model *qm, surr_prediction *p, char s
 }
 
 /* ------------------------------------------------------------------ storing an iteration */
-
-typedef struct chain {
-    source *src;
-    size_t bits;
-    quant_model *spec;
-    quant_qat *q;
-    float *ckpt;               /* rewind point: params after the warm-up */
-    size_t n_par;
-} chain;
 
 /* The golden-model contract on the data itself: QAT's eval pass and the integer engine give
  * the same output codes on every validation row (~0.1 s for 20k jets). A difference is a bug in
@@ -215,42 +188,63 @@ static int check_golden(quant_qat *q, const quant_model *qm, const ds_tensor *va
     return rc;
 }
 
-static int store_iteration(ldriver *d, chain *c, size_t it, size_t epochs, double target, double seconds)
+void local_iter_free(local_iter *r)
 {
+    free(r->wblob);
+    free(r->qblob);
+    r->wblob = r->qblob = NULL;
+}
+
+/* Everything stored of iteration `it`, from the chain's QAT state (no store needed). */
+static int compute_iteration(ldriver *d, chain *c, size_t it, size_t epochs, double target, double seconds,
+                             local_iter *r)
+{
+    memset(r, 0, sizeof *r);
+    r->it = it;
+    r->epochs = epochs;
+    r->target = target;
+    r->seconds = seconds;
+    r->val_acc = r->test_acc = NAN;
     quant_model *qm = NULL;
     nn_mlp *master = NULL;
-    void *qblob = NULL, *wblob = NULL;
-    size_t qlen = 0, wlen = 0;
-    double val_acc = NAN, test_acc = NAN;
-    surr_prediction p;
-    char sha[65];
     int rc;
-    if ((rc = quant_qat_export(c->q, &qm)) || (rc = quant_model_save(qm, &qblob, &qlen)) ||
-        (rc = quant_qat_to_mlp(c->q, &c->src->arch, &master)) || (rc = nn_mlp_save(master, &wblob, &wlen)) ||
-        (rc = check_golden(c->q, qm, &d->data.val, &val_acc)) ||
-        (d->data.test.n && (rc = quant_qat_evaluate(c->q, &d->data.test, &test_acc, NULL))) ||
-        (rc = predict(d, qm, &p, sha)))
-        goto out;
-    double sparsity = quant_model_sparsity(qm);
+    if (!(rc = quant_qat_export(c->q, &qm)) && !(rc = quant_model_save(qm, &r->qblob, &r->qlen)) &&
+        !(rc = quant_qat_to_mlp(c->q, &c->src->arch, &master)) && !(rc = nn_mlp_save(master, &r->wblob, &r->wlen)) &&
+        !(rc = check_golden(c->q, qm, &d->data.val, &r->val_acc)) &&
+        !(d->data.test.n && (rc = quant_qat_evaluate(c->q, &d->data.test, &r->test_acc, NULL))) &&
+        !(rc = predict(d, qm, &r->p, r->sha)))
+        r->sparsity = quant_model_sparsity(qm);
+    quant_model_free(qm);
+    nn_mlp_free(master);
+    if (rc)
+        local_iter_free(r);
+    return rc;
+}
+
+int local_save_iteration(ldriver *d, chain *c, local_iter *r)
+{
+    const surr_prediction *p = &r->p;
     nn_arch fa = c->src->arch;
     fa.batch_norm = false;
     fa.dropout = 0.0f;
     char arch[1024], name[96], preds[768];
     search_arch_json(&fa, &c->src->hp, arch, sizeof arch);
     snprintf(name, sizeof name, "local %lld t%lld %zub it%zu", (long long)d->run_id, (long long)c->src->trial_id,
-             c->bits, it);
+             c->bits, r->it);
     snprintf(preds, sizeof preds,
              "{\"surrogate_version\":%lld,\"spec_sha256\":\"%s\",\"avg_resource_pct\":%.17g,\"latency_ns\":%.17g",
-             (long long)d->ver.id, sha, p.avg_resource_pct, p.latency_ns);
+             (long long)d->ver.id, r->sha, p->avg_resource_pct, p->latency_ns);
     for (int t = 0; t < SURR_T_COUNT; t++)
-        snprintf(preds + strlen(preds), sizeof preds - strlen(preds), ",\"%s\":%.17g", surr_target_names[t], p.y[t]);
+        snprintf(preds + strlen(preds), sizeof preds - strlen(preds), ",\"%s\":%.17g", surr_target_names[t], p->y[t]);
     snprintf(preds + strlen(preds), sizeof preds - strlen(preds), "}");
-    db_model m = {d->run_id, name, arch, (int64_t)nn_arch_params(&fa), (int64_t)nn_arch_macs(&fa), test_acc, NAN,
-                  wblob, wlen};
+    db_model m = {d->run_id, name, arch, (int64_t)nn_arch_params(&fa), (int64_t)nn_arch_macs(&fa), r->test_acc, NAN,
+                  r->wblob, r->wlen};
     int64_t model_id = 0;
-    if ((rc = db_begin(d->db)))
+    int rc = db_begin(d->db);
+    if (rc)
         goto out;
-    if (!(rc = db_model_insert(d->db, &m, &model_id)) && !(rc = db_model_set_qmodel(d->db, model_id, qblob, qlen))) {
+    if (!(rc = db_model_insert(d->db, &m, &model_id)) &&
+        !(rc = db_model_set_qmodel(d->db, model_id, r->qblob, r->qlen))) {
         sqlite3_stmt *st;
         char now[32];
         db_now(now);
@@ -264,19 +258,19 @@ static int store_iteration(ldriver *d, chain *c, size_t it, size_t epochs, doubl
             sqlite3_bind_int64(st, 1, d->run_id);
             sqlite3_bind_int64(st, 2, c->src->trial_id);
             sqlite3_bind_int64(st, 3, (int64_t)c->bits);
-            sqlite3_bind_int64(st, 4, (int64_t)it);
-            sqlite3_bind_int64(st, 5, (int64_t)epochs);
-            sqlite3_bind_double(st, 6, target);
-            sqlite3_bind_double(st, 7, sparsity);
-            sqlite3_bind_double(st, 8, val_acc);
-            if (isnan(test_acc))
+            sqlite3_bind_int64(st, 4, (int64_t)r->it);
+            sqlite3_bind_int64(st, 5, (int64_t)r->epochs);
+            sqlite3_bind_double(st, 6, r->target);
+            sqlite3_bind_double(st, 7, r->sparsity);
+            sqlite3_bind_double(st, 8, r->val_acc);
+            if (isnan(r->test_acc))
                 sqlite3_bind_null(st, 9);
             else
-                sqlite3_bind_double(st, 9, test_acc);
-            sqlite3_bind_double(st, 10, p.bops_mac);
-            sqlite3_bind_double(st, 11, p.bops_bitaware);
+                sqlite3_bind_double(st, 9, r->test_acc);
+            sqlite3_bind_double(st, 10, p->bops_mac);
+            sqlite3_bind_double(st, 11, p->bops_bitaware);
             sqlite3_bind_text(st, 12, preds, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_double(st, 13, seconds);
+            sqlite3_bind_double(st, 13, r->seconds);
             sqlite3_bind_int64(st, 14, model_id);
             sqlite3_bind_text(st, 15, now, -1, SQLITE_TRANSIENT);
             if (sqlite3_step(st) != SQLITE_DONE)
@@ -285,7 +279,7 @@ static int store_iteration(ldriver *d, chain *c, size_t it, size_t epochs, doubl
         }
     }
     if (!rc)
-        rc = surr_prediction_insert(d->db, d->ver.id, model_id, sha, &p);
+        rc = surr_prediction_insert(d->db, d->ver.id, model_id, r->sha, p);
     if (!rc)
         rc = db_commit(d->db);
     if (rc) {
@@ -295,15 +289,23 @@ static int store_iteration(ldriver *d, chain *c, size_t it, size_t epochs, doubl
     d->sum.stored++;
     progress_line("trial %lld %zu bits iteration %zu: sparsity %.4f, val acc %.4f (float %.4f), test acc %.4f, "
                   "avg res %.3f%%, latency %.0f cycles, model %lld",
-                  (long long)c->src->trial_id, c->bits, it, sparsity, val_acc, c->src->float_val_acc, test_acc,
-                  p.avg_resource_pct, p.y[SURR_T_LATENCY_CYCLES], (long long)model_id);
+                  (long long)c->src->trial_id, c->bits, r->it, r->sparsity, r->val_acc, c->src->float_val_acc,
+                  r->test_acc, p->avg_resource_pct, p->y[SURR_T_LATENCY_CYCLES], (long long)model_id);
     if (d->kill_after && ++d->stored_total >= d->kill_after)
         raise(SIGKILL); /* test hook: a crash right after a commit */
 out:
-    quant_model_free(qm);
-    nn_mlp_free(master);
-    free(qblob);
-    free(wblob);
+    local_iter_free(r);
+    return rc;
+}
+
+/* Compute iteration `it` and hand it to the driver's emit. */
+static int finish_iteration(ldriver *d, chain *c, size_t it, size_t epochs, double target, double t0)
+{
+    local_iter r;
+    int rc = compute_iteration(d, c, it, epochs, target, progress_now() - t0, &r);
+    if (!rc)
+        rc = d->emit(d, c, &r);
+    local_iter_free(&r);
     return rc;
 }
 
@@ -333,9 +335,9 @@ static int train_epochs(ldriver *d, chain *c, size_t it, size_t epochs)
     return SNAC_OK;
 }
 
-/* The stored iteration's float weights as a network, and (with mask_into) its masks copied
- * into a spec. */
-static int load_iteration(ldriver *d, chain *c, size_t it, nn_mlp **mlp, quant_model *mask_into)
+/* The stored iteration's float weights and quantized model, as blobs. */
+static int load_iteration(ldriver *d, int64_t trial, size_t bits, size_t it, void **w, size_t *wlen, void **q,
+                          size_t *qlen)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(d->db),
@@ -344,34 +346,22 @@ static int load_iteration(ldriver *d, chain *c, size_t it, nn_mlp **mlp, quant_m
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(d->db, "prepare iteration query");
     sqlite3_bind_int64(st, 1, d->run_id);
-    sqlite3_bind_int64(st, 2, c->src->trial_id);
-    sqlite3_bind_int64(st, 3, (int64_t)c->bits);
+    sqlite3_bind_int64(st, 2, trial);
+    sqlite3_bind_int64(st, 3, (int64_t)bits);
     sqlite3_bind_int64(st, 4, (int64_t)it);
     int64_t model_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     if (!model_id)
         return snac_err_set(SNAC_EFORMAT, "run %lld: iteration %zu of trial %lld at %zu bits is missing",
-                            (long long)d->run_id, it, (long long)c->src->trial_id, c->bits);
-    void *blob = NULL;
-    size_t len = 0;
-    int rc = db_model_load(d->db, model_id, &blob, &len, NULL);
-    if (!rc)
-        rc = nn_mlp_load(blob, len, mlp);
-    free(blob);
-    if (rc || !mask_into)
-        return rc;
-    quant_model *qm = NULL;
-    if (!(rc = db_model_load_qmodel(d->db, model_id, &blob, &len)) && !(rc = quant_model_load(blob, len, &qm))) {
-        for (size_t l = 0; l < qm->n_layers && l < mask_into->n_layers; l++)
-            memcpy(mask_into->layer[l].mask, qm->layer[l].mask, qm->layer[l].n_in * qm->layer[l].n_out);
-    }
-    free(blob);
-    quant_model_free(qm);
+                            (long long)d->run_id, it, (long long)trial, bits);
+    int rc = db_model_load(d->db, model_id, w, wlen, NULL);
+    if (!rc && q)
+        rc = db_model_load_qmodel(d->db, model_id, q, qlen);
     return rc;
 }
 
 /* Iterations of this chain already stored: the highest iteration, or -1. */
-static long last_stored(ldriver *d, const chain *c)
+static long last_stored(ldriver *d, int64_t trial, size_t bits)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(d->db),
@@ -380,13 +370,38 @@ static long last_stored(ldriver *d, const chain *c)
                            -1, &st, NULL) != SQLITE_OK)
         return -2;
     sqlite3_bind_int64(st, 1, d->run_id);
-    sqlite3_bind_int64(st, 2, c->src->trial_id);
-    sqlite3_bind_int64(st, 3, (int64_t)c->bits);
+    sqlite3_bind_int64(st, 2, trial);
+    sqlite3_bind_int64(st, 3, (int64_t)bits);
     long v = -1;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         v = (long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+void local_chain_start_free(local_chain_start *st)
+{
+    free(st->w0);
+    free(st->wl);
+    free(st->ql);
+    memset(st, 0, sizeof *st);
+    st->last = -1;
+}
+
+int local_chain_start_load(ldriver *d, int64_t trial, size_t bits, local_chain_start *st)
+{
+    memset(st, 0, sizeof *st);
+    st->last = last_stored(d, trial, bits);
+    if (st->last < -1)
+        return db_error(d->db, "query stored iterations");
+    if (st->last < 0)
+        return SNAC_OK;
+    int rc = load_iteration(d, trial, bits, 0, &st->w0, &st->w0_len, NULL, NULL);
+    if (!rc)
+        rc = load_iteration(d, trial, bits, (size_t)st->last, &st->wl, &st->wl_len, &st->ql, &st->ql_len);
+    if (rc)
+        local_chain_start_free(st);
+    return rc;
 }
 
 static int new_qat(ldriver *d, chain *c, const nn_mlp *from)
@@ -425,42 +440,44 @@ int local_prune_rewind(quant_qat *q, const float *ckpt, double target, enum prun
     return SNAC_OK;
 }
 
-static int run_chain(ldriver *d, chain *c)
+/* Resume: the checkpoint from iteration 0, the weights and masks of the last stored one. */
+static int resume_chain(ldriver *d, chain *c, const local_chain_start *st)
+{
+    nn_mlp *m0 = NULL, *ml = NULL;
+    quant_model *ql = NULL;
+    int rc;
+    if (!(rc = nn_mlp_load(st->w0, st->w0_len, &m0)) && !(rc = new_qat(d, c, m0)) &&
+        !(rc = nn_mlp_load(st->wl, st->wl_len, &ml)) && !(rc = quant_model_load(st->ql, st->ql_len, &ql))) {
+        for (size_t l = 0; l < ql->n_layers && l < c->spec->n_layers; l++)
+            memcpy(c->spec->layer[l].mask, ql->layer[l].mask, ql->layer[l].n_in * ql->layer[l].n_out);
+        size_t n;
+        float *p0 = quant_qat_params(c->q, &n);
+        if (!(c->ckpt = malloc(n * sizeof *c->ckpt))) {
+            rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+        } else {
+            memcpy(c->ckpt, p0, n * sizeof *c->ckpt);
+            c->n_par = n;
+            rc = new_qat(d, c, ml);
+        }
+    }
+    nn_mlp_free(m0);
+    nn_mlp_free(ml);
+    quant_model_free(ql);
+    return rc;
+}
+
+int local_chain_run(ldriver *d, chain *c, const local_chain_start *st)
 {
     int rc = local_model_spec(&d->lc, c->bits, &c->src->arch, &c->spec);
     if (rc)
         return rc;
-    long last = last_stored(d, c);
-    if (last < -1)
-        return db_error(d->db, "query stored iterations");
-    if (last >= 0)
-        d->sum.reused += (size_t)last + 1;
-    if (last < 0) {
+    if (st->last < 0) {
         double t0 = progress_now();
         if ((rc = new_qat(d, c, c->src->mlp)) || (rc = train_epochs(d, c, 0, d->lc.warmup_epochs)) ||
-            (rc = store_iteration(d, c, 0, d->lc.warmup_epochs, 0.0, progress_now() - t0)))
+            (rc = finish_iteration(d, c, 0, d->lc.warmup_epochs, 0.0, t0)))
             return rc;
-    } else {
-        /* resume: the checkpoint from iteration 0, weights and masks from the last stored one */
-        nn_mlp *m0 = NULL, *ml = NULL;
-        if (!(rc = load_iteration(d, c, 0, &m0, NULL)) && !(rc = new_qat(d, c, m0)))
-            rc = load_iteration(d, c, (size_t)last, &ml, c->spec);
-        if (!rc) {
-            size_t n;
-            float *p0 = quant_qat_params(c->q, &n);
-            c->ckpt = malloc(n * sizeof *c->ckpt);
-            if (!c->ckpt)
-                rc = snac_err_set(SNAC_ENOMEM, "out of memory");
-            else
-                memcpy(c->ckpt, p0, n * sizeof *c->ckpt);
-            c->n_par = n;
-        }
-        if (!rc)
-            rc = new_qat(d, c, ml);
-        nn_mlp_free(m0);
-        nn_mlp_free(ml);
-        if (rc)
-            return rc;
+    } else if ((rc = resume_chain(d, c, st))) {
+        return rc;
     }
     if (!c->ckpt) {
         float *p = quant_qat_params(c->q, &c->n_par);
@@ -469,19 +486,19 @@ static int run_chain(ldriver *d, chain *c)
             return snac_err_set(SNAC_ENOMEM, "out of memory");
         memcpy(c->ckpt, p, c->n_par * sizeof *c->ckpt);
     }
-    for (size_t it = last < 0 ? 1 : (size_t)last + 1; it <= d->lc.iterations; it++) {
+    for (size_t it = st->last < 0 ? 1 : (size_t)st->last + 1; it <= d->lc.iterations; it++) {
         double t0 = progress_now(), target = prune_target_sparsity(d->lc.prune_rate, it);
         if ((rc = local_prune_rewind(c->q, c->ckpt, target, d->lc.scope)))
             return rc;
         quant_qat_reset_optimizer(c->q);
         if ((rc = train_epochs(d, c, it, d->lc.prune_epochs)) ||
-            (rc = store_iteration(d, c, it, d->lc.prune_epochs, target, progress_now() - t0)))
+            (rc = finish_iteration(d, c, it, d->lc.prune_epochs, target, t0)))
             return rc;
     }
     return SNAC_OK;
 }
 
-static void chain_free(chain *c)
+void local_chain_free(chain *c)
 {
     quant_qat_free(c->q);
     quant_model_free(c->spec);
@@ -489,7 +506,46 @@ static void chain_free(chain *c)
     memset(c, 0, sizeof *c);
 }
 
+#ifdef SNAC_WITH_MPI
+/* Rank 0 of several: every source loaded here (the store is rank 0's), the chains on the workers. */
+static int run_sources_mpi(ldriver *d)
+{
+    source s[MAX_SOURCES];
+    size_t n = 0;
+    int rc = SNAC_OK;
+    for (size_t i = 0; !rc && i < d->n_src; i++)
+        if (!(rc = source_load(d, d->src[i], &s[n])))
+            n++;
+    if (!rc)
+        rc = local_mpi_run(d, s, n);
+    for (size_t i = 0; i < n; i++)
+        source_free(&s[i]);
+    return rc;
+}
+#endif
+
 /* ------------------------------------------------------------------ opening a run */
+
+int local_load_search(ldriver *d, const char *text, size_t len, const char *stored_fp)
+{
+    int rc;
+    if ((rc = snac_config_parse(text, len, "search run config", &d->cfg)) ||
+        (rc = search_config_parse(text, len, "search run config", &d->sc)) ||
+        (rc = surr_part_find(d->sc.deploy.part, &d->part)) || (rc = ds_load(&d->cfg.data, &d->data)))
+        return rc;
+    d->have_data = true;
+    char diff[700];
+    ds_fingerprint(&d->data, d->fingerprint);
+    if (ds_fingerprint_diff(stored_fp, d->fingerprint, diff, sizeof diff))
+        return snac_err_set(SNAC_EINVAL, "search run %lld was trained on other data than its data.files read now "
+                            "(%s): its trials cannot be compressed on this data; restore it", (long long)d->search_run,
+                            diff);
+    if (d->data.val.n == 0)
+        return snac_err_set(SNAC_EINVAL, "local search: the validation set is empty (data.val_fraction > 0 is needed)");
+    progress_line("data: %zu train / %zu val / %zu test rows, %zu features, %zu classes", d->data.train.n,
+                  d->data.val.n, d->data.test.n, d->data.d, d->data.n_classes);
+    return SNAC_OK;
+}
 
 static int read_search_run(ldriver *d)
 {
@@ -499,7 +555,6 @@ static int read_search_run(ldriver *d)
         return db_error(d->db, "prepare run query");
     sqlite3_bind_int64(st, 1, d->search_run);
     int rc = SNAC_OK;
-    char stored_fp[DS_FINGERPRINT_CAP] = "";
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = snac_err_set(SNAC_ENOTFOUND, "%s: no run %lld", db_path(d->db), (long long)d->search_run);
     } else if (strcmp((const char *)sqlite3_column_text(st, 0), "search") != 0) {
@@ -507,30 +562,10 @@ static int read_search_run(ldriver *d)
                           (const char *)sqlite3_column_text(st, 0));
     } else {
         const char *text = (const char *)sqlite3_column_text(st, 1);
-        size_t len = strlen(text);
-        if (!(rc = snac_config_parse(text, len, "search run config", &d->cfg)))
-            rc = search_config_parse(text, len, "search run config", &d->sc);
-        snprintf(stored_fp, sizeof stored_fp, "%s", (const char *)sqlite3_column_text(st, 2));
+        rc = local_load_search(d, text, strlen(text), (const char *)sqlite3_column_text(st, 2));
     }
     sqlite3_finalize(st);
-    if (rc)
-        return rc;
-    if ((rc = surr_part_find(d->sc.deploy.part, &d->part)))
-        return rc;
-    if ((rc = ds_load(&d->cfg.data, &d->data)))
-        return rc;
-    d->have_data = true;
-    char fp[DS_FINGERPRINT_CAP], diff[700];
-    ds_fingerprint(&d->data, fp);
-    if (ds_fingerprint_diff(stored_fp, fp, diff, sizeof diff))
-        return snac_err_set(SNAC_EINVAL, "search run %lld was trained on other data than its data.files read now "
-                            "(%s): its trials cannot be compressed on this data; restore it", (long long)d->search_run,
-                            diff);
-    if (d->data.val.n == 0)
-        return snac_err_set(SNAC_EINVAL, "local search: the validation set is empty (data.val_fraction > 0 is needed)");
-    progress_line("data: %zu train / %zu val / %zu test rows, %zu features, %zu classes", d->data.train.n,
-                  d->data.val.n, d->data.test.n, d->data.d, d->data.n_classes);
-    return SNAC_OK;
+    return rc;
 }
 
 static int trial_run_of(ldriver *d, int64_t trial, int64_t *run);
@@ -729,21 +764,30 @@ int local_run(const local_run_opts *o, local_run_summary *out)
                       "surrogate version %lld",
                       (long long)d->run_id, d->n_src, (long long)d->search_run, d->lc.n_bits, d->lc.warmup_epochs,
                       d->lc.iterations, d->lc.prune_epochs, (long long)d->ver.id);
-    for (size_t i = 0; !rc && i < d->n_src; i++) {
-        source s;
-        if ((rc = source_load(d, d->src[i], &s)))
-            break;
-        progress_line("trial %lld: %zu hidden layers, float validation accuracy %.4f", (long long)s.trial_id,
-                      s.arch.n_hidden, s.float_val_acc);
-        for (size_t b = 0; !rc && b < d->lc.n_bits; b++) {
-            chain c = {.src = &s, .bits = d->lc.bits[b]};
-            rc = run_chain(d, &c);
-            chain_free(&c);
-            d->sum.chains++;
+    d->emit = local_save_iteration;
+#ifdef SNAC_WITH_MPI
+    if (!rc && mpi_farm_size() > 1)
+        rc = run_sources_mpi(d);
+    else
+#endif
+        for (size_t i = 0; !rc && i < d->n_src; i++) {
+            source s;
+            if ((rc = source_load(d, d->src[i], &s)))
+                break;
+            for (size_t b = 0; !rc && b < d->lc.n_bits; b++) {
+                chain c = {.src = &s, .bits = d->lc.bits[b]};
+                local_chain_start st;
+                if (!(rc = local_chain_start_load(d, s.trial_id, c.bits, &st))) {
+                    d->sum.reused += (size_t)(st.last + 1);
+                    rc = local_chain_run(d, &c, &st);
+                }
+                local_chain_start_free(&st);
+                local_chain_free(&c);
+                d->sum.chains++;
+            }
+            source_free(&s);
+            d->sum.sources++;
         }
-        source_free(&s);
-        d->sum.sources++;
-    }
     if (rc == SNAC_EINTR && d->run_id)
         snac_err_set(rc, "local run %lld interrupted by %s after %zu stored iterations; resume it with: "
                      "snac local --resume %lld --db %s", (long long)d->run_id,

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "util/mpi_farm.h"
 
+#include <errno.h>
 #include <mpi.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,7 +58,14 @@ static struct {
     size_t setup_len;
     rank_state *r; /* (size) */
     uint64_t msgs, bytes, jobs, requeued;
-} F = {0, 0, 1, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, 0, 0, 0};
+    long long boss_pid; /* rank 0's pid when it runs on this host (a worker's liveness check), else 0 */
+} F = {0, 0, 1, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, 0, 0, 0, 0};
+
+/* Rank 0's host and pid, sent to every rank at start-up. */
+typedef struct boss_id {
+    char host[256];
+    long long pid;
+} boss_id;
 
 static double cpu_seconds(void)
 {
@@ -82,6 +90,17 @@ int mpi_farm_init(int *argc, char ***argv)
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &F.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &F.size);
+    if (F.size > 1) { /* with --enable-recovery nothing ends a worker whose rank 0 died: it checks */
+        boss_id b;
+        memset(&b, 0, sizeof b);
+        gethostname(b.host, sizeof b.host - 1);
+        b.pid = (long long)getpid();
+        if (MPI_Bcast(&b, (int)sizeof b, MPI_BYTE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+            return snac_err_set(SNAC_EIO, "MPI_Bcast of rank 0's identity failed");
+        char here[256] = "";
+        gethostname(here, sizeof here - 1);
+        F.boss_pid = F.rank > 0 && strcmp(here, b.host) == 0 ? b.pid : 0;
+    }
     if (F.rank == 0 && F.size > 1) {
         F.r = calloc((size_t)F.size, sizeof *F.r);
         if (!F.r)
@@ -113,6 +132,16 @@ static int grow(unsigned char **buf, size_t *cap, size_t need)
 
 /* ---------------------------------------------------------------- worker ranks */
 
+/* A worker whose rank 0 is gone (on this host) exits: with --enable-recovery nothing else ends it. */
+static void boss_check(void)
+{
+    if (F.boss_pid && kill((pid_t)F.boss_pid, 0) != 0 && errno == ESRCH) {
+        fprintf(stderr, "snac: MPI rank %d: rank 0 (pid %lld) is gone; exiting\n", F.rank, F.boss_pid);
+        fflush(NULL);
+        _exit(1); /* no MPI_Finalize: it would wait for rank 0 */
+    }
+}
+
 /* SNAC_MPI_FAULT=kill:R:K / hang:R:K (test hook) */
 static void fault_hook(size_t n_seen)
 {
@@ -138,7 +167,21 @@ static int send_result(uint64_t token, int32_t status, const void *payload, size
     memcpy(*buf, &h, sizeof h);
     if (len)
         memcpy(*buf + sizeof h, payload, len);
-    return MPI_Send(*buf, (int)(sizeof h + len), MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD) == MPI_SUCCESS ? 0 : -1;
+    /* not MPI_Send: a result above the eager limit would wait forever on a dead rank 0 */
+    MPI_Request rq;
+    if (MPI_Isend(*buf, (int)(sizeof h + len), MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD, &rq) != MPI_SUCCESS)
+        return -1;
+    double us = 100;
+    for (unsigned long n = 1;; n++) {
+        int done = 0;
+        if (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return -1;
+        if (done)
+            return 0;
+        nap(&us, 10000);
+        if (n % 100 == 0)
+            boss_check();
+    }
 }
 
 int mpi_farm_serve(const mpi_farm_kind *kinds, size_t n_kinds)
@@ -152,6 +195,7 @@ int mpi_farm_serve(const mpi_farm_kind *kinds, size_t n_kinds)
     int setup_rc = SNAC_OK, status = 0;
     char setup_err[512] = "";
     double us = 100;
+    unsigned long idle = 0; /* naps of 10 ms: rank 0's liveness is checked about once a second */
     for (;;) {
         int flag = 0;
         MPI_Status st;
@@ -161,6 +205,8 @@ int mpi_farm_serve(const mpi_farm_kind *kinds, size_t n_kinds)
         }
         if (!flag) { /* a blocking probe would spin a core: nap instead */
             nap(&us, 10000);
+            if (us >= 10000 && ++idle % 100 == 0)
+                boss_check();
             continue;
         }
         us = 100;

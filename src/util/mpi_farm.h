@@ -39,7 +39,7 @@ int mpi_farm_rank(void); /* 0 outside MPI */
 int mpi_farm_size(void); /* 1 outside MPI */
 
 /* The job kinds of snac (the index into the table main.c gives mpi_farm_serve). */
-enum mpi_farm_kind_id { MPI_FARM_SEARCH_TRIAL, MPI_FARM_SYNTH_PART, MPI_FARM_KIND_COUNT };
+enum mpi_farm_kind_id { MPI_FARM_SEARCH_TRIAL, MPI_FARM_SYNTH_PART, MPI_FARM_LOCAL_CHAIN, MPI_FARM_KIND_COUNT };
 
 /* What a worker rank can do: one entry per job kind (the kind is the index). */
 typedef struct mpi_farm_kind {
