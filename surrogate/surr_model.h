@@ -55,7 +55,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 5
+#define SURR_BASIS_VERSION 6
 enum surr_basis {
     SURR_B_ONE,           /* top: 1 (interface, control) */
     SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */
@@ -90,6 +90,9 @@ enum surr_basis {
                               the product word registered once per clock boundary inside the multiply (a
                               16x16 DSP multiply is 3 stages on xc7z020-1 at 5 ns: 6,149 FF for 64 products
                               of 32 bits; 0 stages at 25 ns or on UltraScale+ at 5 ns) */
+    SURR_B_FIFO_LUT,      /* DATAFLOW tops: sum over the FIFOs between calls of (bits + SURR_FIFO_CTRL_LUT)
+                             (surr_layer_fifos); LUT, coefficient pinned at 1 (surr_basis_pinned) */
+    SURR_B_FIFOS,         /* DATAFLOW tops: FIFOs between calls; FF, coefficient pinned at SURR_FIFO_FF */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
@@ -99,6 +102,15 @@ extern const char *const surr_basis_names[SURR_B_COUNT];
 /* The multiply's delay in ns on a Zynq-7000 -1 from which its register stages are counted
  * (floor(SURR_MULT_NS * delay / clock)): a fixed constant like the delay factors, not fitted. */
 #define SURR_MULT_NS 16.0
+
+/* Vivado HLS's csynth estimate of a depth-1/2 FIFO (a shift register: one LUT per bit) is
+ * bits + 12 LUT and 5 FF, exactly, in both reports that have FIFOs: the calibration set's io_stream
+ * 4-128-3 (Vivado HLS 2020.1: 259 FIFOs of 16 bits, 7,252 LUT = 259 x 28, 1,295 FF = 259 x 5) and a
+ * Resource io_parallel 16-64-32-32-5 (2019.2: 262 FIFOs, 3,152 bits, 6,296 LUT = 3,152 + 262 x 12,
+ * 1,310 FF). These two terms are not fitted: the fit subtracts them from LUT and FF (a single
+ * stream project cannot separate them from the per-layer stream term). */
+#define SURR_FIFO_CTRL_LUT 12.0
+#define SURR_FIFO_FF 5.0
 
 /* The default DSP mapping threshold (product bits) before a fit chooses one. */
 #define SURR_DSP_MIN_BITS_DEFAULT 20
@@ -111,6 +123,10 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
 void surr_basis_eval_top(const surr_features *x, double phi[SURR_B_COUNT]);
 /* The basis functions a target uses by default (bit k = enum surr_basis k). */
 uint32_t surr_basis_default_mask(enum surr_target t);
+/* The coefficient of basis k in target t when it is not fitted but known (the FIFO terms:
+ * SURR_FIFO_CTRL_LUT), else NaN. The fit subtracts pinned terms from y and stores the pinned
+ * value as the coefficient, so every prediction (coef . phi) includes them. */
+double surr_basis_pinned(enum surr_target t, enum surr_basis k);
 /* Basis functions whose coefficient the fit keeps >= 0: every one (they are costs). */
 uint32_t surr_basis_monotone_mask(void);
 
