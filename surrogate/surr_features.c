@@ -660,6 +660,12 @@ bool surr_spec_dataflow(const surr_spec *s)
            (s->io_type == SURR_IO_STREAM || s->strategy == SURR_STRATEGY_RESOURCE);
 }
 
+int surr_layer_result_width(const surr_spec *s, size_t l)
+{
+    const surr_layer *L = &s->layer[l];
+    return L->accum.width > 0 ? L->accum.width : L->output.width;
+}
+
 void surr_layer_fifos(const surr_spec *s, size_t l, double *fifos, double *fifo_bits)
 {
     *fifos = *fifo_bits = 0;
@@ -667,10 +673,7 @@ void surr_layer_fifos(const surr_spec *s, size_t l, double *fifos, double *fifo_
         return;
     const surr_layer *L = &s->layer[l];
     double n_out = (double)L->n_out;
-    /* the dense result: hls4ml types it with the layer's result_t, which the spec does not carry;
-     * hls4ml's default gives it the accumulator's precision (accum_t), so a set accumulator width
-     * stands for it, else the layer's output width */
-    int res_w = L->accum.width > 0 ? L->accum.width : L->output.width;
+    int res_w = surr_layer_result_width(s, l);
     int calls_after = (L->normalize ? 1 : 0) + (L->act != SURR_ACT_LINEAR ? 1 : 0);
     *fifos += calls_after * n_out; /* dense -> normalize -> activation */
     *fifo_bits += calls_after * n_out * res_w;
@@ -823,6 +826,8 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->normalize = L->normalize;
         lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
         surr_layer_fifos(s, l, &lt->fifos, &lt->fifo_bits);
+        lt->res_w = surr_layer_result_width(s, l);
+        lt->act_cast = L->act == SURR_ACT_RELU && (L->output.q != QUANT_Q_TRN || L->output.o != QUANT_O_WRAP);
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
         out->bops_bitaware += n * ((t.nonzero / n) * wb * ab + wb + ab + log2((double)L->n_in));
     }

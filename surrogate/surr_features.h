@@ -105,6 +105,9 @@ typedef struct surr_layer_terms {
      * n_in x a_w bits (surr_layer_fifos); 0 for a PIPELINE top */
     double fifos;          /* FIFOs */
     double fifo_bits;      /* their summed widths */
+    int res_w;             /* the dense result's width, the activation's input (surr_layer_result_width) */
+    bool act_cast;         /* a ReLU whose output type rounds (not AP_TRN) or saturates (not AP_WRAP): the
+                              cast after the compare is an adder and an overflow check over the input word */
 } surr_layer_terms;
 
 typedef struct surr_features {
@@ -137,6 +140,11 @@ double surr_layer_ii(double n, double zeros, double general, double rf, bool res
 /* hls4ml's writer puts `#pragma HLS DATAFLOW` on the top function for io_stream and for the
  * Resource strategy at io_parallel (PIPELINE otherwise); snac's own RTL (yosys-0.23) has none. */
 bool surr_spec_dataflow(const surr_spec *s);
+
+/* The width of layer l's dense result (hls4ml's result_t, the activation's input), which the spec
+ * does not carry: hls4ml's default types it like the accumulator (accum_t), so the accumulator's
+ * width when the spec sets one, else the layer's output width. */
+int surr_layer_result_width(const surr_spec *s, size_t l);
 
 /* The FIFOs of layer l of a DATAFLOW top, as Vivado HLS reports them (csynth FIFO table): one per
  * element of every array passed between two calls, depth 1-2. Within the layer the dense result

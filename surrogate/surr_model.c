@@ -17,7 +17,7 @@ const char *const surr_basis_names[SURR_B_COUNT] = {
     "one", "layer", "dsp_mult", "dsp_extra", "fabric_bits", "tree_bits", "prod_bits", "pipe_bits",
     "out_bits", "rf_acc_bits", "relu_bits", "table_neurons", "table_layer", "io_bits", "stream_layer",
     "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max", "mult_pipe_bits",
-    "fifo_lut", "fifos"};
+    "fifo_lut", "fifos", "act_proc_bits", "cast_bits"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
 _Static_assert(sizeof surr_basis_names / sizeof *surr_basis_names == SURR_B_COUNT, "basis names");
 _Static_assert(SURR_B_COUNT <= 32, "basis masks are 32-bit");
@@ -95,6 +95,9 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     /* DATAFLOW tops: the channels between calls, as the HLS estimate costs them */
     phi[SURR_B_FIFO_LUT] = L->fifo_bits + SURR_FIFO_CTRL_LUT * L->fifos;
     phi[SURR_B_FIFOS] = L->fifos;
+    bool relu_vendor = L->act == SURR_ACT_RELU && x->toolchain != SURR_TC_YOSYS_0_23;
+    phi[SURR_B_ACT_PROC_BITS] = relu_vendor && x->dataflow ? L->n_out * L->res_w : 0;
+    phi[SURR_B_CAST_BITS] = relu_vendor && L->act_cast ? L->n_out * L->res_w : 0;
 }
 
 void surr_basis_eval_top(const surr_features *x, double phi[SURR_B_COUNT])
@@ -132,7 +135,7 @@ uint32_t surr_basis_default_mask(enum surr_target t)
     case SURR_T_LUT:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_DSP_MULT) | B(SURR_B_FABRIC_BITS) | B(SURR_B_TREE_BITS) |
                B(SURR_B_RELU_BITS) | B(SURR_B_TABLE_NEURONS) | B(SURR_B_IO_BITS) |
-               B(SURR_B_STREAM_LAYER) | B(SURR_B_FIFO_LUT);
+               B(SURR_B_STREAM_LAYER) | B(SURR_B_FIFO_LUT) | B(SURR_B_ACT_PROC_BITS) | B(SURR_B_CAST_BITS);
     case SURR_T_FF:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_PROD_BITS) | B(SURR_B_PIPE_BITS) | B(SURR_B_OUT_BITS) |
                B(SURR_B_RF_ACC_BITS) | B(SURR_B_IO_BITS) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TREE_BITS) |
@@ -159,6 +162,10 @@ double surr_basis_pinned(enum surr_target t, enum surr_basis k)
         return 1.0;
     if (t == SURR_T_FF && k == SURR_B_FIFOS)
         return SURR_FIFO_FF;
+    if (t == SURR_T_LUT && k == SURR_B_ACT_PROC_BITS)
+        return SURR_RELU_PROC_LUT;
+    if (t == SURR_T_LUT && k == SURR_B_CAST_BITS)
+        return SURR_CAST_LUT;
     return NAN;
 }
 

@@ -93,6 +93,10 @@ enum surr_basis {
     SURR_B_FIFO_LUT,      /* DATAFLOW tops: sum over the FIFOs between calls of (bits + SURR_FIFO_CTRL_LUT)
                              (surr_layer_fifos); LUT, coefficient pinned at 1 (surr_basis_pinned) */
     SURR_B_FIFOS,         /* DATAFLOW tops: FIFOs between calls; FF, coefficient pinned at SURR_FIFO_FF */
+    SURR_B_ACT_PROC_BITS, /* DATAFLOW tops: ReLU layers' n_out x res_w: each activation call is a process of
+                             its own (LUT, pinned at SURR_RELU_PROC_LUT) */
+    SURR_B_CAST_BITS,     /* ReLU layers whose output type rounds or saturates: n_out x res_w, the cast's
+                             adder and overflow check (LUT, pinned at SURR_CAST_LUT) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
@@ -111,6 +115,17 @@ extern const char *const surr_basis_names[SURR_B_COUNT];
  * stream project cannot separate them from the per-layer stream term). */
 #define SURR_FIFO_CTRL_LUT 12.0
 #define SURR_FIFO_FF 5.0
+
+/* A ReLU call as a DATAFLOW process: the calibration set's io_stream ReLU instances (Vivado HLS
+ * 2020.1, pominiq CNNs and the 4-128-3 MLP, <16,6> in and out) cost 111 + 46 n LUT for n = 4, 8, 32,
+ * 128 elements: 46 / 16 = 2.9 LUT per input bit (in a PIPELINE top the compare-mux is inlined:
+ * relu_bits, fitted). A ReLU whose output type rounds or saturates casts with an adder and an
+ * overflow check over its input word: the calibration set's one such ReLU (CestMerNeil LeNet, Vivado
+ * HLS 2019.2, <16,6> -> ap_ufixed<4,0,AP_RND_CONV,AP_SAT>) costs 139 + 95 n LUT, 49 per 16-bit
+ * element more than the plain one: 3.0 per input bit. Not fitted (no calibration MLP has either);
+ * README, issue 23. */
+#define SURR_RELU_PROC_LUT 2.9
+#define SURR_CAST_LUT 3.0
 
 /* The default DSP mapping threshold (product bits) before a fit chooses one. */
 #define SURR_DSP_MIN_BITS_DEFAULT 20
