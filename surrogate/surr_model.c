@@ -17,7 +17,7 @@ const char *const surr_basis_names[SURR_B_COUNT] = {
     "one", "layer", "dsp_mult", "dsp_extra", "fabric_bits", "tree_bits", "prod_bits", "pipe_bits",
     "out_bits", "rf_acc_bits", "relu_bits", "table_neurons", "table_layer", "io_bits", "stream_layer",
     "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max", "mult_pipe_bits",
-    "fifo_lut", "fifos", "act_proc_bits", "cast_bits"};
+    "fifo_lut", "fifos", "act_proc_bits", "cast_bits", "rf_loop"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
 _Static_assert(sizeof surr_basis_names / sizeof *surr_basis_names == SURR_B_COUNT, "basis names");
 _Static_assert(SURR_B_COUNT <= 32, "basis masks are 32-bit");
@@ -88,7 +88,10 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_MULT_STAGE] = dly / clock;
     phi[SURR_B_TREE_STAGE] = dly * L->levels / clock;
     phi[SURR_B_ACT_LAYER] = L->act != SURR_ACT_LINEAR ? 1 : 0;
-    phi[SURR_B_RF_CYCLES] = rf - 1;
+    /* Latency strategy at RF > 1: the fitted cycles per reuse step; Resource: hls4ml's ReuseLoop
+     * (nnet_dense_resource.h, `#pragma HLS PIPELINE II=1 rewind`) takes one cycle per step */
+    phi[SURR_B_RF_CYCLES] = L->resource ? 0 : rf - 1;
+    phi[SURR_B_RF_LOOP] = L->resource && x->toolchain != SURR_TC_YOSYS_0_23 ? rf - 1 : 0;
     phi[SURR_B_RF_MAX] = 0;
     /* whole clock periods inside the multiply: registers only where a boundary falls */
     phi[SURR_B_MULT_PIPE_BITS] = mults * prod_w * floor(SURR_MULT_NS * dly / clock + 1e-9);
@@ -148,7 +151,7 @@ uint32_t surr_basis_default_mask(enum surr_target t)
         return B(SURR_B_ONE);
     case SURR_T_LATENCY_CYCLES:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_MULT_STAGE) | B(SURR_B_TREE_STAGE) | B(SURR_B_ACT_LAYER) |
-               B(SURR_B_RF_CYCLES) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TABLE_LAYER);
+               B(SURR_B_RF_CYCLES) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TABLE_LAYER) | B(SURR_B_RF_LOOP);
     case SURR_T_II:
         return B(SURR_B_ONE) | B(SURR_B_RF_MAX);
     default:
@@ -166,6 +169,8 @@ double surr_basis_pinned(enum surr_target t, enum surr_basis k)
         return SURR_RELU_PROC_LUT;
     if (t == SURR_T_LUT && k == SURR_B_CAST_BITS)
         return SURR_CAST_LUT;
+    if (t == SURR_T_LATENCY_CYCLES && k == SURR_B_RF_LOOP)
+        return 1.0;
     return NAN;
 }
 

@@ -84,7 +84,7 @@ enum surr_basis {
                              levels over the nonzero terms of a neuron */
     SURR_B_ACT_LAYER,     /* latency: layers with an activation (+1 each; the register between the dense
                              and the activation call; a delay-scaled table stage fitted worse, see README) */
-    SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) */
+    SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) over Latency-strategy layers */
     SURR_B_RF_MAX,        /* top: largest reuse factor (II) */
     SURR_B_MULT_PIPE_BITS, /* multipliers per cycle * (a_w + w_w) * floor(SURR_MULT_NS * delay / clock_ns):
                               the product word registered once per clock boundary inside the multiply (a
@@ -97,6 +97,9 @@ enum surr_basis {
                              its own (LUT, pinned at SURR_RELU_PROC_LUT) */
     SURR_B_CAST_BITS,     /* ReLU layers whose output type rounds or saturates: n_out x res_w, the cast's
                              adder and overflow check (LUT, pinned at SURR_CAST_LUT) */
+    SURR_B_RF_LOOP,       /* latency: sum of (II - 1) over Resource-strategy layers: hls4ml's dense_resource
+                             runs its ReuseLoop RF times pipelined at II=1 (one cycle per reuse step;
+                             pinned at 1) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];

@@ -1158,7 +1158,8 @@ static void reuse_should_share_only_the_multipliers_under_the_latency_strategy(v
  * DATAFLOW (Resource at io_parallel): layer 0 has 4 FIFOs of 12 bits (dense -> relu), 4 of 6 (relu ->
  * layer 1) and the reshaped input, 1 of 3 x 8 bits: 9 FIFOs, 96 bits, fifo_lut 96 + 12 x 9 = 204;
  * layer 1 has 2 of 20 bits (dense -> softmax), none to the output port: 2, 40, 64. An unfolded BN
- * (normalize) on layer 0 adds a call: 4 more FIFOs of 12 bits.
+ * (normalize) on layer 0 adds a call: 4 more FIFOs of 12 bits. At RF 4 the Resource kernel's latency
+ * is one cycle per reuse step (rf_loop 3 + 3), the Latency kernel's the fitted rf_cycles.
  * At io_stream the input is a port (8 FIFOs, 72 bits); a PIPELINE top and snac's RTL have none. The
  * relu as a process: 4 x 12 = 48 input bits; its cast only when <6,1> rounds or saturates. */
 static void dataflow_fifos_and_relu_casts_should_match_the_hand_count(void)
@@ -1192,6 +1193,15 @@ static void dataflow_fifos_and_relu_casts_should_match_the_hand_count(void)
     s.layer[0].normalize = false;
     CHECK(p0[SURR_B_ACT_PROC_BITS] == 48 && p1[SURR_B_ACT_PROC_BITS] == 0);
     CHECK(phi[SURR_B_CAST_BITS] == 0); /* <6,1>: AP_TRN, AP_WRAP */
+    /* Resource at RF 4: hls4ml's ReuseLoop, one cycle per reuse step: 3 per layer, pinned at 1 */
+    s.reuse_factor = 4;
+    s.rf_unchecked = true;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_RF_LOOP] == 6 && phi[SURR_B_RF_CYCLES] == 0, "rf_loop %g rf_cycles %g", phi[SURR_B_RF_LOOP],
+              phi[SURR_B_RF_CYCLES]);
+    CHECK(surr_basis_pinned(SURR_T_LATENCY_CYCLES, SURR_B_RF_LOOP) == 1.0);
+    s.reuse_factor = 1;
     /* a rounding or a saturating ReLU output: the cast over the 12-bit input */
     s.layer[0].output.q = QUANT_Q_RND;
     CHECK(surr_features_extract(&s, &x) == SNAC_OK);
@@ -1213,6 +1223,14 @@ static void dataflow_fifos_and_relu_casts_should_match_the_hand_count(void)
     CHECK(surr_features_extract(&s, &x) == SNAC_OK);
     surr_basis_eval(20, &x, phi);
     CHECK(!x.dataflow && phi[SURR_B_FIFO_LUT] == 0 && phi[SURR_B_FIFOS] == 0 && phi[SURR_B_ACT_PROC_BITS] == 0);
+    s.reuse_factor = 4; /* Latency at RF 4: the fitted cycles per step, not the Resource loop */
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_RF_LOOP] == 0 && phi[SURR_B_RF_CYCLES] == (x.layer[0].ii - 1) + (x.layer[1].ii - 1),
+              "latency RF 4: rf_loop %g rf_cycles %g", phi[SURR_B_RF_LOOP], phi[SURR_B_RF_CYCLES]);
+    s.reuse_factor = 1;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
     CHECK(phi[SURR_B_CAST_BITS] == 48);
     /* snac's own RTL: none of them */
     s.toolchain = SURR_TC_YOSYS_0_23;
