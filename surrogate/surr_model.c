@@ -81,7 +81,11 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_TABLE_NEURONS] = table ? (L->table_units > 0 ? L->table_units : L->n_out) : 0;
     phi[SURR_B_TABLE_LAYER] = table ? 1 : 0;
     phi[SURR_B_IO_BITS] = 0;
-    phi[SURR_B_STREAM_LAYER] = x->io_stream ? 1 : 0;
+    /* io_stream, Latency strategy: hls4ml's stream wrapper around dense_latency (the calibration set's one
+     * stream project). A Resource layer's stream wrapper around dense_resource costs about what the
+     * io_parallel one does (an unseen 16-64-32-32-5 at RF 64: 16.5k LUT in its dense calls at io_stream,
+     * 13.0k at io_parallel); its FIFOs are the FIFO terms */
+    phi[SURR_B_STREAM_LAYER] = x->io_stream && !L->resource ? 1 : 0;
     phi[SURR_B_BRAM_BLOCKS] = L->resource ? L->stored_bits / 18432.0 : 0;
     /* stage packing: the multiply and adder-tree delays (ns on a Zynq-7000 -1,
      * the coefficients) scaled to the part, in clock periods */
