@@ -76,7 +76,7 @@ extern const char *const surr_feature_names[SURR_F_COUNT];
  * (2019-2020) maps every general product above the threshold. */
 #define SURR_VITIS_DSP_CSD_DIGITS 3
 
-/* What the structural model (surr_model.h, basis version 5) needs of one dense
+/* What the structural model (surr_model.h, basis version 6) needs of one dense
  * layer: counts for the whole layer (divide by rf for what is instantiated in
  * parallel), its word widths and its adder-tree depth. */
 typedef struct surr_layer_terms {

@@ -1,4 +1,4 @@
-/* surr_model — the surrogate's model family (basis version 5): a structural
+/* surr_model — the surrogate's model family (basis version 6): a structural
  * model. Every target is a non-negative combination of named cost terms, and
  * each term is a sum over the dense layers (plus a few top-level terms):
  *     y_t = sum_k c_{t,k} * phi_k(features),  phi_k = sum_l phi_{k,l} + top_k
@@ -24,6 +24,9 @@
  * e.g. a 4-128-3 net has 1294 FF at RF 1 and 3892 at RF 16, same pruning), so FF
  * is monotone in RF only for RF >= 2. A product crossing dsp_min_bits moves
  * from fabric LUTs to a DSP: LUT may fall there while DSP rises.
+ * A few terms are facts, not fits (surr_basis_pinned): the FIFOs of a DATAFLOW top, the ReLU
+ * process and rounding/saturating cast, the Resource kernel's one cycle per reuse step; the fit
+ * subtracts them and stores their known coefficients, so every coef . phi includes them.
  *
  * A surr_version is one fitted set of coefficients plus its metadata (the row of
  * surrogate_versions), with each target's coefficient covariance and relative
