@@ -654,6 +654,39 @@ static void rtl_live(const surr_spec *s, unsigned char *live)
     }
 }
 
+bool surr_spec_dataflow(const surr_spec *s)
+{
+    return s->toolchain != SURR_TC_YOSYS_0_23 &&
+           (s->io_type == SURR_IO_STREAM || s->strategy == SURR_STRATEGY_RESOURCE);
+}
+
+int surr_layer_result_width(const surr_spec *s, size_t l)
+{
+    const surr_layer *L = &s->layer[l];
+    return L->accum.width > 0 ? L->accum.width : L->output.width;
+}
+
+void surr_layer_fifos(const surr_spec *s, size_t l, double *fifos, double *fifo_bits)
+{
+    *fifos = *fifo_bits = 0;
+    if (!surr_spec_dataflow(s) || l >= s->n_layers)
+        return;
+    const surr_layer *L = &s->layer[l];
+    double n_out = (double)L->n_out;
+    int res_w = surr_layer_result_width(s, l);
+    int calls_after = (L->normalize ? 1 : 0) + (L->act != SURR_ACT_LINEAR ? 1 : 0);
+    *fifos += calls_after * n_out; /* dense -> normalize -> activation */
+    *fifo_bits += calls_after * n_out * res_w;
+    if (l + 1 < s->n_layers) { /* this layer's output -> the next layer's dense call */
+        *fifos += n_out;
+        *fifo_bits += n_out * L->output.width;
+    }
+    if (l == 0 && s->io_type == SURR_IO_PARALLEL) { /* the reshaped input array, one wide word */
+        *fifos += 1;
+        *fifo_bits += (double)L->n_in * L->input.width;
+    }
+}
+
 int surr_features_extract(const surr_spec *s, surr_features *out)
 {
     memset(out, 0, sizeof *out);
@@ -792,6 +825,9 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
         lt->act = L->act;
         lt->normalize = L->normalize;
         lt->resource = s->strategy == SURR_STRATEGY_RESOURCE;
+        surr_layer_fifos(s, l, &lt->fifos, &lt->fifo_bits);
+        lt->res_w = surr_layer_result_width(s, l);
+        lt->act_cast = L->act == SURR_ACT_RELU && (L->output.q != QUANT_Q_TRN || L->output.o != QUANT_O_WRAP);
         /* bit-aware BOPs with s = this layer's zero fraction: (1-s) = nonzero/n */
         out->bops_bitaware += n * ((t.nonzero / n) * wb * ab + wb + ab + log2((double)L->n_in));
     }
@@ -803,6 +839,7 @@ int surr_features_extract(const surr_spec *s, surr_features *out)
     f[SURR_F_CLOCK_NS] = s->clock_ns;
     f[SURR_F_DELAY_SCALE] = surr_part_delay_scale(s->part);
     out->io_stream = s->io_type == SURR_IO_STREAM;
+    out->dataflow = surr_spec_dataflow(s);
     out->mult = s->multipliers;
     out->toolchain = s->toolchain;
     out->bops_mac = f[SURR_F_MACS];

@@ -76,7 +76,7 @@ extern const char *const surr_feature_names[SURR_F_COUNT];
  * (2019-2020) maps every general product above the threshold. */
 #define SURR_VITIS_DSP_CSD_DIGITS 3
 
-/* What the structural model (surr_model.h, basis version 5) needs of one dense
+/* What the structural model (surr_model.h, basis version 6) needs of one dense
  * layer: counts for the whole layer (divide by rf for what is instantiated in
  * parallel), its word widths and its adder-tree depth. */
 typedef struct surr_layer_terms {
@@ -99,6 +99,15 @@ typedef struct surr_layer_terms {
     enum surr_act act;
     bool resource;         /* Resource strategy (weights may live in BRAM) */
     bool normalize;        /* an nnet::normalize call follows: n_out products by scales of out_w bits */
+    /* DATAFLOW tops (io_stream, or hls4ml's Resource io_parallel top): the channels HLS builds
+     * between this layer's calls and to the next layer's, one FIFO per array element (every array is
+     * partitioned), plus, on layer 0 of an io_parallel top, the reshaped input array as one FIFO of
+     * n_in x a_w bits (surr_layer_fifos); 0 for a PIPELINE top */
+    double fifos;          /* FIFOs */
+    double fifo_bits;      /* their summed widths */
+    int res_w;             /* the dense result's width, the activation's input (surr_layer_result_width) */
+    bool act_cast;         /* a ReLU whose output type rounds (not AP_TRN) or saturates (not AP_WRAP): the
+                              cast after the compare is an adder and an overflow check over the input word */
 } surr_layer_terms;
 
 typedef struct surr_features {
@@ -106,6 +115,8 @@ typedef struct surr_features {
     size_t n_layers;                          /* dense layers */
     surr_layer_terms layer[SURR_MAX_LAYERS];  /* per dense layer */
     bool io_stream;                           /* io_stream: FIFOs between layers */
+    bool dataflow;                            /* a DATAFLOW top (io_stream, or the Resource strategy at
+                                                 io_parallel: hls4ml's writer): FIFOs between calls */
     enum surr_mult mult;                      /* the spec's multiplier mapping (hls.multipliers): dsp and
                                                  fabric override the product-width threshold */
     enum surr_toolchain toolchain;            /* whose DSP mapping rule applies (vitis-2023.2: by CSD digits) */
@@ -125,6 +136,25 @@ int surr_features_extract(const surr_spec *s, surr_features *out);
  * multiplications (hls4ml builds those), one multiplier does the `general` products and
  * II = general, not RF. The Resource kernel loops RF times: II = RF. */
 double surr_layer_ii(double n, double zeros, double general, double rf, bool resource);
+
+/* hls4ml's writer puts `#pragma HLS DATAFLOW` on the top function for io_stream and for the
+ * Resource strategy at io_parallel (PIPELINE otherwise); snac's own RTL (yosys-0.23) has none. */
+bool surr_spec_dataflow(const surr_spec *s);
+
+/* The width of layer l's dense result (hls4ml's result_t, the activation's input), which the spec
+ * does not carry: hls4ml's default types it like the accumulator (accum_t), so the accumulator's
+ * width when the spec sets one, else the layer's output width. */
+int surr_layer_result_width(const surr_spec *s, size_t l);
+
+/* The FIFOs of layer l of a DATAFLOW top, as Vivado HLS reports them (csynth FIFO table): one per
+ * element of every array passed between two calls, depth 1-2. Within the layer the dense result
+ * (n_out elements of the layer's accumulator width when the spec sets one, else its output width)
+ * feeds the normalize call and/or the activation; the layer's output (out_w bits) feeds the next
+ * layer unless l is the last (the top's output port is no FIFO). Layer 0 of an io_parallel top adds
+ * one FIFO holding the whole reshaped input (n_in x a_w bits; io_stream inputs are ports).
+ * E.g. a 16-64-32-32-5 Resource net, <16,6> inputs and results, <7,1> ReLU outputs, softmax: 262
+ * FIFOs, as its report lists (1 x 256 bits, 133 x 16, 128 x 6-7). 0 and 0 when not dataflow. */
+void surr_layer_fifos(const surr_spec *s, size_t l, double *fifos, double *fifo_bits);
 
 /* Count layer l's weights (L->w must be set) into the statistics a spec can carry
  * instead of them (surr_wstats); the features of either are the same. */

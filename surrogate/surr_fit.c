@@ -563,6 +563,7 @@ static double median_of(double *v, size_t n)
 
 typedef struct fit_scratch {
     double *A, *b, *w, *h, *r, *phi, *cov;
+    double *fixed; /* per row: what the pinned basis terms predict */
     size_t *row;  /* sample index of each design row */
 } fit_scratch;
 
@@ -575,6 +576,7 @@ static void scratch_free(fit_scratch *f)
     free(f->r);
     free(f->phi);
     free(f->cov);
+    free(f->fixed);
     free(f->row);
 }
 
@@ -590,7 +592,8 @@ static int scratch_alloc(fit_scratch *f, size_t n)
     f->phi = malloc(m * SURR_B_COUNT * sizeof *f->phi);
     f->cov = malloc(SURR_B_COUNT * SURR_B_COUNT * sizeof *f->cov);
     f->row = malloc(m * sizeof *f->row);
-    if (!f->A || !f->b || !f->w || !f->h || !f->r || !f->phi || !f->cov || !f->row) {
+    f->fixed = malloc(m * sizeof *f->fixed);
+    if (!f->A || !f->b || !f->w || !f->h || !f->r || !f->phi || !f->cov || !f->row || !f->fixed) {
         scratch_free(f);
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     }
@@ -638,8 +641,8 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
     int idx[SURR_B_COUNT];
     size_t p = 0;
     for (int k = 0; k < SURR_B_COUNT; k++)
-        if (mask & (1u << k))
-            idx[p++] = k;
+        if ((mask & (1u << k)) && isnan(surr_basis_pinned(t, (enum surr_basis)k)))
+            idx[p++] = k; /* the free coefficients; pinned ones are known (surr_basis_pinned) */
     double floor_t = surr_target_floor(t);
     for (size_t r = 0; r < m; r++) {
         const surr_sample *si = &s[f->row[r]];
@@ -648,6 +651,12 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
         for (size_t j = 0; j < p; j++)
             f->phi[r * p + j] = phi[idx[j]];
         f->h[r] = 1.0;
+        f->fixed[r] = 0; /* what the pinned terms predict: the free ones fit y minus it */
+        for (int k = 0; k < SURR_B_COUNT; k++) {
+            double c = surr_basis_pinned(t, (enum surr_basis)k);
+            if ((mask & (1u << k)) && !isnan(c))
+                f->fixed[r] += c * phi[k];
+        }
     }
     bool robust = o->method == SURR_FIT_ROBUST;
     double c[SURR_B_COUNT] = {0}, scale = 1.0;
@@ -658,7 +667,7 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
             double sw = sqrt(f->w[r] * f->h[r]) / fmax(y, floor_t);
             for (size_t j = 0; j < p; j++)
                 f->A[r * p + j] = sw * f->phi[r * p + j];
-            f->b[r] = sw * y;
+            f->b[r] = sw * (y - f->fixed[r]);
         }
         if (o->monotone) {
             rc = surr_nnls(f->A, f->b, m, p, c);
@@ -674,7 +683,7 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
             return snac_err_prefix(rc, "target %s: ", surr_target_names[t]);
         /* relative residuals (without the robust weights) and their robust scale */
         for (size_t r = 0; r < m; r++) {
-            double y = s[f->row[r]].y[t], pred = 0;
+            double y = s[f->row[r]].y[t], pred = f->fixed[r];
             for (size_t j = 0; j < p; j++)
                 pred += c[j] * f->phi[r * p + j];
             f->r[r] = sqrt(f->w[r]) * (y - pred) / fmax(y, floor_t);
@@ -712,13 +721,18 @@ static int fit_target_rows(const surr_sample *s, size_t m, enum surr_target t, c
     tm->sigma_rel = sqrt(sigma2);
     for (size_t j = 0; j < p; j++)
         tm->coef[idx[j]] = c[j];
+    for (int k = 0; k < SURR_B_COUNT; k++) {
+        double cp = surr_basis_pinned(t, (enum surr_basis)k);
+        if ((mask & (1u << k)) && !isnan(cp))
+            tm->coef[k] = cp; /* known, not fitted: covariance 0 */
+    }
     if (q) {
         for (size_t r = 0; r < m; r++) {
             double y = s[f->row[r]].y[t];
             double sw = sqrt(f->w[r] * f->h[r]) / fmax(y, floor_t);
             for (size_t j = 0; j < p; j++)
                 f->A[r * p + j] = sw * f->phi[r * p + j];
-            f->b[r] = sw * y;
+            f->b[r] = sw * (y - f->fixed[r]);
         }
         double z[SURR_B_COUNT], G[SURR_B_COUNT * SURR_B_COUNT], g[SURR_B_COUNT];
         gram(f->A, f->b, m, p, G, g);

@@ -16,7 +16,8 @@ const char *const surr_target_names[SURR_T_COUNT] = {"lut", "ff", "dsp", "bram18
 const char *const surr_basis_names[SURR_B_COUNT] = {
     "one", "layer", "dsp_mult", "dsp_extra", "fabric_bits", "tree_bits", "prod_bits", "pipe_bits",
     "out_bits", "rf_acc_bits", "relu_bits", "table_neurons", "table_layer", "io_bits", "stream_layer",
-    "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max", "mult_pipe_bits"};
+    "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max", "mult_pipe_bits",
+    "fifo_lut", "fifos", "act_proc_bits", "cast_bits", "rf_loop"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
 _Static_assert(sizeof surr_basis_names / sizeof *surr_basis_names == SURR_B_COUNT, "basis names");
 _Static_assert(SURR_B_COUNT <= 32, "basis masks are 32-bit");
@@ -80,17 +81,30 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
     phi[SURR_B_TABLE_NEURONS] = table ? (L->table_units > 0 ? L->table_units : L->n_out) : 0;
     phi[SURR_B_TABLE_LAYER] = table ? 1 : 0;
     phi[SURR_B_IO_BITS] = 0;
-    phi[SURR_B_STREAM_LAYER] = x->io_stream ? 1 : 0;
+    /* io_stream, Latency strategy: hls4ml's stream wrapper around dense_latency (the calibration set's one
+     * stream project). A Resource layer's stream wrapper around dense_resource costs about what the
+     * io_parallel one does (an unseen 16-64-32-32-5 at RF 64: 16.5k LUT in its dense calls at io_stream,
+     * 13.0k at io_parallel); its FIFOs are the FIFO terms */
+    phi[SURR_B_STREAM_LAYER] = x->io_stream && !L->resource ? 1 : 0;
     phi[SURR_B_BRAM_BLOCKS] = L->resource ? L->stored_bits / 18432.0 : 0;
     /* stage packing: the multiply and adder-tree delays (ns on a Zynq-7000 -1,
      * the coefficients) scaled to the part, in clock periods */
     phi[SURR_B_MULT_STAGE] = dly / clock;
     phi[SURR_B_TREE_STAGE] = dly * L->levels / clock;
     phi[SURR_B_ACT_LAYER] = L->act != SURR_ACT_LINEAR ? 1 : 0;
-    phi[SURR_B_RF_CYCLES] = rf - 1;
+    /* Latency strategy at RF > 1: the fitted cycles per reuse step; Resource: hls4ml's ReuseLoop
+     * (nnet_dense_resource.h, `#pragma HLS PIPELINE II=1 rewind`) takes one cycle per step */
+    phi[SURR_B_RF_CYCLES] = L->resource ? 0 : rf - 1;
+    phi[SURR_B_RF_LOOP] = L->resource && x->toolchain != SURR_TC_YOSYS_0_23 ? rf - 1 : 0;
     phi[SURR_B_RF_MAX] = 0;
     /* whole clock periods inside the multiply: registers only where a boundary falls */
     phi[SURR_B_MULT_PIPE_BITS] = mults * prod_w * floor(SURR_MULT_NS * dly / clock + 1e-9);
+    /* DATAFLOW tops: the channels between calls, as the HLS estimate costs them */
+    phi[SURR_B_FIFO_LUT] = L->fifo_bits + SURR_FIFO_CTRL_LUT * L->fifos;
+    phi[SURR_B_FIFOS] = L->fifos;
+    bool relu_vendor = L->act == SURR_ACT_RELU && x->toolchain != SURR_TC_YOSYS_0_23;
+    phi[SURR_B_ACT_PROC_BITS] = relu_vendor && x->dataflow ? L->n_out * L->res_w : 0;
+    phi[SURR_B_CAST_BITS] = relu_vendor && L->act_cast ? L->n_out * L->res_w : 0;
 }
 
 void surr_basis_eval_top(const surr_features *x, double phi[SURR_B_COUNT])
@@ -128,11 +142,11 @@ uint32_t surr_basis_default_mask(enum surr_target t)
     case SURR_T_LUT:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_DSP_MULT) | B(SURR_B_FABRIC_BITS) | B(SURR_B_TREE_BITS) |
                B(SURR_B_RELU_BITS) | B(SURR_B_TABLE_NEURONS) | B(SURR_B_IO_BITS) |
-               B(SURR_B_STREAM_LAYER);
+               B(SURR_B_STREAM_LAYER) | B(SURR_B_FIFO_LUT) | B(SURR_B_ACT_PROC_BITS) | B(SURR_B_CAST_BITS);
     case SURR_T_FF:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_PROD_BITS) | B(SURR_B_PIPE_BITS) | B(SURR_B_OUT_BITS) |
                B(SURR_B_RF_ACC_BITS) | B(SURR_B_IO_BITS) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TREE_BITS) |
-               B(SURR_B_MULT_PIPE_BITS);
+               B(SURR_B_MULT_PIPE_BITS) | B(SURR_B_FIFOS);
     case SURR_T_DSP:
         return B(SURR_B_ONE) | B(SURR_B_DSP_MULT) | B(SURR_B_DSP_EXTRA);
     case SURR_T_BRAM18:
@@ -141,12 +155,27 @@ uint32_t surr_basis_default_mask(enum surr_target t)
         return B(SURR_B_ONE);
     case SURR_T_LATENCY_CYCLES:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_MULT_STAGE) | B(SURR_B_TREE_STAGE) | B(SURR_B_ACT_LAYER) |
-               B(SURR_B_RF_CYCLES) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TABLE_LAYER);
+               B(SURR_B_RF_CYCLES) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TABLE_LAYER) | B(SURR_B_RF_LOOP);
     case SURR_T_II:
         return B(SURR_B_ONE) | B(SURR_B_RF_MAX);
     default:
         return B(SURR_B_ONE);
     }
+}
+
+double surr_basis_pinned(enum surr_target t, enum surr_basis k)
+{
+    if (t == SURR_T_LUT && k == SURR_B_FIFO_LUT)
+        return 1.0;
+    if (t == SURR_T_FF && k == SURR_B_FIFOS)
+        return SURR_FIFO_FF;
+    if (t == SURR_T_LUT && k == SURR_B_ACT_PROC_BITS)
+        return SURR_RELU_PROC_LUT;
+    if (t == SURR_T_LUT && k == SURR_B_CAST_BITS)
+        return SURR_CAST_LUT;
+    if (t == SURR_T_LATENCY_CYCLES && k == SURR_B_RF_LOOP)
+        return 1.0;
+    return NAN;
 }
 
 uint32_t surr_basis_monotone_mask(void)

@@ -1,4 +1,4 @@
-/* surr_model — the surrogate's model family (basis version 5): a structural
+/* surr_model — the surrogate's model family (basis version 6): a structural
  * model. Every target is a non-negative combination of named cost terms, and
  * each term is a sum over the dense layers (plus a few top-level terms):
  *     y_t = sum_k c_{t,k} * phi_k(features),  phi_k = sum_l phi_{k,l} + top_k
@@ -24,6 +24,9 @@
  * e.g. a 4-128-3 net has 1294 FF at RF 1 and 3892 at RF 16, same pruning), so FF
  * is monotone in RF only for RF >= 2. A product crossing dsp_min_bits moves
  * from fabric LUTs to a DSP: LUT may fall there while DSP rises.
+ * A few terms are facts, not fits (surr_basis_pinned): the FIFOs of a DATAFLOW top, the ReLU
+ * process and rounding/saturating cast, the Resource kernel's one cycle per reuse step; the fit
+ * subtracts them and stores their known coefficients, so every coef . phi includes them.
  *
  * A surr_version is one fitted set of coefficients plus its metadata (the row of
  * surrogate_versions), with each target's coefficient covariance and relative
@@ -55,7 +58,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 5
+#define SURR_BASIS_VERSION 6
 enum surr_basis {
     SURR_B_ONE,           /* top: 1 (interface, control) */
     SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */
@@ -84,12 +87,22 @@ enum surr_basis {
                              levels over the nonzero terms of a neuron */
     SURR_B_ACT_LAYER,     /* latency: layers with an activation (+1 each; the register between the dense
                              and the activation call; a delay-scaled table stage fitted worse, see README) */
-    SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) */
+    SURR_B_RF_CYCLES,     /* latency: sum of (RF - 1) over Latency-strategy layers */
     SURR_B_RF_MAX,        /* top: largest reuse factor (II) */
     SURR_B_MULT_PIPE_BITS, /* multipliers per cycle * (a_w + w_w) * floor(SURR_MULT_NS * delay / clock_ns):
                               the product word registered once per clock boundary inside the multiply (a
                               16x16 DSP multiply is 3 stages on xc7z020-1 at 5 ns: 6,149 FF for 64 products
                               of 32 bits; 0 stages at 25 ns or on UltraScale+ at 5 ns) */
+    SURR_B_FIFO_LUT,      /* DATAFLOW tops: sum over the FIFOs between calls of (bits + SURR_FIFO_CTRL_LUT)
+                             (surr_layer_fifos); LUT, coefficient pinned at 1 (surr_basis_pinned) */
+    SURR_B_FIFOS,         /* DATAFLOW tops: FIFOs between calls; FF, coefficient pinned at SURR_FIFO_FF */
+    SURR_B_ACT_PROC_BITS, /* DATAFLOW tops: ReLU layers' n_out x res_w: each activation call is a process of
+                             its own (LUT, pinned at SURR_RELU_PROC_LUT) */
+    SURR_B_CAST_BITS,     /* ReLU layers whose output type rounds or saturates: n_out x res_w, the cast's
+                             adder and overflow check (LUT, pinned at SURR_CAST_LUT) */
+    SURR_B_RF_LOOP,       /* latency: sum of (II - 1) over Resource-strategy layers: hls4ml's dense_resource
+                             runs its ReuseLoop RF times pipelined at II=1 (one cycle per reuse step;
+                             pinned at 1) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
@@ -99,6 +112,26 @@ extern const char *const surr_basis_names[SURR_B_COUNT];
 /* The multiply's delay in ns on a Zynq-7000 -1 from which its register stages are counted
  * (floor(SURR_MULT_NS * delay / clock)): a fixed constant like the delay factors, not fitted. */
 #define SURR_MULT_NS 16.0
+
+/* Vivado HLS's csynth estimate of a depth-1/2 FIFO (a shift register: one LUT per bit) is
+ * bits + 12 LUT and 5 FF, exactly, in both reports that have FIFOs: the calibration set's io_stream
+ * 4-128-3 (Vivado HLS 2020.1: 259 FIFOs of 16 bits, 7,252 LUT = 259 x 28, 1,295 FF = 259 x 5) and a
+ * Resource io_parallel 16-64-32-32-5 (2019.2: 262 FIFOs, 3,152 bits, 6,296 LUT = 3,152 + 262 x 12,
+ * 1,310 FF). These two terms are not fitted: the fit subtracts them from LUT and FF (a single
+ * stream project cannot separate them from the per-layer stream term). */
+#define SURR_FIFO_CTRL_LUT 12.0
+#define SURR_FIFO_FF 5.0
+
+/* A ReLU call as a DATAFLOW process: the calibration set's io_stream ReLU instances (Vivado HLS
+ * 2020.1, pominiq CNNs and the 4-128-3 MLP, <16,6> in and out) cost 111 + 46 n LUT for n = 4, 8, 32,
+ * 128 elements: 46 / 16 = 2.9 LUT per input bit (in a PIPELINE top the compare-mux is inlined:
+ * relu_bits, fitted). A ReLU whose output type rounds or saturates casts with an adder and an
+ * overflow check over its input word: the calibration set's one such ReLU (CestMerNeil LeNet, Vivado
+ * HLS 2019.2, <16,6> -> ap_ufixed<4,0,AP_RND_CONV,AP_SAT>) costs 139 + 95 n LUT, 49 per 16-bit
+ * element more than the plain one: 3.0 per input bit. Not fitted (no calibration MLP has either);
+ * README, issue 23. */
+#define SURR_RELU_PROC_LUT 2.9
+#define SURR_CAST_LUT 3.0
 
 /* The default DSP mapping threshold (product bits) before a fit chooses one. */
 #define SURR_DSP_MIN_BITS_DEFAULT 20
@@ -111,6 +144,10 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
 void surr_basis_eval_top(const surr_features *x, double phi[SURR_B_COUNT]);
 /* The basis functions a target uses by default (bit k = enum surr_basis k). */
 uint32_t surr_basis_default_mask(enum surr_target t);
+/* The coefficient of basis k in target t when it is not fitted but known (the FIFO terms:
+ * SURR_FIFO_CTRL_LUT), else NaN. The fit subtracts pinned terms from y and stores the pinned
+ * value as the coefficient, so every prediction (coef . phi) includes them. */
+double surr_basis_pinned(enum surr_target t, enum surr_basis k);
 /* Basis functions whose coefficient the fit keeps >= 0: every one (they are costs). */
 uint32_t surr_basis_monotone_mask(void);
 

@@ -156,11 +156,54 @@ typedef struct sym_layer {
     size_t n_in, n_out, prod;   /* 0 = unknown */
 } sym_layer;
 
+/* The element count of an io_stream type "nnet::array<ap_fixed<16,6>, 64*1>" (64): a dense layer's
+ * stream word holds its whole input or output vector, so it sizes the layer where the firmware's
+ * sizes are symbols (N_INPUT_1_1) that network.json leaves unresolved. false for anything else. */
+static bool array_size(const char *t, size_t *out)
+{
+    const char *a = strstr(t, "array<");
+    if (!a)
+        return false;
+    a += 6;
+    int depth = 0;
+    for (; *a && !(depth == 0 && *a == ','); a++)
+        depth += *a == '<' ? 1 : *a == '>' ? -1 : 0;
+    if (*a != ',')
+        return false;
+    size_t v = 1;
+    for (a++;;) {
+        while (isspace((unsigned char)*a))
+            a++;
+        if (!isdigit((unsigned char)*a))
+            return false;
+        char *end;
+        unsigned long long f = strtoull(a, &end, 10);
+        if (f == 0 || f > 1000000ULL || v > 1000000000ULL / f)
+            return false;
+        v *= (size_t)f;
+        for (a = end; *a == 'u' || *a == 'U' || isspace((unsigned char)*a); a++)
+            ;
+        if (*a == '*') {
+            a++;
+            continue;
+        }
+        if (*a != '>')
+            return false;
+        *out = v;
+        return true;
+    }
+}
+
 static void resolve_sizes(sym_layer *L, size_t n, const rpt_net_hint *hint, rpt_net *net)
 {
     for (size_t l = 0; l < n; l++) {
         plain_size(L[l].dense->n_in, &L[l].n_in);
         plain_size(L[l].dense->n_out, &L[l].n_out);
+        /* io_stream: the stream word's element count (a whole vector for a dense layer) */
+        if (!L[l].n_in)
+            array_size(L[l].dense->input_t, &L[l].n_in);
+        if (!L[l].n_out)
+            array_size(L[l].dense->output_t, &L[l].n_out);
         size_t z, nz;
         if (plain_size(L[l].dense->n_zeros, &z) && plain_size(L[l].dense->n_nonzeros, &nz) && z + nz > 0)
             L[l].prod = z + nz;

@@ -368,6 +368,10 @@ static void known_version(surr_version *v)
     }
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         v->t[c[i].t].coef[c[i].k] = c[i].c;
+    for (int t = 0; t < SURR_T_COUNT; t++) /* known terms, as every fitted version carries them */
+        for (int k = 0; k < SURR_B_COUNT; k++)
+            if (!isnan(surr_basis_pinned((enum surr_target)t, (enum surr_basis)k)))
+                v->t[t].coef[k] = surr_basis_pinned((enum surr_target)t, (enum surr_basis)k);
 }
 
 static void delay_scale_should_follow_fabric_class_and_speed_grade(void)
@@ -478,6 +482,10 @@ static void fit_should_recover_known_coefficients_from_synthetic_data(void)
         for (size_t l = 0; l < sp.n_layers; l++)
             sp.layer[l].sparsity = 0.1 * (double)rng_below(&r, 6);
         sp.clock_ns = rng_below(&r, 2) ? 5.0 : 3.3;
+        if (i % 3 == 0) /* DATAFLOW tops and rounding ReLUs: the pinned terms, which the fit must subtract */
+            sp.io_type = SURR_IO_STREAM;
+        if (i % 5 == 0)
+            sp.layer[0].output.q = QUANT_Q_RND;
         CHECK(surr_features_extract(&sp, &s[i].x) == SNAC_OK);
         surr_prediction p;
         surr_predict(&truth, &s[i].x, part, &p);
@@ -740,7 +748,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     surr_version vitis;
     CHECK(surr_version_ensure_default(db, SURR_TC_VITIS_2023_2, &vitis, &created) == SNAC_OK && created);
     CHECK(vitis.note && strstr(vitis.note, "public hls4ml MLP projects"));
-    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b5") == 0);
+    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b6") == 0);
     /* a stored prediction: 7 targets + 2 derived rows */
     surr_spec s;
     surr_features x;
@@ -776,7 +784,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "older log-linear model");
     surr_version v2020;
     CHECK(surr_version_ensure_default(db, SURR_TC_VIVADO_2020_1, &v2020, &created) == SNAC_OK && created);
-    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b5") == 0 && v2020.active);
+    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b6") == 0 && v2020.active);
     surr_version_clear(&v2020);
     surr_version_clear(&made);
     surr_version_clear(&again);
@@ -1145,6 +1153,99 @@ static void reuse_should_share_only_the_multipliers_under_the_latency_strategy(v
     CHECK(pn[SURR_B_DSP_MULT] == 0);
 }
 
+/* A 3-4-2 net (relu, softmax) counted by hand: <8,3> inputs, layer 0's accumulator <12,4> (its dense
+ * result, res_w 12) and output <6,1> (out_w 6), layer 1's accumulator <20,8> (res_w 20, output <16,6>).
+ * DATAFLOW (Resource at io_parallel): layer 0 has 4 FIFOs of 12 bits (dense -> relu), 4 of 6 (relu ->
+ * layer 1) and the reshaped input, 1 of 3 x 8 bits: 9 FIFOs, 96 bits, fifo_lut 96 + 12 x 9 = 204;
+ * layer 1 has 2 of 20 bits (dense -> softmax), none to the output port: 2, 40, 64. An unfolded BN
+ * (normalize) on layer 0 adds a call: 4 more FIFOs of 12 bits. At RF 4 the Resource kernel's latency
+ * is one cycle per reuse step (rf_loop 3 + 3), the Latency kernel's the fitted rf_cycles.
+ * At io_stream the input is a port (8 FIFOs, 72 bits); a PIPELINE top and snac's RTL have none. The
+ * relu as a process: 4 x 12 = 48 input bits; its cast only when <6,1> rounds or saturates. */
+static void dataflow_fifos_and_relu_casts_should_match_the_hand_count(void)
+{
+    size_t widths[3] = {3, 4, 2};
+    surr_spec s;
+    CHECK(surr_spec_init_mlp(&s, widths, 3, SURR_ACT_RELU, false) == SNAC_OK);
+    s.layer[1].act = SURR_ACT_SOFTMAX;
+    s.layer[0].input = QUANT_PREC_INIT(8, 3);
+    s.layer[0].accum = QUANT_PREC_INIT(12, 4);
+    s.layer[0].output = s.layer[1].input = QUANT_PREC_INIT(6, 1);
+    s.layer[1].accum = QUANT_PREC_INIT(20, 8);
+    s.strategy = SURR_STRATEGY_RESOURCE;
+    surr_features x;
+    double phi[SURR_B_COUNT], p0[SURR_B_COUNT], p1[SURR_B_COUNT];
+    CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
+    CHECK(x.dataflow && x.layer[0].res_w == 12 && x.layer[1].res_w == 20);
+    CHECK_MSG(x.layer[0].fifos == 9 && x.layer[0].fifo_bits == 96, "layer 0: %g FIFOs, %g bits", x.layer[0].fifos,
+              x.layer[0].fifo_bits);
+    CHECK_MSG(x.layer[1].fifos == 2 && x.layer[1].fifo_bits == 40, "layer 1: %g FIFOs, %g bits", x.layer[1].fifos,
+              x.layer[1].fifo_bits);
+    surr_basis_eval_layer(20, &x, 0, p0);
+    surr_basis_eval_layer(20, &x, 1, p1);
+    surr_basis_eval(20, &x, phi);
+    CHECK(p0[SURR_B_FIFO_LUT] == 204 && p0[SURR_B_FIFOS] == 9 && p1[SURR_B_FIFO_LUT] == 64 && p1[SURR_B_FIFOS] == 2);
+    CHECK(phi[SURR_B_FIFO_LUT] == 268 && phi[SURR_B_FIFOS] == 11);
+    s.layer[0].normalize = true;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    CHECK_MSG(x.layer[0].fifos == 13 && x.layer[0].fifo_bits == 144, "normalize: %g FIFOs, %g bits", x.layer[0].fifos,
+              x.layer[0].fifo_bits);
+    s.layer[0].normalize = false;
+    CHECK(p0[SURR_B_ACT_PROC_BITS] == 48 && p1[SURR_B_ACT_PROC_BITS] == 0);
+    CHECK(phi[SURR_B_CAST_BITS] == 0); /* <6,1>: AP_TRN, AP_WRAP */
+    /* Resource at RF 4: hls4ml's ReuseLoop, one cycle per reuse step: 3 per layer, pinned at 1 */
+    s.reuse_factor = 4;
+    s.rf_unchecked = true;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_RF_LOOP] == 6 && phi[SURR_B_RF_CYCLES] == 0, "rf_loop %g rf_cycles %g", phi[SURR_B_RF_LOOP],
+              phi[SURR_B_RF_CYCLES]);
+    CHECK(surr_basis_pinned(SURR_T_LATENCY_CYCLES, SURR_B_RF_LOOP) == 1.0);
+    s.reuse_factor = 1;
+    /* a rounding or a saturating ReLU output: the cast over the 12-bit input */
+    s.layer[0].output.q = QUANT_Q_RND;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval_layer(20, &x, 0, p0);
+    CHECK_MSG(p0[SURR_B_CAST_BITS] == 48, "cast bits %g", p0[SURR_B_CAST_BITS]);
+    s.layer[0].output.q = QUANT_Q_TRN;
+    s.layer[0].output.o = QUANT_O_SAT;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval_layer(20, &x, 0, p0);
+    CHECK(p0[SURR_B_CAST_BITS] == 48);
+    /* io_stream: no input FIFO */
+    s.strategy = SURR_STRATEGY_LATENCY;
+    s.io_type = SURR_IO_STREAM;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    CHECK_MSG(x.dataflow && x.layer[0].fifos == 8 && x.layer[0].fifo_bits == 72, "stream: %g FIFOs, %g bits",
+              x.layer[0].fifos, x.layer[0].fifo_bits);
+    /* a PIPELINE top: no FIFO, no process; the cast stays */
+    s.io_type = SURR_IO_PARALLEL;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(!x.dataflow && phi[SURR_B_FIFO_LUT] == 0 && phi[SURR_B_FIFOS] == 0 && phi[SURR_B_ACT_PROC_BITS] == 0);
+    s.reuse_factor = 4; /* Latency at RF 4: the fitted cycles per step, not the Resource loop */
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_RF_LOOP] == 0 && phi[SURR_B_RF_CYCLES] == (x.layer[0].ii - 1) + (x.layer[1].ii - 1),
+              "latency RF 4: rf_loop %g rf_cycles %g", phi[SURR_B_RF_LOOP], phi[SURR_B_RF_CYCLES]);
+    s.reuse_factor = 1;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_CAST_BITS] == 48);
+    /* snac's own RTL: none of them */
+    s.toolchain = SURR_TC_YOSYS_0_23;
+    s.io_type = SURR_IO_STREAM;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_FIFO_LUT] == 0 && phi[SURR_B_CAST_BITS] == 0 && phi[SURR_B_ACT_PROC_BITS] == 0);
+    /* the defaults carry the pinned costs: 1 LUT per FIFO bit + 12, 5 FF per FIFO */
+    surr_version v;
+    CHECK(surr_calib_default_version(SURR_TC_VIVADO_2019_1, &v, NULL) == SNAC_OK);
+    CHECK(v.t[SURR_T_LUT].coef[SURR_B_FIFO_LUT] == 1.0 && v.t[SURR_T_FF].coef[SURR_B_FIFOS] == SURR_FIFO_FF);
+    CHECK(v.t[SURR_T_LUT].coef[SURR_B_CAST_BITS] == SURR_CAST_LUT);
+    surr_version_clear(&v);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1152,6 +1253,7 @@ int main(void)
     TEST(features_of_a_two_layer_net_should_match_the_hand_count);
     TEST(dsp_mapping_should_follow_the_tool_and_the_constants_csd_digits);
     TEST(reuse_should_share_only_the_multipliers_under_the_latency_strategy);
+    TEST(dataflow_fifos_and_relu_casts_should_match_the_hand_count);
     TEST(bops_of_paper_baseline_should_be_25916);
     TEST(csd_digits_should_match_brute_force_minimum);
     TEST(quantize_should_follow_ap_fixed_rounding_and_overflow);

@@ -707,12 +707,51 @@ static void firmware_strategy_should_be_read_per_layer(void)
     CHECK(system("rm -rf fw24_strat") == 0);
 }
 
+/* io_stream network.json: the sizes are symbols (no n_zeros to solve them, no report hint) but each
+ * dense call's stream type carries its vector, nnet::array<T, N*1>: a 4-8-3 net (issue 23: an unseen
+ * io_stream project was skipped as "cannot be resolved"). */
+static void stream_array_types_should_size_the_layers(void)
+{
+    static const char *const js =
+        "{\"dense_only\": true, \"io_type\": \"io_stream\", \"layers\": [\n"
+        " {\"config\": \"config2\", \"input_t\": \"nnet::array<ap_fixed<16,6>, 4*1>\", \"op\": \"dense\",\n"
+        "  \"output_t\": \"nnet::array<ap_fixed<16,6>, 8*1>\", \"params\": {\"io_type\": \"nnet::io_stream\",\n"
+        "  \"n_in\": \"N_INPUT_1_1\", \"n_out\": \"N_LAYER_2\", \"reuse_factor\": \"1\", \"strategy\": \"nnet::latency\"},\n"
+        "  \"types\": {\"accum_t\": \"ap_fixed<16,6>\", \"bias_t\": \"ap_fixed<8,3>\", \"weight_t\": \"ap_fixed<8,3>\"}},\n"
+        " {\"config\": \"relu_config3\", \"input_t\": \"nnet::array<ap_fixed<16,6>, 8*1>\", \"op\": \"relu\",\n"
+        "  \"output_t\": \"nnet::array<ap_fixed<7,1,AP_RND,AP_SAT>, 8*1>\", \"params\": {\"n_in\": \"N_LAYER_2\"}},\n"
+        " {\"config\": \"config4\", \"input_t\": \"nnet::array<ap_fixed<7,1,AP_RND,AP_SAT>, 8*1>\", \"op\": \"dense\",\n"
+        "  \"output_t\": \"nnet::array<ap_fixed<16,6>, 3*1>\", \"params\": {\"io_type\": \"nnet::io_stream\",\n"
+        "  \"n_in\": \"N_LAYER_2\", \"n_out\": \"N_LAYER_4\", \"reuse_factor\": \"1\", \"strategy\": \"nnet::latency\"},\n"
+        "  \"types\": {\"accum_t\": \"ap_fixed<16,6>\", \"bias_t\": \"ap_fixed<8,3>\", \"weight_t\": \"ap_fixed<8,3>\"}}\n"
+        "]}\n";
+    const char *path = "stream_array_sizes_network.json";
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs(js, f);
+    fclose(f);
+    rpt_net_hint none = {0, 0};
+    rpt_net n;
+    CHECK_MSG(rpt_netjson_read(path, NULL, &none, &n) == 0, "%s", snac_err_msg());
+    CHECK_MSG(n.mlp && n.n_layers == 2, "%s", n.why);
+    if (n.mlp && n.n_layers == 2) {
+        CHECK_MSG(n.layer[0].n_in == 4 && n.layer[0].n_out == 8 && n.layer[1].n_in == 8 && n.layer[1].n_out == 3,
+                  "sizes %zu-%zu, %zu-%zu", n.layer[0].n_in, n.layer[0].n_out, n.layer[1].n_in, n.layer[1].n_out);
+        CHECK(strcmp(n.layer[0].output_t, "ap_fixed<7,1,AP_RND,AP_SAT>") == 0 && strcmp(n.io_type, "io_stream") == 0);
+        CHECK_STR_CONTAINS(n.notes, "resolved to 4 x 8");
+    }
+    remove(path);
+}
+
 int main(void)
 {
     TEST(multi_slr_utilization_should_read_the_summary_and_skip_slr_tables);
     TEST(export_reports_should_take_the_last_stage_of_both_layouts);
     TEST(firmware_and_network_json_should_agree_field_by_field);
     TEST(firmware_errors_should_name_the_file);
+    TEST(stream_array_types_should_size_the_layers);
     TEST(firmware_typedefs_should_be_checked_naming_file_and_line);
     TEST(firmware_strategy_should_be_read_per_layer);
     TEST(project_should_merge_twins_and_take_the_firmware_over_a_stale_config);
