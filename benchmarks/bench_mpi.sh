@@ -9,13 +9,15 @@
 #   3. a simulated cluster: 16 ranks (oversubscribed) on tiny trials: messages and bytes per trial
 #      as rank 0 counts them, rank 0's CPU share of the wall time (SNAC_MPI_STATS=1)
 #
-#   benchmarks/bench_mpi.sh [SNAC_BIN] [TRIALS] [REPS]     defaults: build/snac 24 2
-# Data: 60,000 simulated training jets (snac data gen), 4 epochs, population 8; prints the load
-# average before and after (other users share the cores).
+#   benchmarks/bench_mpi.sh [SNAC_BIN] [TRIALS] [REPS] [TRAIN]     defaults: build/snac 24 2 60000
+# Data: TRAIN simulated training jets (snac data gen; a trial's cost grows with it, the fixed cost
+# of a run does not), 4 epochs, population 8; prints the load average before and after (other
+# users share the cores).
 set -eu
 SNAC=$(realpath "${1:-build/snac}")
 TRIALS=${2:-24}
 REPS=${3:-2}
+TRAIN=${4:-60000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -24,9 +26,9 @@ export OMPI_MCA_plm_rsh_agent= OMPI_MCA_btl=self,vader OPENBLAS_NUM_THREADS=1
 mpi() { local n=$1; shift; mpirun --oversubscribe -np "$n" "$@"; }
 calc() { awk "BEGIN { print $1 }"; }
 cores=$(nproc)
-echo "bench_mpi: $(date -u +%FT%TZ), $cores cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench_mpi: $(date -u +%FT%TZ), $cores cores, $TRAIN training jets, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-"$SNAC" data gen --out jets --train 60000 --val 10000 --test 500 --seed 5 > /dev/null
+"$SNAC" data gen --out jets --train "$TRAIN" --val 10000 --test 500 --seed 5 > /dev/null
 cat > s.yaml <<YAML
 training: {batch_size: 128, threads: 1}
 data: {format: hdf5, files: [jets/train, jets/val], constituents: 8, features: [pt, etarel, phirel],
