@@ -1,7 +1,9 @@
 /* search_pareto — the Pareto front of a stored search run, as a table, CSV or JSON.
  *
  * The front is taken over every trained trial of the run ('done' rows; failed and
- * cached rows add nothing new): the feasible (violation 0) trials that no other
+ * cached rows add nothing new) at full fidelity (a multi-fidelity run's trials that
+ * stopped at a lower rung, trials.epochs_done < search.epochs, are left out: their
+ * accuracies are not comparable): the feasible (violation 0) trials that no other
  * feasible trial dominates in the run's objectives; when no trial is feasible, the
  * least-violating ones. Architectures seen twice are listed once. Each row carries the
  * trial's accuracy, both BOPs, its objective values and the surrogate's predictions

@@ -90,11 +90,17 @@ for id in $ids; do
 done
 check "pareto: the front has members" test -n "$ids"
 check "pareto: no partial-fidelity trial on the front" test $bad -eq 0
+n_partial=$(q "SELECT count(*) FROM trials WHERE run_id = 1 AND status = 'done' AND epochs_done < 3")
+check "pareto: says how many partial trials it left out" \
+    grep -q "to full fidelity ($n_partial partial-fidelity trials, fewer than 3 epochs, left out)" front.txt
+check "pareto --all: lists only full-fidelity trials" \
+    test "$("$SNAC" pareto 1 --db w1.db --all --csv - | tail -n +2 | wc -l)" -eq \
+         "$(q "SELECT count(*) FROM trials WHERE run_id = 1 AND status = 'done' AND epochs_done = 3")"
 
 sed 's/rungs: \[1, 2, 3\]/rungs: [1, 2]/' s.yaml > bad1.yaml
 "$SNAC" search -c bad1.yaml --db bad.db > /dev/null 2> e1.txt
 check "last rung != epochs fails" test $? -eq 1
-check "  with file:line and the reason" grep -q "bad1.yaml:10:.*last rung is 2 epochs, search.epochs is 3" e1.txt
+check "  with file:line and the reason" grep -q "bad1.yaml:11:.*last rung is 2 epochs, search.epochs is 3" e1.txt
 sed 's/rungs: \[1, 2, 3\]/rungs: [2, 1, 3]/' s.yaml > bad2.yaml
 "$SNAC" search -c bad2.yaml --db bad.db > /dev/null 2> e2.txt
 check "decreasing rungs fail" test $? -eq 1
