@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "search/dominance.h"
+#include "search/hypervolume.h"
 #include "search/search_config.h"
 #include "search/search_run.h"
 #include "surrogate/surr_model.h"
@@ -256,6 +257,33 @@ int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, doubl
     return SNAC_OK;
 }
 
+/* "hypervolume H of the N front members w.r.t. accuracy A, ..." (hypervolume.h, minimised objectives) */
+static int print_hv(const prow *rows, size_t n, const search_config *sc, const search_pareto_opts *o, FILE *out)
+{
+    size_t m = sc->n_obj, k = 0;
+    if (o->n_hv_ref != m || (m != 2 && m != 3))
+        return snac_err_set(SNAC_EINVAL, "pareto: --hv-ref needs one value per objective (%zu) and 2 or 3 of them",
+                            m);
+    double ref[SEARCH_MAX_OBJ], hv = 0.0;
+    for (size_t j = 0; j < m; j++)
+        ref[j] = search_metric_minimised(sc->obj[j], o->hv_ref[j]);
+    double *pts = malloc((n ? n : 1) * m * sizeof *pts);
+    nsga2_hv_work *w = NULL;
+    int rc = pts ? nsga2_hv_work_alloc(n ? n : 1, &w) : snac_err_set(SNAC_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++)
+        if (rows[i].front && rows[i].viol <= 0)
+            memcpy(pts + (k++) * m, rows[i].f, m * sizeof *pts);
+    if (!rc && !(rc = nsga2_hv(pts, k, m, ref, &hv, w))) {
+        fprintf(out, "hypervolume %.9g of the %zu feasible front members w.r.t.", hv, k);
+        for (size_t j = 0; j < m; j++)
+            fprintf(out, " %s %g", search_metric_names[sc->obj[j]], o->hv_ref[j]);
+        fputc('\n', out);
+    }
+    nsga2_hv_work_free(w);
+    free(pts);
+    return rc;
+}
+
 int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front)
 {
     search_config sc;
@@ -392,6 +420,8 @@ int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, siz
     }
     if (!rc && fmt == SEARCH_PARETO_JSON)
         fputs("]}\n", out);
+    if (!rc && fmt == SEARCH_PARETO_TEXT && o->n_hv_ref)
+        rc = print_hv(rows, n, &sc, o, out);
     free_rows(rows, n);
     if (!rc && n_front)
         *n_front = nf;

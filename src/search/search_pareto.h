@@ -29,6 +29,8 @@ typedef struct search_pareto_opts {
     int64_t run_id;
     enum search_pareto_format format;
     bool all; /* every trained trial, not only the front (front members flagged) */
+    size_t n_hv_ref; /* > 0: the text ends with the front's hypervolume w.r.t. this reference point */
+    double hv_ref[8]; /* natural units per objective (accuracy as a fraction, its worst acceptable value) */
 } search_pareto_opts;
 
 /* Trial ids and validation accuracies of the front members of search run run_id, in trial

@@ -93,6 +93,12 @@ check "pareto: no partial-fidelity trial on the front" test $bad -eq 0
 n_partial=$(q "SELECT count(*) FROM trials WHERE run_id = 1 AND status = 'done' AND epochs_done < 3")
 check "pareto: says how many partial trials it left out" \
     grep -q "to full fidelity ($n_partial partial-fidelity trials, fewer than 3 epochs, left out)" front.txt
+"$SNAC" pareto 1 --db w1.db --hv-ref 0.3,0.5 > hv.txt
+check "pareto --hv-ref: prints the front's hypervolume" grep -q "^hypervolume [0-9.e-]* of the [0-9]* feasible front members w.r.t. accuracy 0.3 avg_resource_pct 0.5" hv.txt
+"$SNAC" pareto 1 --db w1.db --hv-ref 0.3,x > /dev/null 2>&1
+check "pareto --hv-ref 0.3,x: usage error" test $? -eq 2
+"$SNAC" pareto 1 --db w1.db --hv-ref 0.3 > /dev/null 2> hv1.txt
+check "pareto --hv-ref with too few values fails" grep -q "one value per objective (2)" hv1.txt
 check "pareto --all: lists only full-fidelity trials" \
     test "$("$SNAC" pareto 1 --db w1.db --all --csv - | tail -n +2 | wc -l)" -eq \
          "$(q "SELECT count(*) FROM trials WHERE run_id = 1 AND status = 'done' AND epochs_done = 3")"
