@@ -60,9 +60,12 @@ dump w1.db > w1.dump
 dump w2.db > w2.dump
 check "2 workers: rows identical to 1 worker" cmp -s w1.dump w2.dump
 
-# resume: killed right after the 7th committed trial of the run: generation 0 has 8 rung-1
-# rows, so the kill falls... after the 7th; and again after a rung-2 row (the 11th)
-for k in 7 11 13; do
+# resume: SIGKILLed right after the K-th committed trial write, then resumed. Generation 0
+# writes 8 rung-1 rows (K = 7: mid-rung), then 4 rung-2 updates (K = 11: mid-rung, the
+# checkpoints lost: retrained from scratch), then 2 rung-3 updates (K = 13); K = 22 falls in
+# generation 1's rung 2, where a rung selection must use the stored rung-1 objectives of
+# rows already trained further (their "f@1", not their final "f")
+for k in 7 11 13 22; do
     SNAC_SEARCH_KILL_AFTER=$k "$SNAC" search -c s.yaml --db k$k.db --quiet > k$k.txt 2>&1
     check "kill after $k commits: the run dies" test $? -ne 0
     "$SNAC" search --resume 1 --db k$k.db --quiet > r$k.txt 2>&1
