@@ -466,7 +466,7 @@ static int on_result(size_t job, const search_trial_result *r, void *ctx)
     int rc = store_trained(d, row, d->jseed[job], r, d->n_rungs && d->rung > 0);
     if (rc)
         return rc;
-    d->sum.trained++;
+    d->sum.trained += !d->n_rungs || d->rung == 0; /* a trial, not each rung of it */
     d->sum.failed += r->status != SEARCH_TRIAL_DONE;
     if (r->status == SEARCH_TRIAL_DONE)
         progress_line("gen %zu trial %2zu: %sacc %.4f  bops %.0f  avg %.3f%%  lat %.0f cyc  dsp %.0f  viol %.3g  %.1f s",

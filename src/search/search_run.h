@@ -12,7 +12,11 @@
  *              JSON {"names", "values", "f" (minimised), "surrogate_version", "spec_sha256"},
  *              violation, training seconds, model_id. A cached row repeats the trial that
  *              trained the same genome identity (genome.h) in this run: same_as = its id,
- *              accuracy, val_loss, BOPs and model_id copied from it, train_seconds 0
+ *              accuracy, val_loss, BOPs and model_id copied from it, train_seconds 0;
+ *              epochs_done (v8): the epochs its numbers were measured after. Multi-fidelity
+ *              (search.fidelity) inserts the row at the first rung and updates it at each
+ *              later one (a new model, train_seconds summed), adding "f@E"/"viol@E" per rung
+ *              to the objectives JSON; a resume reads them back to replay the rung selections
  *   models     the trained candidate's weights (search.store_models, default on)
  *   predictions  the surrogate's every target for every trained candidate, with its version
  * Writes: one transaction per trained trial (trial + model + predictions) and one per
