@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "config/config.h"
+#include "search/dominance.h"
 #include "search/fidelity.h"
 #include "search/nsga2.h"
 #include "search/search_config.h"
@@ -81,6 +82,9 @@ typedef struct driver {
     const nsga2_batch *b;
     size_t kill_after, committed, pause_ms;
     char fingerprint[DS_FINGERPRINT_CAP]; /* of the loaded data (ds_fingerprint) */
+    bool completing;   /* search_complete: a finished run's partial trials to full fidelity */
+    int64_t *cgen, *cidx; /* (pop) search_complete: the jobs' trial rows */
+    double *cg;        /* (pop, n_genes) search_complete: a batch view for store_trained */
     search_run_summary sum;
 } driver;
 
@@ -675,6 +679,9 @@ static void driver_free(driver *d)
     free(d->have);
     free(d->have_f);
     free(d->have_v);
+    free(d->cgen);
+    free(d->cidx);
+    free(d->cg);
     free(d->have_ep);
     free(d->have_fail);
     free(d->cand);
@@ -945,13 +952,19 @@ static int open_resume(driver *d, const search_run_opts *o, bool *done)
             rc = snac_err_prefix(rc, "%s: run %lld: stored search state: ", o->db_path, (long long)d->run_id);
     }
     free(state);
-    if (rc || *done)
+    if (rc || (*done && !d->completing))
         return rc;
+    if (d->completing && !*done)
+        return snac_err_set(SNAC_EINVAL, "run %lld has not finished; resume it first (snac search --resume %lld)",
+                            (long long)d->run_id, (long long)d->run_id);
     if (!ver_id)
         return snac_err_set(SNAC_EFORMAT, "search: run %lld does not record its surrogate version", (long long)d->run_id);
     if ((rc = surr_version_load(d->db, ver_id, &d->ver)) || (rc = surr_part_find(d->sc.deploy.part, &d->part)) ||
-        (rc = load_data(d)) || (rc = check_fingerprint(d, stored_fp)) || (rc = alloc_buffers(d)) ||
-        (rc = db_run_claim(d->db, d->run_id)))
+        (rc = load_data(d)) || (rc = check_fingerprint(d, stored_fp)) || (rc = alloc_buffers(d)))
+        return rc;
+    if (d->completing) /* a finished run stays finished: its trials are only brought to full fidelity */
+        return SNAC_OK;
+    if ((rc = db_run_claim(d->db, d->run_id)))
         return rc;
     char result[128];
     snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
@@ -1015,6 +1028,141 @@ int search_run(const search_run_opts *o, search_run_summary *out)
     d->sum.seconds = progress_now() - t0;
     if (out)
         *out = d->sum;
+    driver_free(d);
+    free(d);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- completion */
+
+/* A completed trial: its row rewritten at full fidelity, its rung history kept. */
+static int on_complete(size_t job, const search_trial_result *r, void *ctx)
+{
+    driver *d = ctx;
+    size_t row = (size_t)d->cidx[job], R = d->n_rungs, M = d->n_obj;
+    /* store_trained reads the genome at b.genomes + row * n_genes: a population-sized view */
+    memcpy(d->cg + row * d->n_genes, d->jg + job * d->n_genes, d->n_genes * sizeof(double));
+    nsga2_batch b = {.generation = (size_t)d->cgen[job], .n = d->pop, .n_genes = d->n_genes, .n_obj = M,
+                     .genomes = d->cg};
+    /* the row's rung history as stored, then this result as the last rung */
+    sqlite3_stmt *st;
+    int rc = prep(d, "SELECT objectives FROM trials WHERE run_id = ?1 AND generation = ?2 AND idx = ?3", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, d->run_id);
+    sqlite3_bind_int64(st, 2, d->cgen[job]);
+    sqlite3_bind_int64(st, 3, d->cidx[job]);
+    const char *obj = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    for (size_t i = 0; i < R; i++) {
+        size_t at = row * R + i;
+        d->hset[at] = rung_f(obj, d->sc.fidelity.rungs[i], d->hf + at * M, M, &d->hv[at]) == 0;
+    }
+    sqlite3_finalize(st);
+    size_t at = row * R + R - 1;
+    memcpy(d->hf + at * M, r->f, M * sizeof(double));
+    d->hv[at] = r->viol;
+    d->hset[at] = 1;
+    d->b = &b;
+    rc = store_trained(d, row, d->jseed[job], r, true);
+    d->b = NULL;
+    if (rc)
+        return rc;
+    d->sum.trained++;
+    progress_line("completed trial gen %lld idx %lld to %zu epochs: acc %.4f", (long long)d->cgen[job],
+                  (long long)d->cidx[job], d->sc.epochs, r->accuracy);
+    return SNAC_OK;
+}
+
+static int complete_batch(driver *d, const search_eval_ctx *ec, size_t n_jobs)
+{
+    return search_workers_run(ec, d->jg, d->n_genes, d->jseed, n_jobs, d->n_workers, d->sc.store_models, on_complete,
+                              d);
+}
+
+int search_complete(const char *db_path, int64_t run_id, size_t workers, size_t *n_done)
+{
+    *n_done = 0;
+    driver *d = calloc(1, sizeof *d);
+    if (!d)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    snac_config_init(&d->cfg);
+    d->completing = true;
+    search_run_opts o = SEARCH_RUN_OPTS_INIT;
+    o.db_path = db_path;
+    o.resume = run_id;
+    bool done = false;
+    int rc = open_resume(d, &o, &done);
+    sqlite3_stmt *st = NULL;
+    size_t n = 0, cap = 0, M = d->n_obj;
+    struct crow { int64_t gen, idx, ep; uint64_t seed; double f[SEARCH_MAX_OBJ], viol; double g[SEARCH_MAX_GENES]; } *rows = NULL;
+    if (!rc && !d->n_rungs)
+        rc = snac_err_set(SNAC_EINVAL, "run %lld is not a multi-fidelity search (no search.fidelity): every trial is "
+                          "at full fidelity already", (long long)run_id);
+    if (!rc)
+        rc = prep(d, "SELECT generation, idx, seed, genome, objectives, violation, epochs_done FROM trials "
+                     "WHERE run_id = ?1 AND status = 'done' ORDER BY generation, idx", &st);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, run_id);
+        int s;
+        while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+            if (n == cap) {
+                void *nr = realloc(rows, (cap = cap ? 2 * cap : 64) * sizeof *rows);
+                if (!nr) {
+                    rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+                    break;
+                }
+                rows = nr;
+            }
+            struct crow *c = &rows[n];
+            c->gen = sqlite3_column_int64(st, 0);
+            c->idx = sqlite3_column_int64(st, 1);
+            c->seed = (uint64_t)sqlite3_column_int64(st, 2);
+            c->viol = sqlite3_column_double(st, 5);
+            c->ep = sqlite3_column_type(st, 6) == SQLITE_NULL ? (int64_t)d->sc.epochs : sqlite3_column_int64(st, 6);
+            if (search_genome_parse((const char *)sqlite3_column_text(st, 3), c->g, d->n_genes) ||
+                search_objectives_f((const char *)sqlite3_column_text(st, 4), c->f, M) || c->idx < 0 ||
+                (size_t)c->idx >= d->pop)
+                rc = snac_err_set(SNAC_EFORMAT, "run %lld: trial gen %lld idx %lld is unreadable", (long long)run_id,
+                                  (long long)c->gen, (long long)c->idx);
+            n++;
+        }
+        if (!rc && s != SQLITE_DONE)
+            rc = db_error(d->db, "read trials");
+        sqlite3_finalize(st);
+    }
+    /* the partial trials no full-fidelity trial constrained-dominates: at full fidelity they may
+     * be on the front. Completed in batches of at most a population. */
+    size_t i = 0;
+    search_eval_ctx ec = {&d->sc, &d->cfg.training, &d->data, &d->ver, d->part, NULL, NULL, false};
+    d->n_workers = workers ? workers : d->sc.workers ? d->sc.workers : search_workers_default();
+    while (!rc && i < n) {
+        size_t n_jobs = 0;
+        for (; i < n && n_jobs < d->pop; i++) {
+            const struct crow *c = &rows[i];
+            bool dominated = c->ep >= (int64_t)d->sc.epochs;
+            for (size_t j = 0; j < n && !dominated; j++)
+                dominated = rows[j].ep >= (int64_t)d->sc.epochs &&
+                            nsga2_constrained_dominates(rows[j].f, rows[j].viol, c->f, c->viol, M);
+            if (dominated)
+                continue;
+            d->jseed[n_jobs] = c->seed;
+            d->cgen = d->cgen ? d->cgen : calloc(d->pop, sizeof *d->cgen);
+            d->cidx = d->cidx ? d->cidx : calloc(d->pop, sizeof *d->cidx);
+            d->cg = d->cg ? d->cg : calloc(d->pop * d->n_genes, sizeof *d->cg);
+            if (!d->cgen || !d->cidx || !d->cg) {
+                rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+                break;
+            }
+            d->cgen[n_jobs] = c->gen;
+            d->cidx[n_jobs] = c->idx;
+            memcpy(d->jg + n_jobs * d->n_genes, c->g, d->n_genes * sizeof(double));
+            n_jobs++;
+        }
+        if (!rc && n_jobs)
+            rc = complete_batch(d, &ec, n_jobs);
+    }
+    *n_done = d->sum.trained;
+    free(rows);
     driver_free(d);
     free(d);
     return rc;

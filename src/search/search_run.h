@@ -66,6 +66,13 @@ typedef struct search_run_summary {
 
 int search_run(const search_run_opts *o, search_run_summary *out);
 
+/* Multi-fidelity runs: train every partial-fidelity trial of the finished run run_id that no
+ * full-fidelity trial constrained-dominates to search.epochs (from scratch with its own seed:
+ * bitwise what continuing its rungs would give) and rewrite its row at full fidelity, so that
+ * the front (search_pareto.h, full fidelity only) misses no candidate. Fork workers (0: the
+ * config's). Idempotent: a second call finds nothing left. *n_done = trials completed. */
+int search_complete(const char *db_path, int64_t run_id, size_t workers, size_t *n_done);
+
 /* The objective vector "f":[...] of a stored trial's objectives JSON; -1 if absent or short. */
 int search_objectives_f(const char *json, double *f, size_t n);
 

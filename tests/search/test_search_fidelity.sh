@@ -4,7 +4,9 @@
 # are identical with 1 and 2 fork workers (checkpoints continued in the workers) and under
 # mpirun -np 2 (ranks retrain from scratch: the same numbers); a run SIGKILLed mid-generation
 # (after a later rung's row) and resumed stores exactly the rows of an uninterrupted run;
-# `snac pareto` lists only full-fidelity trials; bad fidelity configs fail with file:line.
+# `snac pareto` lists only full-fidelity trials, and --complete trains the partial ones that
+# could be on the front to full fidelity (equal to a full-fidelity run's rows); bad fidelity
+# configs fail with file:line.
 set -u
 SNAC=$1
 MPI=${2:-nompi} # "mpi": also run under mpirun -np 2
@@ -105,6 +107,38 @@ check "pareto --hv-ref with too few values fails" grep -q "one value per objecti
 check "pareto --all: lists only full-fidelity trials" \
     test "$("$SNAC" pareto 1 --db w1.db --all --csv - | tail -n +2 | wc -l)" -eq \
          "$(q "SELECT count(*) FROM trials WHERE run_id = 1 AND status = 'done' AND epochs_done = 3")"
+
+# generation 0 is the same population with the same trial seeds at full fidelity: its rows that
+# reached 3 epochs by continuing their rungs must equal the full-fidelity run's, bit for bit
+grep -v fidelity s.yaml > full.yaml
+"$SNAC" search -c full.yaml --db full.db --quiet > full.txt 2>&1
+check "full-fidelity reference run exits 0" test $? -eq 0
+gen0() { sqlite3 "$1" "SELECT idx, accuracy, val_loss, violation FROM trials WHERE generation = 0 AND epochs_done = 3 AND idx IN ($2) ORDER BY idx"; }
+full0=$(q "SELECT group_concat(idx) FROM trials WHERE generation = 0 AND epochs_done = 3")
+check "continued rungs equal training from scratch (gen 0, full rows)" test "$(gen0 w1.db "$full0")" = "$(gen0 full.db "$full0")"
+
+# pareto --complete: the partial trials no full one dominates, trained to full fidelity (keep
+# 0.3: fewer full trials, so some partial ones are not dominated; generation 0's trial 6 is one)
+sed 's/keep: 0.5/keep: 0.3/' s.yaml > c.yaml
+"$SNAC" search -c c.yaml --db c.db --quiet > c0.txt 2>&1
+check "keep 0.3 search exits 0" test $? -eq 0
+full0=$(sqlite3 c.db "SELECT group_concat(idx) FROM trials WHERE generation = 0 AND epochs_done = 3")
+before=$(sqlite3 c.db "SELECT count(*) FROM trials WHERE status = 'done' AND epochs_done < 3")
+"$SNAC" pareto 1 --db c.db --complete > c.txt 2> c.err
+check "pareto --complete exits 0" test $? -eq 0
+n=$(sed -n 's/^snac pareto: \([0-9]*\) partial-fidelity trials of run 1 trained to full fidelity$/\1/p' c.err)
+check "  completes some trials" test "${n:-0}" -gt 0
+check "  and they are full fidelity now" \
+    test "$(sqlite3 c.db "SELECT count(*) FROM trials WHERE status = 'done' AND epochs_done < 3")" -eq $((before - ${n:-0}))
+check "  keeping their rung history" \
+    test "$(sqlite3 c.db "SELECT count(*) FROM trials WHERE status = 'done' AND epochs_done = 3 AND objectives NOT LIKE '%\"f@3\":[%'")" -eq 0
+done0=$(sqlite3 c.db "SELECT group_concat(c.idx) FROM trials c WHERE c.generation = 0 AND c.epochs_done = 3 AND c.idx NOT IN ($full0)")
+check "  generation 0 has completed trials" test -n "$done0"
+check "  equal to the full-fidelity run's (same genome and seed)" test "$(gen0 c.db "$done0")" = "$(gen0 full.db "$done0")"
+"$SNAC" pareto 1 --db c.db --complete > /dev/null 2> c2.err
+check "  a second --complete finds nothing left" grep -q "^snac pareto: 0 partial-fidelity trials" c2.err
+"$SNAC" pareto 1 --db full.db --complete > /dev/null 2> c3.err
+check "  a single-fidelity run: refused" grep -q "not a multi-fidelity search" c3.err
 
 sed 's/rungs: \[1, 2, 3\]/rungs: [1, 2]/' s.yaml > bad1.yaml
 "$SNAC" search -c bad1.yaml --db bad.db > /dev/null 2> e1.txt
