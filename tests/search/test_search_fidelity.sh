@@ -135,6 +135,12 @@ check "  keeping their rung history" \
 done0=$(sqlite3 c.db "SELECT group_concat(c.idx) FROM trials c WHERE c.generation = 0 AND c.epochs_done = 3 AND c.idx NOT IN ($full0)")
 check "  generation 0 has completed trials" test -n "$done0"
 check "  equal to the full-fidelity run's (same genome and seed)" test "$(gen0 c.db "$done0")" = "$(gen0 full.db "$done0")"
+undominated() { sqlite3 c.db "
+  WITH t AS (SELECT id, epochs_done AS ep, json_extract(objectives, '\$.f[0]') AS a,
+                    json_extract(objectives, '\$.f[1]') AS b FROM trials WHERE status = 'done')
+  SELECT count(*) FROM t p WHERE p.ep < 3 AND NOT EXISTS (SELECT 1 FROM t q WHERE q.ep = 3
+    AND q.a <= p.a AND q.b <= p.b AND (q.a < p.a OR q.b < p.b))"; }
+check "  no partial trial left that no full one dominates" test "$(undominated)" -eq 0
 "$SNAC" pareto 1 --db c.db --complete > /dev/null 2> c2.err
 check "  a second --complete finds nothing left" grep -q "^snac pareto: 0 partial-fidelity trials" c2.err
 "$SNAC" pareto 1 --db full.db --complete > /dev/null 2> c3.err
