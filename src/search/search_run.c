@@ -37,7 +37,7 @@
 #include "util/interrupt.h"
 #include "util/progress.h"
 
-#define JSON_CAP 2048
+#define JSON_CAP 6144 /* 8 objectives x 8 rungs of history fit */
 
 typedef struct driver {
     snac_config cfg;
@@ -238,7 +238,7 @@ static int store_trained(driver *d, size_t row, uint64_t seed, const search_tria
                       r->model, r->model_len};
         rc = db_model_insert(d->db, &m, &model_id);
     }
-    char extra[1536], hist[1024] = "";
+    char extra[4096], hist[3072] = "";
     if (d->n_rungs)
         rungs_json(d, row, hist, sizeof hist);
     if (r->status == SEARCH_TRIAL_DONE)
