@@ -1094,7 +1094,12 @@ int search_complete(const char *db_path, int64_t run_id, size_t workers, size_t 
     int rc = open_resume(d, &o, &done);
     sqlite3_stmt *st = NULL;
     size_t n = 0, cap = 0, M = d->n_obj;
-    struct crow { int64_t gen, idx, ep; uint64_t seed; double f[SEARCH_MAX_OBJ], viol; double g[SEARCH_MAX_GENES]; } *rows = NULL;
+    struct crow {                 /* a trained trial of the run */
+        int64_t gen, idx, ep;     /* its row; epochs_done */
+        uint64_t seed;
+        double f[SEARCH_MAX_OBJ], viol;
+        double g[SEARCH_MAX_GENES];
+    } *rows = NULL;
     if (!rc && !d->n_rungs)
         rc = snac_err_set(SNAC_EINVAL, "run %lld is not a multi-fidelity search (no search.fidelity): every trial is "
                           "at full fidelity already", (long long)run_id);
