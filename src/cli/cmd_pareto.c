@@ -1,9 +1,10 @@
-/* cmd_pareto — `snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all]`:
+/* cmd_pareto — `snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all] [--hv-ref A,B[,C]] [--complete]`:
  * the Pareto front of a stored search run (search_pareto.h) or local run (local_run.h) as a table, and optionally
  * exported as CSV and/or JSON ("-" = standard output, replacing the table).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +12,23 @@
 #include "cli/commands.h"
 #include "search/local_run.h"
 #include "search/search_pareto.h"
+#include "search/search_run.h"
 #include "store/db.h"
 #include "util/err.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all]\n"
+    fprintf(f, "usage: snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all] [--hv-ref A,B[,C]] [--complete]\n"
                "  Print the Pareto front of search run RUN (feasible, non-dominated trained trials) with\n"
                "  accuracy, BOPs, objective values and the stored surrogate predictions; of a local run\n"
                "  (`snac local`), its iterations' front: accuracy, average resources, latency, sparsity.\n"
                "  --db: the store (default snac.db); --csv/--json: export (\"-\" = stdout instead of the table);\n"
-               "  --all: every trained trial, front members flagged.\n");
+               "  --all: every trained trial, front members flagged.\n"
+               "  --hv-ref: also print the front's hypervolume w.r.t. this reference point, one value per\n"
+               "  objective in its natural units (e.g. 0.5,10,60: accuracy 0.5, 10%% resources, 60 cycles).\n"
+               "  A multi-fidelity run's front holds only trials trained to the full search.epochs;\n"
+               "  --complete first trains its partial trials that no full one dominates to full fidelity\n"
+               "  (stored in the run; the data must be what the run saw).\n");
 }
 
 /* A global search's front, or a local search's (local_run.h), by the run's kind. */
@@ -58,8 +65,12 @@ int cmd_pareto(int argc, char **argv)
 {
     const char *db_file = "snac.db", *csv = NULL, *json = NULL;
     bool all = false;
+    const char *hv = NULL;
+    bool complete = false;
     static const struct option opts[] = {{"db", required_argument, NULL, 'd'}, {"csv", required_argument, NULL, 'C'},
                                          {"json", required_argument, NULL, 'J'}, {"all", no_argument, NULL, 'a'},
+                                         {"hv-ref", required_argument, NULL, 'H'},
+                                         {"complete", no_argument, NULL, 'c'},
                                          {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     int ch;
     optind = 1;
@@ -69,6 +80,8 @@ int cmd_pareto(int argc, char **argv)
         case 'C': csv = optarg; break;
         case 'J': json = optarg; break;
         case 'a': all = true; break;
+        case 'H': hv = optarg; break;
+        case 'c': complete = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -81,8 +94,29 @@ int cmd_pareto(int argc, char **argv)
         return 2;
     }
     snac_db *db = NULL;
-    search_pareto_opts po = {run, SEARCH_PARETO_TEXT, all};
-    int rc = db_open_readonly(db_file, &db);
+    search_pareto_opts po = {run, SEARCH_PARETO_TEXT, all, 0, {0}};
+    for (const char *p = hv; p && *p;) {
+        char *e;
+        errno = 0;
+        double v = strtod(p, &e);
+        if (e == p || !isfinite(v) || po.n_hv_ref == sizeof po.hv_ref / sizeof po.hv_ref[0] ||
+            (*e && *e != ',')) {
+            fprintf(stderr, "snac pareto: --hv-ref expects numbers separated by commas, got '%s'\n", hv);
+            return 2;
+        }
+        po.hv_ref[po.n_hv_ref++] = v;
+        p = *e ? e + 1 : e;
+    }
+    int rc = SNAC_OK;
+    if (complete) {
+        size_t n_done = 0;
+        rc = search_complete(db_file, run, 0, &n_done);
+        if (!rc)
+            fprintf(stderr, "snac pareto: %zu partial-fidelity trials of run %lld trained to full fidelity\n", n_done,
+                    run);
+    }
+    if (!rc)
+        rc = db_open_readonly(db_file, &db);
     bool to_stdout = (csv && strcmp(csv, "-") == 0) || (json && strcmp(json, "-") == 0);
     if (!rc && !to_stdout)
         rc = write_front(db, &po, stdout);

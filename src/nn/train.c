@@ -23,6 +23,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nn/adam.h"
@@ -370,8 +371,23 @@ int nn_evaluate(const nn_mlp *m, const ds_tensor *t, double *loss, double *acc, 
 /* ---------------------------------------------------------------------------------- */
 /* the epoch loop */
 
+void nn_adam_state_clear(nn_adam_state *st)
+{
+    if (!st)
+        return;
+    free(st->m);
+    free(st->v);
+    memset(st, 0, sizeof *st);
+}
+
 int nn_train(nn_mlp *m, const ds_tensor *train, const ds_tensor *val,
              const nn_train_opts *o, snac_rng *rng, nn_epoch_cb cb, void *ctx)
+{
+    return nn_train_more(m, train, val, o, rng, NULL, cb, ctx);
+}
+
+int nn_train_more(nn_mlp *m, const ds_tensor *train, const ds_tensor *val, const nn_train_opts *o,
+                  snac_rng *rng, nn_adam_state *adam, nn_epoch_cb cb, void *ctx)
 {
     if (!m || !train || !rng)
         return snac_err_set(SNAC_EINVAL, "train: NULL argument");
@@ -396,6 +412,17 @@ int nn_train(nn_mlp *m, const ds_tensor *train, const ds_tensor *val,
     if (!idx) {
         nn_trainer_free(t);
         return snac_err_set(SNAC_ENOMEM, "train: out of memory for the row index");
+    }
+    if (adam && adam->t) { /* continue a run: its Adam moments and step count */
+        if (adam->n != m->n_train) {
+            nn_dealloc(idx);
+            nn_trainer_free(t);
+            return snac_err_set(SNAC_EINVAL, "train: Adam state of %zu parameters for a model of %zu", adam->n,
+                                m->n_train);
+        }
+        memcpy(t->adam_m, adam->m, m->n_train * sizeof(float));
+        memcpy(t->adam_v, adam->v, m->n_train * sizeof(float));
+        t->t = adam->t;
     }
 
     for (size_t e = 1; e <= o->epochs && rc == 0; e++) {
@@ -432,6 +459,24 @@ int nn_train(nn_mlp *m, const ds_tensor *train, const ds_tensor *val,
                           EVAL_CHUNK);
         if (cb)
             rc = cb(&st, ctx);
+    }
+    if (!rc && adam) { /* hand the moments back for the next call */
+        if (adam->n != m->n_train) {
+            nn_adam_state_clear(adam);
+            adam->m = malloc(m->n_train * sizeof(float));
+            adam->v = malloc(m->n_train * sizeof(float));
+            if (!adam->m || !adam->v) {
+                nn_adam_state_clear(adam);
+                rc = snac_err_set(SNAC_ENOMEM, "train: out of memory for the Adam state");
+            } else {
+                adam->n = m->n_train;
+            }
+        }
+        if (!rc) {
+            memcpy(adam->m, t->adam_m, m->n_train * sizeof(float));
+            memcpy(adam->v, t->adam_v, m->n_train * sizeof(float));
+            adam->t = t->t;
+        }
     }
     nn_dealloc(idx);
     nn_trainer_free(t);

@@ -41,6 +41,23 @@ typedef int (*nn_epoch_cb)(const nn_epoch_stats *st, void *ctx);
 int nn_train(nn_mlp *m, const ds_tensor *train, const ds_tensor *val,
              const nn_train_opts *o, snac_rng *rng, nn_epoch_cb cb, void *ctx);
 
+/* Training in instalments: the Adam moments and step count carried from one call to the
+ * next (the model carries the weights and running statistics, the rng the stream). With
+ * adam->t == 0 training starts fresh; on success *adam holds the state after the last step
+ * (its arrays malloc'd, n = nn_mlp n_train). So nn_train_more for a epochs and then for b
+ * more, with the same model, rng and state, gives bitwise the weights of nn_train for a + b
+ * epochs (no schedule depends on the total: there is none). Multi-fidelity search uses it. */
+typedef struct nn_adam_state {
+    uint64_t t;      /* Adam steps taken; 0 = none (start fresh) */
+    size_t n;        /* parameters in m and v */
+    float *m, *v;    /* (n) first and second moments */
+} nn_adam_state;
+
+int nn_train_more(nn_mlp *m, const ds_tensor *train, const ds_tensor *val, const nn_train_opts *o,
+                  snac_rng *rng, nn_adam_state *adam, nn_epoch_cb cb, void *ctx);
+/* Free the arrays and zero the state; NULL is a no-op. */
+void nn_adam_state_clear(nn_adam_state *st);
+
 /* ---- the step-level API nn_train is built on (benchmarks, custom loops, tests) ---- */
 
 typedef struct nn_trainer nn_trainer;

@@ -106,7 +106,7 @@ static int source_load(ldriver *d, int64_t id, source *s)
     } else {
         /* the search kept no weights: train the trial again exactly as the search did */
         progress_line("trial %lld: no stored weights, retraining from its genome and seed", (long long)id);
-        search_eval_ctx ec = {&d->sc, &d->cfg.training, &d->data, &d->ver, d->part};
+        search_eval_ctx ec = {&d->sc, &d->cfg.training, &d->data, &d->ver, d->part, NULL, NULL, false};
         search_trial_result r;
         memset(&r, 0, sizeof r);
         if ((rc = search_eval_trial(&ec, g, seed, true, &r)) == 0) {

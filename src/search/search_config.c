@@ -210,6 +210,30 @@ static int read_seeds(const cfg_doc *d, const cfg_node *n, search_config *c)
     return SNAC_OK;
 }
 
+static int read_fidelity(const cfg_doc *d, const cfg_node *n, search_config *c)
+{
+    search_fidelity *fi = &c->fidelity;
+    fi->keep = 0.5;
+    const cfg_field f[] = {
+        {"rungs", CFG_SIZE_LIST, offsetof(search_fidelity, rungs), 1, 10000, SEARCH_MAX_RUNGS,
+         offsetof(search_fidelity, n_rungs), 0, NULL, 0, NULL},
+        {.key = "keep", .type = CFG_DOUBLE, .offset = offsetof(search_fidelity, keep), .min = 1e-9, .max = 1},
+    };
+    int rc = cfg_read_map(d, n, "search.fidelity", f, COUNT(f), fi);
+    if (rc)
+        return rc;
+    if (fi->n_rungs == 0)
+        return cfg_errorf(SNAC_EINVAL, d, n, "search.fidelity: needs rungs: [epochs, ...] ending at search.epochs");
+    for (size_t i = 1; i < fi->n_rungs; i++)
+        if (fi->rungs[i] <= fi->rungs[i - 1])
+            return cfg_errorf(SNAC_EINVAL, d, n, "search.fidelity.rungs: %zu after %zu; the epochs must increase",
+                              fi->rungs[i], fi->rungs[i - 1]);
+    if (fi->rungs[fi->n_rungs - 1] != c->epochs)
+        return cfg_errorf(SNAC_EINVAL, d, n, "search.fidelity.rungs: the last rung is %zu epochs, search.epochs is "
+                          "%zu; they must be equal", fi->rungs[fi->n_rungs - 1], c->epochs);
+    return SNAC_OK;
+}
+
 static int read_search(const cfg_doc *d, const cfg_node *n, search_config *c)
 {
     if (!n)
@@ -227,6 +251,7 @@ static int read_search(const cfg_doc *d, const cfg_node *n, search_config *c)
         {.key = "objectives", .type = CFG_SKIP},
         {.key = "constraints", .type = CFG_SKIP},
         {.key = "seed_architectures", .type = CFG_SKIP},
+        {.key = "fidelity", .type = CFG_SKIP},
     };
     int rc = cfg_read_map(d, n, "search", f, COUNT(f), c);
     if (rc)
@@ -252,6 +277,9 @@ static int read_search(const cfg_doc *d, const cfg_node *n, search_config *c)
         return rc;
     const cfg_node *s = cfg_map_get(d, n, "seed_architectures");
     if (s && (rc = read_seeds(d, s, c)))
+        return rc;
+    const cfg_node *fi = cfg_map_get(d, n, "fidelity");
+    if (fi && (rc = read_fidelity(d, fi, c)))
         return rc;
     return SNAC_OK;
 }

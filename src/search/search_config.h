@@ -81,6 +81,18 @@ typedef struct search_deploy {
     char surrogate[96]; /* version id or name; "" = the toolchain's active version */
 } search_deploy;
 
+/* Multi-fidelity evaluation inside a generation (successive halving): every new
+ * candidate trains rungs[0] epochs; at each rung the best ceil(keep x candidates) by
+ * non-dominated rank and crowding on that rung's objectives continue (their training
+ * resumes) to the next rung; the last rung is search.epochs. n_rungs 0 = off: every
+ * candidate trains search.epochs (the default, and what runs before this option did). */
+#define SEARCH_MAX_RUNGS 8
+typedef struct search_fidelity {
+    size_t n_rungs;
+    size_t rungs[SEARCH_MAX_RUNGS]; /* epochs, strictly increasing, the last = search.epochs */
+    double keep;                    /* (0, 1]: fraction of a rung's candidates that continue */
+} search_fidelity;
+
 typedef struct search_config {
     size_t trials;      /* asked rows in all (generations = trials / population, at least 1) */
     size_t population;
@@ -98,6 +110,7 @@ typedef struct search_config {
     search_hparams seed_hp[SEARCH_MAX_SEEDS];
     search_space space;
     search_deploy deploy;
+    search_fidelity fidelity; /* search.fidelity: {rungs: [1, 3, 5], keep: 0.5} */
 } search_config;
 
 /* Table 1, the paper budget (500 trials, population 20, 5 epochs), SNAC-Pack objectives

@@ -27,6 +27,7 @@ void search_trial_result_clear(search_trial_result *r)
     if (!r)
         return;
     free(r->model);
+    free(r->ckpt);
     memset(r, 0, sizeof *r);
 }
 
@@ -98,8 +99,83 @@ static int fail(search_trial_result *r, const search_config *cfg, const char *wh
     return SNAC_OK;
 }
 
-int search_eval_trial(const search_eval_ctx *ctx, const double *genome, uint64_t seed, bool keep_model,
-                      search_trial_result *r)
+/* ---------------------------------------------------------------- checkpoints */
+
+/* [ckpt_head][model blob (model_len)][adam m (n floats)][adam v (n floats)], host byte
+ * order: a checkpoint lives within one run on one machine (it is never stored). */
+typedef struct ckpt_head {
+    uint64_t epochs, adam_t, n, model_len;
+    snac_rng rng;
+} ckpt_head;
+
+void search_ckpt_clear(search_ckpt *c)
+{
+    if (!c)
+        return;
+    free(c->blob);
+    memset(c, 0, sizeof *c);
+}
+
+static int ckpt_pack(const nn_mlp *m, const snac_rng *rng, const nn_adam_state *adam, size_t epochs, void **out,
+                     size_t *out_len)
+{
+    void *model = NULL;
+    size_t model_len = 0;
+    int rc = nn_mlp_save(m, &model, &model_len);
+    if (rc)
+        return rc;
+    ckpt_head h = {epochs, adam->t, adam->n, model_len, *rng};
+    size_t len = sizeof h + model_len + 2 * adam->n * sizeof(float);
+    unsigned char *b = malloc(len);
+    if (!b) {
+        free(model);
+        return snac_err_set(SNAC_ENOMEM, "out of memory for a checkpoint");
+    }
+    memcpy(b, &h, sizeof h);
+    memcpy(b + sizeof h, model, model_len);
+    memcpy(b + sizeof h + model_len, adam->m, adam->n * sizeof(float));
+    memcpy(b + sizeof h + model_len + adam->n * sizeof(float), adam->v, adam->n * sizeof(float));
+    free(model);
+    *out = b;
+    *out_len = len;
+    return SNAC_OK;
+}
+
+static int ckpt_unpack(const void *blob, size_t len, nn_mlp **m, snac_rng *rng, nn_adam_state *adam, size_t *epochs)
+{
+    ckpt_head h;
+    const unsigned char *b = blob;
+    if (len < sizeof h)
+        return snac_err_set(SNAC_EFORMAT, "checkpoint of %zu bytes", len);
+    memcpy(&h, b, sizeof h);
+    if (len != sizeof h + h.model_len + 2 * h.n * sizeof(float))
+        return snac_err_set(SNAC_EFORMAT, "checkpoint of %zu bytes does not match its header", len);
+    int rc = nn_mlp_load(b + sizeof h, h.model_len, m);
+    if (rc)
+        return rc;
+    adam->m = malloc(h.n * sizeof(float));
+    adam->v = malloc(h.n * sizeof(float));
+    if (!adam->m || !adam->v) {
+        nn_adam_state_clear(adam);
+        nn_mlp_free(*m);
+        *m = NULL;
+        return snac_err_set(SNAC_ENOMEM, "out of memory for a checkpoint");
+    }
+    memcpy(adam->m, b + sizeof h + h.model_len, h.n * sizeof(float));
+    memcpy(adam->v, b + sizeof h + h.model_len + h.n * sizeof(float), h.n * sizeof(float));
+    adam->n = h.n;
+    adam->t = h.adam_t;
+    *rng = h.rng;
+    *epochs = h.epochs;
+    return SNAC_OK;
+}
+
+/* ---------------------------------------------------------------- one trial */
+
+/* Train genome to `epochs` (from the checkpoint ck when given, else from scratch), then
+ * measure; a checkpoint is returned in r->ckpt when want_ckpt and epochs < cfg->epochs. */
+static int eval_at(const search_eval_ctx *ctx, const double *genome, uint64_t seed, size_t epochs,
+                   const search_ckpt *ck, bool want_ckpt, bool keep_model, search_trial_result *r)
 {
     const search_config *cfg = ctx->cfg;
     memset(r, 0, sizeof *r);
@@ -108,22 +184,31 @@ int search_eval_trial(const search_eval_ctx *ctx, const double *genome, uint64_t
     search_space_decode(&cfg->space, genome, ctx->data->d, ctx->data->n_classes, &a, &hp);
 
     nn_train_opts o = *ctx->train;
-    o.epochs = cfg->epochs;
     o.learning_rate = (float)hp.learning_rate;
     o.l1 = (float)hp.l1;
     o.threads = 1; /* one trial per core: BLAS stays single-threaded (and bitwise reproducible) */
+    r->epochs = epochs;
 
     snac_rng rng;
-    rng_seed(&rng, seed);
+    nn_adam_state adam = {0};
     nn_mlp *m = NULL;
     surr_model_spec *ms = NULL;
-    int rc = nn_mlp_new(&a, &rng, &m);
-    if (rc == SNAC_ENOMEM)
-        return rc;
-    if (rc)
-        return fail(r, cfg, "build");
+    size_t done = 0;
+    int rc;
+    if (ck && ck->len && ck->epochs < epochs) {
+        if ((rc = ckpt_unpack(ck->blob, ck->len, &m, &rng, &adam, &done)))
+            return rc == SNAC_ENOMEM ? rc : fail(r, cfg, "checkpoint");
+    } else {
+        rng_seed(&rng, seed);
+        rc = nn_mlp_new(&a, &rng, &m);
+        if (rc == SNAC_ENOMEM)
+            return rc;
+        if (rc)
+            return fail(r, cfg, "build");
+    }
+    o.epochs = epochs - done;
     double t0 = progress_now();
-    rc = nn_train(m, &ctx->data->train, NULL, &o, &rng, NULL, NULL);
+    rc = nn_train_more(m, &ctx->data->train, NULL, &o, &rng, &adam, NULL, NULL);
     r->train_seconds = progress_now() - t0;
     if (rc == SNAC_ENOMEM)
         goto out;
@@ -151,8 +236,25 @@ int search_eval_trial(const search_eval_ctx *ctx, const double *genome, uint64_t
     search_objectives(cfg, r->accuracy, &r->pred, r->f, &r->viol);
     if (keep_model)
         rc = nn_mlp_save(m, &r->model, &r->model_len);
+    if (!rc && want_ckpt && epochs < cfg->epochs)
+        rc = ckpt_pack(m, &rng, &adam, epochs, &r->ckpt, &r->ckpt_len);
 out:
+    nn_adam_state_clear(&adam);
     surr_model_spec_free(ms);
     nn_mlp_free(m);
     return rc;
+}
+
+int search_eval_trial(const search_eval_ctx *ctx, const double *genome, uint64_t seed, bool keep_model,
+                      search_trial_result *r)
+{
+    return eval_at(ctx, genome, seed, ctx->cfg->epochs, NULL, false, keep_model, r);
+}
+
+int search_eval_job(const search_eval_ctx *ctx, size_t job, const double *genome, uint64_t seed, bool keep_model,
+                    search_trial_result *r)
+{
+    size_t epochs = ctx->job_epochs ? ctx->job_epochs[job] : ctx->cfg->epochs;
+    const search_ckpt *ck = ctx->job_ckpt ? &ctx->job_ckpt[job] : NULL;
+    return eval_at(ctx, genome, seed, epochs, ck, ctx->want_ckpt, keep_model, r);
 }

@@ -27,12 +27,27 @@
 #include "surrogate/surr_part.h"
 #include "surrogate/surr_spec_mlp.h"
 
+/* A partly trained trial (multi-fidelity search): the blob search_eval_job returns when
+ * asked, enough to continue the training bitwise as if it had never stopped (weights,
+ * Adam moments and step count, the trial's random stream). */
+typedef struct search_ckpt {
+    size_t epochs;               /* epochs trained */
+    size_t len;                  /* 0 = none */
+    void *blob;                  /* malloc'd */
+} search_ckpt;
+
+void search_ckpt_clear(search_ckpt *c);
+
 typedef struct search_eval_ctx {
     const search_config *cfg;
     const nn_train_opts *train;  /* batch size, Adam betas, BN momentum; epochs/lr/L1 come from the trial */
     const ds_split *data;        /* train and val (val must not be empty) */
     const surr_version *surrogate;
     const surr_part *part;
+    /* multi-fidelity (search_run), indexed by job; NULL = every job trains cfg->epochs from scratch */
+    const size_t *job_epochs;       /* (n_jobs) epochs the job's trial reaches */
+    const search_ckpt *job_ckpt;    /* (n_jobs) where to continue from (len 0: from scratch), or NULL */
+    bool want_ckpt;                 /* return r->ckpt from a job that stops short of cfg->epochs */
 } search_eval_ctx;
 
 enum search_trial_status { SEARCH_TRIAL_DONE, SEARCH_TRIAL_FAILED, SEARCH_TRIAL_STATUS_COUNT };
@@ -47,8 +62,11 @@ typedef struct search_trial_result {
     double f[SEARCH_MAX_OBJ];    /* minimised objectives (finite even when failed) */
     double viol;                 /* total relative constraint violation, >= 0 */
     char error[256];             /* why it failed */
+    uint64_t epochs;             /* epochs trained: the fidelity the result was measured at */
     size_t model_len;
     void *model;                 /* nn_mlp_save blob (NULL when failed or not kept) */
+    size_t ckpt_len;
+    void *ckpt;                  /* search_ckpt blob (NULL unless asked for and short of cfg->epochs) */
 } search_trial_result;
 
 void search_trial_result_clear(search_trial_result *r);
@@ -67,5 +85,9 @@ int search_deploy_spec(const search_deploy *d, const nn_mlp *m, surr_model_spec 
  * trained, e.g. diverges, is a result, not an error); negative only for out-of-memory. */
 int search_eval_trial(const search_eval_ctx *ctx, const double *genome, uint64_t seed, bool keep_model,
                       search_trial_result *r);
+/* The same for job `job` of a batch: its epochs and checkpoint from ctx->job_* when set.
+ * Continuing from a checkpoint gives bitwise the result of training from scratch. */
+int search_eval_job(const search_eval_ctx *ctx, size_t job, const double *genome, uint64_t seed, bool keep_model,
+                    search_trial_result *r);
 
 #endif

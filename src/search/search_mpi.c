@@ -15,7 +15,9 @@
 #include "search/search_config.h"
 #include "util/err.h"
 
-/* setup: [setup_fixed][name][text]; job: [seed][genome (n_genes doubles)] */
+/* setup: [setup_fixed][name][text]; job: [seed][epochs][genome (n_genes doubles)]. A rank
+ * trains every job from scratch to its epochs (no checkpoints cross the wire): continuing
+ * a checkpoint gives bitwise the same result (search_eval.h), so the rows match the fork path. */
 typedef struct setup_fixed {
     uint32_t keep_model, pad;
     uint64_t name_len, text_len;
@@ -82,7 +84,7 @@ static int trial_setup(const void *blob, size_t len, void **out)
     s->ver = h.ver;
     s->keep_model = h.keep_model != 0;
     s->n_genes = search_space_n_genes(&s->sc.space);
-    s->ec = (search_eval_ctx){&s->sc, &s->cfg.training, &s->data, &s->ver, part};
+    s->ec = (search_eval_ctx){&s->sc, &s->cfg.training, &s->data, &s->ver, part, NULL, NULL, false};
     *out = s;
     return SNAC_OK;
 }
@@ -90,14 +92,21 @@ static int trial_setup(const void *blob, size_t len, void **out)
 static int trial_work(void *p, const void *job, size_t len, void **out, size_t *out_len)
 {
     trial_state *s = p;
-    if (len != sizeof(uint64_t) + s->n_genes * sizeof(double))
+    if (len != 2 * sizeof(uint64_t) + s->n_genes * sizeof(double))
         return snac_err_set(SNAC_EFORMAT, "trial job of %zu bytes, expected %zu genes", len, s->n_genes);
-    uint64_t seed;
+    uint64_t seed, epochs;
     double g[SEARCH_MAX_GENES];
     memcpy(&seed, job, sizeof seed);
-    memcpy(g, (const char *)job + sizeof seed, s->n_genes * sizeof(double));
+    memcpy(&epochs, (const char *)job + sizeof seed, sizeof epochs);
+    memcpy(g, (const char *)job + 2 * sizeof seed, s->n_genes * sizeof(double));
+    if (epochs < 1 || epochs > s->sc.epochs)
+        return snac_err_set(SNAC_EFORMAT, "trial job of %llu epochs (the search trains %zu)",
+                            (unsigned long long)epochs, s->sc.epochs);
+    size_t ep = (size_t)epochs;
+    search_eval_ctx ec = s->ec;
+    ec.job_epochs = &ep;
     search_trial_result r;
-    if (search_eval_trial(&s->ec, g, seed, s->keep_model, &r)) {
+    if (search_eval_job(&ec, 0, g, seed, s->keep_model, &r)) {
         search_trial_result_clear(&r);
         r.status = SEARCH_TRIAL_FAILED;
         snprintf(r.error, sizeof r.error, "%s", snac_err_msg());
@@ -136,6 +145,8 @@ static int on_blob(size_t job, const void *res, size_t len, void *ctx)
     if (len < sizeof r)
         return snac_err_set(SNAC_EFORMAT, "trial result of %zu bytes", len);
     memcpy(&r, res, sizeof r);
+    r.ckpt = NULL;
+    r.ckpt_len = 0; /* never sent (trial_work asks for none) */
     if (len != sizeof r + r.model_len)
         return snac_err_set(SNAC_EFORMAT, "trial result of %zu bytes, model of %zu", len, r.model_len);
     r.model = r.model_len ? (void *)((const char *)res + sizeof r) : NULL;
@@ -154,7 +165,7 @@ int search_mpi_run(const search_eval_ctx *ec, const char *cfg_text, const char *
     snprintf(h.fingerprint, sizeof h.fingerprint, "%s", fingerprint);
     memcpy(&h.ver, ec->surrogate, sizeof h.ver); /* bytewise, so an unchanged setup compares equal */
     h.ver.fit_stats = h.ver.fitted_on = h.ver.note = NULL;
-    size_t setup_len = sizeof h + h.name_len + h.text_len, job_len = sizeof(uint64_t) + n_genes * sizeof(double);
+    size_t setup_len = sizeof h + h.name_len + h.text_len, job_len = 2 * sizeof(uint64_t) + n_genes * sizeof(double);
     unsigned char *setup = malloc(setup_len), *jobs = malloc(n_jobs * job_len + 1);
     if (!setup || !jobs) {
         free(setup);
@@ -165,8 +176,10 @@ int search_mpi_run(const search_eval_ctx *ec, const char *cfg_text, const char *
     memcpy(setup + sizeof h, cfg_name, h.name_len);
     memcpy(setup + sizeof h + h.name_len, cfg_text, h.text_len);
     for (size_t j = 0; j < n_jobs; j++) {
+        uint64_t epochs = ec->job_epochs ? ec->job_epochs[j] : ec->cfg->epochs;
         memcpy(jobs + j * job_len, &seeds[j], sizeof(uint64_t));
-        memcpy(jobs + j * job_len + sizeof(uint64_t), genomes + j * n_genes, n_genes * sizeof(double));
+        memcpy(jobs + j * job_len + sizeof(uint64_t), &epochs, sizeof(uint64_t));
+        memcpy(jobs + j * job_len + 2 * sizeof(uint64_t), genomes + j * n_genes, n_genes * sizeof(double));
     }
     relay rl = {on_result, ctx};
     mpi_farm_batch b = {MPI_FARM_SEARCH_TRIAL, setup, setup_len, jobs, job_len, n_jobs, 0.0, on_blob, &rl};

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "search/dominance.h"
+#include "search/hypervolume.h"
 #include "search/search_config.h"
 #include "search/search_run.h"
 #include "surrogate/surr_model.h"
@@ -50,16 +51,19 @@ static void free_rows(prow *r, size_t n)
     free(r);
 }
 
-static int load_rows(snac_db *db, int64_t run_id, size_t n_obj, prow **out, size_t *n_out)
+/* Trained trials of the run at full fidelity (epochs_done NULL: from before multi-fidelity). */
+static int load_rows(snac_db *db, int64_t run_id, size_t n_obj, size_t full_epochs, prow **out, size_t *n_out)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db_handle(db),
                            "SELECT id, generation, idx, genome, arch, accuracy, val_loss, bops_mac, bops_bit, "
                            "objectives, violation, train_seconds, model_id FROM trials "
-                           "WHERE run_id = ?1 AND status = 'done' ORDER BY id",
+                           "WHERE run_id = ?1 AND status = 'done' AND (epochs_done IS NULL OR epochs_done >= ?2) "
+                           "ORDER BY id",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "prepare trial query");
     sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)full_epochs);
     prow *rows = NULL;
     size_t n = 0, cap = 0;
     int rc = SNAC_OK, s;
@@ -178,6 +182,22 @@ static void put_num(FILE *out, enum search_pareto_format fmt, double v)
 
 static double objective_value(enum search_metric m, double f) { return m == SEARCH_M_ACCURACY ? 1.0 - f : f; }
 
+/* Trained trials of a multi-fidelity run that stopped at a lower rung. */
+static int count_partial(snac_db *db, int64_t run_id, size_t full_epochs, size_t *n)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_handle(db),
+                           "SELECT count(*) FROM trials WHERE run_id = ?1 AND status = 'done' AND epochs_done < ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "prepare trial count");
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)full_epochs);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? SNAC_OK : db_error(db, "count partial trials");
+    *n = rc ? 0 : (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* The search config stored with run_id and the surrogate version its predictions used. */
 static int read_search_run(snac_db *db, int64_t run_id, search_config *sc, int64_t *version_id)
 {
@@ -214,7 +234,7 @@ int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, doubl
     int rc = read_search_run(db, run_id, &sc, &version_id);
     prow *rows = NULL;
     size_t n = 0, k = 0;
-    if (rc || (rc = load_rows(db, run_id, sc.n_obj, &rows, &n)))
+    if (rc || (rc = load_rows(db, run_id, sc.n_obj, sc.epochs, &rows, &n)))
         return rc;
     mark_front(rows, n, sc.n_obj);
     *ids = malloc((n ? n : 1) * sizeof **ids);
@@ -237,6 +257,33 @@ int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, doubl
     return SNAC_OK;
 }
 
+/* "hypervolume H of the N front members w.r.t. accuracy A, ..." (hypervolume.h, minimised objectives) */
+static int print_hv(const prow *rows, size_t n, const search_config *sc, const search_pareto_opts *o, FILE *out)
+{
+    size_t m = sc->n_obj, k = 0;
+    if (o->n_hv_ref != m || (m != 2 && m != 3))
+        return snac_err_set(SNAC_EINVAL, "pareto: --hv-ref needs one value per objective (%zu) and 2 or 3 of them",
+                            m);
+    double ref[SEARCH_MAX_OBJ], hv = 0.0;
+    for (size_t j = 0; j < m; j++)
+        ref[j] = search_metric_minimised(sc->obj[j], o->hv_ref[j]);
+    double *pts = malloc((n ? n : 1) * m * sizeof *pts);
+    nsga2_hv_work *w = NULL;
+    int rc = pts ? nsga2_hv_work_alloc(n ? n : 1, &w) : snac_err_set(SNAC_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++)
+        if (rows[i].front && rows[i].viol <= 0)
+            memcpy(pts + (k++) * m, rows[i].f, m * sizeof *pts);
+    if (!rc && !(rc = nsga2_hv(pts, k, m, ref, &hv, w))) {
+        fprintf(out, "hypervolume %.9g of the %zu feasible front members w.r.t.", hv, k);
+        for (size_t j = 0; j < m; j++)
+            fprintf(out, " %s %g", search_metric_names[sc->obj[j]], o->hv_ref[j]);
+        fputc('\n', out);
+    }
+    nsga2_hv_work_free(w);
+    free(pts);
+    return rc;
+}
+
 int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front)
 {
     search_config sc;
@@ -247,8 +294,13 @@ int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, siz
 
     prow *rows = NULL;
     size_t n = 0, m = sc.n_obj, nf = 0;
-    if ((rc = load_rows(db, o->run_id, m, &rows, &n)))
+    if ((rc = load_rows(db, o->run_id, m, sc.epochs, &rows, &n)))
         return rc;
+    size_t n_partial = 0;
+    if ((rc = count_partial(db, o->run_id, sc.epochs, &n_partial))) {
+        free_rows(rows, n);
+        return rc;
+    }
     mark_front(rows, n, m);
     /* front first, then by the first objective (ascending minimised value) */
     for (size_t i = 1; i < n; i++)
@@ -266,7 +318,12 @@ int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, siz
 
     const enum search_pareto_format fmt = o->format;
     if (fmt == SEARCH_PARETO_TEXT) {
-        fprintf(out, "run %lld: %zu trials on the front of %zu trained; objectives:", (long long)o->run_id, nf, n);
+        if (n_partial)
+            fprintf(out, "run %lld: %zu trials on the front of %zu trained to full fidelity (%zu partial-fidelity "
+                         "trials, fewer than %zu epochs, left out); objectives:",
+                    (long long)o->run_id, nf, n, n_partial, sc.epochs);
+        else
+            fprintf(out, "run %lld: %zu trials on the front of %zu trained; objectives:", (long long)o->run_id, nf, n);
         for (size_t k = 0; k < m; k++)
             fprintf(out, " %s (%s)", search_metric_names[sc.obj[k]], sc.obj[k] == SEARCH_M_ACCURACY ? "max" : "min");
         fprintf(out, "\n%7s %4s %4s %8s %9s %9s %9s %6s %7s %9s  %s\n", "trial", "gen", "idx", "accuracy", "bops",
@@ -363,6 +420,8 @@ int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, siz
     }
     if (!rc && fmt == SEARCH_PARETO_JSON)
         fputs("]}\n", out);
+    if (!rc && fmt == SEARCH_PARETO_TEXT && o->n_hv_ref)
+        rc = print_hv(rows, n, &sc, o, out);
     free_rows(rows, n);
     if (!rc && n_front)
         *n_front = nf;

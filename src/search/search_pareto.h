@@ -1,7 +1,9 @@
 /* search_pareto — the Pareto front of a stored search run, as a table, CSV or JSON.
  *
  * The front is taken over every trained trial of the run ('done' rows; failed and
- * cached rows add nothing new): the feasible (violation 0) trials that no other
+ * cached rows add nothing new) at full fidelity (a multi-fidelity run's trials that
+ * stopped at a lower rung, trials.epochs_done < search.epochs, are left out: their
+ * accuracies are not comparable): the feasible (violation 0) trials that no other
  * feasible trial dominates in the run's objectives; when no trial is feasible, the
  * least-violating ones. Architectures seen twice are listed once. Each row carries the
  * trial's accuracy, both BOPs, its objective values and the surrogate's predictions
@@ -27,6 +29,8 @@ typedef struct search_pareto_opts {
     int64_t run_id;
     enum search_pareto_format format;
     bool all; /* every trained trial, not only the front (front members flagged) */
+    size_t n_hv_ref; /* > 0: the text ends with the front's hypervolume w.r.t. this reference point */
+    double hv_ref[8]; /* natural units per objective (accuracy as a fraction, its worst acceptable value) */
 } search_pareto_opts;
 
 /* Trial ids and validation accuracies of the front members of search run run_id, in trial

@@ -21,6 +21,8 @@
 #include <sqlite3.h>
 
 #include "config/config.h"
+#include "search/dominance.h"
+#include "search/fidelity.h"
 #include "search/nsga2.h"
 #include "search/search_config.h"
 #include "search/search_eval.h"
@@ -35,7 +37,7 @@
 #include "util/interrupt.h"
 #include "util/progress.h"
 
-#define JSON_CAP 2048
+#define JSON_CAP 6144 /* 8 objectives x 8 rungs of history fit */
 
 typedef struct driver {
     snac_config cfg;
@@ -57,15 +59,32 @@ typedef struct driver {
     unsigned char *have; /* (pop) row already stored (resume) */
     double *have_f;    /* (pop, n_obj) */
     double *have_v;    /* (pop) */
+    /* multi-fidelity (search.fidelity; n_rungs 0 = off) */
+    size_t n_rungs, rung;  /* rung: the one being trained */
+    size_t *cand;      /* (pop) the rung's candidates: positions in b.eval */
+    size_t *adv;       /* (pop) selection out */
+    double *rf, *rv;   /* (pop, n_obj), (pop) objectives of the rung's candidates */
+    unsigned char *rfail; /* (pop) */
+    double *hf, *hv;   /* (pop, n_rungs, n_obj), (pop, n_rungs) per batch row: objectives at each rung */
+    unsigned char *hset; /* (pop, n_rungs) */
+    size_t *jep;       /* (pop) epochs of the jobs */
+    search_ckpt *ck;   /* (pop) per position in b.eval: the checkpoint of its last rung (owned) */
+    search_ckpt *jck;  /* (pop) views of ck per job (not owned) */
+    search_fidelity_work *fw;
+    int64_t *have_ep;  /* (pop) epochs_done of stored rows */
+    unsigned char *have_fail; /* (pop) */
     void *state;       /* nsga2_save buffer */
     size_t state_cap;
-    sqlite3_stmt *ins_trial, *ins_pred, *sel_gen, *upd_state, *sel_same;
+    sqlite3_stmt *ins_trial, *upd_trial, *ins_pred, *sel_gen, *upd_state, *sel_same;
     double hv_ref[3];  /* progress hypervolume reference, fixed once set (display only) */
     bool hv_ref_set;
     /* per generation */
     const nsga2_batch *b;
     size_t kill_after, committed, pause_ms;
     char fingerprint[DS_FINGERPRINT_CAP]; /* of the loaded data (ds_fingerprint) */
+    bool completing;   /* search_complete: a finished run's partial trials to full fidelity */
+    int64_t *cgen, *cidx; /* (pop) search_complete: the jobs' trial rows */
+    double *cg;        /* (pop, n_genes) search_complete: a batch view for store_trained */
     search_run_summary sum;
 } driver;
 
@@ -118,10 +137,12 @@ static void objectives_json(const driver *d, const double *f, const char *extra,
 typedef struct trial_vals {
     double accuracy, val_loss, bops_mac, bops_bit, train_seconds;
     int64_t model_id, same_as;
+    int64_t epochs; /* epochs_done */
 } trial_vals;
 
-static int insert_trial(driver *d, size_t gen, size_t row, const char *status, uint64_t seed, const double *f,
-                        double viol, const trial_vals *v, const char *extra)
+/* Insert the trial row, or (st = upd_trial) overwrite it with a later rung's numbers. */
+static int write_trial(driver *d, sqlite3_stmt *st, size_t gen, size_t row, const char *status, uint64_t seed,
+                       const double *f, double viol, const trial_vals *v, const char *extra)
 {
     char genome[256], arch[1024], obj[JSON_CAP], now[32];
     const double *g = d->b->genomes + row * d->n_genes;
@@ -132,7 +153,6 @@ static int insert_trial(driver *d, size_t gen, size_t row, const char *status, u
     search_arch_json(&a, &hp, arch, sizeof arch);
     objectives_json(d, f, extra, obj, sizeof obj);
     db_now(now);
-    sqlite3_stmt *st = d->ins_trial;
     sqlite3_bind_int64(st, 1, d->run_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)gen);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)row);
@@ -152,7 +172,9 @@ static int insert_trial(driver *d, size_t gen, size_t row, const char *status, u
     sqlite3_bind_text(st, 16, now, -1, SQLITE_TRANSIENT);
     if (v->same_as)
         sqlite3_bind_int64(st, 17, v->same_as);
-    return step_done(d, st, "insert trial");
+    if (v->epochs)
+        sqlite3_bind_int64(st, 18, v->epochs);
+    return step_done(d, st, st == d->upd_trial ? "update trial" : "insert trial");
 }
 
 static int insert_predictions(driver *d, int64_t model_id, const search_trial_result *r)
@@ -178,8 +200,27 @@ static int insert_predictions(driver *d, int64_t model_id, const search_trial_re
     return SNAC_OK;
 }
 
-/* One trained trial: model, trial row and predictions in one transaction. */
-static int store_trained(driver *d, size_t row, uint64_t seed, const search_trial_result *r)
+/* The rung history of a batch row: ,"f@E":[..],"viol@E":v for each rung measured. */
+static void rungs_json(const driver *d, size_t row, char *buf, size_t cap)
+{
+    size_t n = 0, M = d->n_obj;
+    buf[0] = 0;
+    for (size_t i = 0; i < d->n_rungs && n < cap; i++) {
+        if (!d->hset[row * d->n_rungs + i])
+            continue;
+        const double *f = d->hf + (row * d->n_rungs + i) * M;
+        n += (size_t)snprintf(buf + n, cap - n, ",\"f@%zu\":[", d->sc.fidelity.rungs[i]);
+        for (size_t k = 0; k < M && n < cap; k++)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%.17g", k ? "," : "", f[k]);
+        if (n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, "],\"viol@%zu\":%.17g", d->sc.fidelity.rungs[i],
+                                  d->hv[row * d->n_rungs + i]);
+    }
+}
+
+/* One trained trial: model, trial row and predictions in one transaction. A later rung
+ * of multi-fidelity search overwrites the row (update) with its numbers and history. */
+static int store_trained(driver *d, size_t row, uint64_t seed, const search_trial_result *r, bool update)
 {
     int rc = db_begin(d->db);
     if (rc)
@@ -197,22 +238,25 @@ static int store_trained(driver *d, size_t row, uint64_t seed, const search_tria
                       r->model, r->model_len};
         rc = db_model_insert(d->db, &m, &model_id);
     }
-    char extra[512];
+    char extra[4096], hist[3072] = "";
+    if (d->n_rungs)
+        rungs_json(d, row, hist, sizeof hist);
     if (r->status == SEARCH_TRIAL_DONE)
-        snprintf(extra, sizeof extra, ",\"surrogate_version\":%lld,\"spec_sha256\":\"%s\"", (long long)d->ver.id,
-                 r->spec_sha256);
+        snprintf(extra, sizeof extra, ",\"surrogate_version\":%lld,\"spec_sha256\":\"%s\"%s", (long long)d->ver.id,
+                 r->spec_sha256, hist);
     else {
         /* the error text may hold quotes: keep the JSON valid */
         size_t n = (size_t)snprintf(extra, sizeof extra, ",\"error\":\"");
         for (const char *p = r->error; *p && n + 8 < sizeof extra; p++)
             extra[n++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '\'' : *p;
-        snprintf(extra + n, sizeof extra - n, "\"");
+        snprintf(extra + n, sizeof extra - n, "\"%s", hist);
     }
     bool ok = r->status == SEARCH_TRIAL_DONE;
     trial_vals v = {r->accuracy, r->val_loss, ok ? r->pred.bops_mac : NAN, ok ? r->pred.bops_bitaware : NAN,
-                    r->train_seconds, model_id, 0};
+                    r->train_seconds, model_id, 0, (int64_t)r->epochs};
     if (!rc)
-        rc = insert_trial(d, d->b->generation, row, ok ? "done" : "failed", seed, r->f, r->viol, &v, extra);
+        rc = write_trial(d, update ? d->upd_trial : d->ins_trial, d->b->generation, row, ok ? "done" : "failed",
+                         seed, r->f, r->viol, &v, extra);
     if (!rc && r->status == SEARCH_TRIAL_DONE)
         rc = insert_predictions(d, model_id, r);
     if (!rc)
@@ -277,6 +321,7 @@ static int find_repeated(driver *d, size_t row, trial_vals *v)
         v->bops_mac = column_real(st, 4);
         v->bops_bit = column_real(st, 5);
         v->model_id = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 6);
+        v->epochs = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 7);
         s = SQLITE_DONE;
         break;
     }
@@ -298,10 +343,10 @@ static int finish_generation(driver *d)
             continue;
         char extra[96];
         snprintf(extra, sizeof extra, ",\"cache\":\"%s\"", nsga2_row_names[b->status[row]]);
-        trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0}; /* nothing trained for this row */
+        trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0, 0}; /* nothing trained for this row */
         if ((rc = find_repeated(d, row, &v)))
             break;
-        rc = insert_trial(d, b->generation, row, "cached", search_trial_seed(d->sc.seed, b->generation, row),
+        rc = write_trial(d, d->ins_trial, b->generation, row, "cached", search_trial_seed(d->sc.seed, b->generation, row),
                           b->f + row * d->n_obj, b->viol[row], &v, extra);
         d->sum.cached++;
     }
@@ -333,10 +378,38 @@ int search_objectives_f(const char *json, double *f, size_t n)
     return 0;
 }
 
+/* Read "f@E":[..] and "viol@E":v (rungs_json) out of an objectives JSON. */
+static int rung_f(const char *json, size_t epochs, double *f, size_t n, double *viol)
+{
+    char key[48];
+    snprintf(key, sizeof key, "\"f@%zu\":[", epochs);
+    const char *p = json ? strstr(json, key) : NULL;
+    if (!p)
+        return -1;
+    p += strlen(key);
+    for (size_t k = 0; k < n; k++) {
+        char *end;
+        f[k] = strtod(p, &end);
+        if (end == p)
+            return -1;
+        p = end + (*end == ',');
+    }
+    snprintf(key, sizeof key, "\"viol@%zu\":", epochs);
+    p = strstr(json, key);
+    if (!p)
+        return -1;
+    char *end;
+    *viol = strtod(p + strlen(key), &end);
+    return end == p + strlen(key) ? -1 : 0;
+}
+
 /* Trials of generation gen already stored (an interrupted generation). */
 static int load_generation(driver *d, size_t gen)
 {
     memset(d->have, 0, d->pop);
+    memset(d->have_fail, 0, d->pop);
+    if (d->n_rungs)
+        memset(d->hset, 0, d->pop * d->n_rungs);
     sqlite3_stmt *st = d->sel_gen;
     sqlite3_bind_int64(st, 1, d->run_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)gen);
@@ -351,6 +424,13 @@ static int load_generation(driver *d, size_t gen)
         }
         d->have_v[row] = sqlite3_column_double(st, 2);
         d->have[row] = 1;
+        d->have_ep[row] = sqlite3_column_type(st, 3) == SQLITE_NULL ? (int64_t)d->sc.epochs
+                                                                    : sqlite3_column_int64(st, 3);
+        d->have_fail[row] = strcmp((const char *)sqlite3_column_text(st, 4), "failed") == 0;
+        for (size_t i = 0; i < d->n_rungs; i++) { /* the rung history (multi-fidelity) */
+            size_t at = (size_t)row * d->n_rungs + i;
+            d->hset[at] = rung_f(obj, d->sc.fidelity.rungs[i], d->hf + at * d->n_obj, d->n_obj, &d->hv[at]) == 0;
+        }
     }
     if (!rc && s != SQLITE_DONE)
         rc = db_error(d->db, "read stored trials");
@@ -364,17 +444,38 @@ static int load_generation(driver *d, size_t gen)
 static int on_result(size_t job, const search_trial_result *r, void *ctx)
 {
     driver *d = ctx;
-    size_t k = d->jk[job], row = d->b->eval[k];
-    memcpy(d->fk + k * d->n_obj, r->f, d->n_obj * sizeof(double));
+    size_t k = d->jk[job], M = d->n_obj;
+    if (d->n_rungs) { /* the job is the rung's candidate p */
+        size_t p = k, at;
+        k = d->cand[p];
+        at = d->b->eval[k] * d->n_rungs + d->rung;
+        memcpy(d->rf + p * M, r->f, M * sizeof(double));
+        d->rv[p] = r->viol;
+        d->rfail[p] = r->status != SEARCH_TRIAL_DONE;
+        memcpy(d->hf + at * M, r->f, M * sizeof(double));
+        d->hv[at] = r->viol;
+        d->hset[at] = 1;
+        search_ckpt_clear(&d->ck[k]);
+        if (r->ckpt_len) { /* keep it: the next rung continues from here */
+            if (!(d->ck[k].blob = malloc(r->ckpt_len)))
+                return snac_err_set(SNAC_ENOMEM, "out of memory for a checkpoint");
+            memcpy(d->ck[k].blob, r->ckpt, r->ckpt_len);
+            d->ck[k].len = r->ckpt_len;
+            d->ck[k].epochs = (size_t)r->epochs;
+        }
+    }
+    size_t row = d->b->eval[k];
+    memcpy(d->fk + k * M, r->f, M * sizeof(double));
     d->vk[k] = r->viol;
-    int rc = store_trained(d, row, d->jseed[job], r);
+    int rc = store_trained(d, row, d->jseed[job], r, d->n_rungs && d->rung > 0);
     if (rc)
         return rc;
-    d->sum.trained++;
+    d->sum.trained += !d->n_rungs || d->rung == 0; /* a trial, not each rung of it */
     d->sum.failed += r->status != SEARCH_TRIAL_DONE;
     if (r->status == SEARCH_TRIAL_DONE)
-        progress_line("gen %zu trial %2zu: acc %.4f  bops %.0f  avg %.3f%%  lat %.0f cyc  dsp %.0f  viol %.3g  %.1f s",
-                      d->b->generation, row, r->accuracy, r->pred.bops_mac, r->pred.avg_resource_pct,
+        progress_line("gen %zu trial %2zu: %sacc %.4f  bops %.0f  avg %.3f%%  lat %.0f cyc  dsp %.0f  viol %.3g  %.1f s",
+                      d->b->generation, row, d->n_rungs ? (r->epochs < d->sc.epochs ? "(partial) " : "(full) ") : "",
+                      r->accuracy, r->pred.bops_mac, r->pred.avg_resource_pct,
                       r->pred.y[SURR_T_LATENCY_CYCLES], r->pred.y[SURR_T_DSP], r->viol, r->train_seconds);
     else
         progress_line("gen %zu trial %2zu: failed: %s", d->b->generation, row, r->error);
@@ -435,9 +536,80 @@ static void generation_summary(driver *d, double seconds)
                   d->b->generation + 1, search_config_generations(&d->sc), front, best_acc, hv, seconds);
 }
 
+/* The jobs in jg / jseed (/ jep, jck) on the MPI ranks or the fork workers. */
+static int run_jobs(driver *d, const search_eval_ctx *ec, size_t n_jobs)
+{
+#ifdef SNAC_WITH_MPI
+    if (mpi_farm_size() > 1)
+        return search_mpi_run(ec, d->cfg.text, d->cfg.path, d->fingerprint, d->jg, d->n_genes, d->jseed, n_jobs,
+                              d->sc.store_models, on_result, d);
+#endif
+    return search_workers_run(ec, d->jg, d->n_genes, d->jseed, n_jobs, d->n_workers, d->sc.store_models, on_result,
+                              d);
+}
+
+/* Multi-fidelity evaluation of the batch's new rows (successive halving): every one trains
+ * to the first rung; at each rung fidelity.h picks the ones that continue to the next,
+ * from their checkpoint (fork workers) or from scratch (MPI ranks, a resume that lost the
+ * checkpoint): the same numbers either way. A row's objectives told to NSGA-II are those
+ * of the last rung it reached; its trial row says which (epochs_done). On resume a rung
+ * result already stored (the row's "f@E" history) is taken as it is, so the selections
+ * replay exactly. */
+static int run_rungs(driver *d, search_eval_ctx *ec)
+{
+    const nsga2_batch *b = d->b;
+    const search_fidelity *fi = &d->sc.fidelity;
+    size_t M = d->n_obj, R = d->n_rungs, np = b->n_eval;
+    bool farm = false;
+#ifdef SNAC_WITH_MPI
+    farm = mpi_farm_size() > 1;
+#endif
+    for (size_t p = 0; p < np; p++)
+        d->cand[p] = p;
+    int rc = SNAC_OK;
+    for (size_t i = 0; i < R && np && !rc; i++) {
+        d->rung = i;
+        size_t n_jobs = 0;
+        for (size_t p = 0; p < np; p++) {
+            size_t k = d->cand[p], row = b->eval[k], at = row * R + i;
+            if (d->have[row] && d->hset[at]) { /* stored before an interruption */
+                memcpy(d->rf + p * M, d->hf + at * M, M * sizeof(double));
+                d->rv[p] = d->hv[at];
+                d->rfail[p] = d->have_fail[row] && d->have_ep[row] == (int64_t)fi->rungs[i];
+                memcpy(d->fk + k * M, d->hf + at * M, M * sizeof(double));
+                d->vk[k] = d->hv[at];
+                d->sum.reused += i == 0;
+                continue;
+            }
+            memcpy(d->jg + n_jobs * d->n_genes, b->genomes + row * d->n_genes, d->n_genes * sizeof(double));
+            d->jseed[n_jobs] = search_trial_seed(d->sc.seed, b->generation, row);
+            d->jep[n_jobs] = fi->rungs[i];
+            d->jck[n_jobs] = d->ck[k]; /* a view; len 0: from scratch */
+            d->jk[n_jobs++] = p;
+        }
+        ec->job_epochs = d->jep;
+        ec->job_ckpt = d->jck;
+        ec->want_ckpt = !farm && i + 1 < R;
+        if ((rc = run_jobs(d, ec, n_jobs)) || i + 1 == R)
+            break;
+        size_t n_adv = 0;
+        if ((rc = search_fidelity_select(d->rf, d->rv, d->rfail, np, M, fi->keep, d->adv, &n_adv, d->fw)))
+            break;
+        for (size_t j = 0; j < n_adv; j++) /* adv is ascending: in place */
+            d->cand[j] = d->cand[d->adv[j]];
+        np = n_adv;
+    }
+    ec->job_epochs = NULL;
+    ec->job_ckpt = NULL;
+    ec->want_ckpt = false;
+    for (size_t k = 0; k < d->pop; k++)
+        search_ckpt_clear(&d->ck[k]);
+    return rc;
+}
+
 static int run_generations(driver *d)
 {
-    search_eval_ctx ec = {&d->sc, &d->cfg.training, &d->data, &d->ver, d->part};
+    search_eval_ctx ec = {&d->sc, &d->cfg.training, &d->data, &d->ver, d->part, NULL, NULL, false};
     size_t n_gen = search_config_generations(&d->sc);
     nsga2_stats stats;
     nsga2_get_stats(d->s, &stats);
@@ -452,27 +624,24 @@ static int run_generations(driver *d)
         d->b = &b;
         if ((rc = load_generation(d, b.generation)))
             return rc;
-        size_t n_jobs = 0;
-        for (size_t k = 0; k < b.n_eval; k++) {
-            size_t row = b.eval[k];
-            if (d->have[row]) {
-                memcpy(d->fk + k * d->n_obj, d->have_f + row * d->n_obj, d->n_obj * sizeof(double));
-                d->vk[k] = d->have_v[row];
-                d->sum.reused++;
-                continue;
+        if (d->n_rungs) {
+            rc = run_rungs(d, &ec);
+        } else {
+            size_t n_jobs = 0;
+            for (size_t k = 0; k < b.n_eval; k++) {
+                size_t row = b.eval[k];
+                if (d->have[row]) {
+                    memcpy(d->fk + k * d->n_obj, d->have_f + row * d->n_obj, d->n_obj * sizeof(double));
+                    d->vk[k] = d->have_v[row];
+                    d->sum.reused++;
+                    continue;
+                }
+                memcpy(d->jg + n_jobs * d->n_genes, b.genomes + row * d->n_genes, d->n_genes * sizeof(double));
+                d->jseed[n_jobs] = search_trial_seed(d->sc.seed, b.generation, row);
+                d->jk[n_jobs++] = k;
             }
-            memcpy(d->jg + n_jobs * d->n_genes, b.genomes + row * d->n_genes, d->n_genes * sizeof(double));
-            d->jseed[n_jobs] = search_trial_seed(d->sc.seed, b.generation, row);
-            d->jk[n_jobs++] = k;
+            rc = run_jobs(d, &ec, n_jobs);
         }
-#ifdef SNAC_WITH_MPI
-        if (mpi_farm_size() > 1)
-            rc = search_mpi_run(&ec, d->cfg.text, d->cfg.path, d->fingerprint, d->jg, d->n_genes, d->jseed, n_jobs,
-                                d->sc.store_models, on_result, d);
-        else
-#endif
-            rc = search_workers_run(&ec, d->jg, d->n_genes, d->jseed, n_jobs, d->n_workers, d->sc.store_models,
-                                    on_result, d);
         if (rc)
             return rc;
         if ((rc = nsga2_tell(d->s, d->fk, d->vk)))
@@ -492,6 +661,7 @@ static int run_generations(driver *d)
 static void driver_free(driver *d)
 {
     sqlite3_finalize(d->ins_trial);
+    sqlite3_finalize(d->upd_trial);
     sqlite3_finalize(d->ins_pred);
     sqlite3_finalize(d->sel_gen);
     sqlite3_finalize(d->upd_state);
@@ -509,6 +679,26 @@ static void driver_free(driver *d)
     free(d->have);
     free(d->have_f);
     free(d->have_v);
+    free(d->cgen);
+    free(d->cidx);
+    free(d->cg);
+    free(d->have_ep);
+    free(d->have_fail);
+    free(d->cand);
+    free(d->adv);
+    free(d->rf);
+    free(d->rv);
+    free(d->rfail);
+    free(d->hf);
+    free(d->hv);
+    free(d->hset);
+    free(d->jep);
+    if (d->ck)
+        for (size_t k = 0; k < d->pop; k++)
+            search_ckpt_clear(&d->ck[k]);
+    free(d->ck);
+    free(d->jck);
+    search_fidelity_work_free(d->fw);
     free(d->state);
 }
 
@@ -548,22 +738,48 @@ static int alloc_buffers(driver *d)
     d->have_v = calloc(N, sizeof *d->have_v);
     if (!d->fk || !d->vk || !d->jg || !d->jseed || !d->jk || !d->have || !d->have_f || !d->have_v)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
+    size_t R = d->n_rungs ? d->n_rungs : 1;
+    d->have_ep = calloc(N, sizeof *d->have_ep);
+    d->have_fail = calloc(N, 1);
+    d->cand = calloc(N, sizeof *d->cand);
+    d->adv = calloc(N, sizeof *d->adv);
+    d->rf = calloc(N * M, sizeof *d->rf);
+    d->rv = calloc(N, sizeof *d->rv);
+    d->rfail = calloc(N, 1);
+    d->hf = calloc(N * R * M, sizeof *d->hf);
+    d->hv = calloc(N * R, sizeof *d->hv);
+    d->hset = calloc(N * R, 1);
+    d->jep = calloc(N, sizeof *d->jep);
+    d->ck = calloc(N, sizeof *d->ck);
+    d->jck = calloc(N, sizeof *d->jck);
+    if (!d->have_ep || !d->have_fail || !d->cand || !d->adv || !d->rf || !d->rv || !d->rfail || !d->hf || !d->hv ||
+        !d->hset || !d->jep || !d->ck || !d->jck)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
     int rc;
+    if (d->n_rungs && (rc = search_fidelity_work_alloc(N, &d->fw)))
+        return rc;
     if ((rc = prep(d,
                    "INSERT INTO trials(run_id, generation, idx, genome, arch, seed, status, accuracy, val_loss, "
-                   "bops_mac, bops_bit, objectives, violation, train_seconds, model_id, created_at, same_as) "
-                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+                   "bops_mac, bops_bit, objectives, violation, train_seconds, model_id, created_at, same_as, "
+                   "epochs_done) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
                    &d->ins_trial)) ||
+        (rc = prep(d,
+                   "UPDATE trials SET genome = ?4, arch = ?5, seed = ?6, status = ?7, accuracy = ?8, val_loss = ?9, "
+                   "bops_mac = ?10, bops_bit = ?11, objectives = ?12, violation = ?13, "
+                   "train_seconds = COALESCE(train_seconds, 0) + ?14, model_id = ?15, created_at = ?16, "
+                   "same_as = ?17, epochs_done = ?18 WHERE run_id = ?1 AND generation = ?2 AND idx = ?3",
+                   &d->upd_trial)) ||
         (rc = prep(d,
                    "INSERT INTO predictions(version_id, model_id, spec_sha256, target, value, created_at) "
                    "VALUES(?1,?2,?3,?4,?5,?6)",
                    &d->ins_pred)) ||
         (rc = prep(d,
-                   "SELECT idx, objectives, violation FROM trials WHERE run_id = ?1 AND generation = ?2 "
+                   "SELECT idx, objectives, violation, epochs_done, status FROM trials WHERE run_id = ?1 "
+                   "AND generation = ?2 "
                    "AND status IN ('done','failed')",
                    &d->sel_gen)) ||
         (rc = prep(d,
-                   "SELECT id, genome, accuracy, val_loss, bops_mac, bops_bit, model_id FROM trials "
+                   "SELECT id, genome, accuracy, val_loss, bops_mac, bops_bit, model_id, epochs_done FROM trials "
                    "WHERE run_id = ?1 AND arch = ?2 AND generation <= ?3 AND status IN ('done','failed') "
                    "ORDER BY generation DESC, idx DESC",
                    &d->sel_same)) ||
@@ -578,6 +794,7 @@ static void space_setup(driver *d)
     search_space_genes(&d->sc.space, d->genes);
     d->n_obj = d->sc.n_obj;
     d->pop = d->sc.population;
+    d->n_rungs = d->sc.fidelity.n_rungs;
 }
 
 static int new_nsga2(driver *d)
@@ -735,13 +952,19 @@ static int open_resume(driver *d, const search_run_opts *o, bool *done)
             rc = snac_err_prefix(rc, "%s: run %lld: stored search state: ", o->db_path, (long long)d->run_id);
     }
     free(state);
-    if (rc || *done)
+    if (rc || (*done && !d->completing))
         return rc;
+    if (d->completing && !*done)
+        return snac_err_set(SNAC_EINVAL, "run %lld has not finished; resume it first (snac search --resume %lld)",
+                            (long long)d->run_id, (long long)d->run_id);
     if (!ver_id)
         return snac_err_set(SNAC_EFORMAT, "search: run %lld does not record its surrogate version", (long long)d->run_id);
     if ((rc = surr_version_load(d->db, ver_id, &d->ver)) || (rc = surr_part_find(d->sc.deploy.part, &d->part)) ||
-        (rc = load_data(d)) || (rc = check_fingerprint(d, stored_fp)) || (rc = alloc_buffers(d)) ||
-        (rc = db_run_claim(d->db, d->run_id)))
+        (rc = load_data(d)) || (rc = check_fingerprint(d, stored_fp)) || (rc = alloc_buffers(d)))
+        return rc;
+    if (d->completing) /* a finished run stays finished: its trials are only brought to full fidelity */
+        return SNAC_OK;
+    if ((rc = db_run_claim(d->db, d->run_id)))
         return rc;
     char result[128];
     snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
@@ -805,6 +1028,146 @@ int search_run(const search_run_opts *o, search_run_summary *out)
     d->sum.seconds = progress_now() - t0;
     if (out)
         *out = d->sum;
+    driver_free(d);
+    free(d);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- completion */
+
+/* A completed trial: its row rewritten at full fidelity, its rung history kept. */
+static int on_complete(size_t job, const search_trial_result *r, void *ctx)
+{
+    driver *d = ctx;
+    size_t row = (size_t)d->cidx[job], R = d->n_rungs, M = d->n_obj;
+    /* store_trained reads the genome at b.genomes + row * n_genes: a population-sized view */
+    memcpy(d->cg + row * d->n_genes, d->jg + job * d->n_genes, d->n_genes * sizeof(double));
+    nsga2_batch b = {.generation = (size_t)d->cgen[job], .n = d->pop, .n_genes = d->n_genes, .n_obj = M,
+                     .genomes = d->cg};
+    /* the row's rung history as stored, then this result as the last rung */
+    sqlite3_stmt *st;
+    int rc = prep(d, "SELECT objectives FROM trials WHERE run_id = ?1 AND generation = ?2 AND idx = ?3", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, d->run_id);
+    sqlite3_bind_int64(st, 2, d->cgen[job]);
+    sqlite3_bind_int64(st, 3, d->cidx[job]);
+    const char *obj = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    for (size_t i = 0; i < R; i++) {
+        size_t at = row * R + i;
+        d->hset[at] = rung_f(obj, d->sc.fidelity.rungs[i], d->hf + at * M, M, &d->hv[at]) == 0;
+    }
+    sqlite3_finalize(st);
+    size_t at = row * R + R - 1;
+    memcpy(d->hf + at * M, r->f, M * sizeof(double));
+    d->hv[at] = r->viol;
+    d->hset[at] = 1;
+    d->b = &b;
+    rc = store_trained(d, row, d->jseed[job], r, true);
+    d->b = NULL;
+    if (rc)
+        return rc;
+    d->sum.trained++;
+    progress_line("completed trial gen %lld idx %lld to %zu epochs: acc %.4f", (long long)d->cgen[job],
+                  (long long)d->cidx[job], d->sc.epochs, r->accuracy);
+    return SNAC_OK;
+}
+
+static int complete_batch(driver *d, const search_eval_ctx *ec, size_t n_jobs)
+{
+    return search_workers_run(ec, d->jg, d->n_genes, d->jseed, n_jobs, d->n_workers, d->sc.store_models, on_complete,
+                              d);
+}
+
+int search_complete(const char *db_path, int64_t run_id, size_t workers, size_t *n_done)
+{
+    *n_done = 0;
+    driver *d = calloc(1, sizeof *d);
+    if (!d)
+        return snac_err_set(SNAC_ENOMEM, "out of memory");
+    snac_config_init(&d->cfg);
+    d->completing = true;
+    search_run_opts o = SEARCH_RUN_OPTS_INIT;
+    o.db_path = db_path;
+    o.resume = run_id;
+    bool done = false;
+    int rc = open_resume(d, &o, &done);
+    sqlite3_stmt *st = NULL;
+    size_t n = 0, cap = 0, M = d->n_obj;
+    struct crow {                 /* a trained trial of the run */
+        int64_t gen, idx, ep;     /* its row; epochs_done */
+        uint64_t seed;
+        double f[SEARCH_MAX_OBJ], viol;
+        double g[SEARCH_MAX_GENES];
+    } *rows = NULL;
+    if (!rc && !d->n_rungs)
+        rc = snac_err_set(SNAC_EINVAL, "run %lld is not a multi-fidelity search (no search.fidelity): every trial is "
+                          "at full fidelity already", (long long)run_id);
+    if (!rc)
+        rc = prep(d, "SELECT generation, idx, seed, genome, objectives, violation, epochs_done FROM trials "
+                     "WHERE run_id = ?1 AND status = 'done' ORDER BY generation, idx", &st);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, run_id);
+        int s;
+        while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+            if (n == cap) {
+                void *nr = realloc(rows, (cap = cap ? 2 * cap : 64) * sizeof *rows);
+                if (!nr) {
+                    rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+                    break;
+                }
+                rows = nr;
+            }
+            struct crow *c = &rows[n];
+            c->gen = sqlite3_column_int64(st, 0);
+            c->idx = sqlite3_column_int64(st, 1);
+            c->seed = (uint64_t)sqlite3_column_int64(st, 2);
+            c->viol = sqlite3_column_double(st, 5);
+            c->ep = sqlite3_column_type(st, 6) == SQLITE_NULL ? (int64_t)d->sc.epochs : sqlite3_column_int64(st, 6);
+            if (search_genome_parse((const char *)sqlite3_column_text(st, 3), c->g, d->n_genes) ||
+                search_objectives_f((const char *)sqlite3_column_text(st, 4), c->f, M) || c->idx < 0 ||
+                (size_t)c->idx >= d->pop)
+                rc = snac_err_set(SNAC_EFORMAT, "run %lld: trial gen %lld idx %lld is unreadable", (long long)run_id,
+                                  (long long)c->gen, (long long)c->idx);
+            n++;
+        }
+        if (!rc && s != SQLITE_DONE)
+            rc = db_error(d->db, "read trials");
+        sqlite3_finalize(st);
+    }
+    /* the partial trials no full-fidelity trial constrained-dominates: at full fidelity they may
+     * be on the front. Completed in batches of at most a population. */
+    size_t i = 0;
+    search_eval_ctx ec = {&d->sc, &d->cfg.training, &d->data, &d->ver, d->part, NULL, NULL, false};
+    d->n_workers = workers ? workers : d->sc.workers ? d->sc.workers : search_workers_default();
+    while (!rc && i < n) {
+        size_t n_jobs = 0;
+        for (; i < n && n_jobs < d->pop; i++) {
+            const struct crow *c = &rows[i];
+            bool dominated = c->ep >= (int64_t)d->sc.epochs;
+            for (size_t j = 0; j < n && !dominated; j++)
+                dominated = rows[j].ep >= (int64_t)d->sc.epochs &&
+                            nsga2_constrained_dominates(rows[j].f, rows[j].viol, c->f, c->viol, M);
+            if (dominated)
+                continue;
+            d->jseed[n_jobs] = c->seed;
+            d->cgen = d->cgen ? d->cgen : calloc(d->pop, sizeof *d->cgen);
+            d->cidx = d->cidx ? d->cidx : calloc(d->pop, sizeof *d->cidx);
+            d->cg = d->cg ? d->cg : calloc(d->pop * d->n_genes, sizeof *d->cg);
+            if (!d->cgen || !d->cidx || !d->cg) {
+                rc = snac_err_set(SNAC_ENOMEM, "out of memory");
+                break;
+            }
+            d->cgen[n_jobs] = c->gen;
+            d->cidx[n_jobs] = c->idx;
+            memcpy(d->jg + n_jobs * d->n_genes, c->g, d->n_genes * sizeof(double));
+            n_jobs++;
+        }
+        if (!rc && n_jobs)
+            rc = complete_batch(d, &ec, n_jobs);
+    }
+    *n_done = d->sum.trained;
+    free(rows);
     driver_free(d);
     free(d);
     return rc;

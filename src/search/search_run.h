@@ -12,7 +12,11 @@
  *              JSON {"names", "values", "f" (minimised), "surrogate_version", "spec_sha256"},
  *              violation, training seconds, model_id. A cached row repeats the trial that
  *              trained the same genome identity (genome.h) in this run: same_as = its id,
- *              accuracy, val_loss, BOPs and model_id copied from it, train_seconds 0
+ *              accuracy, val_loss, BOPs and model_id copied from it, train_seconds 0;
+ *              epochs_done (v8): the epochs its numbers were measured after. Multi-fidelity
+ *              (search.fidelity) inserts the row at the first rung and updates it at each
+ *              later one (a new model, train_seconds summed), adding "f@E"/"viol@E" per rung
+ *              to the objectives JSON; a resume reads them back to replay the rung selections
  *   models     the trained candidate's weights (search.store_models, default on)
  *   predictions  the surrogate's every target for every trained candidate, with its version
  * Writes: one transaction per trained trial (trial + model + predictions) and one per
@@ -61,6 +65,13 @@ typedef struct search_run_summary {
 } search_run_summary;
 
 int search_run(const search_run_opts *o, search_run_summary *out);
+
+/* Multi-fidelity runs: train every partial-fidelity trial of the finished run run_id that no
+ * full-fidelity trial constrained-dominates to search.epochs (from scratch with its own seed:
+ * bitwise what continuing its rungs would give) and rewrite its row at full fidelity, so that
+ * the front (search_pareto.h, full fidelity only) misses no candidate. Fork workers (0: the
+ * config's). Idempotent: a second call finds nothing left. *n_done = trials completed. */
+int search_complete(const char *db_path, int64_t run_id, size_t workers, size_t *n_done);
 
 /* The objective vector "f":[...] of a stored trial's objectives JSON; -1 if absent or short. */
 int search_objectives_f(const char *json, double *f, size_t n);

@@ -72,7 +72,7 @@ static void worker_main(int cmd_fd, int res_fd, const search_eval_ctx *ec, const
         if (read_full(cmd_fd, &job, sizeof job) || job == JOB_STOP || job >= n_jobs)
             _exit(0);
         search_trial_result r;
-        int rc = search_eval_trial(ec, genomes + job * n_genes, seeds[job], keep_model, &r);
+        int rc = search_eval_job(ec, (size_t)job, genomes + job * n_genes, seeds[job], keep_model, &r);
         if (rc) {
             search_trial_result_clear(&r);
             r.status = SEARCH_TRIAL_FAILED;
@@ -80,7 +80,8 @@ static void worker_main(int cmd_fd, int res_fd, const search_eval_ctx *ec, const
             search_objectives_failed(ec->cfg, r.f, &r.viol);
         }
         if (write_full(res_fd, &job, sizeof job) || write_full(res_fd, &r, sizeof r) ||
-            (r.model_len && write_full(res_fd, r.model, r.model_len)))
+            (r.model_len && write_full(res_fd, r.model, r.model_len)) ||
+            (r.ckpt_len && write_full(res_fd, r.ckpt, r.ckpt_len)))
             _exit(1);
         search_trial_result_clear(&r);
     }
@@ -99,7 +100,7 @@ static int run_serial(const search_eval_ctx *ec, const double *genomes, size_t n
 {
     for (size_t j = 0; j < n_jobs; j++) {
         search_trial_result r;
-        int rc = search_eval_trial(ec, genomes + j * n_genes, seeds[j], keep_model, &r);
+        int rc = search_eval_job(ec, j, genomes + j * n_genes, seeds[j], keep_model, &r);
         if (!rc)
             rc = on_result(j, &r, ctx);
         search_trial_result_clear(&r);
@@ -208,22 +209,25 @@ int search_workers_run(const search_eval_ctx *ec, const double *genomes, size_t 
                 break;
             }
             r.model = NULL;
-            if (r.model_len) {
-                if (r.model_len > buf_cap) {
-                    void *nb = realloc(buf, r.model_len);
+            r.ckpt = NULL;
+            size_t need = r.model_len + r.ckpt_len; /* the model blob, then the checkpoint */
+            if (need) {
+                if (need > buf_cap) {
+                    void *nb = realloc(buf, need);
                     if (!nb) {
                         rc = snac_err_set(SNAC_ENOMEM, "out of memory");
                         break;
                     }
                     buf = nb;
-                    buf_cap = r.model_len;
+                    buf_cap = need;
                 }
-                if (read_full(w->res_fd, buf, r.model_len)) {
+                if (read_full(w->res_fd, buf, need)) {
                     rc = snac_err_set(SNAC_EIO, "search workers: truncated result for job %llu",
                                       (unsigned long long)job);
                     break;
                 }
-                r.model = buf;
+                r.model = r.model_len ? buf : NULL;
+                r.ckpt = r.ckpt_len ? (char *)buf + r.model_len : NULL;
             }
             rc = on_result((size_t)job, &r, ctx);
             if (rc)

@@ -202,6 +202,9 @@ static const char *const migrations[] = {
     " hv_lut REAL, hv_latency REAL, mape_lut REAL, mape_latency REAL,"
     " seconds REAL,"
     " PRIMARY KEY(run_id, objective_set, seed));",
+    /* 7 -> 8 (multi-fidelity search, issue 21): the epochs a trial's numbers were measured
+     * after; NULL (rows from before) = the run's search.epochs, full fidelity */
+    "ALTER TABLE trials ADD COLUMN epochs_done INTEGER;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

@@ -72,7 +72,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 #define DB_BUSY_TIMEOUT_MS 10000
 
 typedef struct snac_db snac_db;
