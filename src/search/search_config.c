@@ -403,6 +403,7 @@ static int read_synthesis(const cfg_doc *d, const cfg_node *n, search_synthesis 
         {.key = "kfold", .type = CFG_SIZE, .offset = offsetof(search_synthesis, kfold), .min = 2, .max = 100},
         {.key = "nice", .type = CFG_INT, .offset = offsetof(search_synthesis, nice), .min = 0, .max = 19},
         {.key = "work", .type = CFG_STRING, .offset = offsetof(search_synthesis, work), .cap = sizeof sy->work},
+        {.key = "force", .type = CFG_BOOL, .offset = offsetof(search_synthesis, force)},
     };
     return cfg_read_map(d, n, "synthesis", f, COUNT(f), sy);
 }

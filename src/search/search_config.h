@@ -15,7 +15,7 @@
  *   synthesis:    synthesis in the loop (search_synth.h; absent = off, the search unchanged):
  *                 per_generation (2), pick uncertainty|front|random, jobs (1), timeout (3600 s),
  *                 refit_every (1 generation; 0 = never refit), kfold (5), work ("" = beside the db),
- *                 nice (10: Yosys yields the cores to training)
+ *                 nice (10: Yosys yields the cores to training), force (false: the gate decides)
  *
  * A metric (enum search_metric) is anything an objective or a constraint can name:
  * accuracy (validation, maximised), both BOPs flavours, the surrogate's average resource %,
@@ -99,6 +99,7 @@ typedef struct search_synthesis {
     size_t refit_every;      /* G: refit before generations G, 2G, ...; 0 = never */
     size_t kfold;            /* folds of the refit gate (>= 2) */
     int nice;                /* niceness of the synthesis process (0..19) */
+    bool force;              /* activate every refit, gate or not (`snac refit --force`) */
     char work[256];          /* export/synth folders; "" = <db>.synth/ beside the store */
 } search_synthesis;
 

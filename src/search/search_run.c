@@ -462,7 +462,7 @@ static int synth_refit(driver *d, size_t g)
         return SNAC_OK;
     int rc = g >= 2 ? search_synth_wait(d->sy, d->db, (long long)g - 2) : SNAC_OK; /* the lag: search_synth.h */
     search_refit_out o;
-    if (rc || (rc = search_synth_refit(d->db, d->run_id, g, &d->ver, sy->kfold, &o)))
+    if (rc || (rc = search_synth_refit(d->db, d->run_id, g, &d->ver, sy->kfold, sy->force, &o)))
         return rc;
     progress_milestone("refit before generation %zu: %zu results of %zu architectures: %s%s", g + 1, o.n_results,
                        o.n_groups, o.reason, o.reused ? " (stored)" : "");

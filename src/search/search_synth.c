@@ -486,7 +486,7 @@ static int insert_refit_row(snac_db *db, int64_t run_id, size_t generation, cons
 }
 
 int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const surr_version *current, size_t kfold,
-                       search_refit_out *out)
+                       bool force, search_refit_out *out)
 {
     memset(out, 0, sizeof *out);
     out->version_id = current->id;
@@ -513,12 +513,12 @@ int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const sur
         out->score_new = rep.cand.score;
         out->score_parent = rep.parent.score;
         snprintf(out->reason, sizeof out->reason, "%s; held-out score %.4g%% vs %.4g%%: %.120s", refit_mode_names[rep.mode],
-                 rep.cand.score, rep.parent.score, rep.gate_ok ? "activated" : rep.gate_reason);
+                 rep.cand.score, rep.parent.score, rep.gate_ok ? "activated" : force ? "activated (force)" : rep.gate_reason);
     }
     if (!(rc = db_begin(db))) {
-        if (out->fitted && !(rc = refit_store(db, &v, rep.gate_ok))) {
+        if (out->fitted && !(rc = refit_store(db, &v, rep.gate_ok || force))) {
             out->fitted_id = v.id;
-            out->activated = rep.gate_ok;
+            out->activated = rep.gate_ok || force;
             if (out->activated)
                 out->version_id = v.id;
         }

@@ -84,7 +84,7 @@ typedef struct search_refit_out {
     char reason[200];
 } search_refit_out;
 int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const surr_version *current, size_t kfold,
-                       search_refit_out *out);
+                       bool force, search_refit_out *out);
 
 /* The deployment-precision quantized model of search model `model_id` stored as its qmodel
  * (nothing when it has one): what export/synthesis reads. */
