@@ -485,6 +485,26 @@ static int insert_refit_row(snac_db *db, int64_t run_id, size_t generation, cons
     return s == SQLITE_DONE ? SNAC_OK : db_error(db, "store the refit");
 }
 
+/* The last fitted refit of this run before `generation`: its generation and row count (-1: none). */
+static int last_refit(snac_db *db, int64_t run_id, size_t generation, long long *gen, long long *n)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_handle(db),
+                           "SELECT generation, n_results FROM search_refits WHERE run_id = ?1 AND generation < ?2 "
+                           "AND version_id IS NOT NULL ORDER BY generation DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "read the refits");
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)generation);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *gen = sqlite3_column_int64(st, 0);
+        *n = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? SNAC_OK : db_error(db, "read the refits");
+}
+
 int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const surr_version *current, size_t kfold,
                        bool force, search_refit_out *out)
 {
@@ -502,7 +522,14 @@ int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const sur
         goto out;
     out->n_results = R.n;
     out->n_groups = R.n_groups;
-    if (R.n_groups < 2) {
+    long long prev_gen = -1, prev_n = -1;
+    if ((rc = last_refit(db, run_id, generation, &prev_gen, &prev_n)))
+        goto out;
+    if (prev_n == (long long)R.n && R.n_groups >= 2) {
+        /* rows only accumulate: the same count is the same rows, and the same fit */
+        snprintf(out->reason, sizeof out->reason, "not fitted: no new synthesis rows since the refit before generation %lld",
+                 prev_gen + 1);
+    } else if (R.n_groups < 2) {
         snprintf(out->reason, sizeof out->reason, "not fitted: %zu synthesized architecture(s), 2 needed", R.n_groups);
     } else {
         refit_opts ro = REFIT_OPTS_INIT;
