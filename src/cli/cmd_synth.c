@@ -10,6 +10,7 @@
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "export/export_synth.h"
+#include "search/search_synth.h"
 #include "store/db.h"
 #include "surrogate/surr_calib.h"
 #include "util/err.h"
@@ -131,6 +132,13 @@ int cmd_synth(int argc, char **argv)
         free(ids);
         return cli_fail("synth");
     }
+    /* a search trial's float model: quantized at its run's deployment precision first */
+    for (size_t i = 0; i < n; i++)
+        if (search_synth_quantize_stored(db, ids[i])) {
+            db_close(db);
+            free(ids);
+            return cli_fail("synth");
+        }
     export_synth_summary s;
     snac_interrupt_install(); /* SIGINT/SIGTERM: stop the Yosys groups, exit 1 */
     int rc = export_synth_run(db, ids, n, &o, stdout, &s);

@@ -197,6 +197,30 @@ int search_synth_quantize(snac_db *db, int64_t model_id, const search_deploy *dp
     return rc;
 }
 
+int search_synth_quantize_stored(snac_db *db, int64_t model_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_handle(db),
+                           "SELECT r.config_yaml, coalesce(r.config_path, 'config'), r.id FROM models m JOIN runs r "
+                           "ON r.id = m.run_id WHERE m.id = ?1 AND m.qmodel IS NULL AND r.kind = 'search'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "find the model's search run");
+    sqlite3_bind_int64(st, 1, model_id);
+    int rc = SNAC_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        char name[600];
+        snprintf(name, sizeof name, "%s (stored with run %lld)", (const char *)sqlite3_column_text(st, 1),
+                 (long long)sqlite3_column_int64(st, 2));
+        search_config sc;
+        rc = text ? search_config_parse(text, strlen(text), name, &sc) : SNAC_OK;
+        sqlite3_finalize(st);
+        return rc || !text ? rc : search_synth_quantize(db, model_id, &sc.deploy);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- the queue and its process */
 
 struct search_synth {

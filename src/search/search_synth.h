@@ -89,5 +89,8 @@ int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const sur
 /* The deployment-precision quantized model of search model `model_id` stored as its qmodel
  * (nothing when it has one): what export/synthesis reads. */
 int search_synth_quantize(snac_db *db, int64_t model_id, const search_deploy *dp);
+/* The same for any model of a stored search run, at that run's `deploy:` precision; nothing for
+ * a model with a qmodel or of another kind of run (`snac synth` on a search trial's model). */
+int search_synth_quantize_stored(snac_db *db, int64_t model_id);
 
 #endif
