@@ -16,13 +16,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all]\n"
+    fprintf(f, "usage: snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all] [--surrogate V]\n"
                "  Print the Pareto front of search run RUN (feasible, non-dominated trained trials) with\n"
                "  accuracy, BOPs, objective values and the stored surrogate predictions; of a local run\n"
                "  (`snac local`), its iterations' front: accuracy, average resources, latency, sparsity.\n"
                "  --db: the store (default snac.db); --csv/--json: export (\"-\" = stdout instead of the table);\n"
-               "  --all: every trained trial, front members flagged.\n");
+               "  --all: every trained trial, front members flagged.\n"
+               "  --surrogate V: every trial re-scored by surrogate version V (id or name) from its stored model.\n");
 }
+
+static const char *by; /* --surrogate: re-score a global search's trials by this version */
 
 /* A global search's front, or a local search's (local_run.h), by the run's kind. */
 static int write_front(snac_db *db, const search_pareto_opts *po, FILE *out)
@@ -37,7 +40,7 @@ static int write_front(snac_db *db, const search_pareto_opts *po, FILE *out)
     sqlite3_finalize(st);
     if (local)
         return local_front_write(db, po->run_id, po->format, po->all, out, NULL);
-    return search_pareto_write(db, po, out, NULL);
+    return search_pareto_write_by(db, po, by, out, NULL);
 }
 
 static int export_to(snac_db *db, search_pareto_opts *po, enum search_pareto_format fmt, const char *path)
@@ -58,7 +61,9 @@ int cmd_pareto(int argc, char **argv)
 {
     const char *db_file = "snac.db", *csv = NULL, *json = NULL;
     bool all = false;
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'}, {"csv", required_argument, NULL, 'C'},
+    const char *surrogate = NULL;
+    static const struct option opts[] = {{"surrogate", required_argument, NULL, 'S'},
+                                         {"db", required_argument, NULL, 'd'}, {"csv", required_argument, NULL, 'C'},
                                          {"json", required_argument, NULL, 'J'}, {"all", no_argument, NULL, 'a'},
                                          {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     int ch;
@@ -69,6 +74,7 @@ int cmd_pareto(int argc, char **argv)
         case 'C': csv = optarg; break;
         case 'J': json = optarg; break;
         case 'a': all = true; break;
+        case 'S': surrogate = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -82,6 +88,7 @@ int cmd_pareto(int argc, char **argv)
     }
     snac_db *db = NULL;
     search_pareto_opts po = {run, SEARCH_PARETO_TEXT, all};
+    by = surrogate;
     int rc = db_open_readonly(db_file, &db);
     bool to_stdout = (csv && strcmp(csv, "-") == 0) || (json && strcmp(json, "-") == 0);
     if (!rc && !to_stdout)

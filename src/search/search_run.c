@@ -32,9 +32,7 @@
 #endif
 #include "store/db.h"
 #include "nn/mlp.h"
-#include "surrogate/surr_features.h"
 #include "surrogate/surr_part.h"
-#include "surrogate/surr_specio.h"
 #include "surrogate/surr_store.h"
 #include "util/err.h"
 #include "util/interrupt.h"
@@ -308,21 +306,7 @@ static int set_result(driver *d, const char *status, const char *json);
 /* The current version's prediction, with its 95% interval, of stored model `model_id`. */
 static int predict_model(driver *d, int64_t model_id, surr_prediction *p, char sha[65])
 {
-    void *w = NULL;
-    size_t len = 0;
-    char *arch = NULL;
-    nn_mlp *m = NULL;
-    surr_model_spec *ms = NULL;
-    surr_features x;
-    int rc = db_model_load(d->db, model_id, &w, &len, &arch);
-    if (!rc && !(rc = nn_mlp_load(w, len, &m)) && !(rc = search_deploy_spec(&d->sc.deploy, m, &ms)) &&
-        !(rc = surr_features_extract(&ms->spec, &x)) && !(rc = surr_spec_sha256(&ms->spec, sha)))
-        surr_predict_interval(&d->ver, &x, d->part, p);
-    surr_model_spec_free(ms);
-    nn_mlp_free(m);
-    free(w);
-    free(arch);
-    return rc;
+    return search_synth_predict_model(d->db, model_id, &d->sc.deploy, &d->ver, d->part, p, sha);
 }
 
 /* p with its targets replaced by y (a bound of the interval), the derived figures scaled alike. */

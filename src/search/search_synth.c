@@ -26,6 +26,9 @@
 #include "quant/qat.h"
 #include "search/crowddist.h"
 #include "search/local_config.h"
+#include "search/search_eval.h"
+#include "surrogate/surr_features.h"
+#include "surrogate/surr_specio.h"
 #include "surrogate/surr_store.h"
 #include "util/err.h"
 #include "validation/refit.h"
@@ -191,6 +194,26 @@ int search_synth_quantize(snac_db *db, int64_t model_id, const search_deploy *dp
     quant_model_free(qm);
     quant_qat_free(qat);
     quant_model_free(spec);
+    nn_mlp_free(m);
+    free(w);
+    free(arch);
+    return rc;
+}
+
+int search_synth_predict_model(snac_db *db, int64_t model_id, const search_deploy *dp, const surr_version *v,
+                               const surr_part *part, surr_prediction *p, char sha[65])
+{
+    void *w = NULL;
+    size_t len = 0;
+    char *arch = NULL;
+    nn_mlp *m = NULL;
+    surr_model_spec *ms = NULL;
+    surr_features x;
+    int rc = db_model_load(db, model_id, &w, &len, &arch);
+    if (!rc && !(rc = nn_mlp_load(w, len, &m)) && !(rc = search_deploy_spec(dp, m, &ms)) &&
+        !(rc = surr_features_extract(&ms->spec, &x)) && !(rc = surr_spec_sha256(&ms->spec, sha)))
+        surr_predict_interval(v, &x, part, p);
+    surr_model_spec_free(ms);
     nn_mlp_free(m);
     free(w);
     free(arch);

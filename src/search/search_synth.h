@@ -89,6 +89,11 @@ int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const sur
 /* The deployment-precision quantized model of search model `model_id` stored as its qmodel
  * (nothing when it has one): what export/synthesis reads. */
 int search_synth_quantize(snac_db *db, int64_t model_id, const search_deploy *dp);
+/* Version v's prediction, with its 95% interval, of stored search model `model_id` deployed as dp
+ * (the weights quantized at dp's precision, batch norm folded); sha = the spec's hash. */
+int search_synth_predict_model(snac_db *db, int64_t model_id, const search_deploy *dp, const surr_version *v,
+                               const surr_part *part, surr_prediction *p, char sha[65]);
+
 /* The same for any model of a stored search run, at that run's `deploy:` precision; nothing for
  * a model with a qmodel or of another kind of run (`snac synth` on a search trial's model). */
 int search_synth_quantize_stored(snac_db *db, int64_t model_id);

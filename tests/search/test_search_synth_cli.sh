@@ -68,6 +68,11 @@ check "  and the population re-scored under each new version" test "$(q a.db "SE
 check "the run records the version it ended with" test "$(q a.db "SELECT json_extract(result, '$.surrogate_version')
     FROM runs WHERE id = 1")" -eq "$(q a.db "SELECT max(version_id) FROM search_refits WHERE activated = 1")"
 rows a.db > a.rows
+n_all=$("$SNAC" pareto 1 --db a.db --surrogate 1 --all --csv - | tail -n +2 | wc -l)
+check "pareto re-scores every trained trial by any version" test "$n_all" -eq "$(q a.db "SELECT count(*) FROM trials
+    WHERE status = 'done'")"
+"$SNAC" pareto 1 --db a.db --surrogate 99 > /dev/null 2>&1
+check "  an unknown version fails" test $? -eq 1
 
 # b) SIGKILL of the search in generation 2 while the synthesis process holds its job (paused 3 s before each)
 SNAC_SEARCH_SYNTH_PAUSE_MS=3000 SNAC_SEARCH_KILL_AFTER=5 "$SNAC" search -c s.yaml --db b.db --quiet > /dev/null 2>&1
