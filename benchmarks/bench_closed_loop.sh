@@ -86,9 +86,10 @@ synthesized() {
 }
 # points DB FRONTFILE > FILE: "1-acc lut latency pred_lut pred_lat" of the synthesized members
 points() {
+    local m acc plut plat y
     while read -r m acc plut plat; do
-        s=$(synthesized "$1" "$m")
-        [ -n "$s" ] && echo "$(calc "1 - $acc") $s $plut $plat"
+        y=$(synthesized "$1" "$m")
+        if [ -n "$y" ]; then echo "$(calc "1 - $acc") $y $plut $plat"; fi
     done < "$2"
 }
 # hv3 FILE REF_LUT REF_LAT: normalised hypervolume of the points (minimised; reference 1, ref_lut, ref_lat)

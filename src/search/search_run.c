@@ -442,14 +442,20 @@ static int rescore_one(const double *g, double *f, double *viol, void *ctx)
 static int synth_refit(driver *d, size_t g)
 {
     const search_synthesis *sy = &d->sc.synthesis;
-    if (!d->sy || !sy->refit_every || g == 0 || g % sy->refit_every)
+    bool final = g == search_config_generations(&d->sc); /* after the last generation: every job */
+    if (!d->sy || !sy->refit_every || g == 0 || (g % sy->refit_every && !final))
         return SNAC_OK;
-    int rc = g >= 2 ? search_synth_wait(d->sy, d->db, (long long)g - 2) : SNAC_OK; /* the lag: search_synth.h */
+    long long max_job = final ? (long long)g : (long long)g - 2; /* the lag: search_synth.h */
+    int rc = max_job >= 0 ? search_synth_wait(d->sy, d->db, max_job) : SNAC_OK;
     search_refit_out o;
-    if (rc || (rc = search_synth_refit(d->db, d->run_id, g, &d->ver, sy->kfold, sy->force, &o)))
+    if (rc || (rc = search_synth_refit(d->db, d->run_id, g, max_job, &d->ver, sy->kfold, sy->force, &o)))
         return rc;
-    progress_milestone("refit before generation %zu: %zu results of %zu architectures: %s%s", g + 1, o.n_results,
-                       o.n_groups, o.reason, o.reused ? " (stored)" : "");
+    if (final)
+        progress_milestone("final refit: %zu results of %zu architectures: %s%s", o.n_results, o.n_groups, o.reason,
+                           o.reused ? " (stored)" : "");
+    else
+        progress_milestone("refit before generation %zu: %zu results of %zu architectures: %s%s", g + 1, o.n_results,
+                           o.n_groups, o.reason, o.reused ? " (stored)" : "");
     if (!o.activated)
         return SNAC_OK;
     if (d->ver.id != o.version_id) {
@@ -686,9 +692,10 @@ static int run_generations(driver *d)
         d->sum.generations = stats.generation;
         generation_summary(d, progress_now() - t0);
     }
-    if (d->sy) { /* the last picks: the run is done when their rows are stored */
+    if (d->sy) { /* the last picks: the run is done when their rows are stored and refitted on */
         progress_line("waiting for the queued syntheses");
-        return search_synth_wait(d->sy, d->db, -1);
+        int rc = search_synth_wait(d->sy, d->db, -1);
+        return rc ? rc : synth_refit(d, stats.generation);
     }
     return SNAC_OK;
 }

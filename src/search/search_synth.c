@@ -31,6 +31,7 @@
 #include "surrogate/surr_specio.h"
 #include "surrogate/surr_store.h"
 #include "util/err.h"
+#include "util/interrupt.h"
 #include "validation/refit.h"
 #include "validation/vrows.h"
 
@@ -409,6 +410,8 @@ static int reap(search_synth *q, bool block)
     q->child = 0;
     if (r < 0 || (WIFEXITED(st) && WEXITSTATUS(st) == 0))
         return SNAC_OK;
+    if (snac_interrupted())
+        return snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
     return snac_err_set(SNAC_EIO, "the synthesis process (pid %d) %s %d; its jobs stay queued for a resume", (int)pid,
                         WIFEXITED(st) ? "exited with status" : "was killed by signal",
                         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
@@ -417,7 +420,7 @@ static int reap(search_synth *q, bool block)
 int search_synth_kick(search_synth *q, snac_db *db)
 {
     int rc = reap(q, false);
-    if (rc || q->child > 0)
+    if (rc || q->child > 0 || snac_interrupted())
         return rc;
     long long n = 0;
     if ((rc = count_queued(db, q->run_id, -1, &n)) || n == 0)
@@ -442,6 +445,8 @@ int search_synth_kick(search_synth *q, snac_db *db)
 int search_synth_wait(search_synth *q, snac_db *db, long long max_gen)
 {
     for (;;) {
+        if (snac_interrupted()) /* the child got the terminal's signal too; its jobs stay queued */
+            return snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
         long long n = 0;
         int rc = count_queued(db, q->run_id, max_gen, &n);
         if (rc || n == 0)
@@ -552,8 +557,8 @@ static int last_refit(snac_db *db, int64_t run_id, size_t generation, long long 
     return s == SQLITE_ROW || s == SQLITE_DONE ? SNAC_OK : db_error(db, "read the refits");
 }
 
-int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const surr_version *current, size_t kfold,
-                       bool force, search_refit_out *out)
+int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, long long max_job_gen,
+                       const surr_version *current, size_t kfold, bool force, search_refit_out *out)
 {
     memset(out, 0, sizeof *out);
     out->version_id = current->id;
@@ -565,7 +570,7 @@ int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const sur
     surr_version v = {0};
     refit_report rep;
     if ((rc = vrows_load(db, current->toolchain, &R)) ||
-        (rc = filter_rows(db, run_id, (long long)generation - 2, &R)))
+        (rc = filter_rows(db, run_id, max_job_gen, &R)))
         goto out;
     out->n_results = R.n;
     out->n_groups = R.n_groups;

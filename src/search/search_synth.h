@@ -71,7 +71,9 @@ int search_synth_kick(search_synth *q, snac_db *db);
 /* Wait until no job picked after a generation <= max_gen (negative: any) is queued. */
 int search_synth_wait(search_synth *q, snac_db *db, long long max_gen);
 
-/* The online refit before generation `generation` (see the lag above): the stored one when
+/* The online refit before generation `generation`, on the rows of this run's jobs picked after
+ * generations <= max_job_gen (generation - 2: the lag above; after the last generation, every
+ * job: the final refit, stored as generation = the number of generations): the stored one when
  * this run already has it (a resume), else a new fit stored with its search_refits row in one
  * transaction. *version_id = the version the search continues with (current->id when the
  * gate refused or there was nothing to fit). */
@@ -83,8 +85,8 @@ typedef struct search_refit_out {
     double score_new, score_parent;
     char reason[200];
 } search_refit_out;
-int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, const surr_version *current, size_t kfold,
-                       bool force, search_refit_out *out);
+int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, long long max_job_gen,
+                       const surr_version *current, size_t kfold, bool force, search_refit_out *out);
 
 /* The deployment-precision quantized model of search model `model_id` stored as its qmodel
  * (nothing when it has one): what export/synthesis reads. */

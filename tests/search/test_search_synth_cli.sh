@@ -58,13 +58,13 @@ check "  each linked to its trial's model" test "$(q a.db "SELECT count(*) FROM 
     WHERE s.model_id = j.model_id AND t.model_id = j.model_id AND s.toolchain = 'yosys'")" -eq 3
 check "  quantized at the deployment precision" test "$(q a.db "SELECT count(*) FROM models m
     JOIN search_synth_jobs j ON j.model_id = m.id WHERE m.qmodel IS NOT NULL")" -eq 3
-check "a refit before generations 2, 3 and 4" test "$(q a.db "SELECT count(*) FROM search_refits")" -eq 3
+check "a refit before generations 2, 3 and 4, and a final one" test "$(q a.db "SELECT count(*) FROM search_refits")" -eq 4
 check "  the first two with less than 2 architectures: nothing fitted" test "$(q a.db "SELECT count(*) FROM
     search_refits WHERE generation IN (1, 2) AND version_id IS NULL")" -eq 2
-check "  the third fitted on the lagged rows (generations 1-2: 2 rows) and activated" test "$(q a.db "SELECT
-    group_concat(generation || ':' || n_results) FROM search_refits WHERE activated = 1")" = "3:2"
+check "  the third on the lagged rows (generations 1-2: 2 rows), the final one on all 3; both activated" test \
+    "$(q a.db "SELECT group_concat(generation || ':' || n_results) FROM search_refits WHERE activated = 1")" = "3:2,4:3"
 check "  and the population re-scored under each new version" test "$(q a.db "SELECT count(*) FROM search_refits
-    r WHERE activated = 1 AND rescored > 0 AND EXISTS(SELECT 1 FROM predictions p WHERE p.version_id = r.version_id)")" -eq 1
+    r WHERE activated = 1 AND rescored > 0 AND EXISTS(SELECT 1 FROM predictions p WHERE p.version_id = r.version_id)")" -eq 2
 check "the run records the version it ended with" test "$(q a.db "SELECT json_extract(result, '$.surrogate_version')
     FROM runs WHERE id = 1")" -eq "$(q a.db "SELECT max(version_id) FROM search_refits WHERE activated = 1")"
 rows a.db > a.rows
