@@ -163,6 +163,6 @@ END {
     for (i = 2; i <= 2000; i++) for (j = i; j > 1 && m[j - 1] > m[j]; j--) { t = m[j]; m[j] = m[j - 1]; m[j - 1] = t }
     md = 0; for (i = 1; i <= n; i++) md += d[i]; md /= n
     printf "HV closed - open: %+.4f [%+.4f, %+.4f] (paired by seed, bootstrap 95%%)\n", md, m[50], m[1951]
-    printf "MAPE LUT closed / open: %.2f; wall closed / open: %.2f\n", mo > 0 ? mc / mo : -1, wo > 0 ? wc / wo : -1
+    printf "MAPE LUT closed / open: %.2f; wall closed / open: %.2f\n", (mo > 0 ? mc / mo : -1), (wo > 0 ? wc / wo : -1)
 }' rows.txt
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
