@@ -302,24 +302,11 @@ static int count_queued(snac_db *db, int64_t run_id, long long max_gen, long lon
     return rc;
 }
 
-/* One job in the child: quantize, export + Yosys, link the row. */
-static int child_job(search_synth *q, snac_db *db, int64_t job, int64_t model_id)
+#define CHILD_BATCH 64
+
+/* Mark job `job` by the model's latest Yosys row (this run's, or one committed just before a kill). */
+static int link_job(snac_db *db, int64_t job, int64_t model_id)
 {
-    const search_synthesis *sy = &q->sc.synthesis;
-    int rc = search_synth_quantize(db, model_id, &q->sc.deploy);
-    if (!rc) {
-        export_synth_opts so = EXPORT_SYNTH_OPTS_INIT;
-        so.work_dir = q->work;
-        so.jobs = (unsigned)sy->jobs;
-        so.timeout_s = sy->timeout_s;
-        so.part = q->sc.deploy.part;
-        so.quiet = 1;
-        export_synth_summary sum = {0};
-        rc = export_synth_run(db, &model_id, 1, &so, NULL, &sum);
-    }
-    if (rc == SNAC_EINTR)
-        return rc;
-    /* the model's latest Yosys row (this run's, or one committed just before a kill) */
     sqlite3_stmt *st;
     int64_t sid = 0;
     bool good = false;
@@ -347,10 +334,40 @@ static int child_job(search_synth *q, snac_db *db, int64_t job, int64_t model_id
     sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
-        return db_error(db, "update the synthesis job");
-    if (rc)
-        fprintf(stderr, "snac search: synthesis of model %lld failed: %s\n", (long long)model_id, snac_err_msg());
+    return s == SQLITE_DONE ? SNAC_OK : db_error(db, "update the synthesis job");
+}
+
+/* Up to `jobs` queued jobs in the child: quantize each, export + Yosys them together (`jobs` at a
+ * time), then link each job to its row. */
+static int child_batch(search_synth *q, snac_db *db, const int64_t *job, const int64_t *model, size_t n)
+{
+    const search_synthesis *sy = &q->sc.synthesis;
+    int64_t ok[CHILD_BATCH];
+    size_t n_ok = 0;
+    int rc = SNAC_OK;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = search_synth_quantize(db, model[i], &q->sc.deploy)) == SNAC_OK)
+            ok[n_ok++] = model[i];
+        else
+            fprintf(stderr, "snac search: synthesis of model %lld: %s\n", (long long)model[i], snac_err_msg());
+    }
+    if (n_ok) {
+        export_synth_opts so = EXPORT_SYNTH_OPTS_INIT;
+        so.work_dir = q->work;
+        so.jobs = (unsigned)sy->jobs;
+        so.timeout_s = sy->timeout_s;
+        so.part = q->sc.deploy.part;
+        so.quiet = 1;
+        export_synth_summary sum = {0};
+        rc = export_synth_run(db, ok, n_ok, &so, NULL, &sum);
+        if (rc == SNAC_EINTR)
+            return rc;
+        if (rc)
+            fprintf(stderr, "snac search: synthesis: %s\n", snac_err_msg());
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((rc = link_job(db, job[i], model[i])))
+            return rc;
     return SNAC_OK;
 }
 
@@ -364,27 +381,30 @@ static void child_main(search_synth *q)
         fprintf(stderr, "snac search: synthesis process: %s\n", snac_err_msg());
         _exit(1);
     }
+    size_t batch = q->sc.synthesis.jobs < CHILD_BATCH ? q->sc.synthesis.jobs : CHILD_BATCH;
     for (;;) {
         sqlite3_stmt *st;
-        int64_t job = 0, model = 0;
+        int64_t job[CHILD_BATCH], model[CHILD_BATCH];
+        size_t n = 0;
         if (sqlite3_prepare_v2(db_handle(db),
                                "SELECT id, model_id FROM search_synth_jobs WHERE run_id = ?1 AND status = 'queued' "
-                               "ORDER BY id LIMIT 1",
+                               "ORDER BY id LIMIT ?2",
                                -1, &st, NULL) != SQLITE_OK)
             _exit(1);
         sqlite3_bind_int64(st, 1, q->run_id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            job = sqlite3_column_int64(st, 0);
-            model = sqlite3_column_int64(st, 1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)batch);
+        while (n < batch && sqlite3_step(st) == SQLITE_ROW) {
+            job[n] = sqlite3_column_int64(st, 0);
+            model[n++] = sqlite3_column_int64(st, 1);
         }
         sqlite3_finalize(st);
-        if (!job)
+        if (!n)
             break;
         if (q->pause_ms) {
             struct timespec ts = {(time_t)(q->pause_ms / 1000), (long)(q->pause_ms % 1000) * 1000000L};
             nanosleep(&ts, NULL);
         }
-        int rc = child_job(q, db, job, model);
+        int rc = child_batch(q, db, job, model, n);
         if (rc) {
             fprintf(stderr, "snac search: synthesis process: %s\n", snac_err_msg());
             db_close(db);
