@@ -34,8 +34,9 @@
  * bookkeeping, generations smaller than the worker count).
  *
  * Processes: one child of the search process at a time (fork; PR_SET_PDEATHSIG, so it and its
- * Yosys die with the search); it opens its own store connection and exits when the queue is
- * empty. Test hook: SNAC_SEARCH_SYNTH_PAUSE_MS=M makes the child sleep M ms before each job
+ * Yosys die with the search); it opens its own store connection, takes up to `jobs` queued jobs at
+ * a time (one export_synth_run batch, `jobs` Yosys processes in parallel) and exits when the queue
+ * is empty. Test hook: SNAC_SEARCH_SYNTH_PAUSE_MS=M makes the child sleep M ms before each job
  * (syntheses surely in flight when a test kills the search).
  *
  * Memory: the queue object is a few words; picks allocate their index buffers per call.
