@@ -39,6 +39,7 @@
 #include "util/progress.h"
 
 #define JSON_CAP 2048
+#define PICK_ARCH 96
 
 typedef struct driver {
     snac_config cfg;
@@ -76,6 +77,10 @@ typedef struct driver {
     double *pick_score, *pick_lo, *pick_hi; /* (pop), (pop, n_obj) x 2 */
     unsigned char *pick_ok; /* (pop) */
     int64_t *pick_trial, *pick_model; /* (pop) */
+    size_t *pick_order;    /* (pop) the rule's full order */
+    double *pick_oscore;   /* (pop) */
+    char *pick_arch;       /* (pop, PICK_ARCH) the hidden widths, "[16,8]" */
+    unsigned char *pick_taken; /* (pop) */
     size_t rescored;
 } driver;
 
@@ -382,8 +387,52 @@ static int synth_pick(driver *d, size_t *n_picked)
     }
     snac_rng rng;
     rng_seed(&rng, search_trial_seed(d->sc.seed ^ 0x5717u, d->b->generation, 0));
-    return search_synth_pick(d->sc.synthesis.pick, p.n, M, p.f, d->pick_lo, d->pick_hi, d->pick_ok,
-                             d->sc.synthesis.per_generation, &rng, d->pick_idx, d->pick_score, n_picked);
+    size_t n_order = 0, K = d->sc.synthesis.per_generation;
+    if ((rc = search_synth_pick(d->sc.synthesis.pick, p.n, M, p.f, d->pick_lo, d->pick_hi, d->pick_ok, p.n, &rng,
+                                d->pick_order, d->pick_oscore, &n_order)))
+        return rc;
+    /* In the rule's order, first candidates of layer widths this run has not synthesized (the refit
+     * learns from architectures: its folds and its full fit count them), then the rest. */
+    for (size_t i = 0; i < p.n; i++) {
+        nn_arch a;
+        search_hparams hp;
+        char js[1024];
+        search_space_decode(&d->sc.space, p.genomes + i * d->n_genes, d->data.d, d->data.n_classes, &a, &hp);
+        search_arch_json(&a, &hp, js, sizeof js);
+        const char *h = strstr(js, "\"hidden\":");
+        size_t len = h ? strcspn(h, "]") + 1 : 0;
+        snprintf(d->pick_arch + i * PICK_ARCH, PICK_ARCH, "%.*s", (int)len, h ? h : "");
+        d->pick_taken[i] = 0;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t q = 0; q < n_order && *n_picked < K; q++) {
+            size_t i = d->pick_order[q];
+            const char *arch = d->pick_arch + i * PICK_ARCH;
+            if (d->pick_taken[i])
+                continue;
+            bool seen = false;
+            for (size_t r = 0; r < *n_picked && !seen; r++)
+                seen = strcmp(d->pick_arch + d->pick_idx[r] * PICK_ARCH, arch) == 0;
+            if (!seen && pass == 0) {
+                sqlite3_stmt *st;
+                if ((rc = prep(d, "SELECT 1 FROM search_synth_jobs j JOIN trials t ON t.id = j.trial_id "
+                                  "WHERE j.run_id = ?1 AND instr(t.arch, ?2) > 0", &st)))
+                    return rc;
+                sqlite3_bind_int64(st, 1, d->run_id);
+                sqlite3_bind_text(st, 2, arch, -1, SQLITE_TRANSIENT);
+                int sr = sqlite3_step(st);
+                seen = sr == SQLITE_ROW;
+                sqlite3_finalize(st);
+                if (sr != SQLITE_ROW && sr != SQLITE_DONE)
+                    return db_error(d->db, "read the synthesized architectures");
+            }
+            if (pass == 0 && seen)
+                continue;
+            d->pick_taken[i] = 1;
+            d->pick_idx[*n_picked] = i;
+            d->pick_score[(*n_picked)++] = d->pick_oscore[q];
+        }
+    return SNAC_OK;
 }
 
 /* Inside the generation's transaction: the picks become queued jobs. */
@@ -712,6 +761,10 @@ static void driver_free(driver *d)
     free(d->pick_ok);
     free(d->pick_trial);
     free(d->pick_model);
+    free(d->pick_order);
+    free(d->pick_oscore);
+    free(d->pick_arch);
+    free(d->pick_taken);
     sqlite3_finalize(d->ins_trial);
     sqlite3_finalize(d->ins_pred);
     sqlite3_finalize(d->sel_gen);
@@ -777,8 +830,12 @@ static int alloc_buffers(driver *d)
         d->pick_ok = calloc(N, 1);
         d->pick_trial = calloc(N, sizeof *d->pick_trial);
         d->pick_model = calloc(N, sizeof *d->pick_model);
+        d->pick_order = calloc(N, sizeof *d->pick_order);
+        d->pick_oscore = calloc(N, sizeof *d->pick_oscore);
+        d->pick_arch = calloc(N, PICK_ARCH);
+        d->pick_taken = calloc(N, 1);
         if (!d->pick_idx || !d->pick_score || !d->pick_lo || !d->pick_hi || !d->pick_ok || !d->pick_trial ||
-            !d->pick_model)
+            !d->pick_model || !d->pick_order || !d->pick_oscore || !d->pick_arch || !d->pick_taken)
             return snac_err_set(SNAC_ENOMEM, "out of memory");
     }
     int rc;

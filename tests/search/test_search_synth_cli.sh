@@ -51,6 +51,8 @@ left_in() { for p in /proc/[0-9]*; do readlink "$p/cwd" 2>/dev/null; done | grep
 check "closed-loop search exits 0" test $? -eq 0
 n_jobs=$(q a.db "SELECT count(*) FROM search_synth_jobs")
 check "one pick after generations 1-3 (the last one's population was all synthesized): 3 jobs" test "$n_jobs" -eq 3
+check "  of three different layer widths" test "$(q a.db "SELECT count(DISTINCT
+    json_extract(t.arch, '$.hidden')) FROM search_synth_jobs j JOIN trials t ON t.id = j.trial_id")" -eq 3
 check "every job done" test "$(q a.db "SELECT count(*) FROM search_synth_jobs WHERE status = 'done'")" -eq 3
 check "one synthesis row per job" test "$(q a.db "SELECT count(*) FROM synthesis_results")" -eq 3
 check "  each linked to its trial's model" test "$(q a.db "SELECT count(*) FROM search_synth_jobs j
