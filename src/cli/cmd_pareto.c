@@ -1,4 +1,5 @@
-/* cmd_pareto — `snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all] [--hv-ref A,B[,C]] [--complete]`:
+/* cmd_pareto — `snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all] [--hv-ref A,B[,C]] [--complete]
+ *   [--surrogate V]`:
  * the Pareto front of a stored search run (search_pareto.h) or local run (local_run.h) as a table, and optionally
  * exported as CSV and/or JSON ("-" = standard output, replacing the table).
  */
@@ -19,6 +20,7 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: snac pareto RUN [--db FILE] [--csv FILE|-] [--json FILE|-] [--all] [--hv-ref A,B[,C]] [--complete]\n"
+               "       [--surrogate V]\n"
                "  Print the Pareto front of search run RUN (feasible, non-dominated trained trials) with\n"
                "  accuracy, BOPs, objective values and the stored surrogate predictions; of a local run\n"
                "  (`snac local`), its iterations' front: accuracy, average resources, latency, sparsity.\n"
@@ -28,8 +30,11 @@ static void usage(FILE *f)
                "  objective in its natural units (e.g. 0.5,10,60: accuracy 0.5, 10%% resources, 60 cycles).\n"
                "  A multi-fidelity run's front holds only trials trained to the full search.epochs;\n"
                "  --complete first trains its partial trials that no full one dominates to full fidelity\n"
-               "  (stored in the run; the data must be what the run saw).\n");
+               "  (stored in the run; the data must be what the run saw).\n"
+               "  --surrogate V: every trial re-scored by surrogate version V (id or name) from its stored model.\n");
 }
+
+static const char *by; /* --surrogate: re-score a global search's trials by this version */
 
 /* A global search's front, or a local search's (local_run.h), by the run's kind. */
 static int write_front(snac_db *db, const search_pareto_opts *po, FILE *out)
@@ -44,7 +49,7 @@ static int write_front(snac_db *db, const search_pareto_opts *po, FILE *out)
     sqlite3_finalize(st);
     if (local)
         return local_front_write(db, po->run_id, po->format, po->all, out, NULL);
-    return search_pareto_write(db, po, out, NULL);
+    return search_pareto_write_by(db, po, by, out, NULL);
 }
 
 static int export_to(snac_db *db, search_pareto_opts *po, enum search_pareto_format fmt, const char *path)
@@ -65,9 +70,10 @@ int cmd_pareto(int argc, char **argv)
 {
     const char *db_file = "snac.db", *csv = NULL, *json = NULL;
     bool all = false;
-    const char *hv = NULL;
+    const char *hv = NULL, *surrogate = NULL;
     bool complete = false;
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'}, {"csv", required_argument, NULL, 'C'},
+    static const struct option opts[] = {{"surrogate", required_argument, NULL, 'S'},
+                                         {"db", required_argument, NULL, 'd'}, {"csv", required_argument, NULL, 'C'},
                                          {"json", required_argument, NULL, 'J'}, {"all", no_argument, NULL, 'a'},
                                          {"hv-ref", required_argument, NULL, 'H'},
                                          {"complete", no_argument, NULL, 'c'},
@@ -82,6 +88,7 @@ int cmd_pareto(int argc, char **argv)
         case 'a': all = true; break;
         case 'H': hv = optarg; break;
         case 'c': complete = true; break;
+        case 'S': surrogate = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -115,6 +122,7 @@ int cmd_pareto(int argc, char **argv)
             fprintf(stderr, "snac pareto: %zu partial-fidelity trials of run %lld trained to full fidelity\n", n_done,
                     run);
     }
+    by = surrogate;
     if (!rc)
         rc = db_open_readonly(db_file, &db);
     bool to_stdout = (csv && strcmp(csv, "-") == 0) || (json && strcmp(json, "-") == 0);

@@ -10,6 +10,7 @@
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "export/export_synth.h"
+#include "search/search_synth.h"
 #include "store/db.h"
 #include "surrogate/surr_calib.h"
 #include "util/err.h"
@@ -36,7 +37,7 @@ static void version_note(const char *installed)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: snac synth MODEL... [--db FILE] [--jobs N] [--work DIR] [--timeout S] [--stages N]\n"
-               "                  [--csd-width W] [--split] [--quiet]\n"
+               "                  [--csd-width W] [--split] [--deploy] [--quiet]\n"
                "  Synthesize stored quantized models (from `snac local`) with Yosys (synth_xilinx -family xcup):\n"
                "  the RTL of `snac export --rtl` goes to DIR/model_<id>/ (default synth/), and LUT, FF, DSP48E2,\n"
                "  BRAM18, URAM and the latency are stored in synthesis_results (toolchain yosys-<version>);\n"
@@ -47,7 +48,8 @@ static void usage(FILE *f)
                "  Ctrl-C/SIGTERM stop the running Yosys jobs; a second run while a Yosys still runs in DIR is\n"
                "  refused. --split: one Yosys run per layer\n"
                "  (in parallel with --jobs), counts summed: faster on big models; the top-level valid register\n"
-               "  is not counted and nothing is optimized across layers. Needs the Debian package yosys.\n");
+               "  is not counted and nothing is optimized across layers. --deploy: a search trial's float model is\n"
+               "  first quantized at its search run's deploy: precision (and stored so). Needs the Debian package yosys.\n");
 }
 
 /* A bad option value or argument: the message, and the usage exit status 2. */
@@ -61,12 +63,13 @@ int cmd_synth(int argc, char **argv)
 {
     export_synth_opts o = EXPORT_SYNTH_OPTS_INIT;
     const char *db_file = "snac.db";
+    bool deploy = false;
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},     {"jobs", required_argument, NULL, 'j'},
         {"work", required_argument, NULL, 'w'},   {"timeout", required_argument, NULL, 't'},
         {"stages", required_argument, NULL, 'S'}, {"csd-width", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},        {"split", no_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'h'},
+        {"deploy", no_argument, NULL, 'D'},       {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
     uint64_t u;
@@ -99,6 +102,7 @@ int cmd_synth(int argc, char **argv)
             break;
         case 'q': o.quiet = 1; break;
         case 'L': o.split = 1; break;
+        case 'D': deploy = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -131,6 +135,13 @@ int cmd_synth(int argc, char **argv)
         free(ids);
         return cli_fail("synth");
     }
+    /* a search trial's float model: quantized at its run's deployment precision first */
+    for (size_t i = 0; deploy && i < n; i++)
+        if (search_synth_quantize_stored(db, ids[i])) {
+            db_close(db);
+            free(ids);
+            return cli_fail("synth");
+        }
     export_synth_summary s;
     snac_interrupt_install(); /* SIGINT/SIGTERM: stop the Yosys groups, exit 1 */
     int rc = export_synth_run(db, ids, n, &o, stdout, &s);

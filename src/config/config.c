@@ -60,6 +60,7 @@ static int read_sections(const cfg_doc *d, snac_config *c)
         {.key = "search_space", .type = CFG_SKIP},
         {.key = "deploy", .type = CFG_SKIP},
         {.key = "local", .type = CFG_SKIP},
+        {.key = "synthesis", .type = CFG_SKIP},
         /* read by `snac run` / `snac ablate` (src/pipeline) */
         {.key = "pipeline", .type = CFG_SKIP},
         {.key = "ablate", .type = CFG_SKIP},

@@ -277,6 +277,26 @@ static int select_parents(nsga2 *s, size_t base, size_t n)
     return SNAC_OK;
 }
 
+int nsga2_rescore(nsga2 *s, nsga2_rescore_fn fn, void *ctx)
+{
+    if (s->batch_ready)
+        return snac_err_set(SNAC_EINVAL, "nsga2: rescore between ask and tell (call it after a tell)");
+    if (s->generation == 0)
+        return SNAC_OK; /* no population yet */
+    size_t N = s->n_pop, G = s->n_genes, M = s->n_obj;
+    for (size_t i = 0; i < N; i++) {
+        int rc = fn(s->genome + i * G, s->f + i * M, s->viol + i, ctx);
+        if (rc)
+            return rc;
+    }
+    for (size_t e = 0; e < s->cache->count; e++) {
+        int rc = fn(s->cache->genome + e * G, s->cache->f + e * M, s->cache->viol + e, ctx);
+        if (rc)
+            return rc;
+    }
+    return select_parents(s, 0, N);
+}
+
 int nsga2_tell(nsga2 *s, const double *f, const double *viol)
 {
     if (!s->batch_ready)

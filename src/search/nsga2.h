@@ -79,6 +79,10 @@ typedef struct nsga2_batch {
     const size_t *eval;          /* (n_eval) their row indices, ascending */
 } nsga2_batch;
 
+/* Re-score: fn rewrites the objectives f (n_obj) and violation of one genome in place
+ * (a nonzero return stops the re-score and is returned). */
+typedef int (*nsga2_rescore_fn)(const double *genome, double *f, double *viol, void *ctx);
+
 /* The current parent population (the survivors of the last tell). */
 typedef struct nsga2_population {
     size_t n, n_genes, n_obj;
@@ -109,6 +113,11 @@ int nsga2_tell(nsga2 *s, const double *f, const double *viol);
 
 /* SNAC_EINVAL before the first tell. */
 int nsga2_get_population(const nsga2 *s, nsga2_population *p);
+/* Between a tell and the next ask: new objectives for every parent and every cache entry
+ * (e.g. a refitted estimator), then the parents' ranks and crowding distances again, so the
+ * next ask's tournaments and the next tell's survival compare objectives of one estimator.
+ * The parents may be reordered. Allocates nothing. */
+int nsga2_rescore(nsga2 *s, nsga2_rescore_fn fn, void *ctx);
 void nsga2_get_stats(const nsga2 *s, nsga2_stats *st);
 const nsga2_space *nsga2_get_space(const nsga2 *s);
 

@@ -88,6 +88,8 @@ void search_config_init(search_config *c)
     snprintf(d->part, sizeof d->part, "xcvu13p-flga2577-2-e");
     d->clock_ns = 5.0;
     d->toolchain = SURR_TC_VIVADO_2019_1;
+    c->synthesis = (search_synthesis){.enabled = false, .per_generation = 2, .pick = SEARCH_PICK_UNCERTAINTY,
+                                      .jobs = 1, .timeout_s = 3600.0, .refit_every = 1, .kfold = 5, .nice = 10};
 }
 
 size_t search_config_generations(const search_config *c)
@@ -408,6 +410,32 @@ static int read_deploy(const cfg_doc *d, const cfg_node *n, search_deploy *dp)
     return rc;
 }
 
+const char *const search_pick_names[SEARCH_PICK_COUNT] = {"uncertainty", "front", "random"};
+
+static int read_synthesis(const cfg_doc *d, const cfg_node *n, search_synthesis *sy)
+{
+    if (!n)
+        return SNAC_OK;
+    sy->enabled = true;
+    if (cfg_node_kind(d, n) == CFG_KIND_SCALAR && !*cfg_node_scalar(d, n))
+        return SNAC_OK; /* `synthesis:` alone: every default */
+    const cfg_field f[] = {
+        {.key = "per_generation", .type = CFG_SIZE, .offset = offsetof(search_synthesis, per_generation), .min = 1,
+         .max = 1000},
+        {.key = "pick", .type = CFG_ENUM, .offset = offsetof(search_synthesis, pick), .names = search_pick_names,
+         .n_names = SEARCH_PICK_COUNT},
+        {.key = "jobs", .type = CFG_SIZE, .offset = offsetof(search_synthesis, jobs), .min = 1, .max = 256},
+        {.key = "timeout", .type = CFG_DOUBLE, .offset = offsetof(search_synthesis, timeout_s), .min = 1, .max = 1e7},
+        {.key = "refit_every", .type = CFG_SIZE, .offset = offsetof(search_synthesis, refit_every), .min = 0,
+         .max = 1e6},
+        {.key = "kfold", .type = CFG_SIZE, .offset = offsetof(search_synthesis, kfold), .min = 2, .max = 100},
+        {.key = "nice", .type = CFG_INT, .offset = offsetof(search_synthesis, nice), .min = 0, .max = 19},
+        {.key = "work", .type = CFG_STRING, .offset = offsetof(search_synthesis, work), .cap = sizeof sy->work},
+        {.key = "force", .type = CFG_BOOL, .offset = offsetof(search_synthesis, force)},
+    };
+    return cfg_read_map(d, n, "synthesis", f, COUNT(f), sy);
+}
+
 int search_config_parse(const char *text, size_t len, const char *name, search_config *c)
 {
     cfg_doc *d = NULL;
@@ -421,6 +449,8 @@ int search_config_parse(const char *text, size_t len, const char *name, search_c
         if (!(rc = read_space(d, cfg_map_get(d, root, "search_space"), &c->space)) &&
             !(rc = read_search(d, cfg_map_get(d, root, "search"), c)))
             rc = read_deploy(d, cfg_map_get(d, root, "deploy"), &c->deploy);
+        if (!rc)
+            rc = read_synthesis(d, cfg_map_get(d, root, "synthesis"), &c->synthesis);
         /* the default seed (the baseline) belongs to Table 1: a custom space seeds only what it lists */
         const cfg_node *s = cfg_map_get(d, root, "search");
         if (!rc && cfg_map_get(d, root, "search_space") && !(s && cfg_map_get(d, s, "seed_architectures")))

@@ -12,6 +12,10 @@
  *   deploy:       weight/bias/input/output ap_fixed types (8-bit: <8,1>/<8,1>/<8,3>/<8,3>),
  *                 reuse_factor 1, strategy latency, io_type io_parallel, part xcvu13p-flga2577-2-e,
  *                 clock_period 5, toolchain vivado-2019.1, surrogate (version id or name; "" = active)
+ *   synthesis:    synthesis in the loop (search_synth.h; absent = off, the search unchanged):
+ *                 per_generation (2), pick uncertainty|front|random, jobs (1), timeout (3600 s),
+ *                 refit_every (1 generation; 0 = never refit), kfold (5), work ("" = beside the db),
+ *                 nice (10: Yosys yields the cores to training), force (false: the gate decides)
  *
  * A metric (enum search_metric) is anything an objective or a constraint can name:
  * accuracy (validation, maximised), both BOPs flavours, the surrogate's average resource %,
@@ -92,6 +96,23 @@ typedef struct search_fidelity {
     size_t rungs[SEARCH_MAX_RUNGS]; /* epochs, strictly increasing, the last = search.epochs */
     double keep;                    /* (0, 1]: fraction of a rung's candidates that continue */
 } search_fidelity;
+enum search_pick { SEARCH_PICK_UNCERTAINTY, SEARCH_PICK_FRONT, SEARCH_PICK_RANDOM, SEARCH_PICK_COUNT };
+extern const char *const search_pick_names[SEARCH_PICK_COUNT]; /* "uncertainty", "front", "random" */
+
+/* The `synthesis:` section: which candidates of each generation Yosys synthesizes while the
+ * next generation trains, and how often the deploy toolchain's surrogate is refitted on them. */
+typedef struct search_synthesis {
+    bool enabled;            /* the section is present */
+    size_t per_generation;   /* K candidates picked after each generation (>= 1) */
+    enum search_pick pick;
+    size_t jobs;             /* Yosys processes at a time */
+    double timeout_s;        /* per model */
+    size_t refit_every;      /* G: refit before generations G, 2G, ...; 0 = never */
+    size_t kfold;            /* folds of the refit gate (>= 2) */
+    int nice;                /* niceness of the synthesis process (0..19) */
+    bool force;              /* activate every refit, gate or not (`snac refit --force`) */
+    char work[256];          /* export/synth folders; "" = <db>.synth/ beside the store */
+} search_synthesis;
 
 typedef struct search_config {
     size_t trials;      /* asked rows in all (generations = trials / population, at least 1) */
@@ -111,6 +132,7 @@ typedef struct search_config {
     search_space space;
     search_deploy deploy;
     search_fidelity fidelity; /* search.fidelity: {rungs: [1, 3, 5], keep: 0.5} */
+    search_synthesis synthesis;
 } search_config;
 
 /* Table 1, the paper budget (500 trials, population 20, 5 epochs), SNAC-Pack objectives

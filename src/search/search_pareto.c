@@ -16,6 +16,9 @@
 #include "search/hypervolume.h"
 #include "search/search_config.h"
 #include "search/search_run.h"
+#include "search/search_eval.h"
+#include "search/search_synth.h"
+#include "surrogate/surr_store.h"
 #include "surrogate/surr_model.h"
 #include "util/err.h"
 
@@ -224,6 +227,34 @@ static int read_search_run(snac_db *db, int64_t run_id, search_config *sc, int64
     return rc;
 }
 
+/* Every trial with a stored model re-scored by version `ref`: objectives, violation, predictions. */
+static int rescore_rows(snac_db *db, const search_config *sc, const char *ref, prow *rows, size_t n, int64_t *version_id)
+{
+    surr_version v = {0};
+    const surr_part *part = NULL;
+    int rc = surr_version_load_ref(db, ref, &v);
+    if (!rc)
+        rc = surr_part_find(sc->deploy.part, &part);
+    for (size_t i = 0; !rc && i < n; i++) {
+        prow *r = &rows[i];
+        for (int t = 0; t < SURR_T_COUNT + 2; t++)
+            r->pred[t] = NAN;
+        if (!r->model_id || !isfinite(r->accuracy))
+            continue;
+        surr_prediction p;
+        if ((rc = search_synth_predict_model(db, r->model_id, &sc->deploy, &v, part, &p, r->sha)))
+            break;
+        search_objectives(sc, r->accuracy, &p, r->f, &r->viol);
+        memcpy(r->pred, p.y, sizeof p.y);
+        r->pred[SURR_T_COUNT] = p.avg_resource_pct;
+        r->pred[SURR_T_COUNT + 1] = p.latency_ns;
+    }
+    if (!rc)
+        *version_id = v.id;
+    surr_version_clear(&v);
+    return rc;
+}
+
 int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, double **acc, size_t *n_out)
 {
     *ids = NULL;
@@ -286,6 +317,11 @@ static int print_hv(const prow *rows, size_t n, const search_config *sc, const s
 
 int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front)
 {
+    return search_pareto_write_by(db, o, NULL, out, n_front);
+}
+
+int search_pareto_write_by(snac_db *db, const search_pareto_opts *o, const char *ref, FILE *out, size_t *n_front)
+{
     search_config sc;
     int64_t version_id = 0;
     int rc = read_search_run(db, o->run_id, &sc, &version_id);
@@ -301,6 +337,12 @@ int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, siz
         free_rows(rows, n);
         return rc;
     }
+    bool rescored = false;
+    if (ref && (rc = rescore_rows(db, &sc, ref, rows, n, &version_id))) {
+        free_rows(rows, n);
+        return rc;
+    }
+    rescored = ref != NULL;
     mark_front(rows, n, m);
     /* front first, then by the first objective (ascending minimised value) */
     for (size_t i = 1; i < n; i++)
@@ -348,7 +390,7 @@ int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, siz
         prow *r = &rows[i];
         if (!r->front && !o->all)
             continue;
-        if ((rc = load_predictions(db, version_id, r)))
+        if (!rescored && (rc = load_predictions(db, version_id, r)))
             break;
         if (fmt == SEARCH_PARETO_TEXT) {
             /* "120-60-32 relu bn": readable form of the stored arch JSON */

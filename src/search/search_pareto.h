@@ -39,5 +39,9 @@ int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, doubl
 
 /* Write the front of run o->run_id to out; *n_front (may be NULL) = front size. */
 int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front);
+/* The same with every trial re-scored from its stored model by surrogate version `ref` (id or
+ * name; NULL: the objectives stored with each trial). A closed-loop search (issue 20) scored its
+ * trials with several versions; this is its front in one. Stores nothing. */
+int search_pareto_write_by(snac_db *db, const search_pareto_opts *o, const char *ref, FILE *out, size_t *n_front);
 
 #endif

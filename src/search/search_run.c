@@ -26,11 +26,14 @@
 #include "search/nsga2.h"
 #include "search/search_config.h"
 #include "search/search_eval.h"
+#include "search/search_synth.h"
+#include "export/export_synth.h"
 #include "search/search_workers.h"
 #ifdef SNAC_WITH_MPI
 #include "search/search_mpi.h"
 #endif
 #include "store/db.h"
+#include "nn/mlp.h"
 #include "surrogate/surr_part.h"
 #include "surrogate/surr_store.h"
 #include "util/err.h"
@@ -38,6 +41,7 @@
 #include "util/progress.h"
 
 #define JSON_CAP 6144 /* 8 objectives x 8 rungs of history fit */
+#define PICK_ARCH 96
 
 typedef struct driver {
     snac_config cfg;
@@ -86,6 +90,17 @@ typedef struct driver {
     int64_t *cgen, *cidx; /* (pop) search_complete: the jobs' trial rows */
     double *cg;        /* (pop, n_genes) search_complete: a batch view for store_trained */
     search_run_summary sum;
+    /* synthesis in the loop (search_synth.h); NULL without a `synthesis:` section */
+    search_synth *sy;
+    size_t *pick_idx;  /* (pop) */
+    double *pick_score, *pick_lo, *pick_hi; /* (pop), (pop, n_obj) x 2 */
+    unsigned char *pick_ok; /* (pop) */
+    int64_t *pick_trial, *pick_model; /* (pop) */
+    size_t *pick_order;    /* (pop) the rule's full order */
+    double *pick_oscore;   /* (pop) */
+    char *pick_arch;       /* (pop, PICK_ARCH) the hidden widths, "[16,8]" */
+    unsigned char *pick_taken; /* (pop) */
+    size_t rescored;
 } driver;
 
 /* ---------------------------------------------------------------- small helpers */
@@ -294,10 +309,8 @@ static double column_real(sqlite3_stmt *st, int i)
  * the one whose objectives the NSGA-II cache holds (a CACHED row), or the batch's NEW twin
  * (a DUP row). Candidates are narrowed by the architecture JSON (the same identity always
  * gives the same JSON) and confirmed on the genome itself. v->same_as = 0 if none. */
-static int find_repeated(driver *d, size_t row, trial_vals *v)
+static int find_trained(driver *d, const double *g, size_t max_gen, trial_vals *v)
 {
-    const nsga2_batch *b = d->b;
-    const double *g = b->genomes + row * d->n_genes;
     nsga2_space sp = {d->n_genes, d->genes};
     char arch[1024];
     nn_arch a;
@@ -307,7 +320,7 @@ static int find_repeated(driver *d, size_t row, trial_vals *v)
     sqlite3_stmt *st = d->sel_same;
     sqlite3_bind_int64(st, 1, d->run_id);
     sqlite3_bind_text(st, 2, arch, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)b->generation);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)max_gen);
     int s;
     double cand[SEARCH_MAX_GENES];
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -331,13 +344,253 @@ static int find_repeated(driver *d, size_t row, trial_vals *v)
     return rc;
 }
 
+static int find_repeated(driver *d, size_t row, trial_vals *v)
+{
+    return find_trained(d, d->b->genomes + row * d->n_genes, d->b->generation, v);
+}
+
+/* ---------------------------------------------------------------- synthesis in the loop */
+
+static int set_result(driver *d, const char *status, const char *json);
+
+/* The current version's prediction, with its 95% interval, of stored model `model_id`. */
+static int predict_model(driver *d, int64_t model_id, surr_prediction *p, char sha[65])
+{
+    return search_synth_predict_model(d->db, model_id, &d->sc.deploy, &d->ver, d->part, p, sha);
+}
+
+/* p with its targets replaced by y (a bound of the interval), the derived figures scaled alike. */
+static void bound_prediction(const surr_prediction *p, const double *y, surr_prediction *out)
+{
+    *out = *p;
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        out->y[t] = isfinite(y[t]) ? y[t] : p->y[t];
+        out->pct[t] = p->y[t] > 0 ? p->pct[t] * out->y[t] / p->y[t] : p->pct[t];
+    }
+    out->avg_resource_pct = (out->pct[SURR_T_LUT] + out->pct[SURR_T_FF] + out->pct[SURR_T_DSP] + out->pct[SURR_T_BRAM18]) / 4.0;
+    if (p->y[SURR_T_LATENCY_CYCLES] > 0)
+        out->latency_ns = p->latency_ns * out->y[SURR_T_LATENCY_CYCLES] / p->y[SURR_T_LATENCY_CYCLES];
+}
+
+static int sql_exists(driver *d, const char *sql, int64_t a, int64_t b, bool *yes)
+{
+    sqlite3_stmt *st;
+    int rc = prep(d, sql, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    int s = sqlite3_step(st);
+    *yes = s == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? SNAC_OK : db_error(d->db, "query");
+}
+
+/* After tell, before the generation's transaction: the population's intervals and the pick. */
+static int synth_pick(driver *d, size_t *n_picked)
+{
+    *n_picked = 0;
+    nsga2_population p;
+    int rc = nsga2_get_population(d->s, &p);
+    if (rc)
+        return rc;
+    size_t M = d->n_obj;
+    for (size_t i = 0; i < p.n; i++) {
+        trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0};
+        memcpy(d->pick_lo + i * M, p.f + i * M, M * sizeof(double));
+        memcpy(d->pick_hi + i * M, p.f + i * M, M * sizeof(double));
+        d->pick_ok[i] = 0;
+        d->pick_trial[i] = d->pick_model[i] = 0;
+        if ((rc = find_trained(d, p.genomes + i * d->n_genes, d->b->generation, &v)))
+            return rc;
+        if (!v.model_id || !isfinite(v.accuracy))
+            continue;
+        bool dup = false, queued, synthesized;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = d->pick_model[j] == v.model_id;
+        d->pick_trial[i] = v.same_as;
+        d->pick_model[i] = v.model_id;
+        if ((rc = sql_exists(d, "SELECT 1 FROM search_synth_jobs WHERE run_id = ?1 AND model_id = ?2", d->run_id,
+                             v.model_id, &queued)) ||
+            (rc = sql_exists(d, "SELECT 1 FROM synthesis_results WHERE model_id = ?2 AND ?1 = ?1 AND toolchain = "
+                                "'yosys' AND source_kind = 'yosys'", 0, v.model_id, &synthesized)))
+            return rc;
+        surr_prediction pr, pb;
+        char sha[65];
+        if ((rc = predict_model(d, v.model_id, &pr, sha)))
+            return rc;
+        double viol, flo[SEARCH_MAX_OBJ], fhi[SEARCH_MAX_OBJ];
+        bound_prediction(&pr, pr.lo, &pb);
+        search_objectives(&d->sc, v.accuracy, &pb, flo, &viol);
+        bound_prediction(&pr, pr.hi, &pb);
+        search_objectives(&d->sc, v.accuracy, &pb, fhi, &viol);
+        for (size_t k = 0; k < M; k++) {
+            d->pick_lo[i * M + k] = fmin(flo[k], p.f[i * M + k]);
+            d->pick_hi[i * M + k] = fmax(fhi[k], p.f[i * M + k]);
+        }
+        d->pick_ok[i] = !dup && !queued && !synthesized;
+    }
+    snac_rng rng;
+    rng_seed(&rng, search_trial_seed(d->sc.seed ^ 0x5717u, d->b->generation, 0));
+    size_t n_order = 0, K = d->sc.synthesis.per_generation;
+    if ((rc = search_synth_pick(d->sc.synthesis.pick, p.n, M, p.f, d->pick_lo, d->pick_hi, d->pick_ok, p.n, &rng,
+                                d->pick_order, d->pick_oscore, &n_order)))
+        return rc;
+    /* In the rule's order, first candidates of layer widths this run has not synthesized (the refit
+     * learns from architectures: its folds and its full fit count them), then the rest. */
+    for (size_t i = 0; i < p.n; i++) {
+        nn_arch a;
+        search_hparams hp;
+        char js[1024];
+        search_space_decode(&d->sc.space, p.genomes + i * d->n_genes, d->data.d, d->data.n_classes, &a, &hp);
+        search_arch_json(&a, &hp, js, sizeof js);
+        const char *h = strstr(js, "\"hidden\":");
+        size_t len = h ? strcspn(h, "]") + 1 : 0;
+        snprintf(d->pick_arch + i * PICK_ARCH, PICK_ARCH, "%.*s", (int)len, h ? h : "");
+        d->pick_taken[i] = 0;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t q = 0; q < n_order && *n_picked < K; q++) {
+            size_t i = d->pick_order[q];
+            const char *arch = d->pick_arch + i * PICK_ARCH;
+            if (d->pick_taken[i])
+                continue;
+            bool seen = false;
+            for (size_t r = 0; r < *n_picked && !seen; r++)
+                seen = strcmp(d->pick_arch + d->pick_idx[r] * PICK_ARCH, arch) == 0;
+            if (!seen && pass == 0) {
+                sqlite3_stmt *st;
+                if ((rc = prep(d, "SELECT 1 FROM search_synth_jobs j JOIN trials t ON t.id = j.trial_id "
+                                  "WHERE j.run_id = ?1 AND instr(t.arch, ?2) > 0", &st)))
+                    return rc;
+                sqlite3_bind_int64(st, 1, d->run_id);
+                sqlite3_bind_text(st, 2, arch, -1, SQLITE_TRANSIENT);
+                int sr = sqlite3_step(st);
+                seen = sr == SQLITE_ROW;
+                sqlite3_finalize(st);
+                if (sr != SQLITE_ROW && sr != SQLITE_DONE)
+                    return db_error(d->db, "read the synthesized architectures");
+            }
+            if (pass == 0 && seen)
+                continue;
+            d->pick_taken[i] = 1;
+            d->pick_idx[*n_picked] = i;
+            d->pick_score[(*n_picked)++] = d->pick_oscore[q];
+        }
+    return SNAC_OK;
+}
+
+/* Inside the generation's transaction: the picks become queued jobs. */
+static int synth_queue(driver *d, size_t n_picked)
+{
+    sqlite3_stmt *st;
+    int rc = prep(d,
+                  "INSERT INTO search_synth_jobs(run_id, generation, trial_id, model_id, pick, score, status, "
+                  "created_at) VALUES(?1,?2,?3,?4,?5,?6,'queued',?7)",
+                  &st);
+    if (rc)
+        return rc;
+    char now[32];
+    db_now(now);
+    for (size_t q = 0; q < n_picked && !rc; q++) {
+        size_t i = d->pick_idx[q];
+        sqlite3_bind_int64(st, 1, d->run_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)d->b->generation);
+        sqlite3_bind_int64(st, 3, d->pick_trial[i]);
+        sqlite3_bind_int64(st, 4, d->pick_model[i]);
+        sqlite3_bind_text(st, 5, search_pick_names[d->sc.synthesis.pick], -1, SQLITE_STATIC);
+        bind_real(st, 6, d->pick_score[q]);
+        sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+        rc = step_done(d, st, "queue a synthesis");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* nsga2_rescore callback: the objectives of a genome's trained model under d->ver; the
+ * predictions are stored under that version (once per model and version). */
+static int rescore_one(const double *g, double *f, double *viol, void *ctx)
+{
+    driver *d = ctx;
+    trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0};
+    int rc = find_trained(d, g, (size_t)-1 >> 1, &v);
+    if (rc || !v.model_id || !isfinite(v.accuracy))
+        return rc; /* a failed trial keeps its failure objectives */
+    surr_prediction p;
+    char sha[65];
+    if ((rc = predict_model(d, v.model_id, &p, sha)))
+        return rc;
+    search_objectives(&d->sc, v.accuracy, &p, f, viol);
+    bool have;
+    if ((rc = sql_exists(d, "SELECT 1 FROM predictions WHERE version_id = ?1 AND model_id = ?2", d->ver.id,
+                         v.model_id, &have)))
+        return rc;
+    if (!have && (rc = surr_prediction_insert(d->db, d->ver.id, v.model_id, sha, &p)))
+        return rc;
+    d->rescored++;
+    return SNAC_OK;
+}
+
+/* Before generation g's ask: wait for the lagged jobs, refit, and when a new version is
+ * active, re-score the population (and the cache) with it, recorded in search_refits. */
+static int synth_refit(driver *d, size_t g)
+{
+    const search_synthesis *sy = &d->sc.synthesis;
+    bool final = g == search_config_generations(&d->sc); /* after the last generation: every job */
+    if (!d->sy || !sy->refit_every || g == 0 || (g % sy->refit_every && !final))
+        return SNAC_OK;
+    long long max_job = final ? (long long)g : (long long)g - 2; /* the lag: search_synth.h */
+    int rc = max_job >= 0 ? search_synth_wait(d->sy, d->db, max_job) : SNAC_OK;
+    search_refit_out o;
+    if (rc || (rc = search_synth_refit(d->db, d->run_id, g, max_job, &d->ver, sy->kfold, sy->force, &o)))
+        return rc;
+    if (final)
+        progress_milestone("final refit: %zu results of %zu architectures: %s%s", o.n_results, o.n_groups, o.reason,
+                           o.reused ? " (stored)" : "");
+    else
+        progress_milestone("refit before generation %zu: %zu results of %zu architectures: %s%s", g + 1, o.n_results,
+                           o.n_groups, o.reason, o.reused ? " (stored)" : "");
+    if (!o.activated)
+        return SNAC_OK;
+    if (d->ver.id != o.version_id) {
+        surr_version_clear(&d->ver);
+        if ((rc = surr_version_load(d->db, o.version_id, &d->ver)))
+            return rc;
+    }
+    d->rescored = 0;
+    if ((rc = db_begin(d->db)))
+        return rc;
+    rc = nsga2_rescore(d->s, rescore_one, d);
+    char result[128];
+    snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
+    sqlite3_stmt *st = NULL;
+    if (!rc && !(rc = prep(d, "UPDATE search_refits SET rescored = ?3 WHERE run_id = ?1 AND generation = ?2", &st))) {
+        sqlite3_bind_int64(st, 1, d->run_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)g);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)d->rescored);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SNAC_OK : db_error(d->db, "record the re-score");
+        sqlite3_finalize(st);
+    }
+    if (!rc)
+        rc = set_result(d, NULL, result);
+    if (rc || (rc = db_commit(d->db)))
+        db_rollback(d->db);
+    if (!rc)
+        progress_milestone("re-scored %zu population and cache entries with surrogate version %lld", d->rescored,
+                           (long long)d->ver.id);
+    return rc;
+}
+
 /* After tell: the rows the cache answered (CACHED, DUP) and the state, in one transaction. */
 static int finish_generation(driver *d)
 {
     const nsga2_batch *b = d->b;
-    int rc = db_begin(d->db);
-    if (rc)
+    size_t n_picked = 0;
+    int rc = d->sy ? synth_pick(d, &n_picked) : SNAC_OK;
+    if (rc || (rc = db_begin(d->db)))
         return rc;
+    if (n_picked)
+        rc = synth_queue(d, n_picked);
     for (size_t row = 0; !rc && row < b->n; row++) {
         if (b->status[row] == NSGA2_ROW_NEW)
             continue;
@@ -618,7 +871,9 @@ static int run_generations(driver *d)
             return snac_err_set(SNAC_EINTR, "interrupted by %s", snac_interrupt_name(snac_interrupted()));
         double t0 = progress_now();
         nsga2_batch b;
-        int rc = nsga2_ask(d->s, &b);
+        int rc = synth_refit(d, stats.generation);
+        if (rc || (rc = nsga2_ask(d->s, &b)))
+            return rc;
         if (rc)
             return rc;
         d->b = &b;
@@ -649,9 +904,16 @@ static int run_generations(driver *d)
         /* the batch view stays readable after tell, now with every row's objectives (nsga2.h) */
         if ((rc = finish_generation(d)))
             return rc;
+        if (d->sy && (rc = search_synth_kick(d->sy, d->db)))
+            return rc;
         nsga2_get_stats(d->s, &stats);
         d->sum.generations = stats.generation;
         generation_summary(d, progress_now() - t0);
+    }
+    if (d->sy) { /* the last picks: the run is done when their rows are stored and refitted on */
+        progress_line("waiting for the queued syntheses");
+        int rc = search_synth_wait(d->sy, d->db, -1);
+        return rc ? rc : synth_refit(d, stats.generation);
     }
     return SNAC_OK;
 }
@@ -660,6 +922,18 @@ static int run_generations(driver *d)
 
 static void driver_free(driver *d)
 {
+    search_synth_free(d->sy);
+    free(d->pick_idx);
+    free(d->pick_score);
+    free(d->pick_lo);
+    free(d->pick_hi);
+    free(d->pick_ok);
+    free(d->pick_trial);
+    free(d->pick_model);
+    free(d->pick_order);
+    free(d->pick_oscore);
+    free(d->pick_arch);
+    free(d->pick_taken);
     sqlite3_finalize(d->ins_trial);
     sqlite3_finalize(d->upd_trial);
     sqlite3_finalize(d->ins_pred);
@@ -755,6 +1029,22 @@ static int alloc_buffers(driver *d)
     if (!d->have_ep || !d->have_fail || !d->cand || !d->adv || !d->rf || !d->rv || !d->rfail || !d->hf || !d->hv ||
         !d->hset || !d->jep || !d->ck || !d->jck)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
+    if (d->sc.synthesis.enabled) {
+        d->pick_idx = calloc(N, sizeof *d->pick_idx);
+        d->pick_score = calloc(N, sizeof *d->pick_score);
+        d->pick_lo = calloc(N * M, sizeof *d->pick_lo);
+        d->pick_hi = calloc(N * M, sizeof *d->pick_hi);
+        d->pick_ok = calloc(N, 1);
+        d->pick_trial = calloc(N, sizeof *d->pick_trial);
+        d->pick_model = calloc(N, sizeof *d->pick_model);
+        d->pick_order = calloc(N, sizeof *d->pick_order);
+        d->pick_oscore = calloc(N, sizeof *d->pick_oscore);
+        d->pick_arch = calloc(N, PICK_ARCH);
+        d->pick_taken = calloc(N, 1);
+        if (!d->pick_idx || !d->pick_score || !d->pick_lo || !d->pick_hi || !d->pick_ok || !d->pick_trial ||
+            !d->pick_model || !d->pick_order || !d->pick_oscore || !d->pick_arch || !d->pick_taken)
+            return snac_err_set(SNAC_ENOMEM, "out of memory");
+    }
     int rc;
     if (d->n_rungs && (rc = search_fidelity_work_alloc(N, &d->fw)))
         return rc;
@@ -834,6 +1124,42 @@ static int find_surrogate(driver *d)
     return surr_part_find(d->sc.deploy.part, &d->part);
 }
 
+/* A `synthesis:` section needs Yosys, a Yosys deploy toolchain (the refit's rows are Yosys
+ * rows) and the models; checked before the store is touched. */
+static int synth_check(driver *d, const char *name)
+{
+    const search_synthesis *sy = &d->sc.synthesis;
+    if (!sy->enabled)
+        return SNAC_OK;
+    if (d->sc.deploy.toolchain != SURR_TC_YOSYS_0_23)
+        return snac_err_set(SNAC_EINVAL, "%s: synthesis: needs deploy.toolchain: yosys-0.23 (the Yosys results refit "
+                            "that toolchain's surrogate), got %s", name, surr_toolchain_names[d->sc.deploy.toolchain]);
+    if (!d->sc.store_models)
+        return snac_err_set(SNAC_EINVAL, "%s: synthesis: needs search.store_models: true (a picked candidate is "
+                            "synthesized from its stored weights)", name);
+    if (d->sc.fidelity.n_rungs) /* a pick could land on a candidate still climbing its rungs */
+        return snac_err_set(SNAC_EINVAL, "%s: synthesis: not supported with search.fidelity yet (drop one of "
+                            "the two)", name);
+#ifdef SNAC_WITH_MPI
+    if (mpi_farm_size() > 1)
+        return snac_err_set(SNAC_EINVAL, "%s: synthesis: not supported under mpirun yet (run the search on one "
+                            "machine, or drop the section)", name);
+#endif
+    char ver[32];
+    int rc = export_synth_yosys_version(ver, sizeof ver);
+    return rc ? snac_err_prefix(rc, "%s: synthesis: ", name) : SNAC_OK;
+}
+
+static int synth_open(driver *d)
+{
+    if (!d->sc.synthesis.enabled)
+        return SNAC_OK;
+    int rc = search_synth_new(&d->sc, db_path(d->db), d->run_id, &d->sy);
+    if (!rc)
+        rc = search_synth_kick(d->sy, d->db); /* a resume: the jobs a kill left queued */
+    return rc;
+}
+
 static int set_result(driver *d, const char *status, const char *json)
 {
     sqlite3_stmt *st;
@@ -864,6 +1190,8 @@ static int open_new(driver *d, const search_run_opts *o)
     /* everything the user can get wrong is checked before the store is touched */
     if ((rc = surr_part_find(d->sc.deploy.part, &d->part)))
         return snac_err_prefix(rc, "%s: deploy.part: ", name);
+    if ((rc = synth_check(d, name)))
+        return rc;
     if ((rc = new_nsga2(d)) || (rc = load_data(d)))
         return rc;
     if ((rc = db_open(o->db_path ? o->db_path : d->cfg.output.db, &d->db)) || (rc = find_surrogate(d)) ||
@@ -964,7 +1292,7 @@ static int open_resume(driver *d, const search_run_opts *o, bool *done)
         return rc;
     if (d->completing) /* a finished run stays finished: its trials are only brought to full fidelity */
         return SNAC_OK;
-    if ((rc = db_run_claim(d->db, d->run_id)))
+    if ((rc = synth_check(d, "search")) || (rc = db_run_claim(d->db, d->run_id)))
         return rc;
     char result[128];
     snprintf(result, sizeof result, "{\"surrogate_version\":%lld}", (long long)d->ver.id);
@@ -988,6 +1316,7 @@ int search_run(const search_run_opts *o, search_run_summary *out)
 #endif
         /* a generation never has more jobs than the population: that many processes at most */
         d->sum.workers = d->n_workers < d->pop ? d->n_workers : d->pop;
+        rc = synth_open(d);
         const char *k = getenv("SNAC_SEARCH_KILL_AFTER");
         d->kill_after = k ? (size_t)strtoull(k, NULL, 10) : 0;
         const char *pm = getenv("SNAC_SEARCH_PAUSE_MS");
@@ -995,7 +1324,8 @@ int search_run(const search_run_opts *o, search_run_summary *out)
         progress_line("search run %lld: %zu generations x %zu, %zu epochs per trial, %zu workers, surrogate version %lld",
                       (long long)d->run_id, search_config_generations(&d->sc), d->pop, d->sc.epochs, d->n_workers,
                       (long long)d->ver.id);
-        rc = run_generations(d);
+        if (!rc)
+            rc = run_generations(d);
         nsga2_stats stats;
         nsga2_get_stats(d->s, &stats);
         d->sum.generations = stats.generation;

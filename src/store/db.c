@@ -205,6 +205,31 @@ static const char *const migrations[] = {
     /* 7 -> 8 (multi-fidelity search, issue 21): the epochs a trial's numbers were measured
      * after; NULL (rows from before) = the run's search.epochs, full fidelity */
     "ALTER TABLE trials ADD COLUMN epochs_done INTEGER;",
+    /* 8 -> 9 (synthesis in the loop, issue 20): a search's durable synthesis queue (one row per
+     * picked candidate; a resume re-runs the 'queued' ones) and its online refits */
+    "CREATE TABLE search_synth_jobs("
+    " id INTEGER PRIMARY KEY,"
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " generation INTEGER NOT NULL,"
+    " trial_id INTEGER NOT NULL REFERENCES trials(id),"
+    " model_id INTEGER NOT NULL REFERENCES models(id),"
+    " pick TEXT NOT NULL,"
+    " score REAL,"
+    " status TEXT NOT NULL CHECK(status IN ('queued','done','failed')),"
+    " synthesis_id INTEGER REFERENCES synthesis_results(id),"
+    " created_at TEXT NOT NULL, finished_at TEXT,"
+    " UNIQUE(run_id, model_id));"
+    "CREATE TABLE search_refits("
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " generation INTEGER NOT NULL,"
+    " version_id INTEGER REFERENCES surrogate_versions(id),"
+    " parent_id INTEGER REFERENCES surrogate_versions(id),"
+    " activated INTEGER NOT NULL,"
+    " n_results INTEGER NOT NULL, n_groups INTEGER NOT NULL,"
+    " rescored INTEGER NOT NULL DEFAULT 0,"
+    " detail TEXT,"
+    " created_at TEXT NOT NULL,"
+    " PRIMARY KEY(run_id, generation));",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
                "one migration per schema version");

@@ -63,6 +63,11 @@
  *   ablation_sets(run_id, objective_set, seed, pipeline_run_id, n_models, n_failed, best_test_acc,
  *          min_lut, min_latency, hv_lut, hv_latency (hypervolumes of the synthesized fronts),
  *          mape_lut, mape_latency (the surrogate's error on the built models), seconds)
+ *   search_synth_jobs(id, run_id, generation (picked after it), trial_id, model_id, pick, score,
+ *          status queued/done/failed, synthesis_id, created_at, finished_at): the synthesis queue of
+ *          a search with a `synthesis:` section (search_synth.h); unique per (run, model)
+ *   search_refits(run_id, generation (refitted before it), version_id, parent_id, activated,
+ *          n_results, n_groups, rescored (population + cache entries re-scored), detail JSON)
  */
 #ifndef SNAC_STORE_DB_H
 #define SNAC_STORE_DB_H
@@ -72,7 +77,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 #define DB_BUSY_TIMEOUT_MS 10000
 
 typedef struct snac_db snac_db;
