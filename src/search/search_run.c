@@ -396,7 +396,7 @@ static int synth_pick(driver *d, size_t *n_picked)
         return rc;
     size_t M = d->n_obj;
     for (size_t i = 0; i < p.n; i++) {
-        trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0};
+        trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0, 0};
         memcpy(d->pick_lo + i * M, p.f + i * M, M * sizeof(double));
         memcpy(d->pick_hi + i * M, p.f + i * M, M * sizeof(double));
         d->pick_ok[i] = 0;
@@ -512,7 +512,7 @@ static int synth_queue(driver *d, size_t n_picked)
 static int rescore_one(const double *g, double *f, double *viol, void *ctx)
 {
     driver *d = ctx;
-    trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0};
+    trial_vals v = {NAN, NAN, NAN, NAN, 0.0, 0, 0, 0};
     int rc = find_trained(d, g, (size_t)-1 >> 1, &v);
     if (rc || !v.model_id || !isfinite(v.accuracy))
         return rc; /* a failed trial keeps its failure objectives */

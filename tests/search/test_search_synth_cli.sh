@@ -5,7 +5,8 @@
 #   b) killed with SIGKILL while syntheses are in flight (the synthesis process paused), resumed;
 #   c) with the synthesis process killed right after it stored a row, before it marked its job;
 # both end with exactly the rows of the uninterrupted run: the same jobs, one synthesis row per
-# job linked to the trial's model, no duplicates, the same refits, trials and objectives.
+# job linked to the trial's model, no duplicates, the same refits, trials and objectives. A
+# section it cannot honour (another toolchain, no stored models, search.fidelity) is refused.
 set -u
 SNAC=$1
 . "$(dirname "$0")/../lib.sh"
@@ -100,6 +101,18 @@ check "c: one row stored, its job still queued" test "$(q c.db "SELECT count(*) 
 check "c: resume exits 0" test $? -eq 0
 rows c.db > c.rows
 check "c: resumed run ends with the uninterrupted run's rows (the stored row linked, not doubled)" cmp -s a.rows c.rows
+
+# refused before the store is touched, saying why: another toolchain, no stored models, multi-fidelity
+refuse() { # refuse NAME SED-EXPR MESSAGE
+    sed "$2" s.yaml > "$1.yaml"
+    "$SNAC" search -c "$1.yaml" --db "$1.db" --quiet > /dev/null 2> "$1.err"
+    check "$1: refused (exit 1)" test $? -eq 1
+    check "  says why" grep -q "$3" "$1.err"
+    check "  no run stored" test "$(q "$1.db" "SELECT count(*) FROM runs" 2> /dev/null || echo 0)" -eq 0
+}
+refuse r_tc 's/toolchain: yosys-0.23/toolchain: vivado-2019.1/' "synthesis: needs deploy.toolchain: yosys-0.23"
+refuse r_models 's/  workers: 1/  workers: 1\n  store_models: false/' "synthesis: needs search.store_models: true"
+refuse r_fid 's/  epochs: 1/  epochs: 2\n  fidelity: {rungs: [1, 2], keep: 0.5}/' "not supported with search.fidelity"
 
 if [ "$fails" -ne 0 ]; then
     diff a.rows b.rows | head -20
