@@ -43,15 +43,22 @@ for mode in $MODES; do
         "$SNAC" search -c $mode$seed.yaml --quiet > $mode$seed.out
         ep0=$(sqlite3 $mode$seed.db "SELECT sum(epochs_done) FROM trials WHERE status IN ('done','failed')")
         part0=$(sqlite3 $mode$seed.db "SELECT count(*) FROM trials WHERE status IN ('done','failed') AND epochs_done < 5")
-        [ "$mode" = complete ] && "$SNAC" pareto 1 --db $mode$seed.db --complete > /dev/null
+        pre=""
+        if [ "$mode" = complete ]; then
+            mid=$(date +%s.%N)
+            hv0=$("$SNAC" pareto 1 --db $mode$seed.db --hv-ref "$REF" | sed -n 's/^hypervolume \([^ ]*\) of the \([0-9]*\) .*/\1/p')
+            pre=$(awk -v a="$start" -v b="$mid" -v hv="$hv0" -v e="$ep0" \
+                  'BEGIN { printf "  (before --complete: wall %.1f s, hypervolume %.6f, %d epochs)", b - a, hv, e }')
+            "$SNAC" pareto 1 --db $mode$seed.db --complete > /dev/null
+        fi
         end=$(date +%s.%N)
         hv=$("$SNAC" pareto 1 --db $mode$seed.db --hv-ref "$REF" | sed -n 's/^hypervolume \([^ ]*\) of the \([0-9]*\) .*/\1 \2/p')
         part1=$(sqlite3 $mode$seed.db "SELECT count(*) FROM trials WHERE status IN ('done','failed') AND epochs_done < 5")
         ep="$((ep0 + 5 * (part0 - part1)))|$(sqlite3 $mode$seed.db "SELECT count(*) FROM trials WHERE status IN ('done','failed')")"
-        awk -v m=$mode -v s=$seed -v a="$start" -v b="$end" -v hv="$hv" -v ep="$ep" 'BEGIN {
+        awk -v m=$mode -v s=$seed -v a="$start" -v b="$end" -v hv="$hv" -v ep="$ep" -v pre="$pre" 'BEGIN {
           split(hv, h, " "); split(ep, e, "|")
-          printf "  %-5s seed %-3s wall %7.1f s  hypervolume %.6f  front %3d  trained %4d trials, %5d epochs\n",
-                 m, s, b - a, h[1], h[2], e[2], e[1] }' | tee -a runs.txt
+          printf "  %-5s seed %-3s wall %7.1f s  hypervolume %.6f  front %3d  trained %4d trials, %5d epochs%s\n",
+                 m, s, b - a, h[1], h[2], e[2], e[1], pre }' | tee -a runs.txt
     done
 done
 awk -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
