@@ -91,6 +91,8 @@ typedef struct search_fidelity {
     size_t n_rungs;
     size_t rungs[SEARCH_MAX_RUNGS]; /* epochs, strictly increasing, the last = search.epochs */
     double keep;                    /* (0, 1]: fraction of a rung's candidates that continue */
+    bool extrapolate;               /* survival sees a partial candidate's objectives plus the mean
+                                     * gain to the last rung (fidelity.h); false = as measured */
 } search_fidelity;
 
 typedef struct search_config {
