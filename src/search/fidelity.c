@@ -1,4 +1,4 @@
-/* fidelity — the rung rule; see fidelity.h.
+/* fidelity — the rung rule and the learning-curve extrapolation; see fidelity.h.
  *
  * Memory: the workspace (survival work, rank, crowding and keep buffers of n_max) is
  * allocated by search_fidelity_work_alloc; a selection writes into it only.

@@ -1,5 +1,6 @@
 /* fidelity — the rung rule of multi-fidelity search (successive halving inside a
- * generation; search_config.h: search_fidelity).
+ * generation; search_config.h: search_fidelity), and the learning-curve extrapolation
+ * survival may rank partial candidates by (search.fidelity.extrapolate).
  *
  * At a rung, n candidates have objectives measured after that rung's epochs. The ones
  * that continue are the best ceil(keep n) by the same order NSGA-II survival uses:
