@@ -556,7 +556,9 @@ static int run_jobs(driver *d, const search_eval_ctx *ec, size_t n_jobs)
  * to the first rung; at each rung fidelity.h picks the ones that continue to the next,
  * from their checkpoint (fork workers) or from scratch (MPI ranks, a resume that lost the
  * checkpoint): the same numbers either way. A row's objectives told to NSGA-II are those
- * of the last rung it reached; its trial row says which (epochs_done). On resume a rung
+ * of the last rung it reached (with fidelity.extrapolate: plus the generation's mean gain
+ * from that rung to the last, fidelity.h); its trial row says which (epochs_done) and keeps
+ * the measured numbers. On resume a rung
  * result already stored (the row's "f@E" history) is taken as it is, so the selections
  * replay exactly. */
 static int run_rungs(driver *d, search_eval_ctx *ec)
