@@ -559,8 +559,7 @@ static int run_jobs(driver *d, const search_eval_ctx *ec, size_t n_jobs)
  * of the last rung it reached (with fidelity.extrapolate: plus the generation's mean gain
  * from that rung to the last, fidelity.h); its trial row says which (epochs_done) and keeps
  * the measured numbers. On resume a rung result already stored (the row's "f@E" history)
- * is taken as it is, so the selections
- * replay exactly. */
+ * is taken as it is, so the selections replay exactly. */
 static int run_rungs(driver *d, search_eval_ctx *ec)
 {
     const nsga2_batch *b = d->b;
