@@ -10,7 +10,10 @@
 #     the paper scale: `snac data gen --train 620000 --val 124000`, configs/search_snac.yaml's
 #     budget (500 trials x 5 epochs, population 20): ~17 min per full-fidelity seed on 2 cores.
 #   MODES "multi" skips the full-fidelity runs (baselines may be run once and kept: the log
-#   lines are the record). Workers: search.workers 0 = one per core.
+#   lines are the record); "complete" is multi followed by `snac pareto --complete` (the
+#   partial trials no full one dominates trained to full fidelity from scratch), its time in
+#   the wall time and its epochs (5 per completed trial) in the count. Workers: search.workers
+#   0 = one per core.
 # Data: simulated jets into a scratch folder (`snac data gen --train TRAIN --val VAL --seed 1`);
 # each run its own scratch database. Prints one line per run, then per mode the median wall
 # time and the mean hypervolume over the seeds, and multi/full ratios.
@@ -35,16 +38,27 @@ for mode in $MODES; do
         sed -e "s#^  trials: 500#  trials: $TRIALS#" -e "s#^  seed: 2025#  seed: $seed#" \
             -e "s#out/jets/#$work/jets/#g" -e "s#^  db: out/snac.db#  db: $work/$mode$seed.db#" \
             "$root/configs/search_snac.yaml" > $mode$seed.yaml
-        [ "$mode" = multi ] && sed -i "s#^  epochs: 5#  epochs: 5\n  fidelity: $FIDELITY#" $mode$seed.yaml
+        [ "$mode" != full ] && sed -i "s#^  epochs: 5#  epochs: 5\n  fidelity: $FIDELITY#" $mode$seed.yaml
         start=$(date +%s.%N)
         "$SNAC" search -c $mode$seed.yaml --quiet > $mode$seed.out
+        ep0=$(sqlite3 $mode$seed.db "SELECT sum(epochs_done) FROM trials WHERE status IN ('done','failed')")
+        part0=$(sqlite3 $mode$seed.db "SELECT count(*) FROM trials WHERE status IN ('done','failed') AND epochs_done < 5")
+        pre=""
+        if [ "$mode" = complete ]; then
+            mid=$(date +%s.%N)
+            hv0=$("$SNAC" pareto 1 --db $mode$seed.db --hv-ref "$REF" | sed -n 's/^hypervolume \([^ ]*\) of the \([0-9]*\) .*/\1/p')
+            pre=$(awk -v a="$start" -v b="$mid" -v hv="$hv0" -v e="$ep0" \
+                  'BEGIN { printf "  (before --complete: wall %.1f s, hypervolume %.6f, %d epochs)", b - a, hv, e }')
+            "$SNAC" pareto 1 --db $mode$seed.db --complete > /dev/null
+        fi
         end=$(date +%s.%N)
         hv=$("$SNAC" pareto 1 --db $mode$seed.db --hv-ref "$REF" | sed -n 's/^hypervolume \([^ ]*\) of the \([0-9]*\) .*/\1 \2/p')
-        ep=$(sqlite3 $mode$seed.db "SELECT sum(epochs_done), count(*) FROM trials WHERE status IN ('done','failed')")
-        awk -v m=$mode -v s=$seed -v a="$start" -v b="$end" -v hv="$hv" -v ep="$ep" 'BEGIN {
+        part1=$(sqlite3 $mode$seed.db "SELECT count(*) FROM trials WHERE status IN ('done','failed') AND epochs_done < 5")
+        ep="$((ep0 + 5 * (part0 - part1)))|$(sqlite3 $mode$seed.db "SELECT count(*) FROM trials WHERE status IN ('done','failed')")"
+        awk -v m=$mode -v s=$seed -v a="$start" -v b="$end" -v hv="$hv" -v ep="$ep" -v pre="$pre" 'BEGIN {
           split(hv, h, " "); split(ep, e, "|")
-          printf "  %-5s seed %-3s wall %7.1f s  hypervolume %.6f  front %3d  trained %4d trials, %5d epochs\n",
-                 m, s, b - a, h[1], h[2], e[2], e[1] }' | tee -a runs.txt
+          printf "  %-5s seed %-3s wall %7.1f s  hypervolume %.6f  front %3d  trained %4d trials, %5d epochs%s\n",
+                 m, s, b - a, h[1], h[2], e[2], e[1], pre }' | tee -a runs.txt
     done
 done
 awk -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
@@ -56,7 +70,8 @@ awk -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
       med[m] = k % 2 ? w[(k + 1) / 2] : (w[k / 2] + w[k / 2 + 1]) / 2; mean[m] = hv[m] / k
       printf "  %-5s median wall %7.1f s (%.1f min), mean hypervolume %.6f over %d seeds\n", m, med[m], med[m] / 60, mean[m], k
     }
-    if (("full" in n) && ("multi" in n))
-      printf "  multi/full: wall %.3f, hypervolume %.4f (%+.2f%%); load average at the end %s\n",
-             med["multi"] / med["full"], mean["multi"] / mean["full"], 100 * (mean["multi"] / mean["full"] - 1), load
+    for (m in n)
+      if (m != "full" && ("full" in n))
+        printf "  %s/full: wall %.3f, hypervolume %.4f (%+.2f%%); load average at the end %s\n", m,
+               med[m] / med["full"], mean[m] / mean["full"], 100 * (mean[m] / mean["full"] - 1), load
   }' runs.txt

@@ -1,8 +1,9 @@
-/* fidelity — the rung rule; see fidelity.h.
+/* fidelity — the rung rule and the learning-curve extrapolation; see fidelity.h.
  *
  * Memory: the workspace (survival work, rank, crowding and keep buffers of n_max) is
  * allocated by search_fidelity_work_alloc; a selection writes into it only.
- * Workload: one survival sort per rung, O(M n^2) with n <= the population.
+ * Workload: one survival sort per rung, O(M n^2) with n <= the population; the
+ * extrapolation O(R M n).
  */
 #include "search/fidelity.h"
 
@@ -80,4 +81,30 @@ int search_fidelity_select(const double *f, const double *viol, const unsigned c
         if (w->rank[i] && !(failed && failed[i]))
             adv[(*n_adv)++] = i;
     return SNAC_OK;
+}
+
+/* ---------------------------------------------------------------- learning-curve extrapolation */
+
+void search_fidelity_extrapolate(const double *fr, const size_t *last, size_t n, size_t R, size_t m, double *f)
+{
+    if (R == 0)
+        return;
+    size_t top = R - 1, n_top = 0;
+    for (size_t i = 0; i < n; i++)
+        n_top += last[i] == top;
+    for (size_t i = 0; i < n; i++) {
+        if (last[i] >= R)
+            continue;
+        size_t r = last[i];
+        for (size_t j = 0; j < m; j++) {
+            double gain = 0.0; /* mean of f@top - f@r over the candidates that reached the top, in index order */
+            if (r < top && n_top) {
+                for (size_t q = 0; q < n; q++)
+                    if (last[q] == top)
+                        gain += fr[(q * R + top) * m + j] - fr[(q * R + r) * m + j];
+                gain /= (double)n_top;
+            }
+            f[i * m + j] = fr[(i * R + r) * m + j] + gain;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 /* fidelity — the rung rule of multi-fidelity search (successive halving inside a
- * generation; search_config.h: search_fidelity).
+ * generation; search_config.h: search_fidelity), and the learning-curve extrapolation
+ * survival may rank partial candidates by (search.fidelity.extrapolate).
  *
  * At a rung, n candidates have objectives measured after that rung's epochs. The ones
  * that continue are the best ceil(keep n) by the same order NSGA-II survival uses:
@@ -28,5 +29,14 @@ size_t search_fidelity_keep_count(size_t n, double keep);
  * *n_adv their count. n <= n_max. */
 int search_fidelity_select(const double *f, const double *viol, const unsigned char *failed, size_t n, size_t m,
                            double keep, size_t *adv, size_t *n_adv, search_fidelity_work *w);
+
+/* The learning-curve extrapolation survival uses with search.fidelity.extrapolate. fr:
+ * (n, R, m) the objectives of n candidates after each of R rungs; last: (n) the last rung
+ * each reached, R = none (failed, or not a candidate: left out). For a rung r < R - 1 the
+ * gain is the mean over the candidates with last = R - 1 of f@(R-1) - f@r, per objective;
+ * a candidate that stopped at r gets f = f@r + gain(r) (no candidate reached the last
+ * rung: gain 0); one with last = R - 1 gets f@(R-1). f: (n, m) out; rows with last = R
+ * are not written. Allocates nothing; the result depends on the values only. */
+void search_fidelity_extrapolate(const double *fr, const size_t *last, size_t n, size_t R, size_t m, double *f);
 
 #endif

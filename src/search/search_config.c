@@ -220,6 +220,7 @@ static int read_fidelity(const cfg_doc *d, const cfg_node *n, search_config *c)
         {"rungs", CFG_SIZE_LIST, offsetof(search_fidelity, rungs), 1, 10000, SEARCH_MAX_RUNGS,
          offsetof(search_fidelity, n_rungs), 0, NULL, 0, NULL},
         {.key = "keep", .type = CFG_DOUBLE, .offset = offsetof(search_fidelity, keep), .min = 1e-9, .max = 1},
+        {.key = "extrapolate", .type = CFG_BOOL, .offset = offsetof(search_fidelity, extrapolate)},
     };
     int rc = cfg_read_map(d, n, "search.fidelity", f, COUNT(f), fi);
     if (rc)

@@ -95,6 +95,8 @@ typedef struct search_fidelity {
     size_t n_rungs;
     size_t rungs[SEARCH_MAX_RUNGS]; /* epochs, strictly increasing, the last = search.epochs */
     double keep;                    /* (0, 1]: fraction of a rung's candidates that continue */
+    bool extrapolate;               /* survival sees a partial candidate's objectives plus the mean
+                                     * gain to the last rung (fidelity.h); false = as measured */
 } search_fidelity;
 enum search_pick { SEARCH_PICK_UNCERTAINTY, SEARCH_PICK_FRONT, SEARCH_PICK_RANDOM, SEARCH_PICK_COUNT };
 extern const char *const search_pick_names[SEARCH_PICK_COUNT]; /* "uncertainty", "front", "random" */

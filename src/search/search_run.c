@@ -69,6 +69,9 @@ typedef struct driver {
     size_t *adv;       /* (pop) selection out */
     double *rf, *rv;   /* (pop, n_obj), (pop) objectives of the rung's candidates */
     unsigned char *rfail; /* (pop) */
+    unsigned char *kfail; /* (pop) per position in b.eval: failed at its last rung */
+    size_t *xlast;     /* (pop) per batch row: the last rung reached (n_rungs = none), extrapolate */
+    double *xf;        /* (pop, n_obj) per batch row: the extrapolated objectives */
     double *hf, *hv;   /* (pop, n_rungs, n_obj), (pop, n_rungs) per batch row: objectives at each rung */
     unsigned char *hset; /* (pop, n_rungs) */
     size_t *jep;       /* (pop) epochs of the jobs */
@@ -705,6 +708,7 @@ static int on_result(size_t job, const search_trial_result *r, void *ctx)
         memcpy(d->rf + p * M, r->f, M * sizeof(double));
         d->rv[p] = r->viol;
         d->rfail[p] = r->status != SEARCH_TRIAL_DONE;
+        d->kfail[k] = d->rfail[p];
         memcpy(d->hf + at * M, r->f, M * sizeof(double));
         d->hv[at] = r->viol;
         d->hset[at] = 1;
@@ -805,9 +809,10 @@ static int run_jobs(driver *d, const search_eval_ctx *ec, size_t n_jobs)
  * to the first rung; at each rung fidelity.h picks the ones that continue to the next,
  * from their checkpoint (fork workers) or from scratch (MPI ranks, a resume that lost the
  * checkpoint): the same numbers either way. A row's objectives told to NSGA-II are those
- * of the last rung it reached; its trial row says which (epochs_done). On resume a rung
- * result already stored (the row's "f@E" history) is taken as it is, so the selections
- * replay exactly. */
+ * of the last rung it reached (with fidelity.extrapolate: plus the generation's mean gain
+ * from that rung to the last, fidelity.h); its trial row says which (epochs_done) and keeps
+ * the measured numbers. On resume a rung result already stored (the row's "f@E" history)
+ * is taken as it is, so the selections replay exactly. */
 static int run_rungs(driver *d, search_eval_ctx *ec)
 {
     const nsga2_batch *b = d->b;
@@ -829,6 +834,7 @@ static int run_rungs(driver *d, search_eval_ctx *ec)
                 memcpy(d->rf + p * M, d->hf + at * M, M * sizeof(double));
                 d->rv[p] = d->hv[at];
                 d->rfail[p] = d->have_fail[row] && d->have_ep[row] == (int64_t)fi->rungs[i];
+                d->kfail[k] = d->rfail[p];
                 memcpy(d->fk + k * M, d->hf + at * M, M * sizeof(double));
                 d->vk[k] = d->hv[at];
                 d->sum.reused += i == 0;
@@ -857,6 +863,22 @@ static int run_rungs(driver *d, search_eval_ctx *ec)
     ec->want_ckpt = false;
     for (size_t k = 0; k < d->pop; k++)
         search_ckpt_clear(&d->ck[k]);
+    if (!rc && fi->extrapolate) { /* survival sees partial candidates at their predicted last rung */
+        for (size_t row = 0; row < b->n; row++)
+            d->xlast[row] = R;
+        for (size_t k = 0; k < b->n_eval; k++) {
+            size_t row = b->eval[k];
+            for (size_t i = 0; i < R && !d->kfail[k]; i++)
+                if (d->hset[row * R + i])
+                    d->xlast[row] = i;
+        }
+        search_fidelity_extrapolate(d->hf, d->xlast, b->n, R, M, d->xf);
+        for (size_t k = 0; k < b->n_eval; k++) {
+            size_t row = b->eval[k];
+            if (d->xlast[row] < R)
+                memcpy(d->fk + k * M, d->xf + row * M, M * sizeof(double));
+        }
+    }
     return rc;
 }
 
@@ -963,6 +985,9 @@ static void driver_free(driver *d)
     free(d->rf);
     free(d->rv);
     free(d->rfail);
+    free(d->kfail);
+    free(d->xlast);
+    free(d->xf);
     free(d->hf);
     free(d->hv);
     free(d->hset);
@@ -1020,13 +1045,16 @@ static int alloc_buffers(driver *d)
     d->rf = calloc(N * M, sizeof *d->rf);
     d->rv = calloc(N, sizeof *d->rv);
     d->rfail = calloc(N, 1);
+    d->kfail = calloc(N, 1);
+    d->xlast = calloc(N, sizeof *d->xlast);
+    d->xf = calloc(N * M, sizeof *d->xf);
     d->hf = calloc(N * R * M, sizeof *d->hf);
     d->hv = calloc(N * R, sizeof *d->hv);
     d->hset = calloc(N * R, 1);
     d->jep = calloc(N, sizeof *d->jep);
     d->ck = calloc(N, sizeof *d->ck);
     d->jck = calloc(N, sizeof *d->jck);
-    if (!d->have_ep || !d->have_fail || !d->cand || !d->adv || !d->rf || !d->rv || !d->rfail || !d->hf || !d->hv ||
+    if (!d->have_ep || !d->have_fail || !d->cand || !d->adv || !d->rf || !d->rv || !d->rfail || !d->kfail || !d->xlast || !d->xf || !d->hf || !d->hv ||
         !d->hset || !d->jep || !d->ck || !d->jck)
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     if (d->sc.synthesis.enabled) {

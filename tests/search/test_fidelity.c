@@ -2,6 +2,8 @@
  *   - the rung rule (fidelity.h) on hand-made objective vectors: which candidates continue
  *     (exact indices), the keep count's rounding, constraint-domination, failed candidates,
  *     determinism on ties;
+ *   - the learning-curve extrapolation survival uses (extrapolate: true), on hand-made
+ *     rung histories with exact binary fractions;
  *   - training in instalments (nn_train_more): 1 epoch + 2 more is bitwise 3 epochs from
  *     scratch, with batch norm and dropout (what makes resuming a rung from a checkpoint,
  *     retraining it on an MPI rank, or after a crash give the same numbers).
@@ -85,6 +87,42 @@ static void fidelity_should_break_ties_by_index(void)
     search_fidelity_work_free(w);
 }
 
+/* three rungs, two objectives, five candidates (fr: (5, 3, 2); 99 = a rung never reached):
+ *   0 and 1 reached the last rung, 2 stopped at rung 1, 3 at rung 0, 4 failed (last = 3)
+ *   gain(0) = mean((0.25 - 0.5, 3 - 4), (0.5 - 0.75, 1 - 2)) = (-0.25, -1)
+ *   gain(1) = mean((0.25 - 0.375, 3 - 3.5), (0.5 - 0.5, 1 - 2)) = (-0.0625, -0.75)
+ *   4's history (0 -> 10) would move both gains if it were counted */
+static const double FR5[5 * 3 * 2] = {
+    0.5,   4, 0.375, 3.5, 0.25, 3,  /* 0 */
+    0.75,  2, 0.5,   2,   0.5,  1,  /* 1 */
+    0.625, 1, 0.5,   1,   99,   99, /* 2 */
+    0.875, 8, 99,    99,  99,   99, /* 3 */
+    0,     0, 5,     5,   10,   10, /* 4 */
+};
+
+static void extrapolate_should_add_the_mean_gain_of_the_finishers(void)
+{
+    const size_t last[5] = {2, 2, 1, 0, 3};
+    double f[5 * 2];
+    for (size_t i = 0; i < 10; i++)
+        f[i] = -1;
+    search_fidelity_extrapolate(FR5, last, 5, 3, 2, f);
+    CHECK(f[0] == 0.25 && f[1] == 3);     /* finishers: as measured at the last rung */
+    CHECK(f[2] == 0.5 && f[3] == 1);
+    CHECK(f[4] == 0.4375 && f[5] == 0.25); /* 0.5 - 0.0625, 1 - 0.75 */
+    CHECK(f[6] == 0.625 && f[7] == 7);     /* 0.875 - 0.25, 8 - 1 */
+    CHECK(f[8] == -1 && f[9] == -1);       /* failed: not written */
+}
+
+static void extrapolate_should_leave_the_rung_values_when_nobody_finished(void)
+{
+    const size_t last[5] = {1, 1, 1, 0, 3};
+    double f[5 * 2];
+    search_fidelity_extrapolate(FR5, last, 5, 3, 2, f);
+    CHECK(f[0] == 0.375 && f[1] == 3.5);
+    CHECK(f[6] == 0.875 && f[7] == 8);
+}
+
 /* ---------------------------------------------------------------- training in instalments */
 
 static void make_data(ds_tensor *t, size_t n, size_t d, snac_rng *r)
@@ -163,6 +201,8 @@ int main(void)
     TEST(fidelity_should_fill_up_by_crowding_distance);
     TEST(fidelity_should_rank_infeasible_and_drop_failed_candidates);
     TEST(fidelity_should_break_ties_by_index);
+    TEST(extrapolate_should_add_the_mean_gain_of_the_finishers);
+    TEST(extrapolate_should_leave_the_rung_values_when_nobody_finished);
     TEST(train_more_should_equal_one_uninterrupted_run);
     return check_report();
 }

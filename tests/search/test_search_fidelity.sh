@@ -85,6 +85,35 @@ if [ "$MPI" = mpi ]; then
     check "mpirun -np 2: rows identical to the fork workers" cmp -s w1.dump mpi.dump
 fi
 
+# extrapolate: true (survival sees partial candidates at their rung objectives plus the
+# finishers' mean gain): generation 0 trains the same rows; the population NSGA-II keeps
+# differs; the
+# rows stay identical across worker counts, MPI and a kill + resume
+sed 's/keep: 0.5}/keep: 0.5, extrapolate: true}/' s.yaml > x.yaml
+"$SNAC" search -c x.yaml --db x1.db --quiet > x1.txt 2>&1
+check "extrapolate: exits 0" test $? -eq 0
+g0() { sqlite3 "$1" "SELECT idx, accuracy, objectives, epochs_done FROM trials WHERE generation = 0 ORDER BY idx"; }
+check "extrapolate: generation 0 rows as without it" test "$(g0 x1.db)" = "$(g0 w1.db)"
+dump x1.db > x1.dump
+check "extrapolate: NSGA-II is told other objectives (the saved state differs)" \
+    test "$(sqlite3 x1.db "SELECT hex(state) FROM runs WHERE id = 1")" != "$(q "SELECT hex(state) FROM runs WHERE id = 1")"
+"$SNAC" search -c x.yaml --db x2.db --workers 2 --quiet > x2.txt 2>&1
+dump x2.db > x2.dump
+check "extrapolate: 2 workers, rows identical to 1 worker" cmp -s x1.dump x2.dump
+for k in 13 22; do
+    SNAC_SEARCH_KILL_AFTER=$k "$SNAC" search -c x.yaml --db xk$k.db --quiet > xk$k.txt 2>&1
+    "$SNAC" search --resume 1 --db xk$k.db --quiet > xr$k.txt 2>&1
+    check "extrapolate: kill after $k + resume exits 0" test $? -eq 0
+    dump xk$k.db > xk$k.dump
+    check "extrapolate: kill after $k, rows identical to an uninterrupted run" cmp -s x1.dump xk$k.dump
+done
+if [ "$MPI" = mpi ]; then
+    timeout 300 mpirun --oversubscribe -np 2 "$SNAC" search -c x.yaml --db xmpi.db --quiet > xmpi.txt 2>&1
+    check "extrapolate: mpirun -np 2 exits 0" test $? -eq 0
+    dump xmpi.db > xmpi.dump
+    check "extrapolate: mpirun -np 2, rows identical to the fork workers" cmp -s x1.dump xmpi.dump
+fi
+
 "$SNAC" pareto 1 --db w1.db --csv front.csv > front.txt
 check "pareto exits 0" test $? -eq 0
 partial=$(q "SELECT group_concat(id) FROM trials WHERE run_id = 1 AND epochs_done < 3")
