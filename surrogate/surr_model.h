@@ -103,6 +103,9 @@ enum surr_basis {
     SURR_B_RF_LOOP,       /* latency: sum of (II - 1) over Resource-strategy layers: hls4ml's dense_resource
                              runs its ReuseLoop RF times pipelined at II=1 (one cycle per reuse step;
                              pinned at 1) */
+    SURR_B_STREAM_ARRAY_BITS, /* io_stream: n_in x a_w + n_out x res_w per dense layer: hls4ml's stream dense
+                                 (nnet_dense_stream.h) unpacks its input into `data[n_in]` and collects
+                                 `res[n_out]`, both ARRAY_PARTITION complete: registers (FF, pinned at 1) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];

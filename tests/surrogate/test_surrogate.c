@@ -1246,6 +1246,58 @@ static void dataflow_fifos_and_relu_casts_should_match_the_hand_count(void)
     surr_version_clear(&v);
 }
 
+/* The stream dense's registers (hls4ml nnet_dense_stream.h: `data[n_in]` and `res[n_out]`, ARRAY_PARTITION
+ * complete), counted by hand on the same 3-4-2 net: layer 0 holds 3 inputs of 8 bits and 4 results of
+ * 12 (its accumulator width): 24 + 48 = 72; layer 1 holds 4 inputs of 6 bits (the ReLU's <6,1>) and 2
+ * results of 20: 24 + 40 = 64; 136 in all, at either strategy; none at io_parallel or in snac's RTL.
+ * Pinned at 1 FF per bit, and the shipped defaults carry it. */
+static void stream_dense_arrays_should_be_registers_by_the_hand_count(void)
+{
+    size_t widths[3] = {3, 4, 2};
+    surr_spec s;
+    CHECK(surr_spec_init_mlp(&s, widths, 3, SURR_ACT_RELU, false) == SNAC_OK);
+    s.layer[1].act = SURR_ACT_SOFTMAX;
+    s.layer[0].input = QUANT_PREC_INIT(8, 3);
+    s.layer[0].accum = QUANT_PREC_INIT(12, 4);
+    s.layer[0].output = s.layer[1].input = QUANT_PREC_INIT(6, 1);
+    s.layer[1].accum = QUANT_PREC_INIT(20, 8);
+    s.io_type = SURR_IO_STREAM;
+    surr_features x;
+    double phi[SURR_B_COUNT], p0[SURR_B_COUNT], p1[SURR_B_COUNT];
+    for (int strategy = 0; strategy < 2; strategy++) {
+        s.strategy = strategy ? SURR_STRATEGY_RESOURCE : SURR_STRATEGY_LATENCY;
+        CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
+        surr_basis_eval_layer(20, &x, 0, p0);
+        surr_basis_eval_layer(20, &x, 1, p1);
+        surr_basis_eval(20, &x, phi);
+        CHECK_MSG(p0[SURR_B_STREAM_ARRAY_BITS] == 72 && p1[SURR_B_STREAM_ARRAY_BITS] == 64 &&
+                      phi[SURR_B_STREAM_ARRAY_BITS] == 136,
+                  "strategy %d: %g + %g = %g", strategy, p0[SURR_B_STREAM_ARRAY_BITS], p1[SURR_B_STREAM_ARRAY_BITS],
+                  phi[SURR_B_STREAM_ARRAY_BITS]);
+    }
+    s.io_type = SURR_IO_PARALLEL;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_STREAM_ARRAY_BITS] == 0);
+    s.io_type = SURR_IO_STREAM;
+    s.strategy = SURR_STRATEGY_LATENCY;
+    s.toolchain = SURR_TC_YOSYS_0_23;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_STREAM_ARRAY_BITS] == 0);
+    CHECK(surr_basis_pinned(SURR_T_FF, SURR_B_STREAM_ARRAY_BITS) == 1.0);
+    CHECK(isnan(surr_basis_pinned(SURR_T_LUT, SURR_B_STREAM_ARRAY_BITS)));
+    for (int tc = 0; tc < SURR_TC_COUNT; tc++) {
+        if (tc == SURR_TC_YOSYS_0_23)
+            continue;
+        surr_version v;
+        CHECK(surr_calib_default_version((enum surr_toolchain)tc, &v, NULL) == SNAC_OK);
+        CHECK_MSG(v.t[SURR_T_FF].coef[SURR_B_STREAM_ARRAY_BITS] == 1.0, "%s: %g", surr_toolchain_names[tc],
+                  v.t[SURR_T_FF].coef[SURR_B_STREAM_ARRAY_BITS]);
+        surr_version_clear(&v);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1254,6 +1306,7 @@ int main(void)
     TEST(dsp_mapping_should_follow_the_tool_and_the_constants_csd_digits);
     TEST(reuse_should_share_only_the_multipliers_under_the_latency_strategy);
     TEST(dataflow_fifos_and_relu_casts_should_match_the_hand_count);
+    TEST(stream_dense_arrays_should_be_registers_by_the_hand_count);
     TEST(bops_of_paper_baseline_should_be_25916);
     TEST(csd_digits_should_match_brute_force_minimum);
     TEST(quantize_should_follow_ap_fixed_rounding_and_overflow);
