@@ -17,7 +17,8 @@ const char *const surr_basis_names[SURR_B_COUNT] = {
     "one", "layer", "dsp_mult", "dsp_extra", "fabric_bits", "tree_bits", "prod_bits", "pipe_bits",
     "out_bits", "rf_acc_bits", "relu_bits", "table_neurons", "table_layer", "io_bits", "stream_layer",
     "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max", "mult_pipe_bits",
-    "fifo_lut", "fifos", "act_proc_bits", "cast_bits", "rf_loop", "stream_array_bits"};
+    "fifo_lut", "fifos", "act_proc_bits", "cast_bits", "rf_loop", "stream_array_bits",
+    "softmax_exp_bits"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
 _Static_assert(sizeof surr_basis_names / sizeof *surr_basis_names == SURR_B_COUNT, "basis names");
 _Static_assert(SURR_B_COUNT <= 32, "basis masks are 32-bit");
@@ -101,6 +102,9 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
      * the strategy (the kernel between them is the strategy's) */
     phi[SURR_B_STREAM_ARRAY_BITS] =
         x->io_stream && x->toolchain != SURR_TC_YOSYS_0_23 ? L->n_in * L->a_w + L->n_out * L->res_w : 0;
+    /* the softmax's exp words, registered while 1 / sum is looked up */
+    phi[SURR_B_SOFTMAX_EXP_BITS] =
+        L->act == SURR_ACT_SOFTMAX && x->toolchain != SURR_TC_YOSYS_0_23 ? L->n_out * SURR_SOFTMAX_TABLE_BITS : 0;
     /* whole clock periods inside the multiply: registers only where a boundary falls */
     phi[SURR_B_MULT_PIPE_BITS] = mults * prod_w * floor(SURR_MULT_NS * dly / clock + 1e-9);
     /* DATAFLOW tops: the channels between calls, as the HLS estimate costs them */
@@ -150,7 +154,8 @@ uint32_t surr_basis_default_mask(enum surr_target t)
     case SURR_T_FF:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_PROD_BITS) | B(SURR_B_PIPE_BITS) | B(SURR_B_OUT_BITS) |
                B(SURR_B_RF_ACC_BITS) | B(SURR_B_IO_BITS) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TREE_BITS) |
-               B(SURR_B_MULT_PIPE_BITS) | B(SURR_B_FIFOS) | B(SURR_B_STREAM_ARRAY_BITS);
+               B(SURR_B_MULT_PIPE_BITS) | B(SURR_B_FIFOS) | B(SURR_B_STREAM_ARRAY_BITS) |
+               B(SURR_B_SOFTMAX_EXP_BITS);
     case SURR_T_DSP:
         return B(SURR_B_ONE) | B(SURR_B_DSP_MULT) | B(SURR_B_DSP_EXTRA);
     case SURR_T_BRAM18:
@@ -179,7 +184,7 @@ double surr_basis_pinned(enum surr_target t, enum surr_basis k)
         return SURR_CAST_LUT;
     if (t == SURR_T_LATENCY_CYCLES && k == SURR_B_RF_LOOP)
         return 1.0;
-    if (t == SURR_T_FF && k == SURR_B_STREAM_ARRAY_BITS)
+    if (t == SURR_T_FF && (k == SURR_B_STREAM_ARRAY_BITS || k == SURR_B_SOFTMAX_EXP_BITS))
         return 1.0;
     return NAN;
 }

@@ -25,7 +25,8 @@
  * is monotone in RF only for RF >= 2. A product crossing dsp_min_bits moves
  * from fabric LUTs to a DSP: LUT may fall there while DSP rises.
  * A few terms are facts, not fits (surr_basis_pinned): the FIFOs of a DATAFLOW top, the ReLU
- * process and rounding/saturating cast, the Resource kernel's one cycle per reuse step; the fit
+ * process and rounding/saturating cast, the Resource kernel's one cycle per reuse step, the io_stream
+ * dense's input and result registers, the softmax's exp registers; the fit
  * subtracts them and stores their known coefficients, so every coef . phi includes them.
  *
  * A surr_version is one fitted set of coefficients plus its metadata (the row of
@@ -106,6 +107,8 @@ enum surr_basis {
     SURR_B_STREAM_ARRAY_BITS, /* io_stream: n_in x a_w + n_out x res_w per dense layer: hls4ml's stream dense
                                  (nnet_dense_stream.h) unpacks its input into `data[n_in]` and collects
                                  `res[n_out]`, both ARRAY_PARTITION complete: registers (FF, pinned at 1) */
+    SURR_B_SOFTMAX_EXP_BITS, /* softmax layers: n_out x SURR_SOFTMAX_TABLE_BITS, the exp values held while the
+                                sum's inverse is read from its table (FF, pinned at 1) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
@@ -135,6 +138,15 @@ extern const char *const surr_basis_names[SURR_B_COUNT];
  * README, issue 23. */
 #define SURR_RELU_PROC_LUT 2.9
 #define SURR_CAST_LUT 3.0
+
+/* hls4ml's softmax (nnet_activation.h, every implementation) looks up exp(x_i) in one table and
+ * 1 / sum in a second, then multiplies: the n_out exp words (exp_table_t, default ap_fixed<18,8>)
+ * wait in registers while the sum is formed and its inverse read. The calibration set's reports hold
+ * at least that: 54 FF = 3 x 18 in the 3-output softmax_stable of pominiq's 4-128-3 nets (Vivado HLS
+ * 2020.1, 25 ns, 2 cycles), 93 in the 5-output softmax_latency of a 16-64-32-32-5 (2019.2, 2 cycles),
+ * more where the call is deeper (Iris, Vitis: 736 in 9 cycles). The table width is not in the spec:
+ * hls4ml's default. */
+#define SURR_SOFTMAX_TABLE_BITS 18.0
 
 /* The default DSP mapping threshold (product bits) before a fit chooses one. */
 #define SURR_DSP_MIN_BITS_DEFAULT 20

@@ -1298,6 +1298,49 @@ static void stream_dense_arrays_should_be_registers_by_the_hand_count(void)
     }
 }
 
+/* The softmax's exp registers by hand: the 3-4-2 net's softmax layer holds its 2 exp words of
+ * hls4ml's default 18-bit table type while 1 / sum is read: 36 bits; its ReLU layer none; a 3-4-5 net
+ * with a softmax on 5 outputs 90 (the unseen Resource nets' 5-output softmax); none in snac's RTL. */
+static void softmax_exp_registers_should_be_the_outputs_times_the_table_width(void)
+{
+    size_t widths[3] = {3, 4, 2};
+    surr_spec s;
+    CHECK(surr_spec_init_mlp(&s, widths, 3, SURR_ACT_RELU, false) == SNAC_OK);
+    s.layer[1].act = SURR_ACT_SOFTMAX;
+    surr_features x;
+    double phi[SURR_B_COUNT], p0[SURR_B_COUNT], p1[SURR_B_COUNT];
+    CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
+    surr_basis_eval_layer(20, &x, 0, p0);
+    surr_basis_eval_layer(20, &x, 1, p1);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(p0[SURR_B_SOFTMAX_EXP_BITS] == 0 && p1[SURR_B_SOFTMAX_EXP_BITS] == 36 && phi[SURR_B_SOFTMAX_EXP_BITS] == 36,
+              "%g + %g = %g", p0[SURR_B_SOFTMAX_EXP_BITS], p1[SURR_B_SOFTMAX_EXP_BITS], phi[SURR_B_SOFTMAX_EXP_BITS]);
+    s.layer[1].act = SURR_ACT_LINEAR;
+    CHECK(surr_features_extract(&s, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_SOFTMAX_EXP_BITS] == 0);
+    size_t w5[3] = {3, 4, 5};
+    surr_spec s5;
+    CHECK(surr_spec_init_mlp(&s5, w5, 3, SURR_ACT_RELU, false) == SNAC_OK);
+    s5.layer[1].act = SURR_ACT_SOFTMAX;
+    s5.strategy = SURR_STRATEGY_RESOURCE;
+    s5.io_type = SURR_IO_STREAM;
+    CHECK(surr_features_extract(&s5, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK_MSG(phi[SURR_B_SOFTMAX_EXP_BITS] == 90, "5 outputs: %g", phi[SURR_B_SOFTMAX_EXP_BITS]);
+    s5.toolchain = SURR_TC_YOSYS_0_23;
+    s5.strategy = SURR_STRATEGY_LATENCY;
+    s5.io_type = SURR_IO_PARALLEL;
+    CHECK(surr_features_extract(&s5, &x) == SNAC_OK);
+    surr_basis_eval(20, &x, phi);
+    CHECK(phi[SURR_B_SOFTMAX_EXP_BITS] == 0);
+    CHECK(surr_basis_pinned(SURR_T_FF, SURR_B_SOFTMAX_EXP_BITS) == 1.0);
+    surr_version v;
+    CHECK(surr_calib_default_version(SURR_TC_VITIS_2023_2, &v, NULL) == SNAC_OK);
+    CHECK(v.t[SURR_T_FF].coef[SURR_B_SOFTMAX_EXP_BITS] == 1.0);
+    surr_version_clear(&v);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1307,6 +1350,7 @@ int main(void)
     TEST(reuse_should_share_only_the_multipliers_under_the_latency_strategy);
     TEST(dataflow_fifos_and_relu_casts_should_match_the_hand_count);
     TEST(stream_dense_arrays_should_be_registers_by_the_hand_count);
+    TEST(softmax_exp_registers_should_be_the_outputs_times_the_table_width);
     TEST(bops_of_paper_baseline_should_be_25916);
     TEST(csd_digits_should_match_brute_force_minimum);
     TEST(quantize_should_follow_ap_fixed_rounding_and_overflow);
