@@ -139,8 +139,8 @@ extern const char *const surr_basis_names[SURR_B_COUNT];
 #define SURR_RELU_PROC_LUT 2.9
 #define SURR_CAST_LUT 3.0
 
-/* hls4ml's softmax (nnet_activation.h, every implementation) looks up exp(x_i) in one table and
- * 1 / sum in a second, then multiplies: the n_out exp words (exp_table_t, default ap_fixed<18,8>)
+/* hls4ml's softmax_latency and softmax_stable (nnet_activation.h; the only ones in the reports here,
+ * and the spec does not say which) look up exp(x_i) in one table and 1 / sum in a second, then multiply: the n_out exp words (exp_table_t, default ap_fixed<18,8>)
  * wait in registers while the sum is formed and its inverse read. The calibration set's reports hold
  * at least that: 54 FF = 3 x 18 in the 3-output softmax_stable of pominiq's 4-128-3 nets (Vivado HLS
  * 2020.1, 25 ns, 2 cycles), 93 in the 5-output softmax_latency of a 16-64-32-32-5 (2019.2, 2 cycles),

@@ -1153,6 +1153,29 @@ static void reuse_should_share_only_the_multipliers_under_the_latency_strategy(v
     CHECK(pn[SURR_B_DSP_MULT] == 0);
 }
 
+/* The 3-4-2 net the hand counts below use: relu then softmax, <8,3> inputs, layer 0's accumulator
+ * <12,4> and output <6,1>, layer 1's accumulator <20,8>; Latency strategy, io_parallel. */
+static void spec_342_by_hand(surr_spec *s)
+{
+    size_t widths[3] = {3, 4, 2};
+    CHECK(surr_spec_init_mlp(s, widths, 3, SURR_ACT_RELU, false) == SNAC_OK);
+    s->layer[1].act = SURR_ACT_SOFTMAX;
+    s->layer[0].input = QUANT_PREC_INIT(8, 3);
+    s->layer[0].accum = QUANT_PREC_INIT(12, 4);
+    s->layer[0].output = s->layer[1].input = QUANT_PREC_INIT(6, 1);
+    s->layer[1].accum = QUANT_PREC_INIT(20, 8);
+}
+
+/* Features of a two-layer spec and its basis: per layer (p0, p1) and whole (phi), DSP threshold 20. */
+static void eval_two_layers(const surr_spec *s, surr_features *x, double phi[SURR_B_COUNT], double p0[SURR_B_COUNT],
+                            double p1[SURR_B_COUNT])
+{
+    CHECK_MSG(surr_features_extract(s, x) == SNAC_OK, "%s", snac_err_msg());
+    surr_basis_eval_layer(20, x, 0, p0);
+    surr_basis_eval_layer(20, x, 1, p1);
+    surr_basis_eval(20, x, phi);
+}
+
 /* A 3-4-2 net (relu, softmax) counted by hand: <8,3> inputs, layer 0's accumulator <12,4> (its dense
  * result, res_w 12) and output <6,1> (out_w 6), layer 1's accumulator <20,8> (res_w 20, output <16,6>).
  * DATAFLOW (Resource at io_parallel): layer 0 has 4 FIFOs of 12 bits (dense -> relu), 4 of 6 (relu ->
@@ -1164,14 +1187,8 @@ static void reuse_should_share_only_the_multipliers_under_the_latency_strategy(v
  * relu as a process: 4 x 12 = 48 input bits; its cast only when <6,1> rounds or saturates. */
 static void dataflow_fifos_and_relu_casts_should_match_the_hand_count(void)
 {
-    size_t widths[3] = {3, 4, 2};
     surr_spec s;
-    CHECK(surr_spec_init_mlp(&s, widths, 3, SURR_ACT_RELU, false) == SNAC_OK);
-    s.layer[1].act = SURR_ACT_SOFTMAX;
-    s.layer[0].input = QUANT_PREC_INIT(8, 3);
-    s.layer[0].accum = QUANT_PREC_INIT(12, 4);
-    s.layer[0].output = s.layer[1].input = QUANT_PREC_INIT(6, 1);
-    s.layer[1].accum = QUANT_PREC_INIT(20, 8);
+    spec_342_by_hand(&s);
     s.strategy = SURR_STRATEGY_RESOURCE;
     surr_features x;
     double phi[SURR_B_COUNT], p0[SURR_B_COUNT], p1[SURR_B_COUNT];
@@ -1253,23 +1270,14 @@ static void dataflow_fifos_and_relu_casts_should_match_the_hand_count(void)
  * Pinned at 1 FF per bit, and the shipped defaults carry it. */
 static void stream_dense_arrays_should_be_registers_by_the_hand_count(void)
 {
-    size_t widths[3] = {3, 4, 2};
     surr_spec s;
-    CHECK(surr_spec_init_mlp(&s, widths, 3, SURR_ACT_RELU, false) == SNAC_OK);
-    s.layer[1].act = SURR_ACT_SOFTMAX;
-    s.layer[0].input = QUANT_PREC_INIT(8, 3);
-    s.layer[0].accum = QUANT_PREC_INIT(12, 4);
-    s.layer[0].output = s.layer[1].input = QUANT_PREC_INIT(6, 1);
-    s.layer[1].accum = QUANT_PREC_INIT(20, 8);
+    spec_342_by_hand(&s);
     s.io_type = SURR_IO_STREAM;
     surr_features x;
     double phi[SURR_B_COUNT], p0[SURR_B_COUNT], p1[SURR_B_COUNT];
     for (int strategy = 0; strategy < 2; strategy++) {
         s.strategy = strategy ? SURR_STRATEGY_RESOURCE : SURR_STRATEGY_LATENCY;
-        CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
-        surr_basis_eval_layer(20, &x, 0, p0);
-        surr_basis_eval_layer(20, &x, 1, p1);
-        surr_basis_eval(20, &x, phi);
+        eval_two_layers(&s, &x, phi, p0, p1);
         CHECK_MSG(p0[SURR_B_STREAM_ARRAY_BITS] == 72 && p1[SURR_B_STREAM_ARRAY_BITS] == 64 &&
                       phi[SURR_B_STREAM_ARRAY_BITS] == 136,
                   "strategy %d: %g + %g = %g", strategy, p0[SURR_B_STREAM_ARRAY_BITS], p1[SURR_B_STREAM_ARRAY_BITS],
@@ -1303,16 +1311,11 @@ static void stream_dense_arrays_should_be_registers_by_the_hand_count(void)
  * with a softmax on 5 outputs 90 (the unseen Resource nets' 5-output softmax); none in snac's RTL. */
 static void softmax_exp_registers_should_be_the_outputs_times_the_table_width(void)
 {
-    size_t widths[3] = {3, 4, 2};
     surr_spec s;
-    CHECK(surr_spec_init_mlp(&s, widths, 3, SURR_ACT_RELU, false) == SNAC_OK);
-    s.layer[1].act = SURR_ACT_SOFTMAX;
+    spec_342_by_hand(&s);
     surr_features x;
     double phi[SURR_B_COUNT], p0[SURR_B_COUNT], p1[SURR_B_COUNT];
-    CHECK_MSG(surr_features_extract(&s, &x) == SNAC_OK, "%s", snac_err_msg());
-    surr_basis_eval_layer(20, &x, 0, p0);
-    surr_basis_eval_layer(20, &x, 1, p1);
-    surr_basis_eval(20, &x, phi);
+    eval_two_layers(&s, &x, phi, p0, p1);
     CHECK_MSG(p0[SURR_B_SOFTMAX_EXP_BITS] == 0 && p1[SURR_B_SOFTMAX_EXP_BITS] == 36 && phi[SURR_B_SOFTMAX_EXP_BITS] == 36,
               "%g + %g = %g", p0[SURR_B_SOFTMAX_EXP_BITS], p1[SURR_B_SOFTMAX_EXP_BITS], phi[SURR_B_SOFTMAX_EXP_BITS]);
     s.layer[1].act = SURR_ACT_LINEAR;
