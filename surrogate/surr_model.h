@@ -59,7 +59,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 6
+#define SURR_BASIS_VERSION 7
 enum surr_basis {
     SURR_B_ONE,           /* top: 1 (interface, control) */
     SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */

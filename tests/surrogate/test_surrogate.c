@@ -748,7 +748,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     surr_version vitis;
     CHECK(surr_version_ensure_default(db, SURR_TC_VITIS_2023_2, &vitis, &created) == SNAC_OK && created);
     CHECK(vitis.note && strstr(vitis.note, "public hls4ml MLP projects"));
-    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b6") == 0);
+    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b7") == 0);
     /* a stored prediction: 7 targets + 2 derived rows */
     surr_spec s;
     surr_features x;
@@ -784,7 +784,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "older log-linear model");
     surr_version v2020;
     CHECK(surr_version_ensure_default(db, SURR_TC_VIVADO_2020_1, &v2020, &created) == SNAC_OK && created);
-    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b6") == 0 && v2020.active);
+    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b7") == 0 && v2020.active);
     surr_version_clear(&v2020);
     surr_version_clear(&made);
     surr_version_clear(&again);
