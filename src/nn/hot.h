@@ -12,6 +12,8 @@
 #ifndef SNAC_NN_HOT_H
 #define SNAC_NN_HOT_H
 
+#include <stddef.h>
+
 #ifndef NN_HOT
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define NN_HOT __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -19,5 +21,28 @@
 #define NN_HOT
 #endif
 #endif
+
+/* NN_INLINE: forced inlining of a panel kernel into its NN_HOT caller, so the constant
+ * panel width reaches the vectoriser in every target clone. */
+#if defined(__GNUC__)
+#define NN_INLINE static inline __attribute__((always_inline))
+#else
+#define NN_INLINE static inline
+#endif
+
+/* Feature panels. The elementwise kernels with column sums (BN statistics, bias and BN
+ * gradients) walk the features in panels and, inside a panel, the rows: a panel's sums
+ * stay in registers instead of being stored and reloaded once per row, and no row ends
+ * in a scalar remainder loop. A sum over the rows is a chain of dependent adds, so a
+ * panel holds 64 floats (four AVX-512 chains in flight); what is left of n is cut into
+ * panels of 16, then 4 (every hidden width of the search space is a multiple of 4),
+ * then 1. Each element still sees the same operations in the same order (sums run row
+ * after row), so the results are bitwise those of the row-wise loops. */
+#define NN_PANEL 64
+static inline size_t nn_panel_width(size_t n, size_t f)
+{
+    size_t left = n - f;
+    return left >= NN_PANEL ? NN_PANEL : left >= 16 ? 16 : left >= 4 ? 4 : 1;
+}
 
 #endif

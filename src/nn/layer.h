@@ -29,11 +29,10 @@ void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, float *v
                             size_t n_batch, size_t n, float eps, enum nn_act act);
 
 /* dzh (B, n): in dL/dh, out dL/dz.  dgamma, dbeta (n) overwritten.  a, xhat (B, n) and
- * mask (B, n or NULL) from the forward pass; gamma, istd (n); scratch (2n). */
+ * mask (B, n or NULL) from the forward pass; gamma, istd (n). */
 void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const float *a,
                        const float *xhat, const float *mask, const float *gamma,
-                       const float *istd, float *scratch, size_t n_batch, size_t n,
-                       enum nn_act act);
+                       const float *istd, size_t n_batch, size_t n, enum nn_act act);
 
 /* za (B, n): in z (without bias), out a = f(z + b).  h (B, n) or NULL; mask as above. */
 void layer_forward_train(float *h, float *za, const float *mask, const float *b,

@@ -261,11 +261,11 @@ static void fused_bn_activation_dropout_backward_should_match_finite_differences
             fill_uniform(b.beta, BN_N, -0.5f, 0.5f, &r);
             fill_uniform(b.c, BB * BN_N, -1, 1, &r);
             dropout_mask(b.mask, BB * BN_N, 0.3f, &r);
-            float d[BB * BN_N], dg[BN_N], dbeta[BN_N], scratch[2 * BN_N];
+            float d[BB * BN_N], dg[BN_N], dbeta[BN_N];
             bn_fused_loss(&b);
             memcpy(d, b.c, sizeof d);
             layer_bn_backward(d, dg, dbeta, b.a, b.z, use_mask ? b.mask : NULL, b.gamma, b.istd,
-                              scratch, BB, BN_N, b.act);
+                              BB, BN_N, b.act);
             char what[64];
             snprintf(what, sizeof what, "fused bn+%s%s dz", nn_act_names[k], use_mask ? "+dropout" : "");
             /* ReLU: a perturbation may cross the kink; keep h small */
