@@ -39,6 +39,14 @@
  * then 1. Each element still sees the same operations in the same order (sums run row
  * after row), so the results are bitwise those of the row-wise loops. */
 #define NN_PANEL 64
+
+/* NN_UNROLL before a loop over a panel: fully unrolled, its sums become registers
+ * (GCC keeps a 64-float array on the stack otherwise, and the sums chain through it). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NN_UNROLL _Pragma("GCC unroll 64")
+#else
+#define NN_UNROLL
+#endif
 static inline size_t nn_panel_width(size_t n, size_t f)
 {
     size_t left = n - f;

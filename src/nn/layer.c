@@ -17,6 +17,47 @@
 /* ---------------------------------------------------------------------------------- */
 /* forward */
 
+/* Features f0 .. f0+Q-1 (Q <= 16, one register) of the normalisation and activation in
+ * layer_bn_forward_train, from the statistics already in mean and istd. */
+NN_INLINE void bn_normalize_block(float *h, float *a, float *zx, const float *mean,
+                                  const float *istd, const float *mask, const float *gamma,
+                                  const float *beta, size_t n_batch, size_t n, size_t f0,
+                                  size_t Q, enum nn_act act)
+{
+    float mu[16], is[16], g[16], bt[16];
+    for (size_t j = 0; j < Q; j++) {
+        mu[j] = mean[f0 + j];
+        is[j] = istd[f0 + j];
+        g[j] = gamma[f0 + j];
+        bt[j] = beta[f0 + j];
+    }
+    for (size_t r = 0; r < n_batch; r++) {
+        float *restrict xh = zx + r * n + f0; /* (Q): z in, xhat out */
+        float *restrict ar = a + r * n + f0;  /* (Q) */
+        if (act == NN_ACT_RELU) { /* the common case, without a second pass over ar */
+            for (size_t j = 0; j < Q; j++) {
+                float x = (xh[j] - mu[j]) * is[j];
+                xh[j] = x;
+                float y = g[j] * x + bt[j];
+                ar[j] = y > 0.0f ? y : 0.0f;
+            }
+        } else {
+            for (size_t j = 0; j < Q; j++) {
+                float x = (xh[j] - mu[j]) * is[j];
+                xh[j] = x;
+                ar[j] = g[j] * x + bt[j];
+            }
+            act_apply_row(ar, Q, act);
+        }
+        if (mask) {
+            float *restrict hr = h + r * n + f0;
+            const float *restrict mr = mask + r * n + f0;
+            for (size_t j = 0; j < Q; j++)
+                hr[j] = ar[j] * mr[j];
+        }
+    }
+}
+
 /* Features f0 .. f0+P-1 of layer_bn_forward_train. */
 NN_INLINE void bn_forward_panel(float *h, float *a, float *zx, float *mean, float *var,
                                 float *istd, const float *mask, const float *gamma,
@@ -24,9 +65,10 @@ NN_INLINE void bn_forward_panel(float *h, float *a, float *zx, float *mean, floa
                                 size_t P, float eps, enum nn_act act)
 {
     const float inv_b = 1.0f / (float)n_batch;
-    float mu[NN_PANEL] = {0}, s2[NN_PANEL] = {0}, is[NN_PANEL], g[NN_PANEL], bt[NN_PANEL];
+    float mu[NN_PANEL] = {0}, s2[NN_PANEL] = {0};
     for (size_t r = 0; r < n_batch; r++) {
         const float *restrict z = zx + r * n + f0; /* (P) */
+        NN_UNROLL
         for (size_t j = 0; j < P; j++)
             mu[j] += z[j];
     }
@@ -34,6 +76,7 @@ NN_INLINE void bn_forward_panel(float *h, float *a, float *zx, float *mean, floa
         mu[j] *= inv_b;
     for (size_t r = 0; r < n_batch; r++) { /* two-pass variance */
         const float *restrict z = zx + r * n + f0;
+        NN_UNROLL
         for (size_t j = 0; j < P; j++) {
             float d = z[j] - mu[j];
             s2[j] += d * d;
@@ -41,29 +84,13 @@ NN_INLINE void bn_forward_panel(float *h, float *a, float *zx, float *mean, floa
     }
     for (size_t j = 0; j < P; j++) {
         s2[j] *= inv_b;
-        is[j] = 1.0f / sqrtf(s2[j] + eps);
         mean[f0 + j] = mu[j];
         var[f0 + j] = s2[j];
-        istd[f0 + j] = is[j];
-        g[j] = gamma[f0 + j];
-        bt[j] = beta[f0 + j];
+        istd[f0 + j] = 1.0f / sqrtf(s2[j] + eps);
     }
-    for (size_t r = 0; r < n_batch; r++) {
-        float *restrict xh = zx + r * n + f0; /* (P): z in, xhat out */
-        float *restrict ar = a + r * n + f0;  /* (P) */
-        for (size_t j = 0; j < P; j++) {
-            float x = (xh[j] - mu[j]) * is[j];
-            xh[j] = x;
-            ar[j] = g[j] * x + bt[j];
-        }
-        act_apply_row(ar, P, act);
-        if (mask) {
-            float *restrict hr = h + r * n + f0;
-            const float *restrict mr = mask + r * n + f0;
-            for (size_t j = 0; j < P; j++)
-                hr[j] = ar[j] * mr[j];
-        }
-    }
+    const size_t Q = P < 16 ? P : 16;
+    for (size_t q = 0; q < P; q += Q)
+        bn_normalize_block(h, a, zx, mean, istd, mask, gamma, beta, n_batch, n, f0 + q, Q, act);
 }
 
 NN_HOT void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, float *var,
@@ -88,22 +115,29 @@ NN_HOT void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, f
     }
 }
 
-/* Features f0 .. f0+P-1 of layer_forward_train. */
-NN_INLINE void forward_panel(float *h, float *za, const float *mask, const float *b,
-                             size_t n_batch, size_t n, size_t f0, size_t P, enum nn_act act)
+/* Features f0 .. f0+Q-1 (Q <= 16) of layer_forward_train. */
+NN_INLINE void forward_block(float *h, float *za, const float *mask, const float *b,
+                             size_t n_batch, size_t n, size_t f0, size_t Q, enum nn_act act)
 {
-    float bias[NN_PANEL];
-    for (size_t j = 0; j < P; j++)
+    float bias[16];
+    for (size_t j = 0; j < Q; j++)
         bias[j] = b[f0 + j];
     for (size_t r = 0; r < n_batch; r++) {
-        float *restrict ar = za + r * n + f0; /* (P): z in, a out */
-        for (size_t j = 0; j < P; j++)
-            ar[j] += bias[j];
-        act_apply_row(ar, P, act);
+        float *restrict ar = za + r * n + f0; /* (Q): z in, a out */
+        if (act == NN_ACT_RELU) {
+            for (size_t j = 0; j < Q; j++) {
+                float y = ar[j] + bias[j];
+                ar[j] = y > 0.0f ? y : 0.0f;
+            }
+        } else {
+            for (size_t j = 0; j < Q; j++)
+                ar[j] += bias[j];
+            act_apply_row(ar, Q, act);
+        }
         if (mask) {
             float *restrict hr = h + r * n + f0;
             const float *restrict mr = mask + r * n + f0;
-            for (size_t j = 0; j < P; j++)
+            for (size_t j = 0; j < Q; j++)
                 hr[j] = ar[j] * mr[j];
         }
     }
@@ -114,28 +148,38 @@ NN_HOT void layer_forward_train(float *h, float *za, const float *mask, const fl
 {
     for (size_t f = 0, w; f < n; f += w) {
         w = nn_panel_width(n, f);
-        if (w == NN_PANEL)
-            forward_panel(h, za, mask, b, n_batch, n, f, NN_PANEL, act);
-        else if (w == 16)
-            forward_panel(h, za, mask, b, n_batch, n, f, 16, act);
+        if (w >= 16) /* no sums here: register-wide blocks are enough */
+            for (size_t q = 0; q < w; q += 16)
+                forward_block(h, za, mask, b, n_batch, n, f + q, 16, act);
         else if (w == 4)
-            forward_panel(h, za, mask, b, n_batch, n, f, 4, act);
+            forward_block(h, za, mask, b, n_batch, n, f, 4, act);
         else
-            forward_panel(h, za, mask, b, n_batch, n, f, 1, act);
+            forward_block(h, za, mask, b, n_batch, n, f, 1, act);
     }
 }
 
 /* ---------------------------------------------------------------------------------- */
 /* backward */
 
-/* row (P) = row * mask * f'(a) */
-static inline void grad_through_act(float *restrict row, const float *restrict ar,
-                                    const float *restrict mr, size_t P, enum nn_act act)
+/* Features f0 .. f0+Q-1 (Q <= 16) of pass 2 of layer_bn_backward, from the sums
+ * already in dgamma and dbeta: dz = gamma * istd * (dy - dbeta / B - xhat * dgamma / B). */
+NN_INLINE void bn_dz_block(float *dzh, const float *xhat, const float *dgamma,
+                           const float *dbeta, const float *gamma, const float *istd,
+                           size_t n_batch, size_t n, size_t f0, size_t Q)
 {
-    if (mr)
-        for (size_t j = 0; j < P; j++)
-            row[j] *= mr[j];
-    act_grad_row(row, ar, P, act);
+    const float inv_b = 1.0f / (float)n_batch;
+    float scale[16], mb[16], mg[16];
+    for (size_t j = 0; j < Q; j++) {
+        scale[j] = gamma[f0 + j] * istd[f0 + j];
+        mb[j] = dbeta[f0 + j] * inv_b;
+        mg[j] = dgamma[f0 + j] * inv_b;
+    }
+    for (size_t r = 0; r < n_batch; r++) {
+        float *restrict dy = dzh + r * n + f0;        /* (Q): dy in, dz out */
+        const float *restrict xh = xhat + r * n + f0; /* (Q) */
+        for (size_t j = 0; j < Q; j++)
+            dy[j] = scale[j] * (dy[j] - mb[j] - xh[j] * mg[j]);
+    }
 }
 
 /* Features f0 .. f0+P-1 of layer_bn_backward. */
@@ -144,33 +188,40 @@ NN_INLINE void bn_backward_panel(float *dzh, float *dgamma, float *dbeta, const 
                                  const float *istd, size_t n_batch, size_t n, size_t f0,
                                  size_t P, enum nn_act act)
 {
-    const float inv_b = 1.0f / (float)n_batch;
-    float db[NN_PANEL] = {0}, dg[NN_PANEL] = {0}, scale[NN_PANEL], mb[NN_PANEL], mg[NN_PANEL];
+    float db[NN_PANEL] = {0}, dg[NN_PANEL] = {0};
     /* pass 1: dy = dh * mask * f'(a); dbeta = sum dy; dgamma = sum dy * xhat */
     for (size_t r = 0; r < n_batch; r++) {
         size_t o = r * n + f0;
         float *restrict dy = dzh + o;        /* (P) */
         const float *restrict xh = xhat + o; /* (P) */
-        grad_through_act(dy, a + o, mask ? mask + o : NULL, P, act);
-        for (size_t j = 0; j < P; j++) {
-            db[j] += dy[j];
-            dg[j] += dy[j] * xh[j];
+        const float *restrict ar = a + o;    /* (P) */
+        if (mask) {
+            const float *restrict mr = mask + o;
+            for (size_t j = 0; j < P; j++)
+                dy[j] *= mr[j];
+        }
+        if (act == NN_ACT_RELU) { /* the common case, fused into the sums */
+            for (size_t j = 0; j < P; j++) {
+                float d = ar[j] > 0.0f ? dy[j] : 0.0f;
+                dy[j] = d;
+                db[j] += d;
+                dg[j] += d * xh[j];
+            }
+        } else {
+            act_grad_row(dy, ar, P, act);
+            for (size_t j = 0; j < P; j++) {
+                db[j] += dy[j];
+                dg[j] += dy[j] * xh[j];
+            }
         }
     }
     for (size_t j = 0; j < P; j++) {
         dbeta[f0 + j] = db[j];
         dgamma[f0 + j] = dg[j];
-        scale[j] = gamma[f0 + j] * istd[f0 + j];
-        mb[j] = db[j] * inv_b;
-        mg[j] = dg[j] * inv_b;
     }
-    /* pass 2: dz = gamma * istd * (dy - dbeta / B - xhat * dgamma / B) */
-    for (size_t r = 0; r < n_batch; r++) {
-        float *restrict dy = dzh + r * n + f0;        /* (P): dy in, dz out */
-        const float *restrict xh = xhat + r * n + f0; /* (P) */
-        for (size_t j = 0; j < P; j++)
-            dy[j] = scale[j] * (dy[j] - mb[j] - xh[j] * mg[j]);
-    }
+    const size_t Q = P < 16 ? P : 16;
+    for (size_t q = 0; q < P; q += Q)
+        bn_dz_block(dzh, xhat, dgamma, dbeta, gamma, istd, n_batch, n, f0 + q, Q);
 }
 
 NN_HOT void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const float *a,
@@ -201,10 +252,24 @@ NN_INLINE void backward_panel(float *dzh, float *db, const float *a, const float
     float acc[NN_PANEL] = {0};
     for (size_t r = 0; r < n_batch; r++) {
         size_t o = r * n + f0;
-        float *restrict dz = dzh + o; /* (P): dh in, dz out */
-        grad_through_act(dz, a + o, mask ? mask + o : NULL, P, act);
-        for (size_t j = 0; j < P; j++)
-            acc[j] += dz[j];
+        float *restrict dz = dzh + o;     /* (P): dh in, dz out */
+        const float *restrict ar = a + o; /* (P) */
+        if (mask) {
+            const float *restrict mr = mask + o;
+            for (size_t j = 0; j < P; j++)
+                dz[j] *= mr[j];
+        }
+        if (act == NN_ACT_RELU) {
+            for (size_t j = 0; j < P; j++) {
+                float d = ar[j] > 0.0f ? dz[j] : 0.0f;
+                dz[j] = d;
+                acc[j] += d;
+            }
+        } else {
+            act_grad_row(dz, ar, P, act);
+            for (size_t j = 0; j < P; j++)
+                acc[j] += dz[j];
+        }
     }
     for (size_t j = 0; j < P; j++)
         db[f0 + j] = acc[j];
