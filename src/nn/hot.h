@@ -35,7 +35,7 @@
  * stay in registers instead of being stored and reloaded once per row, and no row ends
  * in a scalar remainder loop. A sum over the rows is a chain of dependent adds, so a
  * panel holds 64 floats (four AVX-512 chains in flight); what is left of n is cut into
- * panels of 16, then 4 (every hidden width of the search space is a multiple of 4),
+ * panels of 32, 16, 8, 4 (every hidden width of the search space is a multiple of 4),
  * then 1. Each element still sees the same operations in the same order (sums run row
  * after row), so the results are bitwise those of the row-wise loops. */
 #define NN_PANEL 64
@@ -49,8 +49,10 @@
 #endif
 static inline size_t nn_panel_width(size_t n, size_t f)
 {
-    size_t left = n - f;
-    return left >= NN_PANEL ? NN_PANEL : left >= 16 ? 16 : left >= 4 ? 4 : 1;
+    size_t left = n - f, w = NN_PANEL;
+    while (w > left && w > 4)
+        w /= 2;
+    return w <= left ? w : 1;
 }
 
 #endif

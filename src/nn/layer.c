@@ -100,18 +100,25 @@ NN_HOT void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, f
 {
     for (size_t f = 0, w; f < n; f += w) {
         w = nn_panel_width(n, f);
-        if (w == NN_PANEL)
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f,
-                             NN_PANEL, eps, act);
-        else if (w == 16)
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 16,
-                             eps, act);
-        else if (w == 4)
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 4,
-                             eps, act);
-        else
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 1,
-                             eps, act);
+        switch (w) {
+        case NN_PANEL:
+            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, NN_PANEL, eps, act);
+            break;
+        case 32:
+            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 32, eps, act);
+            break;
+        case 16:
+            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 16, eps, act);
+            break;
+        case 8:
+            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 8, eps, act);
+            break;
+        case 4:
+            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 4, eps, act);
+            break;
+        default:
+            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 1, eps, act);
+        }
     }
 }
 
@@ -146,16 +153,14 @@ NN_INLINE void forward_block(float *h, float *za, const float *mask, const float
 NN_HOT void layer_forward_train(float *h, float *za, const float *mask, const float *b,
                                 size_t n_batch, size_t n, enum nn_act act)
 {
-    for (size_t f = 0, w; f < n; f += w) {
-        w = nn_panel_width(n, f);
-        if (w >= 16) /* no sums here: register-wide blocks are enough */
-            for (size_t q = 0; q < w; q += 16)
-                forward_block(h, za, mask, b, n_batch, n, f + q, 16, act);
-        else if (w == 4)
-            forward_block(h, za, mask, b, n_batch, n, f, 4, act);
-        else
-            forward_block(h, za, mask, b, n_batch, n, f, 1, act);
-    }
+    /* no sums here: register-wide blocks are enough */
+    size_t f = 0;
+    for (; n - f >= 16; f += 16)
+        forward_block(h, za, mask, b, n_batch, n, f, 16, act);
+    for (; n - f >= 4; f += 4)
+        forward_block(h, za, mask, b, n_batch, n, f, 4, act);
+    for (; f < n; f++)
+        forward_block(h, za, mask, b, n_batch, n, f, 1, act);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -230,18 +235,25 @@ NN_HOT void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const flo
 {
     for (size_t f = 0, w; f < n; f += w) {
         w = nn_panel_width(n, f);
-        if (w == NN_PANEL)
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f,
-                              NN_PANEL, act);
-        else if (w == 16)
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 16,
-                              act);
-        else if (w == 4)
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 4,
-                              act);
-        else
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 1,
-                              act);
+        switch (w) {
+        case NN_PANEL:
+            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, NN_PANEL, act);
+            break;
+        case 32:
+            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 32, act);
+            break;
+        case 16:
+            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 16, act);
+            break;
+        case 8:
+            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 8, act);
+            break;
+        case 4:
+            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 4, act);
+            break;
+        default:
+            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 1, act);
+        }
     }
 }
 
@@ -280,13 +292,24 @@ NN_HOT void layer_backward(float *dzh, float *db, const float *a, const float *m
 {
     for (size_t f = 0, w; f < n; f += w) {
         w = nn_panel_width(n, f);
-        if (w == NN_PANEL)
+        switch (w) {
+        case NN_PANEL:
             backward_panel(dzh, db, a, mask, n_batch, n, f, NN_PANEL, act);
-        else if (w == 16)
+            break;
+        case 32:
+            backward_panel(dzh, db, a, mask, n_batch, n, f, 32, act);
+            break;
+        case 16:
             backward_panel(dzh, db, a, mask, n_batch, n, f, 16, act);
-        else if (w == 4)
+            break;
+        case 8:
+            backward_panel(dzh, db, a, mask, n_batch, n, f, 8, act);
+            break;
+        case 4:
             backward_panel(dzh, db, a, mask, n_batch, n, f, 4, act);
-        else
+            break;
+        default:
             backward_panel(dzh, db, a, mask, n_batch, n, f, 1, act);
+        }
     }
 }
