@@ -55,15 +55,16 @@ static double median(double *v, size_t n)
 static double gemm_only_gflops(const nn_arch *a, double flops_per_sample, size_t steps,
                                size_t reps, snac_rng *rng)
 {
-    size_t L = a->n_hidden + 1, dim[NN_MAX_HIDDEN + 2];
+    enum { MAX_L = NN_MAX_HIDDEN + 1 };
+    size_t L = a->n_hidden + 1, dim[MAX_L + 1];
     dim[0] = a->n_in;
     for (size_t l = 0; l < a->n_hidden; l++)
         dim[l + 1] = a->hidden[l];
     dim[L] = a->n_out;
-    float *x[NN_MAX_HIDDEN + 1], *w[NN_MAX_HIDDEN + 1], *z[NN_MAX_HIDDEN + 1], *dw[NN_MAX_HIDDEN + 1],
-        *dx[NN_MAX_HIDDEN + 1];
+    float *x[MAX_L], *w[MAX_L], *z[MAX_L], *dw[MAX_L], *dx[MAX_L];
     bool ok = true;
-    for (size_t l = 0; l < L; l++) { /* x, dx (B, dim[l]); w, dw (dim[l+1], dim[l]); z (B, dim[l+1]) */
+    /* x, dx (B, dim[l]); w, dw (dim[l+1], dim[l]); z (B, dim[l+1]) */
+    for (size_t l = 0; l < L; l++) {
         x[l] = malloc(BATCH * dim[l] * sizeof(float));
         dx[l] = malloc(BATCH * dim[l] * sizeof(float));
         w[l] = malloc(dim[l + 1] * dim[l] * sizeof(float));

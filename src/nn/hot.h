@@ -32,12 +32,13 @@
 
 /* Feature panels. The elementwise kernels with column sums (BN statistics, bias and BN
  * gradients) walk the features in panels and, inside a panel, the rows: a panel's sums
- * stay in registers instead of being stored and reloaded once per row, and no row ends
- * in a scalar remainder loop. A sum over the rows is a chain of dependent adds, so a
- * panel holds 64 floats (four AVX-512 chains in flight); what is left of n is cut into
- * panels of 32, 16, 8, 4 (every hidden width of the search space is a multiple of 4),
- * then 1. Each element still sees the same operations in the same order (sums run row
- * after row), so the results are bitwise those of the row-wise loops. */
+ * are carried across the rows in a few registers (or one L1 line each) instead of a row
+ * of n sums being stored and reloaded per row, and no row ends in a scalar remainder
+ * loop. A sum over the rows is a chain of dependent adds, so a panel is 64 floats wide
+ * (four AVX-512 chains in flight); what is left of n is cut into panels of 32, 16, 8, 4
+ * (every hidden width of the search space is a multiple of 4), then 1. Each element
+ * still sees the same operations in the same order (sums run row after row), so the
+ * results are bitwise those of the row-wise loops (test_kernels checks it). */
 #define NN_PANEL 64
 
 /* NN_UNROLL before a loop over a panel: fully unrolled, its sums become registers
@@ -47,6 +48,7 @@
 #else
 #define NN_UNROLL
 #endif
+
 static inline size_t nn_panel_width(size_t n, size_t f)
 {
     size_t left = n - f, w = NN_PANEL;
@@ -54,5 +56,17 @@ static inline size_t nn_panel_width(size_t n, size_t f)
         w /= 2;
     return w <= left ? w : 1;
 }
+
+/* Runs PANEL(P) with P the constant of the panel width w, so that each inlined copy of a
+ * panel kernel is compiled for its width. */
+#define NN_PANEL_SWITCH(w, PANEL)                                                          \
+    switch (w) {                                                                           \
+    case NN_PANEL: PANEL(NN_PANEL); break;                                                 \
+    case 32: PANEL(32); break;                                                             \
+    case 16: PANEL(16); break;                                                             \
+    case 8: PANEL(8); break;                                                               \
+    case 4: PANEL(4); break;                                                               \
+    default: PANEL(1); break;                                                              \
+    }
 
 #endif

@@ -3,9 +3,11 @@
  * Memory: none allocated; all buffers come from the trainer's workspace.
  * Workload: per step and hidden layer B * width floats (baseline: 128 x 480 over the
  * 8 hidden layers). Each kernel walks feature panels (hot.h) and, within a panel, the
- * rows; a panel's batch statistics and gradient sums are carried in registers, row
- * after row, which fixes the summation order (bitwise reproducible, no reassociation)
- * and keeps a panel (B x 256 bytes) in L1 for its two or three passes.
+ * rows; a panel's batch statistics and gradient sums are carried row after row, which
+ * fixes the summation order (bitwise reproducible, no reassociation) and keeps a panel
+ * (B x 256 bytes) in L1 for its two or three passes. The elementwise passes run in
+ * blocks of 16 features, one AVX-512 register, so the per-feature constants stay in
+ * registers; ReLU, the common case, is fused into them.
  */
 #include "nn/layer.h"
 
@@ -100,25 +102,10 @@ NN_HOT void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, f
 {
     for (size_t f = 0, w; f < n; f += w) {
         w = nn_panel_width(n, f);
-        switch (w) {
-        case NN_PANEL:
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, NN_PANEL, eps, act);
-            break;
-        case 32:
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 32, eps, act);
-            break;
-        case 16:
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 16, eps, act);
-            break;
-        case 8:
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 8, eps, act);
-            break;
-        case 4:
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 4, eps, act);
-            break;
-        default:
-            bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, 1, eps, act);
-        }
+#define PANEL(P)                                                                         \
+    bn_forward_panel(h, a, zx, mean, var, istd, mask, gamma, beta, n_batch, n, f, P, eps, act)
+        NN_PANEL_SWITCH(w, PANEL)
+#undef PANEL
     }
 }
 
@@ -235,25 +222,10 @@ NN_HOT void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const flo
 {
     for (size_t f = 0, w; f < n; f += w) {
         w = nn_panel_width(n, f);
-        switch (w) {
-        case NN_PANEL:
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, NN_PANEL, act);
-            break;
-        case 32:
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 32, act);
-            break;
-        case 16:
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 16, act);
-            break;
-        case 8:
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 8, act);
-            break;
-        case 4:
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 4, act);
-            break;
-        default:
-            bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, 1, act);
-        }
+#define PANEL(P)                                                                         \
+    bn_backward_panel(dzh, dgamma, dbeta, a, xhat, mask, gamma, istd, n_batch, n, f, P, act)
+        NN_PANEL_SWITCH(w, PANEL)
+#undef PANEL
     }
 }
 
@@ -292,24 +264,8 @@ NN_HOT void layer_backward(float *dzh, float *db, const float *a, const float *m
 {
     for (size_t f = 0, w; f < n; f += w) {
         w = nn_panel_width(n, f);
-        switch (w) {
-        case NN_PANEL:
-            backward_panel(dzh, db, a, mask, n_batch, n, f, NN_PANEL, act);
-            break;
-        case 32:
-            backward_panel(dzh, db, a, mask, n_batch, n, f, 32, act);
-            break;
-        case 16:
-            backward_panel(dzh, db, a, mask, n_batch, n, f, 16, act);
-            break;
-        case 8:
-            backward_panel(dzh, db, a, mask, n_batch, n, f, 8, act);
-            break;
-        case 4:
-            backward_panel(dzh, db, a, mask, n_batch, n, f, 4, act);
-            break;
-        default:
-            backward_panel(dzh, db, a, mask, n_batch, n, f, 1, act);
-        }
+#define PANEL(P) backward_panel(dzh, db, a, mask, n_batch, n, f, P, act)
+        NN_PANEL_SWITCH(w, PANEL)
+#undef PANEL
     }
 }
