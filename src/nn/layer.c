@@ -174,6 +174,29 @@ NN_INLINE void bn_dz_block(float *dzh, const float *xhat, const float *dgamma,
     }
 }
 
+/* One row of Q <= 16 features of pass 1 of layer_bn_backward: dy *= f'(a); db += dy;
+ * dg += dy * xhat. A function of its own for the restrict parameters: the compiler
+ * then keeps db and dg in registers across the rows. */
+NN_INLINE void bn_grad_sums(float *restrict dy, const float *restrict xh,
+                            const float *restrict ar, float *restrict db, float *restrict dg,
+                            size_t Q, enum nn_act act)
+{
+    if (act == NN_ACT_RELU) { /* the common case, fused into the sums */
+        for (size_t j = 0; j < Q; j++) {
+            float d = ar[j] > 0.0f ? dy[j] : 0.0f;
+            dy[j] = d;
+            db[j] += d;
+            dg[j] += d * xh[j];
+        }
+    } else {
+        act_grad_row(dy, ar, Q, act);
+        for (size_t j = 0; j < Q; j++) {
+            db[j] += dy[j];
+            dg[j] += dy[j] * xh[j];
+        }
+    }
+}
+
 /* Features f0 .. f0+P-1 of layer_bn_backward. */
 NN_INLINE void bn_backward_panel(float *dzh, float *dgamma, float *dbeta, const float *a,
                                  const float *xhat, const float *mask, const float *gamma,
@@ -182,36 +205,20 @@ NN_INLINE void bn_backward_panel(float *dzh, float *dgamma, float *dbeta, const 
 {
     float db[NN_PANEL] = {0}, dg[NN_PANEL] = {0};
     /* pass 1: dy = dh * mask * f'(a); dbeta = sum dy; dgamma = sum dy * xhat */
+    const size_t Q = P < 16 ? P : 16;
     for (size_t r = 0; r < n_batch; r++) {
         size_t o = r * n + f0;
-        float *restrict dy = dzh + o;        /* (P) */
-        const float *restrict xh = xhat + o; /* (P) */
-        const float *restrict ar = a + o;    /* (P) */
-        if (mask) {
-            const float *restrict mr = mask + o;
+        if (mask)
             for (size_t j = 0; j < P; j++)
-                dy[j] *= mr[j];
-        }
-        if (act == NN_ACT_RELU) { /* the common case, fused into the sums */
-            for (size_t j = 0; j < P; j++) {
-                float d = ar[j] > 0.0f ? dy[j] : 0.0f;
-                dy[j] = d;
-                db[j] += d;
-                dg[j] += d * xh[j];
-            }
-        } else {
-            act_grad_row(dy, ar, P, act);
-            for (size_t j = 0; j < P; j++) {
-                db[j] += dy[j];
-                dg[j] += dy[j] * xh[j];
-            }
-        }
+                dzh[o + j] *= mask[o + j];
+        NN_UNROLL
+        for (size_t q = 0; q < P; q += Q)
+            bn_grad_sums(dzh + o + q, xhat + o + q, a + o + q, db + q, dg + q, Q, act);
     }
     for (size_t j = 0; j < P; j++) {
         dbeta[f0 + j] = db[j];
         dgamma[f0 + j] = dg[j];
     }
-    const size_t Q = P < 16 ? P : 16;
     for (size_t q = 0; q < P; q += Q)
         bn_dz_block(dzh, xhat, dgamma, dbeta, gamma, istd, n_batch, n, f0 + q, Q);
 }
@@ -229,31 +236,38 @@ NN_HOT void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const flo
     }
 }
 
+/* One row of Q <= 16 features of layer_backward: dz *= f'(a); acc += dz (restrict
+ * parameters, as in bn_grad_sums). */
+NN_INLINE void grad_sums(float *restrict dz, const float *restrict ar, float *restrict acc,
+                         size_t Q, enum nn_act act)
+{
+    if (act == NN_ACT_RELU) {
+        for (size_t j = 0; j < Q; j++) {
+            float d = ar[j] > 0.0f ? dz[j] : 0.0f;
+            dz[j] = d;
+            acc[j] += d;
+        }
+    } else {
+        act_grad_row(dz, ar, Q, act);
+        for (size_t j = 0; j < Q; j++)
+            acc[j] += dz[j];
+    }
+}
+
 /* Features f0 .. f0+P-1 of layer_backward. */
 NN_INLINE void backward_panel(float *dzh, float *db, const float *a, const float *mask,
                               size_t n_batch, size_t n, size_t f0, size_t P, enum nn_act act)
 {
+    const size_t Q = P < 16 ? P : 16;
     float acc[NN_PANEL] = {0};
     for (size_t r = 0; r < n_batch; r++) {
-        size_t o = r * n + f0;
-        float *restrict dz = dzh + o;     /* (P): dh in, dz out */
-        const float *restrict ar = a + o; /* (P) */
-        if (mask) {
-            const float *restrict mr = mask + o;
+        size_t o = r * n + f0; /* dzh: dh in, dz out */
+        if (mask)
             for (size_t j = 0; j < P; j++)
-                dz[j] *= mr[j];
-        }
-        if (act == NN_ACT_RELU) {
-            for (size_t j = 0; j < P; j++) {
-                float d = ar[j] > 0.0f ? dz[j] : 0.0f;
-                dz[j] = d;
-                acc[j] += d;
-            }
-        } else {
-            act_grad_row(dz, ar, P, act);
-            for (size_t j = 0; j < P; j++)
-                acc[j] += dz[j];
-        }
+                dzh[o + j] *= mask[o + j];
+        NN_UNROLL
+        for (size_t q = 0; q < P; q += Q)
+            grad_sums(dzh + o + q, a + o + q, acc + q, Q, act);
     }
     for (size_t j = 0; j < P; j++)
         db[f0 + j] = acc[j];
