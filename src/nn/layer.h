@@ -1,8 +1,8 @@
 /* layer — fused epilogues of a hidden layer: everything between one GEMM and the next.
  *
  * A hidden layer is  z = x·W^T (GEMM, dense.c)  then  [bias | batch norm] -> activation
- * -> [dropout]. These kernels do the part after the GEMM in one visit per row, so every
- * row is read once from L1 instead of once per operation:
+ * -> [dropout]. These kernels do the part after the GEMM a panel of features at a time
+ * (layer.c), so the data is read from L1 a few times instead of once per operation:
  *
  *   forward, BN:     xhat = (z - mean) * istd;  a = f(gamma * xhat + beta);  h = a * mask
  *   forward, no BN:  a = f(z + b);  h = a * mask
