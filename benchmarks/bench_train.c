@@ -5,15 +5,23 @@
  * trainer's buffer, nn_trainer_step_rows), for 1 and 2 OpenBLAS threads, and prints the
  * median over several repetitions of training samples/s and achieved GFLOP/s. FLOPs are
  * those of the GEMMs actually issued, 2 per multiply-accumulate: forward, weight
- * gradient, and input gradient of every layer but the first.
+ * gradient, and input gradient of every layer but the first. On a shared machine the
+ * wall clock counts the time other processes hold the core, so the rates are also given
+ * per second of this thread's CPU time. Last, the same 26 GEMMs per step are timed alone
+ * (no epilogues, loss or Adam): the ceiling of the training rate with this BLAS, and
+ * the share of a step they take.
  *
  * Usage: bench_train [steps_per_rep [reps [threads]]]   (defaults 400, 9, both 1 and 2)
- * Memory: one model, one trainer, the random data set (65536 x 24 floats).
+ * Memory: one model, one trainer, the random data set (65536 x 24 floats), the GEMM
+ * operands of one step.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, CLOCK_THREAD_CPUTIME_ID */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
+#include "nn/dense.h"
 #include "nn/train.h"
 #include "util/err.h"
 #include "util/progress.h"
@@ -26,6 +34,71 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof v[0], cmp_double);
+    return v[n / 2];
+}
+
+/* The GEMMs of `steps` training steps of `a` at batch BATCH, alone, with the trainer's
+ * shapes and transposes (dense.c without biases); median GFLOP/s per second of thread
+ * CPU time over reps. Returns a negative value when out of memory. */
+static double gemm_only_gflops(const nn_arch *a, double flops_per_sample, size_t steps,
+                               size_t reps, snac_rng *rng)
+{
+    enum { MAX_L = NN_MAX_HIDDEN + 1 };
+    size_t L = a->n_hidden + 1, dim[MAX_L + 1];
+    dim[0] = a->n_in;
+    for (size_t l = 0; l < a->n_hidden; l++)
+        dim[l + 1] = a->hidden[l];
+    dim[L] = a->n_out;
+    float *x[MAX_L], *w[MAX_L], *z[MAX_L], *dw[MAX_L], *dx[MAX_L];
+    bool ok = true;
+    /* x, dx (B, dim[l]); w, dw (dim[l+1], dim[l]); z (B, dim[l+1]) */
+    for (size_t l = 0; l < L; l++) {
+        x[l] = malloc(BATCH * dim[l] * sizeof(float));
+        dx[l] = malloc(BATCH * dim[l] * sizeof(float));
+        w[l] = malloc(dim[l + 1] * dim[l] * sizeof(float));
+        dw[l] = malloc(dim[l + 1] * dim[l] * sizeof(float));
+        z[l] = malloc(BATCH * dim[l + 1] * sizeof(float));
+        ok = ok && x[l] && dx[l] && w[l] && dw[l] && z[l];
+        for (size_t i = 0; ok && i < BATCH * dim[l]; i++)
+            x[l][i] = (float)rng_normal(rng);
+        for (size_t i = 0; ok && i < dim[l + 1] * dim[l]; i++)
+            w[l][i] = 0.1f * (float)rng_normal(rng);
+    }
+    double rate[99];
+    for (size_t r = 0; ok && r <= reps; r++) { /* rep 0 is the warm-up */
+        double c0 = cpu_now();
+        for (size_t s = 0; s < steps; s++) {
+            for (size_t l = 0; l < L; l++)
+                dense_forward(z[l], x[l], w[l], NULL, BATCH, dim[l], dim[l + 1]);
+            for (size_t l = L; l-- > 0;) {
+                dense_backward_params(dw[l], NULL, z[l], x[l], BATCH, dim[l], dim[l + 1]);
+                if (l > 0)
+                    dense_backward_input(dx[l], z[l], w[l], BATCH, dim[l], dim[l + 1]);
+            }
+        }
+        if (r > 0)
+            rate[r - 1] = (double)(steps * BATCH) * flops_per_sample * 1e-9 / (cpu_now() - c0);
+    }
+    for (size_t l = 0; l < L; l++) {
+        free(x[l]);
+        free(dx[l]);
+        free(w[l]);
+        free(dw[l]);
+        free(z[l]);
+    }
+    return ok ? median(rate, reps) : -1.0;
 }
 
 static double gemm_flops_per_sample(const nn_arch *a)
@@ -77,10 +150,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_train: %s\n", snac_err_msg());
             return 1;
         }
-        double rate[99], loss = 0.0;
+        double rate[99], cpu_rate[99], loss = 0.0;
         size_t pos = N_ROWS; /* forces a shuffle first */
         for (size_t r = 0; r <= reps; r++) { /* rep 0 is the warm-up */
-            double t0 = progress_now();
+            double t0 = progress_now(), c0 = cpu_now();
             for (size_t s = 0; s < steps; s++) {
                 if (pos + BATCH > N_ROWS) {
                     rng_shuffle_size(&rng, idx, N_ROWS);
@@ -92,18 +165,32 @@ int main(int argc, char **argv)
                 }
                 pos += BATCH;
             }
-            double dt = progress_now() - t0;
-            if (r > 0)
+            double dt = progress_now() - t0, dc = cpu_now() - c0;
+            if (r > 0) {
                 rate[r - 1] = (double)(steps * BATCH) / dt;
+                cpu_rate[r - 1] = (double)(steps * BATCH) / dc;
+            }
         }
-        qsort(rate, reps, sizeof rate[0], cmp_double);
-        double med = rate[reps / 2];
+        double med = median(rate, reps);
         printf("threads %d: %9.0f samples/s (median; min %.0f, max %.0f)  %6.2f GFLOP/s  "
                "%6.1f us/step  (last batch loss %.3f)\n",
                threads, med, rate[0], rate[reps - 1], med * flops * 1e-9, 1e6 * BATCH / med,
                loss / BATCH);
+        if (threads == 1) { /* the caller's thread does all the work only on one thread */
+            double cmed = median(cpu_rate, reps);
+            printf("threads 1, per CPU second: %9.0f samples/s  %6.2f GFLOP/s  %6.1f us/step\n",
+                   cmed, cmed * flops * 1e-9, 1e6 * BATCH / cmed);
+        }
         nn_trainer_free(t);
         nn_mlp_free(m);
     }
+    openblas_set_num_threads(1);
+    double g = gemm_only_gflops(&a, flops, steps, reps, &rng);
+    if (g < 0.0) {
+        fprintf(stderr, "bench_train: out of memory\n");
+        return 1;
+    }
+    printf("the same GEMMs alone, 1 thread, per CPU second: %6.2f GFLOP/s  %6.1f us/step\n", g,
+           1e6 * BATCH * flops * 1e-9 / g);
     return 0;
 }

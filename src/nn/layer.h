@@ -1,8 +1,8 @@
 /* layer — fused epilogues of a hidden layer: everything between one GEMM and the next.
  *
  * A hidden layer is  z = x·W^T (GEMM, dense.c)  then  [bias | batch norm] -> activation
- * -> [dropout]. These kernels do the part after the GEMM in one visit per row, so every
- * row is read once from L1 instead of once per operation:
+ * -> [dropout]. These kernels do the part after the GEMM a panel of features at a time
+ * (layer.c), so the data is read from L1 a few times instead of once per operation:
  *
  *   forward, BN:     xhat = (z - mean) * istd;  a = f(gamma * xhat + beta);  h = a * mask
  *   forward, no BN:  a = f(z + b);  h = a * mask
@@ -29,11 +29,10 @@ void layer_bn_forward_train(float *h, float *a, float *zx, float *mean, float *v
                             size_t n_batch, size_t n, float eps, enum nn_act act);
 
 /* dzh (B, n): in dL/dh, out dL/dz.  dgamma, dbeta (n) overwritten.  a, xhat (B, n) and
- * mask (B, n or NULL) from the forward pass; gamma, istd (n); scratch (2n). */
+ * mask (B, n or NULL) from the forward pass; gamma, istd (n). */
 void layer_bn_backward(float *dzh, float *dgamma, float *dbeta, const float *a,
                        const float *xhat, const float *mask, const float *gamma,
-                       const float *istd, float *scratch, size_t n_batch, size_t n,
-                       enum nn_act act);
+                       const float *istd, size_t n_batch, size_t n, enum nn_act act);
 
 /* za (B, n): in z (without bias), out a = f(z + b).  h (B, n) or NULL; mask as above. */
 void layer_forward_train(float *h, float *za, const float *mask, const float *b,

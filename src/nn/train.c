@@ -11,7 +11,6 @@
  *                                      mean, var, istd (n)  batch statistics
  *   logits (B, n_out)                  logits, then their gradient in place
  *   dbuf[2] (B, max width)             ping-pong gradients flowing backward
- *   scratch (2 max width)              BN backward
  *   eval (EVAL_CHUNK rows)             inference workspace and logits
  * nn_train() adds the shuffled row index (n_train) and frees everything it made.
  * A step (nn_trainer_step*) allocates nothing; nn_alloc_count() lets the tests check.
@@ -56,7 +55,6 @@ struct nn_trainer {
     float *mean[NN_MAX_LAYERS], *var[NN_MAX_LAYERS], *istd[NN_MAX_LAYERS]; /* (n) */
     float *logits;                        /* (B, n_out) */
     float *dbuf[2];                       /* (B, max width) */
-    float *scratch;                       /* (2 max width) */
     float *eval_ws;                       /* mlp_infer_ws_floats(EVAL_CHUNK) */
     float *eval_logits;                   /* (EVAL_CHUNK, n_out) */
     /* views into grad, per layer, same layout as the model's parameters */
@@ -122,7 +120,6 @@ static size_t layout(nn_trainer *t, float *base)
     t->logits = carve(base, &off, B * a->n_out);
     t->dbuf[0] = carve(base, &off, B * maxw);
     t->dbuf[1] = carve(base, &off, B * maxw);
-    t->scratch = carve(base, &off, 2 * maxw);
     t->eval_ws = carve(base, &off, mlp_infer_ws_floats(m, EVAL_CHUNK));
     t->eval_logits = carve(base, &off, EVAL_CHUNK * a->n_out);
     return off;
@@ -228,7 +225,7 @@ static void forward_backward(nn_trainer *t, const float *x, const int32_t *y, si
         size_t k = l - 1; /* the hidden layer whose output dh is */
         if (a->batch_norm)
             layer_bn_backward(dh, t->ggamma[k], t->gbeta[k], t->a[k], t->z[k], t->mask[k],
-                              m->gamma[k], t->istd[k], t->scratch, n, n_in, a->act);
+                              m->gamma[k], t->istd[k], n, n_in, a->act);
         else
             layer_backward(dh, t->gb[k], t->a[k], t->mask[k], n, n_in, a->act);
         dz = dh;

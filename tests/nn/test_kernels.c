@@ -1,5 +1,6 @@
 /* Kernel tests: every backward pass against central finite differences, the BLAS dense
  * path against its naive twin, dropout masks, Adam against the textbook formula. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,11 +262,11 @@ static void fused_bn_activation_dropout_backward_should_match_finite_differences
             fill_uniform(b.beta, BN_N, -0.5f, 0.5f, &r);
             fill_uniform(b.c, BB * BN_N, -1, 1, &r);
             dropout_mask(b.mask, BB * BN_N, 0.3f, &r);
-            float d[BB * BN_N], dg[BN_N], dbeta[BN_N], scratch[2 * BN_N];
+            float d[BB * BN_N], dg[BN_N], dbeta[BN_N];
             bn_fused_loss(&b);
             memcpy(d, b.c, sizeof d);
             layer_bn_backward(d, dg, dbeta, b.a, b.z, use_mask ? b.mask : NULL, b.gamma, b.istd,
-                              scratch, BB, BN_N, b.act);
+                              BB, BN_N, b.act);
             char what[64];
             snprintf(what, sizeof what, "fused bn+%s%s dz", nn_act_names[k], use_mask ? "+dropout" : "");
             /* ReLU: a perturbation may cross the kink; keep h small */
@@ -307,6 +308,125 @@ static void fused_bias_activation_dropout_backward_should_match_finite_differenc
             fd_check("fused bias+act dz", plain_fused_loss, &b, b.x, d, BB * BN_N, 1e-3f, 2e-3, 1e-2);
             fd_check("fused bias+act db", plain_fused_loss, &b, b.b, db, BN_N, 1e-3f, 2e-3, 1e-2);
         }
+}
+
+/* Row-wise twins of the fused epilogues: one formula per element, sums row after row
+ * (the order the panel kernels must keep, bit for bit). */
+static void ref_bn_forward(float *h, float *a, float *zx, float *mean, float *var, float *istd,
+                           const float *mask, const float *gamma, const float *beta, size_t B,
+                           size_t n, float eps, enum nn_act act)
+{
+    bn_stats(mean, var, zx, B, n);
+    for (size_t f = 0; f < n; f++)
+        istd[f] = 1.0f / sqrtf(var[f] + eps);
+    for (size_t i = 0; i < B * n; i++) {
+        size_t f = i % n;
+        zx[i] = (zx[i] - mean[f]) * istd[f];
+        a[i] = gamma[f] * zx[i] + beta[f];
+    }
+    act_forward(a, a, B * n, act);
+    if (mask)
+        dropout_forward(h, a, mask, B * n);
+}
+
+static void ref_bn_backward(float *d, float *dgamma, float *dbeta, const float *a,
+                            const float *xhat, const float *mask, const float *gamma,
+                            const float *istd, size_t B, size_t n, enum nn_act act)
+{
+    if (mask)
+        dropout_backward(d, d, mask, B * n);
+    act_backward(d, d, a, B * n, act);
+    memset(dgamma, 0, n * sizeof *dgamma);
+    memset(dbeta, 0, n * sizeof *dbeta);
+    for (size_t i = 0; i < B * n; i++) {
+        dbeta[i % n] += d[i];
+        dgamma[i % n] += d[i] * xhat[i];
+    }
+    const float inv_b = 1.0f / (float)B;
+    for (size_t i = 0; i < B * n; i++) {
+        size_t f = i % n;
+        d[i] = gamma[f] * istd[f] * (d[i] - dbeta[f] * inv_b - xhat[i] * (dgamma[f] * inv_b));
+    }
+}
+
+static void ref_forward(float *h, float *za, const float *mask, const float *b, size_t B,
+                        size_t n, enum nn_act act)
+{
+    for (size_t i = 0; i < B * n; i++)
+        za[i] += b[i % n];
+    act_forward(za, za, B * n, act);
+    if (mask)
+        dropout_forward(h, za, mask, B * n);
+}
+
+static void ref_backward(float *d, float *db, const float *a, const float *mask, size_t B,
+                         size_t n, enum nn_act act)
+{
+    if (mask)
+        dropout_backward(d, d, mask, B * n);
+    act_backward(d, d, a, B * n, act);
+    memset(db, 0, n * sizeof *db);
+    for (size_t i = 0; i < B * n; i++)
+        db[i % n] += d[i];
+}
+
+#define SAME_BITS(x, y, count) CHECK(memcmp((x), (y), (count) * sizeof(float)) == 0)
+
+/* Widths that end in each panel size (64, 16, 4, 1) and batches down to one row. */
+static void epilogues_should_match_their_row_wise_twins_bitwise(void)
+{
+    static const size_t widths[] = {1, 3, 5, 16, 20, 44, 60, 64, 67, 120, 128};
+    static const size_t batches[] = {1, 7, 128};
+    enum { MB = 128, MW = 128 };
+    static float z[MB * MW], z2[MB * MW], a[MB * MW], a2[MB * MW], h[MB * MW], h2[MB * MW],
+        mask[MB * MW], d[MB * MW], d2[MB * MW];
+    float g[MW], beta[MW], mean[MW], var[MW], istd[MW], mean2[MW], var2[MW], istd2[MW],
+        dg[MW], db[MW], dg2[MW], db2[MW];
+    snac_rng r;
+    rng_seed(&r, 11);
+    for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++)
+        for (size_t bi = 0; bi < sizeof batches / sizeof batches[0]; bi++)
+            for (int k = 0; k < NN_ACT_COUNT; k++)
+                for (int use_mask = 0; use_mask <= 1; use_mask++) {
+                    size_t n = widths[wi], B = batches[bi], N = B * n;
+                    enum nn_act act = (enum nn_act)k;
+                    const float *m = use_mask ? mask : NULL;
+                    fill_uniform(z, N, -2, 2, &r);
+                    fill_uniform(g, n, 0.5f, 1.5f, &r);
+                    fill_uniform(beta, n, -0.5f, 0.5f, &r);
+                    fill_uniform(d, N, -1, 1, &r);
+                    dropout_mask(mask, N, 0.3f, &r);
+                    memcpy(z2, z, N * sizeof *z);
+                    memcpy(d2, d, N * sizeof *d);
+                    layer_bn_forward_train(h, a, z, mean, var, istd, m, g, beta, B, n, 1e-3f, act);
+                    ref_bn_forward(h2, a2, z2, mean2, var2, istd2, m, g, beta, B, n, 1e-3f, act);
+                    SAME_BITS(z, z2, N);
+                    SAME_BITS(a, a2, N);
+                    SAME_BITS(mean, mean2, n);
+                    SAME_BITS(var, var2, n);
+                    SAME_BITS(istd, istd2, n);
+                    if (m)
+                        SAME_BITS(h, h2, N);
+                    layer_bn_backward(d, dg, db, a, z, m, g, istd, B, n, act);
+                    ref_bn_backward(d2, dg2, db2, a, z, m, g, istd, B, n, act);
+                    SAME_BITS(d, d2, N);
+                    SAME_BITS(dg, dg2, n);
+                    SAME_BITS(db, db2, n);
+
+                    fill_uniform(z, N, -2, 2, &r);
+                    fill_uniform(d, N, -1, 1, &r);
+                    memcpy(z2, z, N * sizeof *z);
+                    memcpy(d2, d, N * sizeof *d);
+                    layer_forward_train(h, z, m, beta, B, n, act);
+                    ref_forward(h2, z2, m, beta, B, n, act);
+                    SAME_BITS(z, z2, N);
+                    if (m)
+                        SAME_BITS(h, h2, N);
+                    layer_backward(d, db, z, m, B, n, act);
+                    ref_backward(d2, db2, z, m, B, n, act);
+                    SAME_BITS(d, d2, N);
+                    SAME_BITS(db, db2, n);
+                }
 }
 
 static void running_statistics_should_follow_momentum_with_unbiased_variance(void)
@@ -440,6 +560,7 @@ int main(void)
     TEST(batchnorm_backward_should_match_finite_differences);
     TEST(fused_bn_activation_dropout_backward_should_match_finite_differences);
     TEST(fused_bias_activation_dropout_backward_should_match_finite_differences);
+    TEST(epilogues_should_match_their_row_wise_twins_bitwise);
     TEST(running_statistics_should_follow_momentum_with_unbiased_variance);
     TEST(softmax_cross_entropy_gradient_should_match_finite_differences);
     TEST(l1_gradient_should_match_finite_differences);
