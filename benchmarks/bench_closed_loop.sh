@@ -31,16 +31,16 @@
 #
 #   benchmarks/bench_closed_loop.sh [--seeds N] [--trials T] [--population P] [--k K] [--epochs E]
 #                                   [--train ROWS] [--snac BIN] [--out DIR] [--smoke]
-# defaults: 3 seeds, 80 trials, population 10, K 4, 2 epochs, 20000 simulated training jets;
-# space: 1-4 hidden layers, widths 4-24 / 4-16 / 4-12 / 4-8 (205 architectures, x the Table 1
+# defaults: 3 seeds, 70 trials, population 10, K 4, 2 epochs, 20000 simulated training jets;
+# space: 1-4 hidden layers, widths 4-20 / 4-16 / 4-12 / 4-8 (205 architectures, x the Table 1
 # hyper-parameters), deployed at ap_fixed<4,1> weights and biases, ap_fixed<6,3> inputs (Yosys: seconds
 # to tens of seconds per model). K 4 so that the refit reaches 12 architectures (a full fit, which can
-# reorder candidates; below that it is an affine recalibration, which cannot) before generation 4 of 0-7.
+# reorder candidates; below that it is an affine recalibration, which cannot) before generation 4 of 0-6.
 # --smoke: 2 seeds of 8 trials, population 4, K 1, 1-2 layers of widths 2/4 on 3000 jets (minutes;
 # for checking the script). Prints the load average before and after: other users share the cores.
 set -euo pipefail
 SNAC=build/snac
-seeds=3 trials=80 pop=10 k=4 epochs=2 train=20000 out="" smoke=0
+seeds=3 trials=70 pop=10 k=4 epochs=2 train=20000 out="" smoke=0
 while [ $# -gt 0 ]; do
     case $1 in
     --seeds) seeds=$2; shift ;;
@@ -56,7 +56,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-widths="[[4, 8, 12, 16, 24], [4, 8, 12, 16], [4, 8, 12], [4, 8]]" layers="[1, 2, 3, 4]"
+widths="[[4, 8, 12, 16, 20], [4, 8, 12, 16], [4, 8, 12], [4, 8]]" layers="[1, 2, 3, 4]"
 if [ "$smoke" -eq 1 ]; then
     seeds=2 trials=8 pop=4 k=1 epochs=1 train=3000 widths="[[2, 4], [2, 4]]" layers="[1, 2]"
 fi
