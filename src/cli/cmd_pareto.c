@@ -34,8 +34,6 @@ static void usage(FILE *f)
                "  --surrogate V: every trial re-scored by surrogate version V (id or name) from its stored model.\n");
 }
 
-static const char *by; /* --surrogate: re-score a global search's trials by this version */
-
 /* A global search's front, or a local search's (local_run.h), by the run's kind. */
 static int write_front(snac_db *db, const search_pareto_opts *po, FILE *out)
 {
@@ -49,7 +47,7 @@ static int write_front(snac_db *db, const search_pareto_opts *po, FILE *out)
     sqlite3_finalize(st);
     if (local)
         return local_front_write(db, po->run_id, po->format, po->all, out, NULL);
-    return search_pareto_write_by(db, po, by, out, NULL);
+    return search_pareto_write(db, po, out, NULL);
 }
 
 static int export_to(snac_db *db, search_pareto_opts *po, enum search_pareto_format fmt, const char *path)
@@ -101,7 +99,7 @@ int cmd_pareto(int argc, char **argv)
         return 2;
     }
     snac_db *db = NULL;
-    search_pareto_opts po = {run, SEARCH_PARETO_TEXT, all, 0, {0}};
+    search_pareto_opts po = {run, SEARCH_PARETO_TEXT, all, 0, {0}, surrogate};
     for (const char *p = hv; p && *p;) {
         char *e;
         errno = 0;
@@ -122,7 +120,6 @@ int cmd_pareto(int argc, char **argv)
             fprintf(stderr, "snac pareto: %zu partial-fidelity trials of run %lld trained to full fidelity\n", n_done,
                     run);
     }
-    by = surrogate;
     if (!rc)
         rc = db_open_readonly(db_file, &db);
     bool to_stdout = (csv && strcmp(csv, "-") == 0) || (json && strcmp(json, "-") == 0);

@@ -73,7 +73,7 @@ int cmd_search(int argc, char **argv)
 
     /* the front, from the store: what `snac pareto RUN` prints */
     snac_db *db = NULL;
-    search_pareto_opts po = {s.run_id, SEARCH_PARETO_TEXT, false, 0, {0}};
+    search_pareto_opts po = {s.run_id, SEARCH_PARETO_TEXT, false, 0, {0}, NULL};
     int rc = db_open_readonly(s.db_path, &db);
     if (!rc)
         rc = search_pareto_write(db, &po, stdout, NULL);

@@ -915,7 +915,7 @@ static void print_front(pdriver *p, int64_t run, const char *what)
     if (!p->log || run <= 0)
         return;
     say(p, "\n%s (run %lld):\n", what, (long long)run);
-    search_pareto_opts po = {run, SEARCH_PARETO_TEXT, false, 0, {0}};
+    search_pareto_opts po = {run, SEARCH_PARETO_TEXT, false, 0, {0}, NULL};
     search_pareto_write(p->db, &po, p->log, NULL);
 }
 

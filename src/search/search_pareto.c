@@ -317,11 +317,7 @@ static int print_hv(const prow *rows, size_t n, const search_config *sc, const s
 
 int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front)
 {
-    return search_pareto_write_by(db, o, NULL, out, n_front);
-}
-
-int search_pareto_write_by(snac_db *db, const search_pareto_opts *o, const char *ref, FILE *out, size_t *n_front)
-{
+    const char *ref = o->surrogate;
     search_config sc;
     int64_t version_id = 0;
     int rc = read_search_run(db, o->run_id, &sc, &version_id);

@@ -31,17 +31,17 @@ typedef struct search_pareto_opts {
     bool all; /* every trained trial, not only the front (front members flagged) */
     size_t n_hv_ref; /* > 0: the text ends with the front's hypervolume w.r.t. this reference point */
     double hv_ref[8]; /* natural units per objective (accuracy as a fraction, its worst acceptable value) */
+    /* NULL: the objectives stored with each trial; else every trial re-scored from its stored model
+     * by this surrogate version (id or name). A closed-loop search (issue 20) scored its trials with
+     * several versions; this is its front in one. Stores nothing. */
+    const char *surrogate;
 } search_pareto_opts;
 
 /* Trial ids and validation accuracies of the front members of search run run_id, in trial
  * order (malloc'd arrays; the caller frees both). */
 int search_pareto_front_trials(snac_db *db, int64_t run_id, int64_t **ids, double **acc, size_t *n);
 
-/* Write the front of run o->run_id to out; *n_front (may be NULL) = front size. */
+/* Write the front of run o->run_id to out (scored by o->surrogate); *n_front (may be NULL) = front size. */
 int search_pareto_write(snac_db *db, const search_pareto_opts *o, FILE *out, size_t *n_front);
-/* The same with every trial re-scored from its stored model by surrogate version `ref` (id or
- * name; NULL: the objectives stored with each trial). A closed-loop search (issue 20) scored its
- * trials with several versions; this is its front in one. Stores nothing. */
-int search_pareto_write_by(snac_db *db, const search_pareto_opts *o, const char *ref, FILE *out, size_t *n_front);
 
 #endif

@@ -373,7 +373,7 @@ static void pareto_should_export_the_front_as_csv_and_json(void)
     char *buf = NULL;
     size_t len = 0, nf = 0;
     FILE *f = open_memstream(&buf, &len);
-    search_pareto_opts po = {1, SEARCH_PARETO_CSV, false, 0, {0}};
+    search_pareto_opts po = {1, SEARCH_PARETO_CSV, false, 0, {0}, NULL};
     CHECK(search_pareto_write(db, &po, f, &nf) == 0);
     fclose(f);
     CHECK(nf >= 1);
@@ -418,7 +418,7 @@ static void pareto_should_list_a_repeated_architecture_once(void)
         char *buf = NULL;
         size_t len = 0, nf = 0;
         FILE *f = open_memstream(&buf, &len);
-        search_pareto_opts po = {1, SEARCH_PARETO_JSON, all == 1, 0, {0}};
+        search_pareto_opts po = {1, SEARCH_PARETO_JSON, all == 1, 0, {0}, NULL};
         CHECK(search_pareto_write(db, &po, f, &nf) == 0);
         fclose(f);
         long long listed = 0;
