@@ -30,8 +30,9 @@
 # closed <= 0.5 x open, wall closed <= 1.25 x open.
 #
 #   benchmarks/bench_closed_loop.sh [--seeds N] [--trials T] [--population P] [--k K] [--epochs E]
-#                                   [--train ROWS] [--snac BIN] [--out DIR] [--smoke]
-# defaults: 3 seeds, 70 trials, population 10, K 4, 2 epochs, 20000 simulated training jets;
+#                                   [--train ROWS] [--pick MODE] [--snac BIN] [--out DIR] [--smoke]
+# defaults: 3 seeds, 70 trials, population 10, K 4, 2 epochs, 20000 simulated training jets, pick
+# uncertainty (the closed loop's synthesis.pick: uncertainty | front | random);
 # space: 1-4 hidden layers, widths 4-20 / 4-16 / 4-12 / 4-8 (205 architectures, x the Table 1
 # hyper-parameters), deployed at ap_fixed<4,1> weights and biases, ap_fixed<6,3> inputs (Yosys: seconds
 # to tens of seconds per model). K 4 so that the refit could reach 12 architectures (a full fit, which
@@ -42,7 +43,7 @@
 # for checking the script). Prints the load average before and after: other users share the cores.
 set -euo pipefail
 SNAC=build/snac
-seeds=3 trials=70 pop=10 k=4 epochs=2 train=20000 out="" smoke=0
+seeds=3 trials=70 pop=10 k=4 epochs=2 train=20000 pick=uncertainty out="" smoke=0
 while [ $# -gt 0 ]; do
     case $1 in
     --seeds) seeds=$2; shift ;;
@@ -51,6 +52,7 @@ while [ $# -gt 0 ]; do
     --k) k=$2; shift ;;
     --epochs) epochs=$2; shift ;;
     --train) train=$2; shift ;;
+    --pick) pick=$2; shift ;;
     --snac) SNAC=$2; shift ;;
     --out) out=$2; shift ;;
     --smoke) smoke=1 ;;
@@ -72,7 +74,7 @@ mkdir -p "$out"
 cd "$out"
 export OPENBLAS_NUM_THREADS=1
 echo "bench_closed_loop: $(date -u +%FT%TZ), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "  $seeds seeds x $trials trials (population $pop, $epochs epochs), K $k per generation"
+echo "  $seeds seeds x $trials trials (population $pop, $epochs epochs), K $k per generation, pick $pick"
 echo "  widths $widths, deploy ap_fixed<4,1> weights/biases, ap_fixed<6,3> inputs"
 "$SNAC" data gen --out jets --train "$train" --val $((train / 4)) --test 500 --seed 5 > /dev/null
 
@@ -86,7 +88,7 @@ search: {trials: $trials, population: $pop, epochs: $epochs, seed: $1, workers: 
 search_space: {layers: $layers, widths: $widths, activation: [relu]}
 deploy: {toolchain: yosys-0.23, weight: "ap_fixed<4,1>", bias: "ap_fixed<4,1>", input: "ap_fixed<6,3>"}
 YAML
-    [ "$2" -eq 1 ] && echo "synthesis: {per_generation: $k, pick: uncertainty, refit_every: 1, jobs: 1}"
+    [ "$2" -eq 1 ] && echo "synthesis: {per_generation: $k, pick: $pick, refit_every: 1, jobs: 1}"
     true
 }
 now() { date +%s.%N; }
