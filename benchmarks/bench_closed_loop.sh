@@ -30,9 +30,13 @@
 # closed <= 0.5 x open, wall closed <= 1.25 x open.
 #
 #   benchmarks/bench_closed_loop.sh [--seeds N] [--trials T] [--population P] [--k K] [--epochs E]
-#                                   [--train ROWS] [--pick MODE] [--snac BIN] [--out DIR] [--smoke]
+#                                   [--train ROWS] [--pick MODE] [--deploy PRECISION] [--layers L]
+#                                   [--widths W] [--snac BIN] [--out DIR] [--smoke]
 # defaults: 3 seeds, 70 trials, population 10, K 4, 2 epochs, 20000 simulated training jets, pick
-# uncertainty (the closed loop's synthesis.pick: uncertainty | front | random);
+# uncertainty (the closed loop's synthesis.pick: uncertainty | front | random); --deploy: the deploy
+# section's precision keys (default 'weight: "ap_fixed<4,1>", bias: "ap_fixed<4,1>", input:
+# "ap_fixed<6,3>"'; '' = snac's default deployment precision); --layers/--widths: the search space's
+# YAML lists;
 # space: 1-4 hidden layers, widths 4-20 / 4-16 / 4-12 / 4-8 (205 architectures, x the Table 1
 # hyper-parameters), deployed at ap_fixed<4,1> weights and biases, ap_fixed<6,3> inputs (Yosys: seconds
 # to tens of seconds per model). K 4 so that the refit could reach 12 architectures (a full fit, which
@@ -44,6 +48,8 @@
 set -euo pipefail
 SNAC=build/snac
 seeds=3 trials=70 pop=10 k=4 epochs=2 train=20000 pick=uncertainty out="" smoke=0
+precision='weight: "ap_fixed<4,1>", bias: "ap_fixed<4,1>", input: "ap_fixed<6,3>"'
+widths="[[4, 8, 12, 16, 20], [4, 8, 12, 16], [4, 8, 12], [4, 8]]" layers="[1, 2, 3, 4]"
 while [ $# -gt 0 ]; do
     case $1 in
     --seeds) seeds=$2; shift ;;
@@ -53,6 +59,9 @@ while [ $# -gt 0 ]; do
     --epochs) epochs=$2; shift ;;
     --train) train=$2; shift ;;
     --pick) pick=$2; shift ;;
+    --deploy) precision=$2; shift ;;
+    --layers) layers=$2; shift ;;
+    --widths) widths=$2; shift ;;
     --snac) SNAC=$2; shift ;;
     --out) out=$2; shift ;;
     --smoke) smoke=1 ;;
@@ -60,7 +69,6 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-widths="[[4, 8, 12, 16, 20], [4, 8, 12, 16], [4, 8, 12], [4, 8]]" layers="[1, 2, 3, 4]"
 if [ "$smoke" -eq 1 ]; then
     seeds=2 trials=8 pop=4 k=1 epochs=1 train=3000 widths="[[2, 4], [2, 4]]" layers="[1, 2]"
 fi
@@ -75,7 +83,7 @@ cd "$out"
 export OPENBLAS_NUM_THREADS=1
 echo "bench_closed_loop: $(date -u +%FT%TZ), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  $seeds seeds x $trials trials (population $pop, $epochs epochs), K $k per generation, pick $pick"
-echo "  widths $widths, deploy ap_fixed<4,1> weights/biases, ap_fixed<6,3> inputs"
+echo "  layers $layers, widths $widths, deploy {${precision:-snac default precision}}"
 "$SNAC" data gen --out jets --train "$train" --val $((train / 4)) --test 500 --seed 5 > /dev/null
 
 config() { # config SEED CLOSED(0/1)
@@ -86,7 +94,7 @@ data: {format: hdf5, files: [jets/train, jets/val], constituents: 8, features: [
 search: {trials: $trials, population: $pop, epochs: $epochs, seed: $1, workers: 2, store_models: true,
          objectives: [accuracy, lut, latency_cycles]}
 search_space: {layers: $layers, widths: $widths, activation: [relu]}
-deploy: {toolchain: yosys-0.23, weight: "ap_fixed<4,1>", bias: "ap_fixed<4,1>", input: "ap_fixed<6,3>"}
+deploy: {toolchain: yosys-0.23${precision:+, $precision}}
 YAML
     [ "$2" -eq 1 ] && echo "synthesis: {per_generation: $k, pick: $pick, refit_every: 1, jobs: 1}"
     true
