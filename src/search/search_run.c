@@ -617,28 +617,10 @@ static int finish_generation(driver *d)
 
 /* ---------------------------------------------------------------- resume support */
 
-/* Read "f":[a,b,...] out of an objectives JSON (written by objectives_json with %.17g). */
-int search_objectives_f(const char *json, double *f, size_t n)
+/* Read the n numbers of the array that follows key (which ends in '[') in an objectives JSON
+ * (written with %.17g). */
+static int json_f_array(const char *json, const char *key, double *f, size_t n)
 {
-    const char *p = json ? strstr(json, "\"f\":[") : NULL;
-    if (!p)
-        return -1;
-    p += 5;
-    for (size_t k = 0; k < n; k++) {
-        char *end;
-        f[k] = strtod(p, &end);
-        if (end == p)
-            return -1;
-        p = end + (*end == ',');
-    }
-    return 0;
-}
-
-/* Read "f@E":[..] and "viol@E":v (rungs_json) out of an objectives JSON. */
-static int rung_f(const char *json, size_t epochs, double *f, size_t n, double *viol)
-{
-    char key[48];
-    snprintf(key, sizeof key, "\"f@%zu\":[", epochs);
     const char *p = json ? strstr(json, key) : NULL;
     if (!p)
         return -1;
@@ -650,8 +632,24 @@ static int rung_f(const char *json, size_t epochs, double *f, size_t n, double *
             return -1;
         p = end + (*end == ',');
     }
+    return 0;
+}
+
+/* Read "f":[a,b,...] out of an objectives JSON (written by objectives_json). */
+int search_objectives_f(const char *json, double *f, size_t n)
+{
+    return json_f_array(json, "\"f\":[", f, n);
+}
+
+/* Read "f@E":[..] and "viol@E":v (rungs_json) out of an objectives JSON. */
+static int rung_f(const char *json, size_t epochs, double *f, size_t n, double *viol)
+{
+    char key[48];
+    snprintf(key, sizeof key, "\"f@%zu\":[", epochs);
+    if (json_f_array(json, key, f, n))
+        return -1;
     snprintf(key, sizeof key, "\"viol@%zu\":", epochs);
-    p = strstr(json, key);
+    const char *p = strstr(json, key);
     if (!p)
         return -1;
     char *end;
