@@ -120,6 +120,7 @@ static int model_fields(const parse_state *p, char **f, calib_yosys_row *r)
         return bad(p, C_CLOCK, f[p->col_of[C_CLOCK]], "not a positive clock period");
     surr_features *xf = &r->s.x;
     memset(xf, 0, sizeof *xf);
+    xf->toolchain = SURR_TC_YOSYS_0_23; /* the basis's vendor-only terms are 0 for these rows */
     xf->f[SURR_F_CLOCK_NS] = x;
     xf->f[SURR_F_DELAY_SCALE] = surr_part_delay_scale(r->part);
     xf->f[SURR_F_RF_MAX] = 1;

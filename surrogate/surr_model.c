@@ -18,7 +18,7 @@ const char *const surr_basis_names[SURR_B_COUNT] = {
     "out_bits", "rf_acc_bits", "relu_bits", "table_neurons", "table_layer", "io_bits", "stream_layer",
     "bram_blocks", "mult_stage", "tree_stage", "act_layer", "rf_cycles", "rf_max", "mult_pipe_bits",
     "fifo_lut", "fifos", "act_proc_bits", "cast_bits", "rf_loop", "stream_array_bits",
-    "softmax_exp_bits"};
+    "softmax_exp_bits", "call_reg"};
 _Static_assert(sizeof surr_target_names / sizeof *surr_target_names == SURR_T_COUNT, "target names");
 _Static_assert(sizeof surr_basis_names / sizeof *surr_basis_names == SURR_B_COUNT, "basis names");
 _Static_assert(SURR_B_COUNT <= 32, "basis masks are 32-bit");
@@ -92,6 +92,8 @@ void surr_basis_eval_layer(int dsp_min_bits, const surr_features *x, size_t l, d
      * the coefficients) scaled to the part, in clock periods */
     phi[SURR_B_MULT_STAGE] = dly / clock;
     phi[SURR_B_TREE_STAGE] = dly * L->levels / clock;
+    /* Vivado HLS: one cycle per dense call at the top (the calibration set's instance rows) */
+    phi[SURR_B_CALL_REG] = SURR_CALL_REG_TOOLCHAINS(x->toolchain) ? 1 : 0;
     phi[SURR_B_ACT_LAYER] = L->act != SURR_ACT_LINEAR ? 1 : 0;
     /* Latency strategy at RF > 1: the fitted cycles per reuse step; Resource: hls4ml's ReuseLoop
      * (nnet_dense_resource.h, `#pragma HLS PIPELINE II=1 rewind`) takes one cycle per step */
@@ -164,7 +166,8 @@ uint32_t surr_basis_default_mask(enum surr_target t)
         return B(SURR_B_ONE);
     case SURR_T_LATENCY_CYCLES:
         return B(SURR_B_ONE) | B(SURR_B_LAYER) | B(SURR_B_MULT_STAGE) | B(SURR_B_TREE_STAGE) | B(SURR_B_ACT_LAYER) |
-               B(SURR_B_RF_CYCLES) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TABLE_LAYER) | B(SURR_B_RF_LOOP);
+               B(SURR_B_RF_CYCLES) | B(SURR_B_STREAM_LAYER) | B(SURR_B_TABLE_LAYER) | B(SURR_B_RF_LOOP) |
+               B(SURR_B_CALL_REG);
     case SURR_T_II:
         return B(SURR_B_ONE) | B(SURR_B_RF_MAX);
     default:
@@ -182,7 +185,7 @@ double surr_basis_pinned(enum surr_target t, enum surr_basis k)
         return SURR_RELU_PROC_LUT;
     if (t == SURR_T_LUT && k == SURR_B_CAST_BITS)
         return SURR_CAST_LUT;
-    if (t == SURR_T_LATENCY_CYCLES && k == SURR_B_RF_LOOP)
+    if (t == SURR_T_LATENCY_CYCLES && (k == SURR_B_RF_LOOP || k == SURR_B_CALL_REG))
         return 1.0;
     if (t == SURR_T_FF && (k == SURR_B_STREAM_ARRAY_BITS || k == SURR_B_SOFTMAX_EXP_BITS))
         return 1.0;

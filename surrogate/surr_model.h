@@ -26,7 +26,7 @@
  * from fabric LUTs to a DSP: LUT may fall there while DSP rises.
  * A few terms are facts, not fits (surr_basis_pinned): the FIFOs of a DATAFLOW top, the ReLU
  * process and rounding/saturating cast, the Resource kernel's one cycle per reuse step, the io_stream
- * dense's input and result registers, the softmax's exp registers; the fit
+ * dense's input and result registers, the softmax's exp registers, Vivado HLS's cycle per dense call; the fit
  * subtracts them and stores their known coefficients, so every coef . phi includes them.
  *
  * A surr_version is one fitted set of coefficients plus its metadata (the row of
@@ -59,7 +59,7 @@ enum surr_target {
 /* "lut", "ff", "dsp", "bram18", "uram", "latency_cycles", "ii" */
 extern const char *const surr_target_names[SURR_T_COUNT];
 
-#define SURR_BASIS_VERSION 7
+#define SURR_BASIS_VERSION 8
 enum surr_basis {
     SURR_B_ONE,           /* top: 1 (interface, control) */
     SURR_B_LAYER,         /* per dense layer: 1 (layer control, output register stage) */
@@ -109,6 +109,8 @@ enum surr_basis {
                                  `res[n_out]`, both ARRAY_PARTITION complete: registers (FF, pinned at 1) */
     SURR_B_SOFTMAX_EXP_BITS, /* softmax layers: n_out x SURR_SOFTMAX_TABLE_BITS, the exp values held while the
                                 sum's inverse is read from its table (FF, pinned at 1) */
+    SURR_B_CALL_REG,      /* latency: dense layers under Vivado HLS (either family): the cycle the top function
+                             adds per dense call, clock-independent (pinned at 1; see SURR_CALL_REG_TOOLCHAINS) */
     SURR_B_COUNT
 };
 extern const char *const surr_basis_names[SURR_B_COUNT];
@@ -147,6 +149,14 @@ extern const char *const surr_basis_names[SURR_B_COUNT];
  * more where the call is deeper (Iris, Vitis: 736 in 9 cycles). The table width is not in the spec:
  * hls4ml's default. */
 #define SURR_SOFTMAX_TABLE_BITS 18.0
+
+/* The top function's cycles between the calls (csynth: top latency minus the sum of its instance
+ * rows) are one per dense call in Vivado HLS, whatever the clock: the calibration set's
+ * 16-64-32-32-5 (2019.2, 5 ns) 10 - 6 = 4 for 4 dense calls, the 16-4 nets (2019.2, 5 ns, two parts)
+ * 1 and 1, three 4-128-3 nets (2020.1, 25 ns) 2, 2 and 2; off by one in a fourth 4-128-3 (1 for 2) and
+ * the 2-1 neuron (0 cycles in all: a combinational top). Vitis HLS adds more and clock-dependent
+ * cycles (5 for 3 calls on xcu55c, 9 on xc7z020, both 5 ns): its per-layer delay term fits them. */
+#define SURR_CALL_REG_TOOLCHAINS(tc) ((tc) == SURR_TC_VIVADO_2019_1 || (tc) == SURR_TC_VIVADO_2020_1)
 
 /* The default DSP mapping threshold (product bits) before a fit chooses one. */
 #define SURR_DSP_MIN_BITS_DEFAULT 20

@@ -28,7 +28,7 @@ printf '#!/bin/sh\necho "Yosys 0.40+1 (git sha1 0000000)"\n' > fakebin/yosys
 chmod +x fakebin/yosys
 PATH="$work/fakebin:$PATH" "$SNAC" synth 999 --db s.db --work w0 > /dev/null 2> e.txt
 check "Yosys 0.40 installed: a note naming it and the calibrated 0.23" \
-    grep -q "note: Yosys 0.40 is installed; the default surrogate default-yosys-0.23-b7 was calibrated on Yosys 0.23" e.txt
+    grep -q "note: Yosys 0.40 is installed; the default surrogate default-yosys-0.23-b8 was calibrated on Yosys 0.23" e.txt
 printf '#!/bin/sh\necho "Yosys 0.23 (git sha1 7ce5011c24b)"\n' > fakebin/yosys
 PATH="$work/fakebin:$PATH" "$SNAC" synth 999 --db s.db --work w0 > /dev/null 2> e.txt
 check "Yosys 0.23 installed: no note" test "$(grep -c 'note: Yosys' e.txt)" = 0

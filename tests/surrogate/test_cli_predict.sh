@@ -34,7 +34,7 @@ check '[ $rc -eq 0 ]'
 check '[ "$(sqlite3 $DB "SELECT count(*) FROM pragma_table_info('"'predictions'"') WHERE name IN ('"'lo'"', '"'hi'"')")" = 2 ]'
 check '[ "$(sqlite3 $DB "SELECT count(*) FROM predictions WHERE target = '"'lut'"' AND lo <= value AND value <= hi")" = 1 ]'
 check '[ "$(sqlite3 $DB "SELECT count(*) FROM predictions WHERE target = '"'latency_ns'"' AND lo IS NULL")" = 1 ]'
-check '[ "$(sqlite3 $DB "SELECT name FROM surrogate_versions WHERE active = 1")" = "default-vivado-2019.1-b7" ]'
+check '[ "$(sqlite3 $DB "SELECT name FROM surrogate_versions WHERE active = 1")" = "default-vivado-2019.1-b8" ]'
 
 $SNAC predict --calibration --no-db --method ridge-gcv >/dev/null 2>err.txt; rc=$?
 check '[ $rc -eq 1 ]'

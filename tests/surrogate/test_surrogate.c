@@ -748,7 +748,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     surr_version vitis;
     CHECK(surr_version_ensure_default(db, SURR_TC_VITIS_2023_2, &vitis, &created) == SNAC_OK && created);
     CHECK(vitis.note && strstr(vitis.note, "public hls4ml MLP projects"));
-    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b7") == 0);
+    CHECK(strcmp(vitis.name, "default-vitis-2023.2-b8") == 0);
     /* a stored prediction: 7 targets + 2 derived rows */
     surr_spec s;
     surr_features x;
@@ -784,7 +784,7 @@ static void version_should_round_trip_through_sqlite_bit_for_bit(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "older log-linear model");
     surr_version v2020;
     CHECK(surr_version_ensure_default(db, SURR_TC_VIVADO_2020_1, &v2020, &created) == SNAC_OK && created);
-    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b7") == 0 && v2020.active);
+    CHECK(strcmp(v2020.name, "default-vivado-2020.1-b8") == 0 && v2020.active);
     surr_version_clear(&v2020);
     surr_version_clear(&made);
     surr_version_clear(&again);
@@ -1344,6 +1344,54 @@ static void softmax_exp_registers_should_be_the_outputs_times_the_table_width(vo
     surr_version_clear(&v);
 }
 
+/* Vivado HLS's cycle per dense call by hand: the 3-4-2 net makes 2 dense calls, so call_reg is
+ * 1 + 1 = 2 under either Vivado family (per dense layer: its relu and softmax calls add none), 0 under
+ * Vitis HLS (its between-call cycles are in its per-layer delay term) and in snac's RTL. Pinned at 1
+ * in every HLS default, whose latency is then exactly 2 cycles more than the same version without the
+ * term; the yosys-0.23 default, fitted on rows that carry their own toolchain, keeps snac's one
+ * register stage per layer: 2 cycles for the two layers. */
+static void vivado_dense_calls_should_add_one_cycle_each_by_the_hand_count(void)
+{
+    surr_spec s;
+    spec_342_by_hand(&s);
+    surr_features x;
+    double phi[SURR_B_COUNT], p0[SURR_B_COUNT], p1[SURR_B_COUNT];
+    const surr_part *part;
+    CHECK(surr_part_find("xcvu13p-flga2577-2-e", &part) == SNAC_OK);
+    const enum surr_toolchain vivado[2] = {SURR_TC_VIVADO_2019_1, SURR_TC_VIVADO_2020_1};
+    for (size_t i = 0; i < 2; i++) {
+        s.toolchain = vivado[i];
+        eval_two_layers(&s, &x, phi, p0, p1);
+        CHECK_MSG(p0[SURR_B_CALL_REG] == 1 && p1[SURR_B_CALL_REG] == 1 && phi[SURR_B_CALL_REG] == 2,
+                  "%s: %g + %g = %g", surr_toolchain_names[vivado[i]], p0[SURR_B_CALL_REG], p1[SURR_B_CALL_REG],
+                  phi[SURR_B_CALL_REG]);
+        surr_version v;
+        CHECK(surr_calib_default_version(vivado[i], &v, NULL) == SNAC_OK);
+        CHECK(v.t[SURR_T_LATENCY_CYCLES].coef[SURR_B_CALL_REG] == 1.0);
+        surr_prediction with, without;
+        surr_predict(&v, &x, part, &with);
+        v.t[SURR_T_LATENCY_CYCLES].coef[SURR_B_CALL_REG] = 0;
+        surr_predict(&v, &x, part, &without);
+        CHECK_MSG(fabs(with.y[SURR_T_LATENCY_CYCLES] - without.y[SURR_T_LATENCY_CYCLES] - 2) < 1e-9, "%g - %g",
+                  with.y[SURR_T_LATENCY_CYCLES], without.y[SURR_T_LATENCY_CYCLES]);
+        surr_version_clear(&v);
+    }
+    CHECK(surr_basis_pinned(SURR_T_LATENCY_CYCLES, SURR_B_CALL_REG) == 1.0);
+    s.toolchain = SURR_TC_VITIS_2023_2;
+    eval_two_layers(&s, &x, phi, p0, p1);
+    CHECK_MSG(phi[SURR_B_CALL_REG] == 0, "vitis: %g", phi[SURR_B_CALL_REG]);
+    s.toolchain = SURR_TC_YOSYS_0_23;
+    s.layer[1].act = SURR_ACT_LINEAR; /* snac's RTL outputs logits */
+    eval_two_layers(&s, &x, phi, p0, p1);
+    CHECK_MSG(phi[SURR_B_CALL_REG] == 0, "yosys: %g", phi[SURR_B_CALL_REG]);
+    surr_version y;
+    CHECK(surr_calib_default_version(SURR_TC_YOSYS_0_23, &y, NULL) == SNAC_OK);
+    surr_prediction py;
+    surr_predict(&y, &x, part, &py);
+    CHECK_MSG(fabs(py.y[SURR_T_LATENCY_CYCLES] - 2) < 1e-9, "yosys latency %g", py.y[SURR_T_LATENCY_CYCLES]);
+    surr_version_clear(&y);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1354,6 +1402,7 @@ int main(void)
     TEST(dataflow_fifos_and_relu_casts_should_match_the_hand_count);
     TEST(stream_dense_arrays_should_be_registers_by_the_hand_count);
     TEST(softmax_exp_registers_should_be_the_outputs_times_the_table_width);
+    TEST(vivado_dense_calls_should_add_one_cycle_each_by_the_hand_count);
     TEST(bops_of_paper_baseline_should_be_25916);
     TEST(csd_digits_should_match_brute_force_minimum);
     TEST(quantize_should_follow_ap_fixed_rounding_and_overflow);

@@ -14,7 +14,7 @@ $SNAC ingest --db $DB --csv $F/rf_sweeps/*.csv >/dev/null
 out=$($SNAC validate --db $DB --bootstrap 100 2>cli_refit_err.txt); rc=$?
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "^validate vivado-2019.1: 219 results"'
-check 'echo "$out" | grep -q "^fresh predictions by default-vivado-2019.1-b7 (id 1)"'
+check 'echo "$out" | grep -q "^fresh predictions by default-vivado-2019.1-b8 (id 1)"'
 check 'echo "$out" | grep -Eq "^lut +219 "'
 check '[ "$(sqlite3 $DB "SELECT COUNT(*) FROM validation_stats WHERE version_id = 1 AND prediction_kind = '"'fresh'"'")" = 6 ]'
 
@@ -22,7 +22,7 @@ out=$($SNAC refit --db $DB --toolchain vivado-2019.1 --kfold 5 2>cli_refit_err.t
 check '[ $rc -eq 0 ]'
 check 'echo "$out" | grep -q "5 folds by architecture, seed 511"'
 check 'echo "$out" | grep -q "new is better"'
-check 'echo "$out" | grep -q "stored as version 2 \"refit-vivado-2019.1-v2\" (parent 1 \"default-vivado-2019.1-b7\"), activated"'
+check 'echo "$out" | grep -q "stored as version 2 \"refit-vivado-2019.1-v2\" (parent 1 \"default-vivado-2019.1-b8\"), activated"'
 check '[ "$(sqlite3 $DB "SELECT id, parent_id FROM surrogate_versions WHERE active = 1")" = "2|1" ]'
 
 out=$($SNAC validate --db $DB --compare 1 --bootstrap 50 --json 2>cli_refit_err.txt); rc=$?
