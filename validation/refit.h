@@ -17,7 +17,8 @@
  * ingested results or the parent are broken, not which model is better: the gate refuses to decide);
  * `gate_reason` says which check failed.
  *
- * Rule: score = mean over LUT, FF and DSP of the pooled held-out MAPE
+ * Rule: score = mean over the gate's targets (opts.gate_targets; by default LUT, FF
+ * and DSP; the search passes its objectives') of the pooled held-out MAPE
  * (100|y - p|/|y| over rows with y != 0; a target without such rows is left out
  * of the mean). The candidate is "better" when its score is lower than the
  * parent's. Targets with fewer than fit.min_samples measured rows (in a fold or
@@ -48,12 +49,21 @@
  *                same structural fit as the default version);
  *   recalibrate  the parent's model corrected per target, y = a + b * y_parent
  *                (2 non-negative parameters, surr_nnls on relative residuals), which
- *                stays in the same structural model and needs far fewer architectures;
+ *                stays in the same structural model and needs far fewer architectures,
+ *                but is affine and order-preserving: it never reorders two candidates;
+ *   anchored     the full structural basis fitted by NNLS on the same relative residuals
+ *                plus one prior row per coefficient pulling it toward the parent's (a MAP
+ *                fit with the parent as the prior mean), the prior worth prior_groups
+ *                architectures (< 0: REFIT_FULL_MIN_GROUPS - G, see refit.c); it can
+ *                reorder candidates with 3 or more architectures;
  *   auto         full when the training rows span >= REFIT_FULL_MIN_GROUPS
- *                architectures, else recalibrate (decided per fold and for the final fit). */
-enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_MODE_COUNT };
-extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", "recalibrate" */
+ *                architectures; with 3..11, per target the better of recalibrate and
+ *                anchored on the same held-out folds (report.anchored says which); below 3,
+ *                recalibrate (decided per fold and for the final fit). */
+enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_ANCHORED, REFIT_MODE_COUNT };
+extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", "recalibrate", "anchored" */
 #define REFIT_FULL_MIN_GROUPS 12
+#define REFIT_ANCHOR_MIN_GROUPS 3
 #define REFIT_GATE_MAX_SCORE 1e6 /* percent */
 
 typedef struct refit_opts {
@@ -62,11 +72,14 @@ typedef struct refit_opts {
     double holdout;          /* in (0, 1): one split holding out this fraction of architectures */
     uint64_t seed;           /* fold assignment */
     surr_fit_options fit;    /* method, monotone, min_samples (cross_validate is ignored: off) */
+    uint32_t gate_targets;   /* bit t: target t is in the rule's score; 0 = REFIT_RULE_TARGETS */
+    double prior_groups;     /* anchored: the prior's worth in architectures; < 0 = automatic */
 } refit_opts;
-#define REFIT_OPTS_INIT ((refit_opts){REFIT_AUTO, 5, 0.0, 511, SURR_FIT_OPTIONS_INIT})
+#define REFIT_OPTS_INIT ((refit_opts){REFIT_AUTO, 5, 0.0, 511, SURR_FIT_OPTIONS_INIT, 0u, -1.0})
 
-/* The targets the rule averages. */
+/* The targets the rule averages by default (snac refit, the pipeline). */
 #define REFIT_RULE_TARGETS "lut, ff, dsp"
+#define REFIT_RULE_MASK ((1u << SURR_T_LUT) | (1u << SURR_T_FF) | (1u << SURR_T_DSP))
 
 typedef struct refit_side {
     vstats t[SURR_T_COUNT];  /* pooled held-out statistics (no bootstrap) */
@@ -80,7 +93,10 @@ typedef struct refit_report {
     bool better;
     bool gate_ok;            /* may be activated without --force (see the gate above) */
     char gate_reason[160];   /* why not, when !gate_ok */
-    enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO) */
+    enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO; ANCHORED when any
+                                target took the anchored fit) */
+    uint32_t anchored;       /* bit t: target t's model is the anchored fit (else recalibrated/full) */
+    uint32_t gate_targets;   /* the targets the score averaged */
     uint32_t inherited;      /* bit t: target t kept the parent's coefficients in the final fit */
     uint32_t kept;           /* bit t: target t kept the parent's model because the refit's held-out
                                 MAPE was not lower, or (II, latency) its exact share was lower:
