@@ -179,6 +179,24 @@ out:
     return rc;
 }
 
+/* The prior's worth in architectures for a fit on G of them: N0 = REFIT_FULL_MIN_GROUPS - G
+ * when asked for the automatic value (< 0). */
+static double prior_strength(double asked, size_t G)
+{
+    if (asked >= 0)
+        return asked;
+    return G < REFIT_FULL_MIN_GROUPS ? (double)(REFIT_FULL_MIN_GROUPS - G) : 0.0;
+}
+
+/* auto's prior strengths, chosen per target by the held-out folds: none (a plain NNLS fit in
+ * the parent's basis and DSP threshold, unseen terms kept), one architecture, and the automatic
+ * 12 - G. One fixed N0 is not enough: a term the parent prices at 0 (or far off) costs, under
+ * the prior, as much as N0 architectures mispredicted by that term's whole share, so a strong
+ * prior shrinks the other terms instead and keeps the parent's order (measured on
+ * test_refit_anchored's data: 12 - G = 6 never reorders its pair, 0 recovers the truth). */
+static const double anchor_grid[] = {0.0, 1.0, -1.0};
+#define N_ANCHOR (sizeof anchor_grid / sizeof anchor_grid[0])
+
 /* The anchored fit: per target, the parent's structural basis (its mask and DSP threshold:
  * a few architectures cannot place the threshold) fitted by NNLS on the relative residuals
  * sqrt(w_i) (y_i - phi_i c) / max(y_i, floor), w_i = 1 / (rows of i's architecture) scaled
@@ -190,13 +208,14 @@ out:
  * N0 architectures the parent predicts exactly (a MAP fit, Gaussian prior centred on the
  * parent). N0 = REFIT_FULL_MIN_GROUPS - G by default: data plus prior always count 12
  * architectures, the number a full fit is trusted with, so the pull fades as architectures
- * come in and vanishes where auto hands over to the full fit; no new tuning knob.
+ * come in and vanishes where auto hands over to the full fit; auto also tries N0 = 0 and 1
+ * (anchor_grid) and lets the folds choose per target.
  * Coefficients whose basis term is 0 on every row keep the parent's value and covariance
  * (the data say nothing about them); pinned terms stay pinned. The covariance of the free
  * positive coefficients is sigma^2 (A'A)^+ over data and prior rows (the posterior's);
- * sigma^2 pools the residuals with the parent's scale as N0 pseudo-rows,
- * (SS + N0 sigma_parent^2) / (m - p_eff + N0), p_eff = tr((A'A)^+ A_data'A_data), so three rows
- * fitted almost exactly do not claim a near-zero interval. Targets with fewer than
+ * sigma^2 pools the residuals with the parent's scale as N_s = max(N0, 1) pseudo-rows,
+ * (SS + N_s sigma_parent^2) / (m - p_eff + N_s), p_eff = tr((A'A)^+ A_data'A_data), so a few
+ * rows fitted almost exactly (N0 = 0 nearly interpolates them) do not claim a zero interval. Targets with fewer than
  * 3 rows keep the parent's model. */
 static int anchored(const surr_sample *s, size_t n, size_t n_groups, const refit_opts *o, const surr_version *parent,
                     surr_version *v, surr_fit_report *rep, unsigned char *seen)
@@ -207,8 +226,7 @@ static int anchored(const surr_sample *s, size_t n, size_t n_groups, const refit
     v->basis_version = parent->basis_version;
     rep->dsp_min_bits = parent->t[SURR_T_DSP].dsp_min_bits;
     size_t G = count_groups(s, n, n_groups, seen);
-    double n0 = o->prior_groups >= 0 ? o->prior_groups
-                                     : (G < REFIT_FULL_MIN_GROUPS ? (double)(REFIT_FULL_MIN_GROUPS - G) : 0.0);
+    double n0 = prior_strength(o->prior_groups, G);
     const size_t P = SURR_B_COUNT, rows = n + P;
     double *A = malloc(rows * P * sizeof *A), *b = malloc(rows * sizeof *b), *phi = malloc((n ? n : 1) * P * sizeof *phi);
     double *sw = malloc((n ? n : 1) * sizeof *sw), *fixed = malloc((n ? n : 1) * sizeof *fixed);
@@ -330,8 +348,8 @@ static int anchored(const surr_sample *s, size_t n, size_t n_groups, const refit
                 for (size_t l = 0; l < q; l++)
                     p_eff += H[k * q + l] * Gd[l * q + k];
         }
-        double dof = (double)m - p_eff + n0;
-        double sigma2 = (ss + n0 * old.sigma_rel * old.sigma_rel) / (dof > 1 ? dof : 1.0);
+        double ns = fmax(n0, 1.0), dof = (double)m - p_eff + ns; /* >= 1 pseudo-row: N0 = 0 interpolates */
+        double sigma2 = (ss + ns * old.sigma_rel * old.sigma_rel) / (dof > 1 ? dof : 1.0);
         for (size_t k = 0; k < q; k++)
             for (size_t l = 0; l < q; l++)
                 tm->cov[idx[fi[k]]][idx[fi[l]]] = sigma2 * H[k * q + l];
@@ -339,6 +357,21 @@ static int anchored(const surr_sample *s, size_t n, size_t n_groups, const refit
         rep->t[t].sigma_rel = tm->sigma_rel;
     }
     free(A), free(b), free(phi), free(sw), free(fixed), free(cnt), free(row);
+    return rc;
+}
+
+int refit_anchored(const surr_sample *s, size_t n, size_t n_groups, const refit_opts *o, const surr_version *parent,
+                   surr_version *v, surr_fit_report *rep)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i].group < 0 || (size_t)s[i].group >= n_groups)
+            return snac_err_set(SNAC_EINVAL, "refit: sample %zu has group %d outside 0..%zu", i, s[i].group,
+                                n_groups ? n_groups - 1 : 0);
+    unsigned char *seen = malloc(n_groups ? n_groups : 1);
+    if (!seen)
+        return snac_err_set(SNAC_ENOMEM, "refit: out of memory");
+    int rc = anchored(s, n, n_groups, o, parent, v, rep, seen);
+    free(seen);
     return rc;
 }
 
@@ -493,7 +526,14 @@ static int report_json(const refit_report *rep, const refit_opts *o, const surr_
     u += target_list(rep->inherited, b + u, cap - u);
     u += (size_t)snprintf(b + u, cap - u, "],\"anchored\":[");
     u += target_list(rep->anchored, b + u, cap - u);
-    snprintf(b + u, cap - u, "]},\"fit\":%s}", fit);
+    u += (size_t)snprintf(b + u, cap - u, "],\"prior_groups\":{");
+    for (int t = 0, first = 1; t < SURR_T_COUNT && u < cap; t++)
+        if ((rep->anchored & (1u << t)) && isfinite(rep->prior_groups[t])) {
+            u += (size_t)snprintf(b + u, cap - u, "%s\"%s\":%g", first ? "" : ",", surr_target_names[t],
+                                  rep->prior_groups[t]);
+            first = 0;
+        }
+    snprintf(b + u, cap - u, "}},\"fit\":%s}", fit);
     free(fit);
     *json = b;
     return SNAC_OK;
@@ -519,10 +559,11 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
     size_t *order = malloc(n_groups * sizeof *order);
     unsigned char *seen = malloc(n_groups);
     double *pc = malloc(n * SURR_T_COUNT * sizeof *pc), *pp = malloc(n * SURR_T_COUNT * sizeof *pp);
-    double *pz = malloc(n * SURR_T_COUNT * sizeof *pz); /* the anchored alternative (auto, 3-11 architectures) */
+    /* the anchored alternatives (auto, 3-11 architectures): (N_ANCHOR, n, SURR_T_COUNT) */
+    double *pz = malloc(N_ANCHOR * n * SURR_T_COUNT * sizeof *pz);
     double *ya = malloc(n * sizeof *ya), *pa = malloc(n * sizeof *pa);
     surr_version va = {0};
-    refit_side *alt = malloc(sizeof *alt);
+    refit_side *alt = malloc(N_ANCHOR * sizeof *alt);
     if (!all || !train || !fog || !order || !seen || !pc || !pp || !pz || !ya || !pa || !alt) {
         rc = snac_err_set(SNAC_ENOMEM, "refit: out of memory (%zu rows)", n);
         goto out;
@@ -535,7 +576,9 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
         to_sample(&rows[i], &all[i]);
     }
     for (size_t i = 0; i < n * SURR_T_COUNT; i++)
-        pc[i] = pp[i] = pz[i] = NAN;
+        pc[i] = pp[i] = NAN;
+    for (size_t i = 0; i < N_ANCHOR * n * SURR_T_COUNT; i++)
+        pz[i] = NAN;
     const uint32_t gmask = gate_mask(o);
     rep->gate_targets = gmask;
     rep->n_folds = assign_folds(n_groups, o, fog, order);
@@ -550,41 +593,59 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
         uint32_t inh;
         enum refit_mode mk = resolve_mode(o->mode, count_groups(train, m, n_groups, seen));
         if ((rc = fit_inherit(train, m, n_groups, o, mk == REFIT_AUTO ? REFIT_RECALIBRATE : mk, parent, &vk, &rk, &inh,
-                              seen)) ||
-            (mk == REFIT_AUTO && (rc = fit_inherit(train, m, n_groups, o, REFIT_ANCHORED, parent, &vz, &rk, &inh, seen)))) {
-            surr_version_clear(&vk);
+                              seen)))
             goto out;
+        for (size_t a = 0; a < N_ANCHOR; a++) {
+            refit_opts oa = *o;
+            oa.prior_groups = anchor_grid[a];
+            if (mk == REFIT_AUTO && (rc = fit_inherit(train, m, n_groups, &oa, REFIT_ANCHORED, parent, &vz, &rk, &inh, seen))) {
+                surr_version_clear(&vk);
+                goto out;
+            }
+            for (size_t i = 0; i < n; i++)
+                if (fog[rows[i].group] == (int)k) { /* without auto the alternatives are the fold's one candidate */
+                    surr_predict(mk == REFIT_AUTO ? &vz : &vk, &rows[i].x, rows[i].part, &pr);
+                    memcpy(pz + (a * n + i) * SURR_T_COUNT, pr.y, sizeof pr.y);
+                }
+            surr_version_clear(&vz);
         }
         for (size_t i = 0; i < n; i++) {
             if (fog[rows[i].group] != (int)k)
                 continue;
             surr_predict(&vk, &rows[i].x, rows[i].part, &pr);
             memcpy(pc + i * SURR_T_COUNT, pr.y, sizeof pr.y);
-            if (mk == REFIT_AUTO) /* else the alternative is the fold's one candidate */
-                surr_predict(&vz, &rows[i].x, rows[i].part, &pr);
-            memcpy(pz + i * SURR_T_COUNT, pr.y, sizeof pr.y);
             surr_predict(parent, &rows[i].x, rows[i].part, &pr);
             memcpy(pp + i * SURR_T_COUNT, pr.y, sizeof pr.y);
         }
         surr_version_clear(&vk);
-        surr_version_clear(&vz);
     }
     if ((rc = score_side(rows, n, pc, gmask, &rep->cand, ya, pa)) ||
-        (rc = score_side(rows, n, pp, gmask, &rep->parent, ya, pa)) || (rc = score_side(rows, n, pz, gmask, alt, ya, pa)))
+        (rc = score_side(rows, n, pp, gmask, &rep->parent, ya, pa)))
         goto out;
-    /* auto with 3-11 architectures: per target, the anchored fit where its held-out MAPE is lower
-     * than the recalibration's (and, for cycle counts, it is exact as often); the same folds score
-     * both, so the chosen one's figure is slightly optimistic, as is the keep rule's below */
-    const enum refit_mode mf = resolve_mode(o->mode, count_groups(all, n, n_groups, seen));
+    for (size_t a = 0; a < N_ANCHOR; a++)
+        if ((rc = score_side(rows, n, pz + a * n * SURR_T_COUNT, gmask, &alt[a], ya, pa)))
+            goto out;
+    /* auto with 3-11 architectures: per target, the anchored fit (of the grid's prior strengths)
+     * with the lowest held-out MAPE where it is lower than the recalibration's (and, for cycle
+     * counts, it is exact as often); the same folds score all four, so the chosen one's figure is
+     * slightly optimistic, as is the keep rule's below */
+    const size_t G_all = count_groups(all, n, n_groups, seen);
+    const enum refit_mode mf = resolve_mode(o->mode, G_all);
     uint32_t anch = 0;
-    for (int t = 0; t < SURR_T_COUNT && mf == REFIT_AUTO; t++) {
-        const vstats *ct = &rep->cand.t[t], *zt = &alt->t[t];
-        bool cycles = t == SURR_T_II || t == SURR_T_LATENCY_CYCLES;
-        if (isfinite(zt->v[VS_MAPE]) && zt->v[VS_MAPE] < ct->v[VS_MAPE] &&
-            !(cycles && zt->v[VS_EXACT] < ct->v[VS_EXACT])) {
-            anch |= 1u << t;
-            rep->cand.t[t] = alt->t[t];
-            rep->cand.rmse_log[t] = alt->rmse_log[t];
+    int choice[SURR_T_COUNT];
+    for (int t = 0; t < SURR_T_COUNT; t++) {
+        choice[t] = -1;
+        rep->prior_groups[t] = NAN;
+        for (size_t a = 0; a < N_ANCHOR && mf == REFIT_AUTO; a++) {
+            const vstats *ct = &rep->cand.t[t], *zt = &alt[a].t[t];
+            bool cycles = t == SURR_T_II || t == SURR_T_LATENCY_CYCLES;
+            if (isfinite(zt->v[VS_MAPE]) && zt->v[VS_MAPE] < ct->v[VS_MAPE] &&
+                !(cycles && zt->v[VS_EXACT] < ct->v[VS_EXACT])) {
+                anch |= 1u << t;
+                choice[t] = (int)a;
+                rep->cand.t[t] = alt[a].t[t];
+                rep->cand.rmse_log[t] = alt[a].rmse_log[t];
+            }
         }
     }
     /* per target, keep the parent's model where the refit does not lower the held-out MAPE, or,
@@ -638,23 +699,34 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
     if ((rc = fit_inherit(all, n, n_groups, o, rep->mode, parent, out, &rep->fit, &rep->inherited, seen)))
         goto out;
     anch &= ~keep;
-    if (anch) {
+    for (size_t a = 0; a < N_ANCHOR && anch; a++) {
+        bool used = false;
+        for (int t = 0; t < SURR_T_COUNT; t++)
+            used |= (anch & (1u << t)) && choice[t] == (int)a;
+        if (!used)
+            continue;
+        refit_opts oa = *o;
+        oa.prior_groups = anchor_grid[a];
         surr_fit_report rz;
         uint32_t inh;
-        if ((rc = fit_inherit(all, n, n_groups, o, REFIT_ANCHORED, parent, &va, &rz, &inh, seen)))
+        if ((rc = fit_inherit(all, n, n_groups, &oa, REFIT_ANCHORED, parent, &va, &rz, &inh, seen)))
             goto out;
         for (int t = 0; t < SURR_T_COUNT; t++)
-            if (anch & (1u << t)) {
+            if ((anch & (1u << t)) && choice[t] == (int)a) {
                 out->t[t] = va.t[t];
                 rep->fit.t[t] = rz.t[t];
+                rep->prior_groups[t] = prior_strength(anchor_grid[a], G_all);
             }
         memcpy(out->family, va.family, sizeof out->family);
+        surr_version_clear(&va);
         rep->mode = REFIT_ANCHORED;
-    } else if (rep->mode == REFIT_ANCHORED) {
-        for (int t = 0; t < SURR_T_COUNT; t++)
-            if (rep->fit.t[t].n && !(keep & (1u << t)))
-                anch |= 1u << t;
     }
+    if (!anch && rep->mode == REFIT_ANCHORED)
+        for (int t = 0; t < SURR_T_COUNT; t++)
+            if (rep->fit.t[t].n && !(keep & (1u << t))) {
+                anch |= 1u << t;
+                rep->prior_groups[t] = prior_strength(o->prior_groups, G_all);
+            }
     rep->anchored = anch;
     for (int t = 0; t < SURR_T_COUNT; t++)
         if (keep & (1u << t)) {

@@ -57,9 +57,10 @@
  *                architectures (< 0: REFIT_FULL_MIN_GROUPS - G, see refit.c); it can
  *                reorder candidates with 3 or more architectures;
  *   auto         full when the training rows span >= REFIT_FULL_MIN_GROUPS
- *                architectures; with 3..11, per target the better of recalibrate and
- *                anchored on the same held-out folds (report.anchored says which); below 3,
- *                recalibrate (decided per fold and for the final fit). */
+ *                architectures; with 3..11, per target the best on the same held-out folds of
+ *                recalibrate and anchored with prior strengths 0, 1 and 12 - G architectures
+ *                (report.anchored and .prior_groups say which); below 3, recalibrate
+ *                (decided per fold and for the final fit). */
 enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_ANCHORED, REFIT_MODE_COUNT };
 extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", "recalibrate", "anchored" */
 #define REFIT_FULL_MIN_GROUPS 12
@@ -96,6 +97,7 @@ typedef struct refit_report {
     enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO; ANCHORED when any
                                 target took the anchored fit) */
     uint32_t anchored;       /* bit t: target t's model is the anchored fit (else recalibrated/full) */
+    double prior_groups[SURR_T_COUNT]; /* the anchored targets' prior strength N0 (NaN elsewhere) */
     uint32_t gate_targets;   /* the targets the score averaged */
     uint32_t inherited;      /* bit t: target t kept the parent's coefficients in the final fit */
     uint32_t kept;           /* bit t: target t kept the parent's model because the refit's held-out
@@ -110,6 +112,14 @@ typedef struct refit_report {
  * fitted_on (the synthesis_results ids) and a note; its name is left empty. */
 int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *parent, const refit_opts *o,
               surr_version *out, refit_report *rep);
+
+/* The anchored fit alone (mode "anchored" without the folds, see refit.c): every target of
+ * parent with data refitted on s[0..n) (groups in 0..n_groups-1) by NNLS with one prior row
+ * per coefficient toward the parent's, worth o->prior_groups architectures (< 0: 12 - G).
+ * v gets family, basis and per-target models (other fields untouched); rep the rows and
+ * sigma_rel per target (n = 0: the target kept the parent's model). */
+int refit_anchored(const surr_sample *s, size_t n, size_t n_groups, const refit_opts *o, const surr_version *parent,
+                   surr_version *v, surr_fit_report *rep);
 
 /* Store v (name "refit-<toolchain>-<next id>" when empty) with its parent; make it
  * active when `activate`. */
