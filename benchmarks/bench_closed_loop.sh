@@ -39,10 +39,10 @@
 # YAML lists;
 # space: 1-4 hidden layers, widths 4-20 / 4-16 / 4-12 / 4-8 (205 architectures, x the Table 1
 # hyper-parameters), deployed at ap_fixed<4,1> weights and biases, ap_fixed<6,3> inputs (Yosys: seconds
-# to tens of seconds per model). K 4 so that the refit could reach 12 architectures (a full fit, which
-# can reorder candidates; below that a recalibration, a + b x the default per target, which keeps each
-# objective's order up to the latency floor of 1 cycle) before generation 4 of 0-6, if the picks find
-# 12 different layer widths.
+# to tens of seconds per model). K 4 so that the refit could reach 12 architectures (a full fit)
+# before generation 4 of 0-6, if the picks find 12 different layer widths; below 12 the refit is a
+# recalibration (a + b x the default per target, which keeps each objective's order) or, from 3
+# architectures, the anchored fit (the structural basis pulled toward the default), which can reorder.
 # --smoke: 2 seeds of 8 trials, population 4, K 1, 1-2 layers of widths 2/4 on 3000 jets (minutes;
 # for checking the script). Prints the load average before and after: other users share the cores.
 set -euo pipefail
