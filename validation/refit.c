@@ -539,6 +539,10 @@ static int report_json(const refit_report *rep, const refit_opts *o, const surr_
     return SNAC_OK;
 }
 
+/* a is lower than b by more than rounding: exact cycle counts were scored 0% for one fit and 1e-14%
+ * for its parent in the closed-loop benchmark, and a strict < activated versions on that alone */
+static bool lower(double a, double b) { return a < b - REFIT_MAPE_TIE; }
+
 /* ---- driver --------------------------------------------------------------------------- */
 
 int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *parent, const refit_opts *o,
@@ -639,7 +643,7 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
         for (size_t a = 0; a < N_ANCHOR && mf == REFIT_AUTO; a++) {
             const vstats *ct = &rep->cand.t[t], *zt = &alt[a].t[t];
             bool cycles = t == SURR_T_II || t == SURR_T_LATENCY_CYCLES;
-            if (isfinite(zt->v[VS_MAPE]) && zt->v[VS_MAPE] < ct->v[VS_MAPE] &&
+            if (isfinite(zt->v[VS_MAPE]) && lower(zt->v[VS_MAPE], ct->v[VS_MAPE]) &&
                 !(cycles && zt->v[VS_EXACT] < ct->v[VS_EXACT])) {
                 anch |= 1u << t;
                 choice[t] = (int)a;
@@ -656,7 +660,7 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
         const vstats *ct = &rep->cand.t[t], *pt = &rep->parent.t[t];
         double c = ct->v[VS_MAPE], p = pt->v[VS_MAPE];
         bool cycles = t == SURR_T_II || t == SURR_T_LATENCY_CYCLES;
-        bool worse = !(c < p) || (cycles && ct->v[VS_EXACT] < pt->v[VS_EXACT]);
+        bool worse = !lower(c, p) || (cycles && ct->v[VS_EXACT] < pt->v[VS_EXACT]);
         if (isfinite(p) && worse) {
             keep |= 1u << t;
             rep->cand.t[t] = rep->parent.t[t];
@@ -664,7 +668,7 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
         }
     }
     rep->cand.score = rule_score(&rep->cand, gmask);
-    rep->better = isfinite(rep->cand.score) && (!isfinite(rep->parent.score) || rep->cand.score < rep->parent.score);
+    rep->better = isfinite(rep->cand.score) && (!isfinite(rep->parent.score) || lower(rep->cand.score, rep->parent.score));
     /* the gate (issue 13): no target may be non-finite or worse than the parent's on held-out rows */
     rep->gate_ok = rep->better;
     if (!isfinite(rep->cand.score))

@@ -11,7 +11,8 @@
  * held-out predictions are pooled per target and scored with vstats.
  *
  * Gate (issue 13): the new version may be activated (without --force) only when
- * `gate_ok`: its score is finite and lower than the parent's AND no target's
+ * `gate_ok`: its score is finite and lower than the parent's (by more than REFIT_MAPE_TIE,
+ * as every "lower" below) AND no target's
  * held-out MAPE is non-finite (where the parent's is finite) or higher than the
  * parent's AND neither score is above REFIT_GATE_MAX_SCORE (an average error of 10,000x says the
  * ingested results or the parent are broken, not which model is better: the gate refuses to decide);
@@ -66,6 +67,7 @@ extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", 
 #define REFIT_FULL_MIN_GROUPS 12
 #define REFIT_ANCHOR_MIN_GROUPS 3
 #define REFIT_GATE_MAX_SCORE 1e6 /* percent */
+#define REFIT_MAPE_TIE 1e-9      /* percent: held-out MAPEs closer than this are equal (rounding) */
 
 typedef struct refit_opts {
     enum refit_mode mode;

@@ -299,6 +299,34 @@ static void gate_on_lut_and_latency_should_refuse_a_refit_that_only_improves_ff(
     surr_version_clear(&v);
 }
 
+/* Every target measured at the parent's own prediction to 1e-13: the parent's held-out MAPE is
+ * 1e-11%, a refit's can be lower only by rounding, and rounding never opens the gate. */
+static void gate_should_treat_rounding_level_differences_as_ties(void)
+{
+    surr_version par, v;
+    make_parent(&par);
+    surr_sample s[N_TRAIN];
+    training_samples(&par, 1.0, s);
+    for (size_t i = 0; i < N_TRAIN; i++) {
+        surr_prediction p;
+        surr_predict(&par, &s[i].x, surr_part_lookup("xcvu13p-flga2577-2-e"), &p);
+        for (int t = 0; t < SURR_T_COUNT; t++)
+            if (isfinite(s[i].y[t]))
+                s[i].y[t] = p.y[t] * (1 + 1e-13);
+    }
+    vrow r[N_TRAIN];
+    training_rows(s, r);
+    refit_opts o = REFIT_OPTS_INIT;
+    o.kfold = 3;
+    refit_report rep;
+    CHECK(refit_run(r, N_TRAIN, N_TRAIN, &par, &o, &v, &rep) == SNAC_OK);
+    CHECK(rep.parent.score > 0 && rep.parent.score < 1e-9);
+    CHECK_MSG(!rep.gate_ok && rep.kept == ((1u << SURR_T_LUT) | (1u << SURR_T_FF) | (1u << SURR_T_DSP) |
+                                            (1u << SURR_T_LATENCY_CYCLES)),
+              "gate %d, kept 0x%x, new %.3g%%, parent %.3g%%", rep.gate_ok, rep.kept, rep.cand.score, rep.parent.score);
+    surr_version_clear(&v);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -307,5 +335,6 @@ int main(void)
     TEST(anchored_prior_should_weigh_as_n0_architectures);
     TEST(anchored_should_reorder_candidates_a_recalibration_cannot);
     TEST(gate_on_lut_and_latency_should_refuse_a_refit_that_only_improves_ff);
+    TEST(gate_should_treat_rounding_level_differences_as_ties);
     return check_report();
 }
