@@ -29,30 +29,31 @@
 # Target (issue 20): HV difference closed - open > 0 with an interval excluding 0, LUT MAPE
 # closed <= 0.5 x open, wall closed <= 1.25 x open.
 #
-#   benchmarks/bench_closed_loop.sh [--seeds N] [--trials T] [--population P] [--k K] [--epochs E]
+#   benchmarks/bench_closed_loop.sh [--seeds N] [--first-seed F] [--trials T] [--population P] [--k K] [--epochs E]
 #                                   [--train ROWS] [--pick MODE] [--deploy PRECISION] [--layers L]
 #                                   [--widths W] [--snac BIN] [--out DIR] [--smoke]
-# defaults: 3 seeds, 70 trials, population 10, K 4, 2 epochs, 20000 simulated training jets, pick
+# (--first-seed: seeds F..F+N-1, to add seeds to an earlier run's; the same jets) defaults: 3 seeds, 70 trials, population 10, K 4, 2 epochs, 20000 simulated training jets, pick
 # uncertainty (the closed loop's synthesis.pick: uncertainty | front | random); --deploy: the deploy
 # section's precision keys (default 'weight: "ap_fixed<4,1>", bias: "ap_fixed<4,1>", input:
 # "ap_fixed<6,3>"'; '' = snac's default deployment precision); --layers/--widths: the search space's
 # YAML lists;
 # space: 1-4 hidden layers, widths 4-20 / 4-16 / 4-12 / 4-8 (205 architectures, x the Table 1
 # hyper-parameters), deployed at ap_fixed<4,1> weights and biases, ap_fixed<6,3> inputs (Yosys: seconds
-# to tens of seconds per model). K 4 so that the refit could reach 12 architectures (a full fit, which
-# can reorder candidates; below that a recalibration, a + b x the default per target, which keeps each
-# objective's order up to the latency floor of 1 cycle) before generation 4 of 0-6, if the picks find
-# 12 different layer widths.
+# to tens of seconds per model). K 4 so that the refit could reach 12 architectures (a full fit)
+# before generation 4 of 0-6, if the picks find 12 different layer widths; below 12 the refit is a
+# recalibration (a + b x the default per target, which keeps each objective's order) or, from 3
+# architectures, the anchored fit (the structural basis pulled toward the default), which can reorder.
 # --smoke: 2 seeds of 8 trials, population 4, K 1, 1-2 layers of widths 2/4 on 3000 jets (minutes;
 # for checking the script). Prints the load average before and after: other users share the cores.
 set -euo pipefail
 SNAC=build/snac
-seeds=3 trials=70 pop=10 k=4 epochs=2 train=20000 pick=uncertainty out="" smoke=0
+seeds=3 first=1 trials=70 pop=10 k=4 epochs=2 train=20000 pick=uncertainty out="" smoke=0
 precision='weight: "ap_fixed<4,1>", bias: "ap_fixed<4,1>", input: "ap_fixed<6,3>"'
 widths="[[4, 8, 12, 16, 20], [4, 8, 12, 16], [4, 8, 12], [4, 8]]" layers="[1, 2, 3, 4]"
 while [ $# -gt 0 ]; do
     case $1 in
     --seeds) seeds=$2; shift ;;
+    --first-seed) first=$2; shift ;;
     --trials) trials=$2; shift ;;
     --population) pop=$2; shift ;;
     --k) k=$2; shift ;;
@@ -82,7 +83,7 @@ mkdir -p "$out"
 cd "$out"
 export OPENBLAS_NUM_THREADS=1
 echo "bench_closed_loop: $(date -u +%FT%TZ), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "  $seeds seeds x $trials trials (population $pop, $epochs epochs), K $k per generation, pick $pick"
+echo "  $seeds seeds (from $first) x $trials trials (population $pop, $epochs epochs), K $k per generation, pick $pick"
 echo "  layers $layers, widths $widths, deploy {${precision:-snac default precision}}"
 "$SNAC" data gen --out jets --train "$train" --val $((train / 4)) --test 500 --seed 5 > /dev/null
 
@@ -160,7 +161,7 @@ version() { sqlite3 "$1" "SELECT json_extract(result, '$.surrogate_version') FRO
 printf "%4s %7s %7s %3s %3s %7s %7s %7s %7s %7s %7s %7s %6s %6s %6s\n" seed wall_c wall_o S_c S_o \
     HV_c HV_o HV_ore LUT%_c LUT%_o unseen_c refit_o n_c n_o lat%c/o
 : > rows.txt
-for s in $(seq 1 "$seeds"); do
+for s in $(seq "$first" $((first + seeds - 1))); do
     config "$s" 1 > closed$s.yaml
     config "$s" 0 > open$s.yaml
     rm -rf closed$s.db* open$s.db*

@@ -11,13 +11,15 @@
  * held-out predictions are pooled per target and scored with vstats.
  *
  * Gate (issue 13): the new version may be activated (without --force) only when
- * `gate_ok`: its score is finite and lower than the parent's AND no target's
+ * `gate_ok`: its score is finite and lower than the parent's (by more than REFIT_MAPE_TIE,
+ * as every "lower" below) AND no target's
  * held-out MAPE is non-finite (where the parent's is finite) or higher than the
  * parent's AND neither score is above REFIT_GATE_MAX_SCORE (an average error of 10,000x says the
  * ingested results or the parent are broken, not which model is better: the gate refuses to decide);
  * `gate_reason` says which check failed.
  *
- * Rule: score = mean over LUT, FF and DSP of the pooled held-out MAPE
+ * Rule: score = mean over the gate's targets (opts.gate_targets; by default LUT, FF
+ * and DSP; the search passes its objectives') of the pooled held-out MAPE
  * (100|y - p|/|y| over rows with y != 0; a target without such rows is left out
  * of the mean). The candidate is "better" when its score is lower than the
  * parent's. Targets with fewer than fit.min_samples measured rows (in a fold or
@@ -48,13 +50,24 @@
  *                same structural fit as the default version);
  *   recalibrate  the parent's model corrected per target, y = a + b * y_parent
  *                (2 non-negative parameters, surr_nnls on relative residuals), which
- *                stays in the same structural model and needs far fewer architectures;
+ *                stays in the same structural model and needs far fewer architectures,
+ *                but is affine and order-preserving: it never reorders two candidates;
+ *   anchored     the full structural basis fitted by NNLS on the same relative residuals
+ *                plus one prior row per coefficient pulling it toward the parent's (a MAP
+ *                fit with the parent as the prior mean), the prior worth prior_groups
+ *                architectures (< 0: REFIT_FULL_MIN_GROUPS - G, see refit.c); it can
+ *                reorder candidates with 3 or more architectures;
  *   auto         full when the training rows span >= REFIT_FULL_MIN_GROUPS
- *                architectures, else recalibrate (decided per fold and for the final fit). */
-enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_MODE_COUNT };
-extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", "recalibrate" */
+ *                architectures; with 3..11, per target the best on the same held-out folds of
+ *                recalibrate and anchored with prior strengths 0, 1 and 12 - G architectures
+ *                (report.anchored and .prior_groups say which); below 3, recalibrate
+ *                (decided per fold and for the final fit). */
+enum refit_mode { REFIT_AUTO, REFIT_FULL, REFIT_RECALIBRATE, REFIT_ANCHORED, REFIT_MODE_COUNT };
+extern const char *const refit_mode_names[REFIT_MODE_COUNT]; /* "auto", "full", "recalibrate", "anchored" */
 #define REFIT_FULL_MIN_GROUPS 12
+#define REFIT_ANCHOR_MIN_GROUPS 3
 #define REFIT_GATE_MAX_SCORE 1e6 /* percent */
+#define REFIT_MAPE_TIE 1e-9      /* percent: held-out MAPEs closer than this are equal (rounding) */
 
 typedef struct refit_opts {
     enum refit_mode mode;
@@ -62,11 +75,14 @@ typedef struct refit_opts {
     double holdout;          /* in (0, 1): one split holding out this fraction of architectures */
     uint64_t seed;           /* fold assignment */
     surr_fit_options fit;    /* method, monotone, min_samples (cross_validate is ignored: off) */
+    uint32_t gate_targets;   /* bit t: target t is in the rule's score; 0 = REFIT_RULE_TARGETS */
+    double prior_groups;     /* anchored: the prior's worth in architectures; < 0 = automatic */
 } refit_opts;
-#define REFIT_OPTS_INIT ((refit_opts){REFIT_AUTO, 5, 0.0, 511, SURR_FIT_OPTIONS_INIT})
+#define REFIT_OPTS_INIT ((refit_opts){REFIT_AUTO, 5, 0.0, 511, SURR_FIT_OPTIONS_INIT, 0u, -1.0})
 
-/* The targets the rule averages. */
+/* The targets the rule averages by default (snac refit, the pipeline). */
 #define REFIT_RULE_TARGETS "lut, ff, dsp"
+#define REFIT_RULE_MASK ((1u << SURR_T_LUT) | (1u << SURR_T_FF) | (1u << SURR_T_DSP))
 
 typedef struct refit_side {
     vstats t[SURR_T_COUNT];  /* pooled held-out statistics (no bootstrap) */
@@ -80,7 +96,11 @@ typedef struct refit_report {
     bool better;
     bool gate_ok;            /* may be activated without --force (see the gate above) */
     char gate_reason[160];   /* why not, when !gate_ok */
-    enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO) */
+    enum refit_mode mode;    /* how the final version was fitted (never REFIT_AUTO; ANCHORED when any
+                                target took the anchored fit) */
+    uint32_t anchored;       /* bit t: target t's model is the anchored fit (else recalibrated/full) */
+    double prior_groups[SURR_T_COUNT]; /* the anchored targets' prior strength N0 (NaN elsewhere) */
+    uint32_t gate_targets;   /* the targets the score averaged */
     uint32_t inherited;      /* bit t: target t kept the parent's coefficients in the final fit */
     uint32_t kept;           /* bit t: target t kept the parent's model because the refit's held-out
                                 MAPE was not lower, or (II, latency) its exact share was lower:
@@ -94,6 +114,14 @@ typedef struct refit_report {
  * fitted_on (the synthesis_results ids) and a note; its name is left empty. */
 int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *parent, const refit_opts *o,
               surr_version *out, refit_report *rep);
+
+/* The anchored fit alone (mode "anchored" without the folds, see refit.c): every target of
+ * parent with data refitted on s[0..n) (groups in 0..n_groups-1) by NNLS with one prior row
+ * per coefficient toward the parent's, worth o->prior_groups architectures (< 0: 12 - G).
+ * v gets family, basis and per-target models (other fields untouched); rep the rows and
+ * sigma_rel per target (n = 0: the target kept the parent's model). */
+int refit_anchored(const surr_sample *s, size_t n, size_t n_groups, const refit_opts *o, const surr_version *parent,
+                   surr_version *v, surr_fit_report *rep);
 
 /* Store v (name "refit-<toolchain>-<next id>" when empty) with its parent; make it
  * active when `activate`. */

@@ -30,7 +30,7 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: snac refit --toolchain T [--kfold K | --holdout F] [--activate | --force]\n"
-               "                  [--no-store] [--seed S] [--mode auto|full|recalibrate]\n"
+               "                  [--no-store] [--seed S] [--mode auto|full|recalibrate|anchored]\n"
                "                  [--method robust|ols]  (non-negative least squares, Huber-reweighted or plain)\n"
                "                  [--db PATH] [--json]\n"
                "  fits a new surrogate version from all synthesis results of T, reports the held-out error\n"
@@ -39,7 +39,9 @@ static void usage(FILE *f)
                " is lower\n"
                "  and no target's held-out MAPE is non-finite or worse than the active version's\n"
                "  (--force: activate anyway; --no-store: report only). Default: --kfold 5 --seed 511 --mode auto\n"
-               "  (full structural refit from >= 12 architectures, else recalibration of the active version)\n");
+               "  (full structural refit from >= 12 architectures; with 3-11, per target the better on the folds of a\n"
+               "  recalibration of the active version and the anchored fit (the structural basis pulled toward the\n"
+               "  active version's coefficients); below 3, recalibration)\n");
 }
 
 static void cell(double x, int prec)

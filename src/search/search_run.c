@@ -545,7 +545,8 @@ static int synth_refit(driver *d, size_t g)
     long long max_job = final ? (long long)g : (long long)g - 2; /* the lag: search_synth.h */
     int rc = max_job >= 0 ? search_synth_wait(d->sy, d->db, max_job) : SNAC_OK;
     search_refit_out o;
-    if (rc || (rc = search_synth_refit(d->db, d->run_id, g, max_job, &d->ver, sy->kfold, sy->force, &o)))
+    if (rc || (rc = search_synth_refit(d->db, d->run_id, g, max_job, &d->ver, sy->kfold, search_synth_gate_targets(&d->sc),
+                                       sy->force, &o)))
         return rc;
     if (final)
         progress_milestone("final refit: %zu results of %zu architectures: %s%s", o.n_results, o.n_groups, o.reason,

@@ -577,8 +577,43 @@ static int last_refit(snac_db *db, int64_t run_id, size_t generation, long long 
     return s == SQLITE_ROW || s == SQLITE_DONE ? SNAC_OK : db_error(db, "read the refits");
 }
 
+/* The surrogate targets metric m reads (bit t = target t). */
+static uint32_t metric_targets(enum search_metric m)
+{
+    switch (m) {
+    case SEARCH_M_AVG_RESOURCE_PCT:
+        return (1u << SURR_T_LUT) | (1u << SURR_T_FF) | (1u << SURR_T_DSP) | (1u << SURR_T_BRAM18);
+    case SEARCH_M_LATENCY_NS:
+    case SEARCH_M_LATENCY_CYCLES: return 1u << SURR_T_LATENCY_CYCLES;
+    case SEARCH_M_LUT:
+    case SEARCH_M_LUT_PCT: return 1u << SURR_T_LUT;
+    case SEARCH_M_FF:
+    case SEARCH_M_FF_PCT: return 1u << SURR_T_FF;
+    case SEARCH_M_DSP:
+    case SEARCH_M_DSP_PCT: return 1u << SURR_T_DSP;
+    case SEARCH_M_BRAM18:
+    case SEARCH_M_BRAM18_PCT: return 1u << SURR_T_BRAM18;
+    case SEARCH_M_URAM:
+    case SEARCH_M_URAM_PCT: return 1u << SURR_T_URAM;
+    case SEARCH_M_II: return 1u << SURR_T_II;
+    default: return 0; /* accuracy, BOPs: not the surrogate's */
+    }
+}
+
+/* Constraints count too: a refit that worsens a constrained target moves the feasibility line. */
+uint32_t search_synth_gate_targets(const search_config *c)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < c->n_obj; i++)
+        m |= metric_targets(c->obj[i]);
+    for (size_t i = 0; i < c->n_cons; i++)
+        m |= metric_targets(c->cons[i].metric);
+    return m;
+}
+
 int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, long long max_job_gen,
-                       const surr_version *current, size_t kfold, bool force, search_refit_out *out)
+                       const surr_version *current, size_t kfold, uint32_t gate_targets, bool force,
+                       search_refit_out *out)
 {
     memset(out, 0, sizeof *out);
     out->version_id = current->id;
@@ -606,6 +641,7 @@ int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, long long
     } else {
         refit_opts ro = REFIT_OPTS_INIT;
         ro.kfold = kfold < R.n_groups ? kfold : R.n_groups;
+        ro.gate_targets = gate_targets;
         if ((rc = refit_run(R.row, R.n, R.n_groups, current, &ro, &v, &rep)))
             goto out;
         out->fitted = true;

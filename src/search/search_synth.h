@@ -3,8 +3,9 @@
  * quantizes each at the deployment precision, exports its RTL and synthesizes it with Yosys
  * (export_synth.h) while the next generation trains, and every refit_every generations the
  * deploy toolchain's surrogate is refitted on the synthesis rows (validation/refit.h: the
- * k-fold gate; a recalibration below 12 architectures) and, when the gate passes, the search
- * continues with the new version.
+ * k-fold gate scored on the targets the search's objectives and constraints read; below 12
+ * architectures, per target the better of a recalibration and the anchored fit) and, when the
+ * gate passes, the search continues with the new version.
  *
  * Pick rules (search_synth_pick, pure): on the minimised objectives f of the population with
  * the 95% interval [lo, hi] of each (accuracy has a zero-width interval):
@@ -87,7 +88,13 @@ typedef struct search_refit_out {
     char reason[200];
 } search_refit_out;
 int search_synth_refit(snac_db *db, int64_t run_id, size_t generation, long long max_job_gen,
-                       const surr_version *current, size_t kfold, bool force, search_refit_out *out);
+                       const surr_version *current, size_t kfold, uint32_t gate_targets, bool force,
+                       search_refit_out *out);
+
+/* The refit gate's targets for a search (refit_opts.gate_targets): the surrogate targets its
+ * objectives and constraints read (avg_resource_pct: LUT, FF, DSP, BRAM18; latency_ns: the
+ * cycles; accuracy and BOPs none). 0 (the refit's default, LUT/FF/DSP) when they read none. */
+uint32_t search_synth_gate_targets(const search_config *c);
 
 /* The deployment-precision quantized model of search model `model_id` stored as its qmodel
  * (nothing when it has one): what export/synthesis reads. */

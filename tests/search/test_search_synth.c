@@ -101,6 +101,25 @@ static void config_should_read_the_synthesis_section_and_name_bad_keys(void)
     CHECK_STR_CONTAINS(snac_err_msg(), "per_gen");
 }
 
+/* The refit gate scores the surrogate targets the objectives and constraints read. */
+static void gate_targets_should_follow_the_objectives_and_constraints(void)
+{
+    search_config c;
+    search_config_init(&c); /* accuracy, avg_resource_pct, latency_cycles */
+    const uint32_t L = 1u << SURR_T_LUT, FF = 1u << SURR_T_FF, D = 1u << SURR_T_DSP, B = 1u << SURR_T_BRAM18,
+                   C = 1u << SURR_T_LATENCY_CYCLES;
+    CHECK(search_synth_gate_targets(&c) == (L | FF | D | B | C));
+    const char *y = "search: {objectives: [accuracy, lut, latency_cycles]}\n";
+    CHECK(search_config_parse(y, strlen(y), "a.yaml", &c) == 0);
+    CHECK(search_synth_gate_targets(&c) == (L | C));
+    y = "search: {objectives: [accuracy, lut_pct, latency_ns], constraints: {dsp: 100}}\n";
+    CHECK(search_config_parse(y, strlen(y), "a.yaml", &c) == 0);
+    CHECK(search_synth_gate_targets(&c) == (L | C | D));
+    y = "search: {objectives: [accuracy, bops_mac]}\n";
+    CHECK(search_config_parse(y, strlen(y), "a.yaml", &c) == 0);
+    CHECK(search_synth_gate_targets(&c) == 0); /* none: the refit's default rule */
+}
+
 int main(void)
 {
     TEST(uncertainty_should_pick_flippers_widest_first_then_the_widest_intervals);
@@ -108,5 +127,6 @@ int main(void)
     TEST(front_should_pick_extremes_then_crowded_members_then_the_most_accurate);
     TEST(random_should_draw_distinct_eligible_candidates_reproducibly);
     TEST(config_should_read_the_synthesis_section_and_name_bad_keys);
+    TEST(gate_targets_should_follow_the_objectives_and_constraints);
     return check_report();
 }

@@ -68,6 +68,9 @@ check "  the third on the lagged rows (generations 1-2: 2 rows), the final one o
     "$(q a.db "SELECT group_concat(generation || ':' || n_results) FROM search_refits WHERE activated = 1")" = "3:2,4:3"
 check "  and the population re-scored under each new version" test "$(q a.db "SELECT count(*) FROM search_refits
     r WHERE activated = 1 AND rescored > 0 AND EXISTS(SELECT 1 FROM predictions p WHERE p.version_id = r.version_id)")" -eq 2
+check "  every fitted version gated on the search's objectives (lut, latency_cycles), not FF" test "$(q a.db "SELECT
+    count(*) FROM surrogate_versions v JOIN search_refits r ON r.version_id = v.id
+    WHERE json_extract(v.fit_stats, '$.refit.rule') LIKE '% over lut, latency_cycles'")" -eq 2
 check "the run records the version it ended with" test "$(q a.db "SELECT json_extract(result, '$.surrogate_version')
     FROM runs WHERE id = 1")" -eq "$(q a.db "SELECT max(version_id) FROM search_refits WHERE activated = 1")"
 rows a.db > a.rows

@@ -124,7 +124,10 @@ static void refit_should_run_on_the_sweeps_reproducibly_and_store_with_its_paren
     refit_opts o = REFIT_OPTS_INIT;
     refit_report rep, rep2;
     CHECK(refit_run(R.row, R.n, R.n_groups, &def, &o, &v, &rep) == SNAC_OK);
-    CHECK(rep.n_folds == 5 && rep.mode == REFIT_RECALIBRATE);
+    /* 6 architectures: auto takes, per target, the better of the recalibration and the anchored fit */
+    CHECK(rep.n_folds == 5 && (rep.mode == REFIT_RECALIBRATE || rep.mode == REFIT_ANCHORED));
+    CHECK((rep.mode == REFIT_ANCHORED) == (rep.anchored != 0));
+    CHECK_STR_CONTAINS(v.fit_stats, "\"anchored\":[");
     for (int t = 0; t < SURR_T_COUNT; t++) { /* every row held out once, the same rows for both */
         if (t == SURR_T_URAM)
             continue;
