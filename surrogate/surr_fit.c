@@ -379,6 +379,17 @@ out:
     return rc;
 }
 
+int surr_sym_pinv(const double *G, size_t q, double *H)
+{
+    if (q > SURR_B_COUNT)
+        return snac_err_set(SNAC_EINVAL, "pseudo-inverse of a %zu x %zu matrix: at most %d rows", q, q, (int)SURR_B_COUNT);
+    size_t idx[SURR_B_COUNT];
+    double g[SURR_B_COUNT] = {0}, z[SURR_B_COUNT];
+    for (size_t k = 0; k < q; k++)
+        idx[k] = k;
+    return gram_solve(G, g, q, idx, q, z, H);
+}
+
 /* Lawson-Hanson on the normal equations: G (p, p), g (p); x (p) >= 0. */
 static int nnls_gram(const double *G, const double *g, size_t p, double *x)
 {

@@ -81,6 +81,10 @@ typedef struct surr_fit_report {
  * Columns are scaled to unit norm internally (all-zero columns get x_j = 0). */
 int surr_nnls(const double *A, const double *b, size_t m, size_t p, double *x);
 
+/* H (q x q) = the pseudo-inverse of the symmetric (q, q) matrix G (row-major), by GSL's SVD
+ * with singular values below 1e-12 of the largest dropped; q <= SURR_B_COUNT. */
+int surr_sym_pinv(const double *G, size_t q, double *H);
+
 /* Fit every target of v (v->t[], v->family, v->basis_version, v->dsp_min_bits)
  * from samples s[0..n). Other fields of v are left alone. Ridge methods are
  * refused (SNAC_EINVAL): the structural fit is non-negative least squares. */

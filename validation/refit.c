@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_linalg.h>
-
 #include "surrogate/surr_store.h"
 #include "util/err.h"
 #include "util/rng.h"
@@ -140,43 +138,6 @@ static size_t count_groups(const surr_sample *s, size_t n, size_t n_groups, unsi
             g++;
         }
     return g;
-}
-
-/* Pseudo-inverse of the symmetric (q, q) matrix G (row-major) into H by GSL's SVD
- * (singular values below 1e-12 of the largest dropped). */
-static int sym_pinv(const double *G, size_t q, double *H)
-{
-    int rc = SNAC_OK;
-    gsl_matrix *U = gsl_matrix_alloc(q, q), *V = gsl_matrix_alloc(q, q);
-    gsl_vector *S = gsl_vector_alloc(q), *work = gsl_vector_alloc(q);
-    if (!U || !V || !S || !work) {
-        rc = snac_err_set(SNAC_ENOMEM, "refit: out of memory");
-        goto out;
-    }
-    for (size_t k = 0; k < q; k++)
-        for (size_t l = 0; l < q; l++)
-            gsl_matrix_set(U, k, l, G[k * q + l]);
-    if (gsl_linalg_SV_decomp(U, V, S, work)) {
-        rc = snac_err_set(SNAC_ERANGE, "refit: SVD of the anchored fit's normal matrix failed");
-        goto out;
-    }
-    double smax = gsl_vector_get(S, 0);
-    for (size_t k = 0; k < q; k++)
-        for (size_t l = 0; l < q; l++) {
-            double h = 0;
-            for (size_t r = 0; r < q; r++) {
-                double sr = gsl_vector_get(S, r);
-                if (sr > 1e-12 * smax)
-                    h += gsl_matrix_get(V, k, r) * gsl_matrix_get(U, l, r) / sr;
-            }
-            H[k * q + l] = h;
-        }
-out:
-    gsl_matrix_free(U);
-    gsl_matrix_free(V);
-    gsl_vector_free(S);
-    gsl_vector_free(work);
-    return rc;
 }
 
 /* The prior's worth in architectures for a fit on G of them: N0 = REFIT_FULL_MIN_GROUPS - G
@@ -342,7 +303,7 @@ static int anchored(const surr_sample *s, size_t n, size_t n_groups, const refit
                     Gd[k * q + l] = gd;
                     GA[k * q + l] = gd + (k == l ? lam[fi[k]] : 0.0);
                 }
-            if ((rc = sym_pinv(GA, q, H)))
+            if ((rc = surr_sym_pinv(GA, q, H)))
                 break;
             for (size_t k = 0; k < q; k++)
                 for (size_t l = 0; l < q; l++)
