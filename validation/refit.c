@@ -436,23 +436,16 @@ static size_t side_json(char *b, size_t cap, const refit_side *s)
     return u;
 }
 
-/* "lut, ff, dsp": the names of the targets in mask, in enum order. */
-static void rule_names(uint32_t mask, char *b, size_t cap)
+/* The names of the targets in mask, in enum order: "lut, ff, dsp", or as JSON strings without
+ * brackets ("lut","ff"); returns the length written. */
+static size_t target_names(uint32_t mask, bool json, char *b, size_t cap)
 {
     size_t u = 0;
     b[0] = '\0';
     for (int t = 0; t < SURR_T_COUNT && u < cap; t++)
         if (mask & (1u << t))
-            u += (size_t)snprintf(b + u, cap - u, "%s%s", u ? ", " : "", surr_target_names[t]);
-}
-
-/* "lut","ff" (JSON strings, no brackets) of the targets in mask; returns the length written. */
-static size_t target_list(uint32_t mask, char *b, size_t cap)
-{
-    size_t u = 0;
-    for (int t = 0; t < SURR_T_COUNT && u < cap; t++)
-        if (mask & (1u << t))
-            u += (size_t)snprintf(b + u, cap - u, "%s\"%s\"", u ? "," : "", surr_target_names[t]);
+            u += (size_t)snprintf(b + u, cap - u, json ? "%s\"%s\"" : "%s%s", u ? (json ? "," : ", ") : "",
+                                  surr_target_names[t]);
     return u;
 }
 
@@ -471,7 +464,7 @@ static int report_json(const refit_report *rep, const refit_opts *o, const surr_
         return snac_err_set(SNAC_ENOMEM, "out of memory");
     }
     char targets[128];
-    rule_names(rep->gate_targets, targets, sizeof targets);
+    target_names(rep->gate_targets, false, targets, sizeof targets);
     u += (size_t)snprintf(b + u, cap - u,
                           "{\"refit\":{\"rows\":%zu,\"architectures\":%zu,\"folds\":%zu,\"split\":\"%s\","
                           "\"holdout\":%g,\"seed\":%llu,\"mode\":\"%s\",\"rule\":\"better = lower mean held-out MAPE over "
@@ -484,9 +477,9 @@ static int report_json(const refit_report *rep, const refit_opts *o, const surr_
     u += side_json(b + u, cap - u, &rep->parent);
     u += (size_t)snprintf(b + u, cap - u, ",\"better\":%s,\"gate_ok\":%s,\"inherited\":[", rep->better ? "true" : "false",
                           rep->gate_ok ? "true" : "false");
-    u += target_list(rep->inherited, b + u, cap - u);
+    u += target_names(rep->inherited, true, b + u, cap - u);
     u += (size_t)snprintf(b + u, cap - u, "],\"anchored\":[");
-    u += target_list(rep->anchored, b + u, cap - u);
+    u += target_names(rep->anchored, true, b + u, cap - u);
     u += (size_t)snprintf(b + u, cap - u, "],\"prior_groups\":{");
     for (int t = 0, first = 1; t < SURR_T_COUNT && u < cap; t++)
         if ((rep->anchored & (1u << t)) && isfinite(rep->prior_groups[t])) {
@@ -722,7 +715,7 @@ int refit_run(const vrow *rows, size_t n, size_t n_groups, const surr_version *p
     if (rc)
         goto out;
     char note[512], targets[128];
-    rule_names(gmask, targets, sizeof targets);
+    target_names(gmask, false, targets, sizeof targets);
     snprintf(note, sizeof note,
              "Refit (%s, GSL %s) from %zu synthesis results (%zu architectures) of toolchain %s, parent version %lld. "
              "Held-out mean MAPE over %s (%zu %s by architecture, seed %llu): "
